@@ -10,6 +10,10 @@ export default defineConfig({
   test: {
     include: ["app/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}", "workers/**/*.test.ts", "emails/**/*.test.{ts,tsx}"],
     exclude: ["tests/e2e/**", "node_modules/**"],
+    // One migrated template per run; every test file gets its own copy of it and its own Redis
+    // key prefix (DATABASE_URL and REDIS_PREFIX are set before the file is imported).
+    globalSetup: ["tests/setup/global-setup.ts"],
+    setupFiles: ["tests/setup/per-file-database.ts"],
     pool: "forks",
     testTimeout: 20_000,
     hookTimeout: 60_000,

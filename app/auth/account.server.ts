@@ -1,0 +1,219 @@
+/**
+ * Account lifecycle: password reset, invitations, pupils' setup codes, password change,
+ * disabling. Each email goes through the outbox in the same transaction as its token, so a
+ * token never exists without its email queued, and no mail is sent inline.
+ */
+import { db } from "~/db/client.server.ts";
+import type { Role } from "~/generated/prisma/enums.ts";
+import { hashPassword } from "~/auth/password.server.ts";
+import { passwordProblem } from "~/auth/password-policy.ts";
+import { invalidateUserSessions } from "~/auth/session.server.ts";
+import { orgsWith, ROLES_BY_ORG_KIND, type Actor } from "~/auth/permissions.ts";
+import { hashToken, newLinkSecret, newSetupCode, normaliseSetupCode, TOKEN_LIFETIME_MS } from "~/auth/tokens.ts";
+import { enqueueOutbox } from "~/jobs/outbox.server.ts";
+import { audit } from "~/utils/audit.server.ts";
+
+export class AccountError extends Error {}
+
+// ── password reset ──
+
+/** Always behaves the same whether or not the email has an account (no enumeration). */
+export async function requestPasswordReset(email: string) {
+  const user = await db().user.findFirst({ where: { email: email.trim().toLowerCase(), disabledAt: null, erasedAt: null }, select: { id: true } });
+  if (!user) return;
+  const secret = newLinkSecret();
+  await db().$transaction(async (tx) => {
+    // A new link replaces any earlier unused one.
+    await tx.authToken.updateMany({ where: { userId: user.id, kind: "PASSWORD_RESET", usedAt: null }, data: { usedAt: new Date() } });
+    const token = await tx.authToken.create({
+      data: { kind: "PASSWORD_RESET", tokenHash: hashToken(secret), userId: user.id, expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.PASSWORD_RESET) },
+      select: { id: true },
+    });
+    await enqueueOutbox(tx, "email.password-reset", { tokenId: token.id, secret });
+  });
+}
+
+async function findUsableToken(secret: string, kind: "PASSWORD_RESET" | "INVITATION" | "SETUP_CODE") {
+  const token = await db().authToken.findUnique({ where: { tokenHash: hashToken(secret) } });
+  if (!token || token.kind !== kind || token.usedAt || token.expiresAt.getTime() <= Date.now()) return null;
+  return token;
+}
+
+export async function isResetLinkUsable(secret: string) {
+  return (await findUsableToken(secret, "PASSWORD_RESET")) !== null;
+}
+
+export async function resetPassword(secret: string, password: string) {
+  const token = await findUsableToken(secret, "PASSWORD_RESET");
+  if (!token?.userId) throw new AccountError("This reset link has expired or has already been used. Ask for a new one.");
+  const user = await db().user.findUniqueOrThrow({ where: { id: token.userId }, select: { id: true, email: true } });
+  const problem = passwordProblem(password, { email: user.email });
+  if (problem) throw new AccountError(problem);
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    // Claim the token atomically: a second use of the same link finds it used.
+    const claimed = await tx.authToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count !== 1) throw new AccountError("This reset link has already been used.");
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await tx.session.deleteMany({ where: { userId: user.id } });
+    await audit({ actorId: user.id, action: "auth.password-reset", subjectType: "user", subjectId: user.id }, tx);
+  });
+  return user.id;
+}
+
+export async function changePassword(actor: Actor, sessionId: string, current: string, next: string, verify: (hash: string | null, pw: string) => Promise<boolean>) {
+  const user = await db().user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, email: true } });
+  if (!(await verify(user.passwordHash, current))) throw new AccountError("Your current password is not right.");
+  const problem = passwordProblem(next, { email: user.email });
+  if (problem) throw new AccountError(problem);
+  await db().user.update({ where: { id: actor.userId }, data: { passwordHash: await hashPassword(next) } });
+  await invalidateUserSessions(actor.userId, { except: sessionId });
+  await audit({ actorId: actor.userId, action: "auth.password-change", subjectType: "user", subjectId: actor.userId });
+}
+
+// ── invitations ──
+
+export async function createInvitation(actor: Actor, input: { organisationId: string; email: string; role: Role }) {
+  const allowedOrgs = orgsWith(actor, "staff:invite");
+  const isPartnershipAdmin = actor.memberships.some((m) => m.role === "PARTNERSHIP_ADMIN");
+  const organisation = await db().organisation.findFirst({
+    where: { id: input.organisationId, ...(isPartnershipAdmin ? {} : { id: { in: allowedOrgs.filter((id) => id === input.organisationId) } }) },
+    select: { id: true, kind: true, status: true },
+  });
+  if (!organisation) throw new Response("Not found", { status: 404 });
+  if (!ROLES_BY_ORG_KIND[organisation.kind].includes(input.role)) throw new AccountError("That role does not exist in this kind of organisation.");
+  if (input.role === "PARTNERSHIP_ADMIN" && !isPartnershipAdmin) throw new AccountError("Only a partnership admin can invite a partnership admin.");
+  if (organisation.status !== "APPROVED") throw new AccountError("This organisation is waiting for approval by the partnership; invitations open once it is approved.");
+  const secret = newLinkSecret();
+  const email = input.email.trim().toLowerCase();
+  await db().$transaction(async (tx) => {
+    const token = await tx.authToken.create({
+      data: {
+        kind: "INVITATION",
+        tokenHash: hashToken(secret),
+        email,
+        organisationId: organisation.id,
+        role: input.role,
+        createdById: actor.userId,
+        expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.INVITATION),
+      },
+      select: { id: true },
+    });
+    await enqueueOutbox(tx, "email.invitation", { tokenId: token.id, secret });
+    await audit({ actorId: actor.userId, action: "membership.invite", subjectType: "auth_token", subjectId: token.id, organisationId: organisation.id, metadata: { role: input.role } }, tx);
+  });
+}
+
+export async function describeInvitation(secret: string) {
+  const token = await findUsableToken(secret, "INVITATION");
+  if (!token?.organisationId || !token.role || !token.email) return null;
+  const [organisation, existing] = await Promise.all([
+    db().organisation.findUniqueOrThrow({ where: { id: token.organisationId }, select: { name: true } }),
+    db().user.findUnique({ where: { email: token.email }, select: { id: true } }),
+  ]);
+  return { email: token.email, role: token.role, organisationName: organisation.name, hasAccount: existing !== null };
+}
+
+/**
+ * Accepts an invitation. A new person sets their name and password; someone who already has an
+ * account must be signed in as that account (so an invitation link alone never takes over one).
+ */
+export async function acceptInvitation(secret: string, input: { signedInUserId?: string; firstName?: string; lastName?: string; password?: string }) {
+  const token = await findUsableToken(secret, "INVITATION");
+  if (!token?.organisationId || !token.role || !token.email) throw new AccountError("This invitation has expired or has already been used. Ask for a new one.");
+  const existing = await db().user.findUnique({ where: { email: token.email }, select: { id: true } });
+  if (existing && existing.id !== input.signedInUserId) throw new AccountError("You already have an account: sign in first, then open the invitation link again.");
+  let passwordHash: string | undefined;
+  if (!existing) {
+    if (!input.firstName?.trim() || !input.lastName?.trim()) throw new AccountError("Enter your first name and last name.");
+    const problem = passwordProblem(input.password ?? "", { email: token.email });
+    if (problem) throw new AccountError(problem);
+    passwordHash = await hashPassword(input.password ?? "");
+  }
+  return db().$transaction(async (tx) => {
+    const claimed = await tx.authToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count !== 1) throw new AccountError("This invitation has already been used.");
+    const userId =
+      existing?.id ??
+      (await tx.user.create({ data: { email: token.email, firstName: input.firstName!.trim(), lastName: input.lastName!.trim(), passwordHash }, select: { id: true } })).id;
+    await tx.membership.upsert({
+      where: { userId_organisationId_role: { userId, organisationId: token.organisationId!, role: token.role! } },
+      update: {},
+      create: { userId, organisationId: token.organisationId!, role: token.role! },
+    });
+    await audit({ actorId: userId, action: "membership.accept", subjectType: "user", subjectId: userId, organisationId: token.organisationId, metadata: { role: token.role! } }, tx);
+    const memberships = await tx.membership.findMany({ where: { userId }, select: { role: true } });
+    return { userId, roles: memberships.map((m) => m.role) };
+  });
+}
+
+// ── pupils without email ──
+
+function usernameBase(firstName: string, lastName: string): string {
+  const ascii = (s: string) => s.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase().replace(/[^a-z]/g, "");
+  return `${ascii(firstName).slice(0, 12) || "pupil"}${ascii(lastName).slice(0, 1)}`;
+}
+
+/** Creates a pupil account with a username and a one-time setup code to print. */
+export async function createPupilAccount(actor: Actor, input: { organisationId: string; firstName: string; lastName: string; yearGroup: number; upn?: string | null }) {
+  if (!orgsWith(actor, "pupil:create").includes(input.organisationId)) throw new Response("Not found", { status: 404 });
+  const code = newSetupCode();
+  return db().$transaction(async (tx) => {
+    let username = "";
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const candidate = `${usernameBase(input.firstName, input.lastName)}${Math.floor(1000 + Math.random() * 9000)}`;
+      if (!(await tx.user.findUnique({ where: { username: candidate }, select: { id: true } }))) {
+        username = candidate;
+        break;
+      }
+    }
+    if (!username) throw new AccountError("Could not choose a username; try again.");
+    const user = await tx.user.create({
+      data: { username, firstName: input.firstName.trim(), lastName: input.lastName.trim(), yearGroup: input.yearGroup, upn: input.upn || null },
+      select: { id: true },
+    });
+    await tx.membership.create({ data: { userId: user.id, organisationId: input.organisationId, role: "PUPIL" } });
+    await tx.authToken.create({
+      data: { kind: "SETUP_CODE", tokenHash: hashToken(code), userId: user.id, createdById: actor.userId, expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.SETUP_CODE) },
+    });
+    await audit({ actorId: actor.userId, action: "pupil.create", subjectType: "user", subjectId: user.id, organisationId: input.organisationId }, tx);
+    return { userId: user.id, username, setupCode: code };
+  });
+}
+
+/** A pupil turns their paper code into a password. The same message for every failure. */
+export async function redeemSetupCode(input: { username: string; code: string; password: string }) {
+  const failure = new AccountError("That username and setup code do not match, or the code has expired. Ask your teacher for a new code.");
+  const user = await db().user.findUnique({ where: { username: input.username.trim().toLowerCase() }, select: { id: true, disabledAt: true } });
+  const token = await findUsableToken(normaliseSetupCode(input.code), "SETUP_CODE");
+  if (!user || user.disabledAt || !token || token.userId !== user.id) throw failure;
+  const problem = passwordProblem(input.password);
+  if (problem) throw new AccountError(problem);
+  const passwordHash = await hashPassword(input.password);
+  return db().$transaction(async (tx) => {
+    const claimed = await tx.authToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count !== 1) throw failure;
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await audit({ actorId: user.id, action: "auth.setup-code-redeemed", subjectType: "user", subjectId: user.id }, tx);
+    const memberships = await tx.membership.findMany({ where: { userId: user.id }, select: { role: true } });
+    return { userId: user.id, roles: memberships.map((m) => m.role) };
+  });
+}
+
+// ── disabling ──
+
+/** Disables a person in an organisation the actor administers; all their sessions end at once. */
+export async function disableUser(actor: Actor, userId: string) {
+  const scope = orgsWith(actor, "user:disable");
+  const isPartnershipAdmin = actor.memberships.some((m) => m.role === "PARTNERSHIP_ADMIN");
+  const target = await db().user.findFirst({
+    where: { id: userId, ...(isPartnershipAdmin ? {} : { memberships: { some: { organisationId: { in: scope } } } }) },
+    select: { id: true },
+  });
+  if (!target || target.id === actor.userId) throw new Response("Not found", { status: 404 });
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: target.id }, data: { disabledAt: new Date() } });
+    await tx.session.deleteMany({ where: { userId: target.id } });
+    await audit({ actorId: actor.userId, action: "user.disable", subjectType: "user", subjectId: target.id }, tx);
+  });
+}

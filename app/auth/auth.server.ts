@@ -1,0 +1,85 @@
+/**
+ * Who is asking: resolves the session cookie to an Actor (user + memberships) and guards
+ * routes. Signed-out visitors are sent to sign in; a signed-in user without the permission
+ * gets 404, never 403, so nothing confirms a record exists.
+ */
+import { redirect } from "react-router";
+import { db } from "~/db/client.server.ts";
+import type { Role } from "~/generated/prisma/enums.ts";
+import { can, isPupilOnly, type Actor, type Permission } from "~/auth/permissions.ts";
+import { createSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type ValidSession } from "~/auth/session.server.ts";
+
+export type Viewer = Actor & { session: ValidSession };
+
+async function policyForUser(userId: string) {
+  const memberships = await db().membership.findMany({ where: { userId }, select: { role: true } });
+  return sessionPolicy(isPupilOnly(memberships.map((m) => m.role)));
+}
+
+async function loadActor(userId: string): Promise<Actor | null> {
+  const user = await db().user.findFirst({
+    where: { id: userId, disabledAt: null, erasedAt: null },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      memberships: {
+        // Memberships of suspended organisations grant nothing; pending ones only let the
+        // organisation's own admin see that approval is awaited.
+        where: { organisation: { status: { not: "SUSPENDED" } } },
+        select: { role: true, organisation: { select: { id: true, name: true, kind: true } } },
+      },
+    },
+  });
+  if (!user) return null;
+  return {
+    userId: user.id,
+    displayName: `${user.firstName} ${user.lastName}`,
+    memberships: user.memberships.map((m) => ({ organisationId: m.organisation.id, organisationName: m.organisation.name, organisationKind: m.organisation.kind, role: m.role })),
+  };
+}
+
+const viewerCache = new WeakMap<Request, Promise<Viewer | null>>();
+
+/** The signed-in viewer, or null. Cached per request (loaders of one request share it). */
+export function getViewer(request: Request): Promise<Viewer | null> {
+  let pending = viewerCache.get(request);
+  if (!pending) {
+    pending = (async () => {
+      const token = readSessionToken(request);
+      if (!token) return null;
+      const session = await validateSessionToken(token, policyForUser);
+      if (!session) return null;
+      const actor = await loadActor(session.userId);
+      return actor ? { ...actor, session } : null;
+    })();
+    viewerCache.set(request, pending);
+  }
+  return pending;
+}
+
+export async function requireViewer(request: Request): Promise<Viewer> {
+  const viewer = await getViewer(request);
+  if (!viewer) {
+    const url = new URL(request.url);
+    const back = url.pathname.endsWith(".data") ? url.pathname.slice(0, -5) : url.pathname;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back + url.search)}`);
+  }
+  return viewer;
+}
+
+export function notFound(): never {
+  throw new Response("Not found", { status: 404 });
+}
+
+export async function requirePermission(request: Request, permission: Permission): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  if (!can(viewer, permission)) notFound();
+  return viewer;
+}
+
+/** Starts a fresh session (never reusing any token the browser already had). */
+export async function startSession(userId: string, roles: readonly Role[], redirectTo: string) {
+  const { token, expiresAt } = await createSession(userId, sessionPolicy(isPupilOnly(roles)));
+  return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(token, expiresAt) } });
+}

@@ -1,0 +1,109 @@
+/**
+ * Sessions in Lucia's design (lucia-auth/lucia, "sessions" guide):
+ * - the cookie holds `id.secret`; the id is the primary key, only SHA-256(secret) is stored,
+ *   and the secret is compared in constant time, so a database leak yields no usable token;
+ * - a new session on every sign-in (a cookie planted before sign-in is never promoted);
+ * - idle timeout (last_active_at) and absolute lifetime (expires_at), shorter for pupils;
+ * - sign-out deletes the row; disabling a user or changing a password deletes the others.
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { db } from "~/db/client.server.ts";
+import { env, isProduction } from "~/utils/env.server.ts";
+
+/** Only refresh last_active_at once a minute: a write per request would be wasteful. */
+const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
+export type SessionPolicy = { idleMs: number; absoluteMs: number };
+
+export function sessionPolicy(isPupilOnly: boolean): SessionPolicy {
+  const e = env();
+  return isPupilOnly
+    ? { idleMs: e.PUPIL_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.PUPIL_SESSION_ABSOLUTE_HOURS * 3_600_000 }
+    : { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 };
+}
+
+function randomPart(bytes: number): string {
+  const buffer = new Uint8Array(bytes);
+  crypto.getRandomValues(buffer);
+  return encodeBase32LowerCaseNoPadding(buffer);
+}
+
+function hashSecret(secret: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(sha256(new TextEncoder().encode(secret)));
+}
+
+export type CreatedSession = { token: string; expiresAt: Date };
+
+export async function createSession(userId: string, policy: SessionPolicy): Promise<CreatedSession> {
+  const id = randomPart(15); // 120 bits: the lookup key
+  const secret = randomPart(20); // 160 bits: the part that proves possession
+  const now = Date.now();
+  const expiresAt = new Date(now + policy.absoluteMs);
+  await db().session.create({
+    data: { id, secretHash: hashSecret(secret), userId, createdAt: new Date(now), lastActiveAt: new Date(now), expiresAt },
+  });
+  return { token: `${id}.${secret}`, expiresAt };
+}
+
+export type ValidSession = { id: string; userId: string; expiresAt: Date };
+
+/** Returns the session for a token, or null (and deletes it) when expired or forged. */
+export async function validateSessionToken(token: string, policyFor: (userId: string) => Promise<SessionPolicy>): Promise<ValidSession | null> {
+  const [id, secret, extra] = token.split(".");
+  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+  const row = await db().session.findUnique({ where: { id }, select: { id: true, userId: true, secretHash: true, lastActiveAt: true, expiresAt: true } });
+  if (!row) return null;
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
+  const now = Date.now();
+  const policy = await policyFor(row.userId);
+  const idleExpired = now - row.lastActiveAt.getTime() >= policy.idleMs;
+  if (now >= row.expiresAt.getTime() || idleExpired) {
+    await db().session.deleteMany({ where: { id } });
+    return null;
+  }
+  if (now - row.lastActiveAt.getTime() >= ACTIVITY_WRITE_INTERVAL_MS) {
+    await db().session.update({ where: { id }, data: { lastActiveAt: new Date(now) } });
+  }
+  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
+}
+
+export async function invalidateSession(sessionId: string) {
+  await db().session.deleteMany({ where: { id: sessionId } });
+}
+
+export async function invalidateUserSessions(userId: string, options: { except?: string } = {}) {
+  await db().session.deleteMany({ where: { userId, ...(options.except ? { NOT: { id: options.except } } : {}) } });
+}
+
+// ── the cookie ──
+
+export function sessionCookieName(): string {
+  // __Host- requires Secure, Path=/ and no Domain: the browser then refuses a cookie planted
+  // by a sibling subdomain or over plain HTTP.
+  return isProduction() ? "__Host-dst_session" : "dst_session";
+}
+
+export function sessionCookie(token: string, expiresAt: Date): string {
+  const parts = [`${sessionCookieName()}=${token}`, "HttpOnly", "SameSite=Lax", "Path=/", `Expires=${expiresAt.toUTCString()}`];
+  if (isProduction()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function blankSessionCookie(): string {
+  const parts = [`${sessionCookieName()}=`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=0"];
+  if (isProduction()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function readSessionToken(request: Request): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  const name = sessionCookieName();
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=") || null;
+  }
+  return null;
+}

@@ -1,0 +1,33 @@
+/**
+ * Email-or-username and password sign-in. An unknown account, a wrong password and a disabled
+ * account all get the same message, status and (through the dummy hash) the same time.
+ */
+import { db } from "~/db/client.server.ts";
+import type { Role } from "~/generated/prisma/enums.ts";
+import { verifyPassword } from "~/auth/password.server.ts";
+import { checkSignInThrottle, clearAccountThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
+import { audit } from "~/utils/audit.server.ts";
+
+export const BAD_CREDENTIALS = "That email or username and password do not match. Check them and try again.";
+
+export type SignInResult = { ok: true; userId: string; roles: Role[] } | { ok: false; message: string; status: 400 | 429; retryAfterSeconds?: number };
+
+export async function signIn(input: { identifier: string; password: string; ip: string }): Promise<SignInResult> {
+  const identifier = input.identifier.trim().toLowerCase();
+  const verdict = await checkSignInThrottle(identifier, input.ip);
+  if (!verdict.allowed) return { ok: false, status: 429, message: retryMessage(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
+
+  const user = await db().user.findFirst({
+    where: { OR: [{ email: identifier }, { username: identifier }] },
+    select: { id: true, passwordHash: true, disabledAt: true, erasedAt: true, memberships: { select: { role: true } } },
+  });
+  const passwordOk = await verifyPassword(user?.passwordHash, input.password);
+  if (!user || !passwordOk || user.disabledAt || user.erasedAt) {
+    await recordSignInFailure(identifier, input.ip);
+    if (user) await audit({ actorId: null, action: "auth.sign-in-failed", subjectType: "user", subjectId: user.id });
+    return { ok: false, status: 400, message: BAD_CREDENTIALS };
+  }
+  await clearAccountThrottle(identifier);
+  await audit({ actorId: user.id, action: "auth.sign-in", subjectType: "user", subjectId: user.id });
+  return { ok: true, userId: user.id, roles: user.memberships.map((m) => m.role) };
+}

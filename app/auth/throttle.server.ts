@@ -1,0 +1,70 @@
+/**
+ * Sign-in throttling in Redis, per account identifier and per client IP (ASVS 2.2.1).
+ * Fixed windows: after too many failures the key refuses further attempts until its window
+ * ends, and the message says how long. Nothing is permanent: a legitimate user can always try
+ * again later, and a successful sign-in clears the account's counter.
+ *
+ * The identifier is counted whether or not an account exists, so throttling itself reveals
+ * nothing. If Redis is unreachable we fail open (logged): sign-in must keep working, and the
+ * argon2 cost still bounds guessing.
+ */
+import { createHash } from "node:crypto";
+import { env } from "~/utils/env.server.ts";
+import { logger } from "~/utils/logger.server.ts";
+import { redis, redisKey } from "~/utils/redis.server.ts";
+
+export const ACCOUNT_LIMIT = { failures: 5, windowSeconds: 15 * 60 };
+export const IP_LIMIT = { failures: 30, windowSeconds: 15 * 60 };
+
+// Hash the identifier so Redis holds no email addresses.
+const accountKey = (identifier: string) => redisKey("throttle", "acct", createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32));
+const ipKey = (ip: string) => redisKey("throttle", "ip", ip);
+
+export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export async function checkSignInThrottle(identifier: string, ip: string): Promise<ThrottleVerdict> {
+  if (env().AUTH_THROTTLE === "off") return { allowed: true };
+  try {
+    const [[, account], [, accountTtl], [, byIp], [, ipTtl]] = (await redis()
+      .multi()
+      .get(accountKey(identifier))
+      .ttl(accountKey(identifier))
+      .get(ipKey(ip))
+      .ttl(ipKey(ip))
+      .exec()) as [unknown, string | null][] & [unknown, number][];
+    if (Number(account ?? 0) >= ACCOUNT_LIMIT.failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(accountTtl)) };
+    if (Number(byIp ?? 0) >= IP_LIMIT.failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(ipTtl)) };
+    return { allowed: true };
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "sign-in throttle unavailable; allowing attempt");
+    return { allowed: true };
+  }
+}
+
+export async function recordSignInFailure(identifier: string, ip: string) {
+  if (env().AUTH_THROTTLE === "off") return;
+  try {
+    await redis()
+      .multi()
+      .incr(accountKey(identifier))
+      .expire(accountKey(identifier), ACCOUNT_LIMIT.windowSeconds, "NX")
+      .incr(ipKey(ip))
+      .expire(ipKey(ip), IP_LIMIT.windowSeconds, "NX")
+      .exec();
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "could not record sign-in failure");
+  }
+}
+
+export async function clearAccountThrottle(identifier: string) {
+  try {
+    await redis().del(accountKey(identifier));
+  } catch {
+    // Best effort: the window expires on its own.
+  }
+}
+
+export function retryMessage(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or reset your password.`;
+}

@@ -1,0 +1,60 @@
+/**
+ * Accessible form pieces: labelled fields with hints and errors tied by aria-describedby, and an
+ * error summary that takes focus and links to each field (GOV.UK Design System pattern).
+ */
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: ReactNode; error?: string };
+
+export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
+  const fieldId = id ?? `field-${name}`;
+  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${error ? " field--error" : ""}`}>
+      <label htmlFor={fieldId}>{label}</label>
+      {hint ? <p className="hint" id={`${fieldId}-hint`}>{hint}</p> : null}
+      {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
+      <input id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+    </div>
+  );
+}
+
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { name: string; label: string; error?: string; options: { value: string; label: string }[] };
+
+export function SelectField({ name, label, error, options, id, ...select }: SelectProps) {
+  const fieldId = id ?? `field-${name}`;
+  return (
+    <div className={`field${error ? " field--error" : ""}`}>
+      <label htmlFor={fieldId}>{label}</label>
+      {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
+      <select id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${fieldId}-error` : undefined} {...select}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>{o.label}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function ErrorSummary({ errors }: { errors?: Record<string, string> | null }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = Object.entries(errors ?? {});
+  useEffect(() => {
+    if (entries.length) ref.current?.focus();
+  }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (!entries.length) return null;
+  return (
+    <div className="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>
+        {entries.map(([key, message]) => (
+          <li key={key}>{key === "form" ? message : <a href={`#field-${key}`}>{message}</a>}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Notice({ children, tone = "info" }: { children: ReactNode; tone?: "info" | "success" | "warning" }) {
+  return <div className={`notice notice--${tone}`} role={tone === "success" ? "status" : undefined}>{children}</div>;
+}

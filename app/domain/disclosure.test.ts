@@ -1,0 +1,457 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import {
+  DISCLOSURE_RULE_TEXT,
+  protectCount,
+  protectRate,
+  protectSeries,
+  protectTable,
+  type ProtectedCell,
+  type ProtectedTable,
+} from "./disclosure.ts";
+
+// --- helpers ---------------------------------------------------------------------------------
+
+/** The table with its margins as one (R+1) x (C+1) grid, the way a reader sees it. */
+function publishedGrid(t: ProtectedTable): ProtectedCell[][] {
+  return [
+    ...t.cells.map((row, i) => [...row, t.rowTotals[i]]),
+    [...t.columnTotals, t.grandTotal],
+  ];
+}
+
+/** Every row and column of the augmented grid (cells plus their total). */
+function lines(grid: ProtectedCell[][]): ProtectedCell[][] {
+  const rows = grid.map((r) => [...r]);
+  const cols = grid[0].map((_, c) => grid.map((r) => r[c]));
+  return [...rows, ...cols];
+}
+
+const countC = (line: ProtectedCell[]) => line.filter((v) => v === "c").length;
+
+/**
+ * Independent check that no hidden entry can be computed from the published ones. Treat every
+ * published value as exact (a stronger reader than we face: ours are rounded). The unknowns are
+ * the hidden entries; each grid row and column gives one linear equation. Unknown k is fixed by
+ * the equations iff removing its column from the coefficient matrix lowers the rank. The matrix
+ * is totally unimodular, so rank over the integers mod a prime equals rank over the rationals.
+ */
+function recoverableHiddenEntries(published: ProtectedCell[][]): [number, number][] {
+  const P = 65521;
+  const height = published.length;
+  const width = published[0].length;
+  const unknowns: [number, number][] = [];
+  published.forEach((row, r) => row.forEach((v, c) => v === "c" && unknowns.push([r, c])));
+  const column = new Map(unknowns.map(([r, c], k) => [`${r},${c}`, k]));
+  const equations: number[][] = [];
+  for (let r = 0; r < height; r++) {
+    const eq = new Array(unknowns.length).fill(0);
+    for (let c = 0; c < width; c++) {
+      const k = column.get(`${r},${c}`);
+      if (k !== undefined) eq[k] = c === width - 1 ? P - 1 : 1;
+    }
+    equations.push(eq);
+  }
+  for (let c = 0; c < width; c++) {
+    const eq = new Array(unknowns.length).fill(0);
+    for (let r = 0; r < height; r++) {
+      const k = column.get(`${r},${c}`);
+      if (k !== undefined) eq[k] = r === height - 1 ? P - 1 : 1;
+    }
+    equations.push(eq);
+  }
+  const rank = (m: number[][]): number => {
+    const a = m.map((row) => [...row]);
+    let rk = 0;
+    const ncols = a.length === 0 ? 0 : a[0].length;
+    for (let col = 0; col < ncols && rk < a.length; col++) {
+      const pivot = a.findIndex((row, i) => i >= rk && row[col] % P !== 0);
+      if (pivot === -1) continue;
+      [a[rk], a[pivot]] = [a[pivot], a[rk]];
+      let inv = 1;
+      for (let e = P - 2, b = a[rk][col]; e > 0; e >>= 1, b = (b * b) % P) {
+        if (e & 1) inv = (inv * b) % P;
+      }
+      for (let i = 0; i < a.length; i++) {
+        if (i === rk || a[i][col] === 0) continue;
+        const f = (a[i][col] * inv) % P;
+        for (let j = col; j < ncols; j++) a[i][j] = (((a[i][j] - f * a[rk][j]) % P) + P) % P;
+      }
+      rk++;
+    }
+    return rk;
+  };
+  const full = rank(equations);
+  return unknowns.filter((_, k) => rank(equations.map((eq) => eq.filter((__, j) => j !== k))) < full);
+}
+
+// --- counts ----------------------------------------------------------------------------------
+
+describe("protectCount", () => {
+  test.each([
+    [0, 0],
+    [1, "c"],
+    [2, "c"],
+    [3, "c"],
+    [4, "c"],
+    [5, 5],
+    [6, 5],
+    [7, 5],
+    [8, 10],
+    [9, 10],
+    [10, 10],
+    [12, 10],
+    [13, 15],
+    [17, 15],
+    [18, 20],
+    [1002, 1000],
+    [1003, 1005],
+  ] as const)("%i is published as %s", (n, expected) => {
+    expect(protectCount(n)).toBe(expected);
+  });
+
+  test.each([-1, 2.5, 12.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    "refuses %s: only whole counts of people exist, so no rounding tie can arise",
+    (n) => {
+      expect(() => protectCount(n)).toThrow(RangeError);
+    },
+  );
+
+  test("property: counts of 5 or more land on a multiple of 5 at most 2 away", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 10_000_000 }), (n) => {
+        const p = protectCount(n);
+        expect(typeof p).toBe("number");
+        expect((p as number) % 5).toBe(0);
+        expect(Math.abs((p as number) - n)).toBeLessThanOrEqual(2);
+        expect(p).toBeGreaterThanOrEqual(5);
+      }),
+    );
+  });
+
+  test("property: every published number is 0 or a multiple of 5 (nothing in 1-4 escapes)", () => {
+    fc.assert(
+      fc.property(fc.nat(1000), (n) => {
+        const p = protectCount(n);
+        if (n >= 1 && n <= 4) expect(p).toBe("c");
+        else expect((p as number) % 5 === 0 && p !== 1).toBe(true);
+      }),
+    );
+  });
+});
+
+// --- rates -----------------------------------------------------------------------------------
+
+describe("protectRate", () => {
+  test("denominator 9 is too small to show; 10 is the first shown", () => {
+    expect(protectRate(5, 9)).toBe("c");
+    expect(protectRate(5, 10)).toBe(50);
+  });
+
+  test("a rate with no denominator is not applicable (z)", () => {
+    expect(protectRate(0, 0)).toBe("z");
+  });
+
+  test.each([1, 2, 3, 4])("numerator %i of 20 is hidden: the rate would reveal a small count", (n) => {
+    expect(protectRate(n, 20)).toBe("c");
+  });
+
+  test.each([16, 17, 18, 19])(
+    "%i of 20 is hidden: the 1-4 people not counted would be revealed",
+    (n) => {
+      expect(protectRate(n, 20)).toBe("c");
+    },
+  );
+
+  test("5 of 20 and 15 of 20 are shown; 0% and 100% of a large enough group are shown", () => {
+    expect(protectRate(5, 20)).toBe(25);
+    expect(protectRate(15, 20)).toBe(75);
+    expect(protectRate(0, 12)).toBe(0);
+    expect(protectRate(12, 12)).toBe(100);
+  });
+
+  test("computed from unrounded counts (6 of 13 is 46%, not 5 of 15 = 33%)", () => {
+    expect(protectRate(6, 13)).toBe(46);
+  });
+
+  test("whole percentages, halves round up, exactly (5 of 40 = 12.5% -> 13%)", () => {
+    expect(protectRate(5, 40)).toBe(13);
+    expect(protectRate(7, 40)).toBe(18); // 17.5
+    expect(protectRate(6, 11)).toBe(55); // 54.54...
+  });
+
+  test("refuses a numerator larger than its denominator or a non-count", () => {
+    expect(() => protectRate(11, 10)).toThrow(RangeError);
+    expect(() => protectRate(-1, 10)).toThrow(RangeError);
+    expect(() => protectRate(1.5, 10)).toThrow(RangeError);
+  });
+
+  test("property: a shown rate always has a safe denominator, numerator and complement", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(300).chain((d) => fc.tuple(fc.nat(d), fc.constant(d))),
+        ([n, d]) => {
+          const r = protectRate(n, d);
+          if (typeof r === "number") {
+            expect(d).toBeGreaterThanOrEqual(10);
+            expect(n === 0 || n >= 5).toBe(true);
+            expect(d - n === 0 || d - n >= 5).toBe(true);
+            expect(Math.abs(r - (100 * n) / d)).toBeLessThanOrEqual(0.5);
+          } else {
+            expect(r).toBe(d === 0 ? "z" : "c");
+          }
+        },
+      ),
+    );
+  });
+});
+
+// --- series ----------------------------------------------------------------------------------
+
+describe("protectSeries", () => {
+  test("a lone small cell takes the next smallest cell with it", () => {
+    const s = protectSeries({ keys: ["Year 9", "Year 10", "Year 11"], counts: [3, 10, 12] });
+    expect(s.cells).toEqual(["c", "c", 10]);
+    expect(s.total).toBe(25);
+  });
+
+  test("when the other cells are all zero the total is itself small, so it is hidden too", () => {
+    const s = protectSeries({ keys: ["a", "b", "c"], counts: [3, 0, 0] });
+    expect(s.cells).toEqual(["c", 0, 0]);
+    expect(s.total).toBe("c");
+  });
+
+  test("two small cells already protect each other; no extra suppression", () => {
+    const s = protectSeries({ keys: ["a", "b", "c"], counts: [2, 3, 40] });
+    expect(s.cells).toEqual(["c", "c", 40]);
+    expect(s.total).toBe(45);
+  });
+
+  test("property: the cells plus total never hold exactly one c", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(6), fc.nat(80)), { minLength: 1, maxLength: 12 }), (counts) => {
+        const s = protectSeries({ keys: counts.map((_, i) => `k${i}`), counts });
+        expect(countC([...s.cells, s.total])).not.toBe(1);
+        counts.forEach((n, i) => {
+          if (n >= 1 && n <= 4) expect(s.cells[i]).toBe("c");
+          if (s.cells[i] !== "c") expect(s.cells[i]).toBe(protectCount(n));
+        });
+      }),
+    );
+  });
+});
+
+// --- tables ----------------------------------------------------------------------------------
+
+const DISTRICTS = [
+  "Cannock Chase",
+  "East Staffordshire",
+  "Lichfield",
+  "Newcastle-under-Lyme",
+  "South Staffordshire",
+  "Stafford",
+  "Staffordshire Moorlands",
+  "Tamworth",
+  "Stoke-on-Trent",
+];
+const LEARNER_TYPES = ["Pupil", "Teacher", "Apprentice", "Graduate"];
+// Active learners by district and learner type, with a few small cells as real data would have.
+const ACTIVE = [
+  [120, 14, 22, 9],
+  [95, 11, 3, 17],
+  [88, 9, 15, 12],
+  [140, 20, 31, 25],
+  [60, 2, 8, 6],
+  [110, 13, 19, 40],
+  [45, 6, 1, 3],
+  [70, 8, 12, 10],
+  [310, 35, 52, 64],
+];
+
+describe("protectTable", () => {
+  const table = protectTable({ rowKeys: DISTRICTS, columnKeys: LEARNER_TYPES, cells: ACTIVE });
+  const grid = publishedGrid(table);
+
+  test("every small cell is c", () => {
+    ACTIVE.forEach((row, i) =>
+      row.forEach((n, j) => {
+        if (n >= 1 && n <= 4) expect(table.cells[i][j]).toBe("c");
+      }),
+    );
+  });
+
+  test("no row or column (each with its total) has exactly one c", () => {
+    for (const line of lines(grid)) expect(countC(line)).not.toBe(1);
+    // and the rule had real work to do here: more cells hidden than the four small ones
+    expect(table.cells.flat().filter((v) => v === "c").length).toBeGreaterThan(4);
+  });
+
+  test("a lone small cell takes the next smallest cell of its row", () => {
+    // East Staffordshire [95, 11, 3, 17]: the 3 is alone in its row, so the 11 goes too.
+    expect(table.cells[1]).toEqual([95, "c", "c", 15]);
+    // South Staffordshire [60, 2, 8, 6]: the 2 is alone in its row, so the 6 goes too.
+    expect(table.cells[4]).toEqual([60, "c", 10, "c"]);
+    // Staffordshire Moorlands [45, 6, 1, 3]: two small cells already cover each other.
+    expect(table.cells[6]).toEqual([45, 5, "c", "c"]);
+    // Those partners pair up down the columns as well, so no total needs hiding.
+    expect([...table.rowTotals, ...table.columnTotals, table.grandTotal]).not.toContain("c");
+  });
+
+  test("totals are summed unrounded, then protected", () => {
+    // Newcastle-under-Lyme: 140+20+31+25 = 216 -> 215
+    expect(table.rowTotals[3]).toBe(215);
+    // Stafford: 110+13+19+40 = 182 -> 180, whereas its rounded cells sum to 110+15+20+40 = 185
+    expect(table.rowTotals[5]).toBe(180);
+    const grand = ACTIVE.flat().reduce((a, b) => a + b, 0);
+    expect(table.grandTotal).toBe(protectCount(grand));
+  });
+
+  test("no hidden value can be computed from the published table", () => {
+    expect(recoverableHiddenEntries(grid)).toEqual([]);
+  });
+
+  test("a total of 1-4 is c, and its lone cell is protected through its column", () => {
+    const t = protectTable({
+      rowKeys: ["a", "b", "c"],
+      columnKeys: ["x", "y", "z"],
+      cells: [
+        [3, 0, 0],
+        [20, 30, 40],
+        [25, 35, 45],
+      ],
+    });
+    expect(t.rowTotals[0]).toBe("c");
+    expect(t.cells[0]).toEqual(["c", 0, 0]); // documented edge: one c among cells, total is c
+    // the small cell's column hides a partner, so the cell is not its column total minus the rest
+    expect(countC(t.cells.map((r) => r[0]))).toBeGreaterThanOrEqual(2);
+    for (const line of lines(publishedGrid(t))) expect(countC(line)).not.toBe(1);
+    expect(recoverableHiddenEntries(publishedGrid(t))).toEqual([]);
+  });
+
+  test("two hidden blocks joined by one cell: the joining cell is protected as well", () => {
+    // Every row and column already has 0 or >= 2 small cells, so the one-per-line rule alone
+    // would publish this unchanged; yet the 3 at (0,2) follows from rows 0-1 and columns 0-1.
+    const cells = [
+      [2, 2, 3, 20],
+      [2, 2, 20, 20],
+      [20, 20, 2, 2],
+      [20, 20, 2, 2],
+    ];
+    const t = protectTable({ rowKeys: ["r0", "r1", "r2", "r3"], columnKeys: ["c0", "c1", "c2", "c3"], cells });
+    const published = publishedGrid(t);
+    expect(recoverableHiddenEntries(published)).toEqual([]);
+    const hidden = published.flat().filter((v) => v === "c").length;
+    expect(hidden).toBeGreaterThan(9); // more than the nine primary cells
+  });
+
+  test("refuses ragged tables and non-counts", () => {
+    expect(() => protectTable({ rowKeys: ["a"], columnKeys: ["x", "y"], cells: [[1]] })).toThrow(RangeError);
+    expect(() => protectTable({ rowKeys: ["a"], columnKeys: ["x"], cells: [[-1]] })).toThrow(RangeError);
+  });
+
+  test("property: random tables never leave a recoverable or lone hidden value", () => {
+    // Values skewed small so that suppression patterns are dense and varied.
+    const value = fc.oneof(
+      { arbitrary: fc.constant(0), weight: 2 },
+      { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 5, max: 60 }), weight: 5 },
+    );
+    const tableArb = fc
+      .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
+      .chain(([r, c]) => fc.array(fc.array(value, { minLength: c, maxLength: c }), { minLength: r, maxLength: r }));
+    fc.assert(
+      fc.property(tableArb, (cells) => {
+        const t = protectTable({
+          rowKeys: cells.map((_, i) => `r${i}`),
+          columnKeys: cells[0].map((_, j) => `c${j}`),
+          cells,
+        });
+        const published = publishedGrid(t);
+        // 1. counting each line's total as a member, no line has exactly one hidden value
+        for (const line of lines(published)) expect(countC(line)).not.toBe(1);
+        // 2. the documented edge: among the cells alone a row or column may hold exactly one c,
+        //    but only when its total is hidden too (typically: every other cell is 0, so the
+        //    total equals the small cell)
+        t.cells.forEach((row, i) => {
+          if (countC(row) === 1) expect(t.rowTotals[i]).toBe("c");
+        });
+        cells[0].forEach((_, j) => {
+          if (countC(t.cells.map((row) => row[j])) === 1) expect(t.columnTotals[j]).toBe("c");
+        });
+        // 3. primary suppression, and every visible value is the protected unrounded value
+        const rowSums = cells.map((row) => row.reduce((a, b) => a + b, 0));
+        const colSums = cells[0].map((_, j) => cells.reduce((a, row) => a + row[j], 0));
+        cells.forEach((row, i) =>
+          row.forEach((n, j) => {
+            if (n >= 1 && n <= 4) expect(t.cells[i][j]).toBe("c");
+            if (t.cells[i][j] !== "c") expect(t.cells[i][j]).toBe(protectCount(n));
+          }),
+        );
+        rowSums.forEach((s, i) => t.rowTotals[i] !== "c" && expect(t.rowTotals[i]).toBe(protectCount(s)));
+        colSums.forEach((s, j) => t.columnTotals[j] !== "c" && expect(t.columnTotals[j]).toBe(protectCount(s)));
+        rowSums.forEach((s, i) => s >= 1 && s <= 4 && expect(t.rowTotals[i]).toBe("c"));
+        // 4. nothing hidden can be solved for
+        expect(recoverableHiddenEntries(published)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// --- differencing ----------------------------------------------------------------------------
+
+describe("differencing two overlapping filtered reports", () => {
+  /** All true counts a reader cannot tell apart from `n` once published. */
+  const preimage = (n: number): number[] => {
+    const shown = protectCount(n);
+    const out: number[] = [];
+    for (let m = 0; m <= n + 10; m++) if (protectCount(m) === shown) out.push(m);
+    return out;
+  };
+  /** Differences a - b consistent with what was published, given b <= a (b is a subset). */
+  const consistentDifferences = (a: number, b: number): Set<number> => {
+    const out = new Set<number>();
+    for (const x of preimage(a)) for (const y of preimage(b)) if (y <= x) out.add(x - y);
+    return out;
+  };
+
+  test("Tamworth 23 and 'Tamworth without year 9' 21 publish as 25 and 20", () => {
+    expect(protectCount(23)).toBe(25);
+    expect(protectCount(21)).toBe(20);
+    // The true difference, 2, is one of nine possibilities (1..9), including 5 or more.
+    expect([...consistentDifferences(23, 21)].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  /*
+   * What this proves: for every pair of true counts a >= b (a up to 500) whose difference is
+   * 1-4, (1) at least two different differences fit the two published figures, so the hidden
+   * group's size is never recovered; (2) unless one of the figures is itself c (which already
+   * says "1 to 4"), a difference of 0 or of 5+ also fits, so a reader cannot even tell that a
+   * small group was filtered out. It covers two reports; many overlapping filters are limited
+   * by offering only fixed breakdowns (which protectTable protects) and by audit-logging exports.
+   */
+  test("for every pair differing by 1-4, the difference cannot be worked out", () => {
+    for (let b = 0; b <= 500; b++) {
+      for (let d = 1; d <= 4; d++) {
+        const a = b + d;
+        const diffs = consistentDifferences(a, b);
+        expect(diffs.has(d)).toBe(true);
+        expect(diffs.size).toBeGreaterThanOrEqual(2);
+        if (protectCount(a) !== "c" && protectCount(b) !== "c") {
+          expect([...diffs].some((x) => x === 0 || x >= 5)).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe("DISCLOSURE_RULE_TEXT", () => {
+  test("states each rule a reader needs", () => {
+    expect(DISCLOSURE_RULE_TEXT).toMatch(/1 to 4 are shown as c/);
+    expect(DISCLOSURE_RULE_TEXT).toMatch(/nearest 5/);
+    expect(DISCLOSURE_RULE_TEXT).toMatch(/at least 10/);
+    expect(DISCLOSURE_RULE_TEXT).toMatch(/unrounded/);
+    expect(DISCLOSURE_RULE_TEXT).toMatch(/x not available, z not applicable/);
+    expect(DISCLOSURE_RULE_TEXT).not.toMatch(/\n/);
+  });
+});

@@ -1,0 +1,70 @@
+import { data, Form, Link, useActionData, useLoaderData } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/invite.$token";
+import { getViewer, startSession } from "~/auth/auth.server.ts";
+import { acceptInvitation, AccountError, describeInvitation } from "~/auth/account.server.ts";
+import { PASSWORD_MIN } from "~/auth/password-policy.ts";
+import { ROLE_LABELS } from "~/auth/permissions.ts";
+import { ErrorSummary, Field } from "~/components/form.tsx";
+import { parseForm, text } from "~/utils/forms.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Accept your invitation – Staffordshire Digital Skills" }];
+
+const NewAccountForm = z.object({ firstName: text("your first name", 100), lastName: text("your last name", 100), password: z.string().min(1, "Choose a password.") });
+const ExistingAccountForm = z.object({});
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const invitation = await describeInvitation(params.token);
+  const viewer = await getViewer(request);
+  return { invitation: invitation ? { ...invitation, roleLabel: ROLE_LABELS[invitation.role] } : null, signedIn: Boolean(viewer) };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const viewer = await getViewer(request);
+  const invitation = await describeInvitation(params.token);
+  const schema = invitation?.hasAccount ? ExistingAccountForm : NewAccountForm;
+  const form = parseForm(await request.formData(), schema);
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  try {
+    const accepted = await acceptInvitation(params.token, { signedInUserId: viewer?.userId, ...(form.data as Partial<z.infer<typeof NewAccountForm>>) });
+    return startSession(accepted.userId, accepted.roles, "/?welcome=1");
+  } catch (error) {
+    if (error instanceof AccountError) return data({ errors: { form: error.message }, values: form.data as Record<string, string> }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function AcceptInvitation() {
+  const { invitation, signedIn } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  if (!invitation) {
+    return (
+      <div className="stack">
+        <h1>This invitation has expired</h1>
+        <p>Invitations work once and last seven days. Ask the person who invited you to send a new one.</p>
+      </div>
+    );
+  }
+  const errors = actionData?.errors as Record<string, string> | undefined;
+  return (
+    <div className="stack" style={{ maxWidth: "32rem" }}>
+      <h1>Join {invitation.organisationName}</h1>
+      <p>You have been invited as <strong>{invitation.roleLabel}</strong> ({invitation.email}).</p>
+      <ErrorSummary errors={errors} />
+      {invitation.hasAccount ? (
+        signedIn ? (
+          <Form method="post"><button type="submit">Accept invitation</button></Form>
+        ) : (
+          <p>You already have an account. <Link to="/login">Sign in</Link>, then open the link in your email again.</p>
+        )
+      ) : (
+        <Form method="post" noValidate>
+          <Field name="firstName" label="First name" autoComplete="given-name" defaultValue={actionData?.values?.firstName} error={errors?.firstName} required />
+          <Field name="lastName" label="Last name" autoComplete="family-name" defaultValue={actionData?.values?.lastName} error={errors?.lastName} required />
+          <Field name="password" label="Choose a password" hint={`At least ${PASSWORD_MIN} characters. You can paste from a password manager.`} type="password" autoComplete="new-password" error={errors?.password} required />
+          <button type="submit">Create account and join</button>
+        </Form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { data, Form, useActionData, useLoaderData } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/register";
+import { startSession } from "~/auth/auth.server.ts";
+import { AccountError } from "~/auth/account.server.ts";
+import { PASSWORD_MIN } from "~/auth/password-policy.ts";
+import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
+import { db } from "~/db/client.server.ts";
+import { registerOrganisation } from "~/models/organisation.server.ts";
+import { email, parseForm, text } from "~/utils/forms.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Ask to join – Staffordshire Digital Skills" }];
+
+const RegisterForm = z
+  .object({
+    kind: z.enum(["SCHOOL", "EMPLOYER"], { message: "Choose whether you are a school or an employer." }),
+    name: text("the organisation's name"),
+    districtCode: z.string().regex(/^E0[67]\d{6}$/, "Choose the area the organisation is in."),
+    urn: z.string().trim().regex(/^(\d{6})?$/, "A school URN is six digits.").optional(),
+    companyNumber: z.string().trim().toUpperCase().regex(/^([A-Z0-9]{8})?$/, "A company number is eight characters, like 01234567 or SC123456.").optional(),
+    sector: z.string().trim().max(100).optional(),
+    firstName: text("your first name", 100),
+    lastName: text("your last name", 100),
+    email: email(),
+    password: z.string().min(1, "Choose a password."),
+  })
+  .superRefine((value, ctx) => {
+    if (value.kind === "SCHOOL" && !value.urn) ctx.addIssue({ code: "custom", path: ["urn"], message: "Enter the school's URN (six digits)." });
+  });
+
+export async function loader() {
+  return { districts: await db().district.findMany({ orderBy: { name: "asc" } }) };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const formData = await request.formData();
+  const form = parseForm(formData, RegisterForm);
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const input = form.data;
+  try {
+    const created = await registerOrganisation(input);
+    return startSession(created.userId, created.roles, "/?registered=1");
+  } catch (error) {
+    if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string>, values: form.data as Record<string, string> }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function Register() {
+  const { districts } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors = actionData?.errors;
+  const values = (actionData?.values ?? {}) as Record<string, string>;
+  return (
+    <div className="stack" style={{ maxWidth: "36rem" }}>
+      <h1>Ask to join the partnership</h1>
+      <p>Schools and employers in Staffordshire and Stoke-on-Trent can join. The partnership checks each request before staff can be invited.</p>
+      <ErrorSummary errors={errors} />
+      <Form method="post" noValidate>
+        <SelectField name="kind" label="We are a" defaultValue={values.kind} error={errors?.kind} options={[{ value: "SCHOOL", label: "School" }, { value: "EMPLOYER", label: "Employer" }]} />
+        <Field name="name" label="Organisation name" defaultValue={values.name} error={errors?.name} required />
+        <SelectField name="districtCode" label="Area" defaultValue={values.districtCode} error={errors?.districtCode} options={districts.map((d) => ({ value: d.code, label: d.name }))} />
+        <Field name="urn" label="School URN (schools only)" inputMode="numeric" defaultValue={values.urn} error={errors?.urn} />
+        <Field name="companyNumber" label="Company number (employers, optional)" defaultValue={values.companyNumber} error={errors?.companyNumber} />
+        <Field name="sector" label="Sector (employers, optional)" defaultValue={values.sector} error={errors?.sector} />
+        <h2>Your details</h2>
+        <Field name="firstName" label="First name" autoComplete="given-name" defaultValue={values.firstName} error={errors?.firstName} required />
+        <Field name="lastName" label="Last name" autoComplete="family-name" defaultValue={values.lastName} error={errors?.lastName} required />
+        <Field name="email" label="Work email address" type="email" autoComplete="email" defaultValue={values.email} error={errors?.email} required />
+        <Field name="password" label="Choose a password" hint={`At least ${PASSWORD_MIN} characters.`} type="password" autoComplete="new-password" error={errors?.password} required />
+        <button type="submit">Send request</button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Environment, parsed once at start-up. A missing or malformed setting stops the process with a
+ * message that names it. Everything else reads `env()` instead of process.env.
+ */
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /** Prefix for every Redis key and BullMQ queue, so runs and deployments never collide. */
+  REDIS_PREFIX: z.string().default("dst:"),
+  /** Where the app is reached by users; used in email links. */
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  PORT: z.coerce.number().int().positive().default(3000),
+  /** smtp://user:pass@host:port; in development the dev script starts a local catcher. */
+  SMTP_URL: z.string().default("smtp://127.0.0.1:1025"),
+  MAIL_FROM: z.string().default("Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>"),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+  PUPIL_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
+  PUPIL_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(8),
+  /** Set when a TLS proxy sits in front (see docs/operations.md). Express `trust proxy` value. */
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Hashing cost; lowered only by tests of the throttle, never in production. */
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
+  /** Tests and benches turn throttling off for their own traffic. */
+  AUTH_THROTTLE: z.enum(["on", "off"]).default("on"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}\nSee README.md, "Configuration".`);
+  }
+  if (parsed.data.NODE_ENV === "production" && parsed.data.AUTH_THROTTLE === "off") {
+    throw new Error("AUTH_THROTTLE=off is refused in production.");
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change the environment between files; they call this to re-read it. */
+export function resetEnvForTests() {
+  cached = undefined;
+}
+
+export const isProduction = () => env().NODE_ENV === "production";
