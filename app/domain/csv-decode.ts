@@ -173,6 +173,17 @@ export function parseCsv(text: string, options: { delimiter?: CsvDelimiter } = {
           }
         } else if (c === LF) {
           line++;
+        } else {
+          // Copy the run up to the next quote or line break in one slice (large files).
+          let j = i + 1;
+          while (j < n) {
+            const d = text.charCodeAt(j);
+            if (d === QUOTE || d === CR || d === LF) break;
+            j++;
+          }
+          field += text.slice(i, j);
+          i = j - 1;
+          continue;
         }
         field += text[i];
       }
@@ -196,7 +207,14 @@ export function parseCsv(text: string, options: { delimiter?: CsvDelimiter } = {
       // but ignore the usual whitespace before the next delimiter.
       if (text[i].trim() !== "") field += text[i];
     } else {
-      field += text[i];
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === delim || d === QUOTE || d === CR || d === LF) break;
+        j++;
+      }
+      field += text.slice(i, j);
+      i = j - 1;
     }
   }
   if (inQuotes) {

@@ -254,9 +254,10 @@ export function suppressionMask(cells: readonly (readonly number[])[]): {
       const lone = lines.find((line) => line.filter(([r, c]) => mask[r][c]).length === 1);
       if (!lone) return;
       const pick = pickSmallest(lone, false) ?? pickSmallest(lone, true);
-      // A hidden entry is never 0 (primaries are 1-4, partners are chosen non-zero), so a line
-      // with one hidden entry has a visible non-zero partner: the margin if the hidden one is
-      // interior (margin >= it > 0), or some interior cell if the hidden one is the margin.
+      // A lone hidden entry is never 0 (primaries are 1-4, partners here are non-zero; phase 2
+      // may hide a 0 as a last resort, but only between rows/columns that already hold two
+      // hidden entries, so never a lone one). So the line has a visible non-zero partner: the
+      // margin if the hidden one is interior (margin >= it > 0), else some interior cell.
       if (!pick) throw new Error("unreachable: no partner for a lone suppression");
       mask[pick[0]][pick[1]] = true;
     }
@@ -354,6 +355,8 @@ function findBridge(
  *
  * What this guarantees: no hidden value can be computed exactly from the published values and
  * the row/column/grand-total equations, even treating the published (rounded) values as exact.
+ * Partners are the smallest non-zero visible entries; only if a bridge can be closed by nothing
+ * but zeros is a 0 shown as `c` (an unknown that might be 0 still blocks the subtraction).
  * What it does not: bounds. Because counts are non-negative, a reader can sometimes narrow a
  * hidden value to a range; rounding every visible figure to 5 widens those ranges.
  */
