@@ -411,7 +411,7 @@ function judge(j: JudgeInput): { rag: OtjRag; reason: string } {
 /** ILR OTJActHours: whole hours actually completed, so verified minutes are floored. */
 export function otjActHoursForIlr(verifiedMinutes: number): number {
   requireNonNegative("verifiedMinutes", verifiedMinutes);
-  return Math.round(verifiedMinutes / 60);
+  return Math.floor(verifiedMinutes / 60);
 }
 
 // ───────────────────────────── chart series ─────────────────────────────
