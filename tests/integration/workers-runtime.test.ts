@@ -1,0 +1,170 @@
+/**
+ * The worker process's housekeeping through real Postgres and Redis: the eviction-policy check,
+ * the job schedulers, the purge of expired sessions and old tokens, and the watchdog that
+ * restarts a worker that stopped consuming.
+ */
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { hashToken, newLinkSecret } from "../../app/auth/tokens.ts";
+import { disconnectDb } from "../../app/db/client.server.ts";
+import { QUEUES } from "../../app/jobs/definitions.ts";
+import { queuePrefix } from "../../app/jobs/queues.server.ts";
+import { assertNoEviction, closeConnection, EvictionPolicyError, judgeEvictionPolicy, producerConnection, workerConnection } from "../../workers/connection.ts";
+import { purgeAuthData, startMaintenanceWorker } from "../../workers/maintenance-worker.ts";
+import { SCHEDULES, upsertSchedules } from "../../workers/schedules.ts";
+import { superviseWorker } from "../../workers/watchdog.ts";
+import { testPrisma } from "../setup/db.ts";
+import { createUser } from "../support/factories.ts";
+
+const prisma = testPrisma();
+const DAY = 24 * 60 * 60 * 1000;
+const connections: Redis[] = [];
+
+function connection(kind: "worker" | "producer" = "worker"): Redis {
+  const created = kind === "worker" ? workerConnection("test-runtime") : producerConnection("test-runtime");
+  connections.push(created);
+  return created;
+}
+
+afterAll(async () => {
+  const cleanup = connection();
+  for (const name of QUEUES) {
+    const queue = new Queue(name, { connection: cleanup, prefix: queuePrefix() });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+  for (const created of connections) await closeConnection(created);
+  await disconnectDb();
+});
+
+describe("Redis eviction policy check", () => {
+  it("accepts noeviction and refuses a policy that can evict jobs", () => {
+    expect(judgeEvictionPolicy(["maxmemory-policy", "noeviction"])).toEqual({ verdict: "ok", policy: "noeviction" });
+    const refused = judgeEvictionPolicy(["maxmemory-policy", "allkeys-lru"]);
+    expect(refused.verdict).toBe("refuse");
+    expect(refused.verdict === "refuse" && refused.message).toMatch(/allkeys-lru.*noeviction/);
+  });
+
+  it("warns and carries on when CONFIG is disabled (managed Redis)", () => {
+    expect(judgeEvictionPolicy(new Error("ERR unknown command 'CONFIG'")).verdict).toBe("warn");
+  });
+
+  it("throws at start-up for an allkeys-lru Redis, with a message that says what to change", async () => {
+    const fakeRedis = { config: async () => ["maxmemory-policy", "allkeys-lru"] } as unknown as Pick<Redis, "config">;
+    await expect(assertNoEviction(fakeRedis)).rejects.toThrow(EvictionPolicyError);
+    await expect(assertNoEviction(fakeRedis)).rejects.toThrow(/maxmemory-policy noeviction/);
+    const disabled = { config: async () => Promise.reject(new Error("ERR unknown command 'CONFIG'")) } as unknown as Pick<Redis, "config">;
+    await expect(assertNoEviction(disabled)).resolves.toMatchObject({ verdict: "warn" });
+  });
+
+  it("reads the shared test Redis' real policy without changing it", async () => {
+    const client = connection();
+    const before = await client.config("GET", "maxmemory-policy");
+    const verdict = judgeEvictionPolicy(before);
+    expect(["ok", "refuse"]).toContain(verdict.verdict);
+    expect(await client.config("GET", "maxmemory-policy")).toEqual(before);
+  });
+});
+
+describe("job schedulers", () => {
+  it("declare the daily purge once, however often the worker starts", async () => {
+    const client = connection();
+    await upsertSchedules({ connection: client });
+    await upsertSchedules({ connection: client });
+    const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(SCHEDULES.map((s) => s.id).sort());
+    expect(schedulers[0]).toMatchObject({ pattern: "10 3 * * *", tz: "Europe/London", name: "maintenance.purge-auth" });
+    expect(await queue.getDelayedCount()).toBe(1);
+    await queue.close();
+  });
+});
+
+async function session(userId: string, input: { expiresAt: Date; lastActiveAt: Date }) {
+  return prisma.session.create({ data: { id: randomBytes(12).toString("hex"), secretHash: new Uint8Array(32), userId, ...input } });
+}
+
+async function token(input: { expiresAt: Date; usedAt?: Date | null }) {
+  return prisma.authToken.create({ data: { kind: "PASSWORD_RESET", tokenHash: hashToken(newLinkSecret()), expiresAt: input.expiresAt, usedAt: input.usedAt ?? null } });
+}
+
+describe("purge of expired sessions and old tokens", () => {
+  it("deletes what has expired, keeps what is live or recent, and writes the counts to the audit log", async () => {
+    const user = await createUser();
+    const now = Date.now();
+    const live = await session(user.id, { expiresAt: new Date(now + DAY), lastActiveAt: new Date(now - 60_000) });
+    const expired = await session(user.id, { expiresAt: new Date(now - 1000), lastActiveAt: new Date(now - 2 * 60 * 60 * 1000) });
+    const idle = await session(user.id, { expiresAt: new Date(now + DAY), lastActiveAt: new Date(now - 2 * DAY) });
+
+    const unused = await token({ expiresAt: new Date(now + 60 * 60 * 1000) });
+    const usedRecently = await token({ expiresAt: new Date(now + DAY), usedAt: new Date(now - DAY) });
+    const expiredRecently = await token({ expiresAt: new Date(now - 2 * DAY) });
+    const usedLongAgo = await token({ expiresAt: new Date(now + DAY), usedAt: new Date(now - 8 * DAY) });
+    const expiredLongAgo = await token({ expiresAt: new Date(now - 8 * DAY) });
+
+    const counts = await purgeAuthData();
+    expect(counts).toEqual({ sessions: 2, tokens: 2 });
+
+    const sessions = await prisma.session.findMany({ where: { id: { in: [live.id, expired.id, idle.id] } }, select: { id: true } });
+    expect(sessions.map((s) => s.id)).toEqual([live.id]);
+    const tokens = await prisma.authToken.findMany({
+      where: { id: { in: [unused, usedRecently, expiredRecently, usedLongAgo, expiredLongAgo].map((t) => t.id) } },
+      select: { id: true },
+    });
+    expect(tokens.map((t) => t.id).sort()).toEqual([unused.id, usedRecently.id, expiredRecently.id].sort());
+
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "maintenance.purge-auth" }, orderBy: { createdAt: "desc" } });
+    expect(audit.metadata).toEqual({ sessions: 2, tokens: 2 });
+    expect(audit.actorId).toBeNull();
+
+    expect(await purgeAuthData()).toEqual({ sessions: 0, tokens: 0 });
+  });
+
+  it("runs as a maintenance job through the queue", async () => {
+    const { worker, connection: workerConn } = startMaintenanceWorker();
+    connections.push(workerConn);
+    const producer = connection("producer");
+    if (producer.status !== "ready") await new Promise((resolve) => producer.once("ready", resolve));
+    const queue = new Queue("maintenance", { connection: producer, prefix: queuePrefix() });
+    const job = await queue.add("maintenance.purge-auth", {});
+    await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 10_000 });
+    const done = await queue.getJob(job.id!);
+    expect(done?.returnvalue).toEqual({ sessions: 0, tokens: 0 });
+    await queue.close();
+    await worker.close();
+  });
+});
+
+describe("watchdog", () => {
+  it("restarts a worker that stopped consuming, and the new one takes the waiting jobs", async () => {
+    const restarts: string[] = [];
+    const supervisor = superviseWorker({
+      name: "maintenance",
+      prefix: queuePrefix(),
+      start: () => startMaintenanceWorker(),
+      intervalMs: 60_000,
+      onRestart: (reason) => restarts.push(reason),
+    });
+    const first = supervisor.current();
+    await first.waitUntilReady();
+    expect(await supervisor.check()).toBeNull();
+
+    // The failure mode after a Redis restart: the worker object is alive but its loop is gone.
+    await first.close();
+    const producer = connection("producer");
+    if (producer.status !== "ready") await new Promise((resolve) => producer.once("ready", resolve));
+    const queue = new Queue("maintenance", { connection: producer, prefix: queuePrefix() });
+    const job = await queue.add("maintenance.purge-auth", {});
+
+    expect(await supervisor.check()).toBe("worker is not running");
+    expect(restarts).toEqual(["worker is not running"]);
+    expect(supervisor.current()).not.toBe(first);
+    await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 10_000 });
+    expect(await supervisor.check()).toBeNull();
+
+    await queue.close();
+    await supervisor.stop();
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * The "email" queue: one job per outbox row (`{ outboxId }`). The handler re-reads everything
+ * from Postgres, renders the template and sends it; Redis only ever holds the id.
+ *
+ * Idempotency (at-least-once delivery, style convention 10): notification_log has a unique
+ * dedupe key `outbox:<id>`. The handler locks the outbox row (`SELECT … FOR UPDATE`) for the
+ * whole attempt, skips if the key is already 'sent' or 'suppressed', otherwise sends, then
+ * records the key as 'sent' and scrubs the secret from the row, and commits. So:
+ * - a retried or duplicated job after a successful send finds the key and sends nothing;
+ * - two attempts of the same row never run side by side (the row lock serialises them, even
+ *   if BullMQ's stalled-job recovery ever ran a job twice);
+ * - the one window left is a crash (or a lost commit) after the SMTP server accepted the
+ *   message and before the commit: the retry sends the same link again. We accept that on
+ *   purpose: a duplicate reset link is harmless, a lost one locks someone out. Recording
+ *   "about to send" first would turn that window into a silently lost email instead.
+ * A token already used or expired is not an error: the row is marked 'suppressed' and scrubbed.
+ * A mail server failure throws, so BullMQ retries with backoff; after the last attempt the job
+ * stays in the failed set with its reason (and the secret stays in Postgres for a manual retry).
+ */
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { db, type Tx } from "~/db/client.server.ts";
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { ROLE_LABELS } from "~/auth/permissions.ts";
+import { OUTBOX_TOPICS, outboxJobData, SECRET_PAYLOAD_FIELDS, type OutboxTopic } from "~/jobs/definitions.ts";
+import { queuePrefix } from "~/jobs/queues.server.ts";
+import { durationInWords, renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
+import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
+import { env } from "~/utils/env.server.ts";
+import { logger } from "~/utils/logger.server.ts";
+import { workerConnection } from "./connection.ts";
+
+const log = logger.child({ component: "email-worker" });
+
+export type EmailJobResult = { outcome: "sent" | "already-sent" | "suppressed" | "missing"; reason?: string };
+
+export type EmailDeps = { transport: MailTransport; from: string; appUrl: string };
+
+/** Outbox topics that the email queue handles. */
+type EmailTopic = Extract<OutboxTopic, `email.${string}`>;
+
+type Outgoing = { to: string; userId: string | null; kind: string; email: RenderedEmail };
+
+/** Builds the email for one outbox row, or explains why none should go out. */
+async function compose(tx: Tx, topic: EmailTopic, payload: { tokenId: string; secret: string }, appUrl: string): Promise<Outgoing | { suppressed: string }> {
+  const token = await tx.authToken.findUnique({ where: { id: payload.tokenId } });
+  if (!token) return { suppressed: "token deleted" };
+  if (token.usedAt) return { suppressed: "token already used" };
+  if (token.expiresAt.getTime() <= Date.now()) return { suppressed: "token expired" };
+  const base = appUrl.replace(/\/$/, "");
+
+  switch (topic) {
+    case "email.invitation": {
+      if (token.kind !== "INVITATION" || !token.email || !token.organisationId || !token.role) return { suppressed: "not an invitation token" };
+      const organisation = await tx.organisation.findUnique({ where: { id: token.organisationId }, select: { name: true, status: true } });
+      if (!organisation || organisation.status !== "APPROVED") return { suppressed: "organisation not approved" };
+      const existing = await tx.user.findUnique({ where: { email: token.email }, select: { id: true } });
+      const email = await renderEmail("invitation", {
+        organisationName: organisation.name,
+        roleLabel: ROLE_LABELS[token.role],
+        inviteUrl: `${base}/invite/${payload.secret}`,
+        expiresIn: durationInWords(token.expiresAt.getTime() - token.createdAt.getTime()),
+      });
+      return { to: token.email, userId: existing?.id ?? null, kind: "invitation", email };
+    }
+    case "email.password-reset": {
+      if (token.kind !== "PASSWORD_RESET" || !token.userId) return { suppressed: "not a reset token" };
+      const user = await tx.user.findUnique({ where: { id: token.userId }, select: { email: true, disabledAt: true, erasedAt: true } });
+      if (!user?.email || user.disabledAt || user.erasedAt) return { suppressed: "account cannot reset" };
+      const email = await renderEmail("password-reset", {
+        resetUrl: `${base}/reset-password/${payload.secret}`,
+        expiresIn: durationInWords(token.expiresAt.getTime() - token.createdAt.getTime()),
+      });
+      return { to: user.email, userId: token.userId, kind: "password-reset", email };
+    }
+    default:
+      throw new UnrecoverableError(`no email for outbox topic ${topic satisfies never}`);
+  }
+}
+
+function scrubbed(payload: unknown): Prisma.InputJsonObject {
+  const copy: Record<string, Prisma.InputJsonValue> = { ...(payload as Record<string, Prisma.InputJsonValue>) };
+  for (const field of SECRET_PAYLOAD_FIELDS) delete copy[field];
+  return copy;
+}
+
+export const dedupeKeyForOutbox = (outboxId: string) => `outbox:${outboxId}`;
+
+/** Handles one outbox email. Exported for tests; the Worker below calls it. */
+export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise<EmailJobResult> {
+  const parsed = outboxJobData.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError("job data is not { outboxId }");
+  const { outboxId } = parsed.data;
+  const dedupeKey = dedupeKeyForOutbox(outboxId);
+
+  return db().$transaction(
+    async (tx) => {
+      // Serialises attempts for this row; the relay has already dispatched it, so no relay waits.
+      const [row] = await tx.$queryRaw<Array<{ id: string; topic: string; payload: unknown }>>`
+        SELECT id::text AS id, topic, payload FROM outbox_messages WHERE id = ${outboxId}::uuid FOR UPDATE`;
+      if (!row) {
+        log.warn({ outboxId }, "outbox row not found; nothing to send");
+        return { outcome: "missing" as const };
+      }
+      const previous = await tx.notificationLog.findUnique({ where: { dedupeKey }, select: { status: true } });
+      if (previous && (previous.status === "sent" || previous.status === "suppressed")) {
+        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload) } });
+        log.info({ outboxId, status: previous.status }, "email already handled; not sending again");
+        return { outcome: "already-sent" as const };
+      }
+      const topic = row.topic as EmailTopic;
+      const definition = OUTBOX_TOPICS[topic] as (typeof OUTBOX_TOPICS)[EmailTopic] | undefined;
+      if (!definition || definition.queue !== "email") throw new UnrecoverableError(`outbox topic ${row.topic} is not an email`);
+      const payload = definition.payload.safeParse(row.payload);
+      if (!payload.success) throw new UnrecoverableError(`outbox payload for ${row.topic} does not match its schema`);
+
+      const outgoing = await compose(tx, topic, payload.data, deps.appUrl);
+      if ("suppressed" in outgoing) {
+        await tx.notificationLog.upsert({
+          where: { dedupeKey },
+          create: { dedupeKey, kind: topic.replace(/^email\./, ""), status: "suppressed", userId: null },
+          update: { status: "suppressed", sentAt: new Date() },
+        });
+        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: outgoing.suppressed } });
+        log.info({ outboxId, reason: outgoing.suppressed }, "email suppressed");
+        return { outcome: "suppressed" as const, reason: outgoing.suppressed };
+      }
+
+      // Throws on a mail server failure: the transaction rolls back and BullMQ retries.
+      await deps.transport.sendMail({
+        from: deps.from,
+        to: outgoing.to,
+        subject: outgoing.email.subject,
+        html: outgoing.email.html,
+        text: outgoing.email.text,
+        headers: { "X-Entity-Ref-ID": dedupeKey },
+      });
+
+      await tx.notificationLog.upsert({
+        where: { dedupeKey },
+        create: { dedupeKey, kind: outgoing.kind, status: "sent", userId: outgoing.userId },
+        update: { status: "sent", sentAt: new Date(), userId: outgoing.userId },
+      });
+      await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: null } });
+      log.info({ outboxId, kind: outgoing.kind }, "email sent");
+      return { outcome: "sent" as const };
+    },
+    // Longer than the transport's timeouts, so a slow SMTP server fails the send, not the commit.
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+export type EmailWorkerOptions = {
+  /** Worker connection (maxRetriesPerRequest: null). The caller closes it. */
+  connection: Redis;
+  prefix?: string;
+  concurrency?: number;
+  transport?: MailTransport;
+  from?: string;
+  appUrl?: string;
+};
+
+export function createEmailWorker(options: EmailWorkerOptions): Worker {
+  const deps: EmailDeps = {
+    transport: options.transport ?? mailTransport(),
+    from: options.from ?? env().MAIL_FROM,
+    appUrl: options.appUrl ?? env().APP_URL,
+  };
+  const worker = new Worker("email", (job: Job) => handleOutboxEmail(job.data, deps), {
+    connection: options.connection,
+    prefix: options.prefix ?? queuePrefix(),
+    concurrency: options.concurrency ?? 4,
+    name: "email",
+  });
+  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "email job failed"));
+  worker.on("error", (error) => log.error({ err: error.message }, "email worker error"));
+  return worker;
+}
+
+/** A worker with its own connection, for the watchdog to replace wholesale. */
+export function startEmailWorker(options: Omit<EmailWorkerOptions, "connection"> & { redisUrl?: string } = {}) {
+  const connection = workerConnection("worker:email", options.redisUrl);
+  return { worker: createEmailWorker({ ...options, connection }), connection };
+}

@@ -1,0 +1,16 @@
+/**
+ * Entry point of the worker process: `npm run worker` (node --import tsx workers/main.ts).
+ * It only labels the process's logs before anything creates the logger, then starts
+ * workers/run.ts, where the relay, the workers, the watchdog and the shutdown live.
+ */
+export {};
+
+process.env.SERVICE_NAME ??= "worker";
+
+const { main } = await import("./run.ts");
+try {
+  await main();
+} catch (error) {
+  console.error("Worker failed to start:", error);
+  process.exit(1);
+}

@@ -1,0 +1,67 @@
+/**
+ * The "maintenance" queue: housekeeping created by job schedulers (workers/schedules.ts).
+ * Today: the purge of expired sessions and old one-time tokens (retention schedule in
+ * docs: "expired sessions and used tokens are purged"). Counts go to the audit log.
+ */
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { db } from "~/db/client.server.ts";
+import { sessionPolicy } from "~/auth/session.server.ts";
+import { SCHEDULED_JOBS, type ScheduledJobName } from "~/jobs/definitions.ts";
+import { queuePrefix } from "~/jobs/queues.server.ts";
+import { audit } from "~/utils/audit.server.ts";
+import { logger } from "~/utils/logger.server.ts";
+import { workerConnection } from "./connection.ts";
+
+const log = logger.child({ component: "maintenance-worker" });
+
+/** Used or expired tokens are kept this long (support questions: "my link did not work"). */
+export const TOKEN_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes sessions past their absolute expiry or idle for longer than any policy allows, and
+ * auth tokens used or expired more than TOKEN_RETENTION_MS ago. Idempotent: a second run the
+ * same day deletes nothing more.
+ */
+export async function purgeAuthData(now: Date = new Date()) {
+  const longestIdleMs = Math.max(sessionPolicy(true).idleMs, sessionPolicy(false).idleMs);
+  const idleCutoff = new Date(now.getTime() - longestIdleMs);
+  const tokenCutoff = new Date(now.getTime() - TOKEN_RETENTION_MS);
+  return db().$transaction(async (tx) => {
+    const sessions = await tx.session.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastActiveAt: { lte: idleCutoff } }] } });
+    const tokens = await tx.authToken.deleteMany({ where: { OR: [{ usedAt: { lte: tokenCutoff } }, { expiresAt: { lte: tokenCutoff } }] } });
+    const counts = { sessions: sessions.count, tokens: tokens.count };
+    await audit({ actorId: null, action: "maintenance.purge-auth", subjectType: "system", metadata: counts }, tx);
+    return counts;
+  });
+}
+
+export async function handleMaintenanceJob(job: Pick<Job, "name" | "data">) {
+  const definition = SCHEDULED_JOBS[job.name as ScheduledJobName];
+  if (!definition || definition.queue !== "maintenance") throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
+  definition.payload.parse(job.data ?? {});
+  switch (job.name as ScheduledJobName) {
+    case "maintenance.purge-auth": {
+      const counts = await purgeAuthData();
+      log.info(counts, "purged expired sessions and old tokens");
+      return counts;
+    }
+  }
+}
+
+export function createMaintenanceWorker(options: { connection: Redis; prefix?: string }): Worker {
+  const worker = new Worker("maintenance", (job: Job) => handleMaintenanceJob(job), {
+    connection: options.connection,
+    prefix: options.prefix ?? queuePrefix(),
+    concurrency: 1,
+    name: "maintenance",
+  });
+  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, err: error.message }, "maintenance job failed"));
+  worker.on("error", (error) => log.error({ err: error.message }, "maintenance worker error"));
+  return worker;
+}
+
+export function startMaintenanceWorker(options: { prefix?: string; redisUrl?: string } = {}) {
+  const connection = workerConnection("worker:maintenance", options.redisUrl);
+  return { worker: createMaintenanceWorker({ ...options, connection }), connection };
+}

@@ -1,0 +1,71 @@
+/**
+ * The worker process's body (workers/main.ts is the entry point): never part of the web server. It
+ * 1. refuses to start unless Redis' maxmemory-policy is noeviction (warns if CONFIG is disabled);
+ * 2. declares the job schedulers (workers/schedules.ts);
+ * 3. runs the outbox relay and the email and maintenance workers, each worker under a watchdog;
+ * 4. on SIGTERM/SIGINT stops taking work, lets running jobs finish, closes every connection.
+ * Queue keys live under REDIS_PREFIX (app/jobs/queues.server.ts).
+ */
+import { disconnectDb } from "~/db/client.server.ts";
+import { queuePrefix } from "~/jobs/queues.server.ts";
+import { closeMailTransports } from "~/mail/transport.server.ts";
+import { env } from "~/utils/env.server.ts";
+import { logger } from "~/utils/logger.server.ts";
+import { assertNoEviction, closeConnection, EvictionPolicyError, workerConnection } from "./connection.ts";
+import { startEmailWorker } from "./email-worker.ts";
+import { startMaintenanceWorker } from "./maintenance-worker.ts";
+import { createRelay } from "./relay.ts";
+import { upsertSchedules } from "./schedules.ts";
+import { superviseWorker, type Supervisor } from "./watchdog.ts";
+
+const log = logger.child({ component: "worker-main" });
+
+export async function main() {
+  const config = env();
+  const prefix = queuePrefix();
+
+  // Commands on this connection wait for Redis, so a Redis still starting delays us, not fails.
+  const control = workerConnection("worker:control");
+  try {
+    await assertNoEviction(control);
+  } catch (error) {
+    await closeConnection(control);
+    if (error instanceof EvictionPolicyError) {
+      log.fatal(error.message);
+      console.error(`\nWorker not started: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await upsertSchedules({ connection: control, prefix });
+
+  const relay = createRelay({ prefix });
+  relay.start();
+  const supervisors: Supervisor[] = [
+    superviseWorker({ name: "email", prefix, start: () => startEmailWorker({ prefix }) }),
+    superviseWorker({ name: "maintenance", prefix, start: () => startMaintenanceWorker({ prefix }) }),
+  ];
+  log.info({ prefix, redis: new URL(config.REDIS_URL).host, smtp: new URL(config.SMTP_URL).host }, "worker started: relay, email, maintenance");
+
+  let shuttingDown = false;
+  async function shutdown(signal: string) {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, "shutting down: finishing running jobs");
+    // A second signal, or a job that will not finish, must not keep the process forever.
+    const hardStop = setTimeout(() => {
+      log.error("shutdown took longer than 30 s; exiting");
+      process.exit(1);
+    }, 30_000);
+    hardStop.unref();
+    await relay.stop();
+    await Promise.allSettled(supervisors.map((s) => s.stop()));
+    await closeConnection(control);
+    closeMailTransports();
+    await disconnectDb();
+    log.info("worker stopped");
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
