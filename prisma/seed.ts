@@ -9,6 +9,11 @@ import { hash } from "@node-rs/argon2";
 import { PrismaClient } from "../app/generated/prisma/client.ts";
 import { CREDENTIALS, moduleUrl, PATHWAYS, STANDARDS } from "./seed-data/catalogue.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS } from "./seed-data/organisations.ts";
+import { seedReportDemo } from "./seed-data/report-demo.ts";
+import { DEMO_APPRENTICESHIPS } from "./seed-data/apprenticeships.ts";
+import { seedProgress } from "./seed-data/progress.ts"; // issue 4
+import { DEMO_ENCOUNTER, DEMO_PLACEMENT, DEMO_REVIEW } from "./seed-data/placements.ts";
+import { plannedOtjHours } from "../app/domain/otj.ts";
 
 export async function seed(db: PrismaClient, log: (line: string) => void = () => {}) {
   const orgIds = new Map<string, string>();
@@ -84,7 +89,189 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
     update: {},
     create: { key: "businesses-engaged", label: "Businesses engaged in digital innovation", targetValue: 100, startsOn: new Date("2025-08-01T00:00:00Z"), endsOn: new Date("2030-07-31T00:00:00Z") },
   });
+  await seedApprenticeships(db, orgIds);
+  await seedWorkExperienceAndReviews(db, orgIds);
+  await seedProgress(db, orgIds); // issue 4: a demo class with entries waiting for verification
+
+  // Outcome report demo (issue 7): a little learning and one protected snapshot to open.
+  await seedReportDemo(db, log);
   log(`Seeded ${ORGANISATIONS.length} organisations, ${DEMO_ACCOUNTS.length} demo accounts, ${PATHWAYS.length} pathways, ${STANDARDS.length} standards.`);
+}
+
+// ── demo apprenticeship and training plan (issue 3) ──
+// Created once per apprentice and standard; a re-run leaves it (and any signatures) alone.
+async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>) {
+  const REGIME_LABELS = {
+    PERCENT_20: "20% of contracted hours (starts before 1 August 2022)",
+    HOURS_6_PER_WEEK: "6 hours a week, pro rata below 30 hours (starts 1 August 2022 to 31 July 2025)",
+    STANDARD_MINIMUM: "The standard's published minimum (starts from 1 August 2025)",
+  } as const;
+  const userByKey = async (key: string) => {
+    const account = DEMO_ACCOUNTS.find((a) => a.key === key)!;
+    return db.user.findUniqueOrThrow({ where: account.email ? { email: account.email } : { username: account.username! }, select: { id: true, firstName: true, lastName: true, dateOfBirth: true } });
+  };
+  const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+  for (const demo of DEMO_APPRENTICESHIPS) {
+    const [apprentice, tutor, supervisor] = await Promise.all([userByKey(demo.apprentice), userByKey(demo.tutor), userByKey(demo.supervisor)]);
+    const employerAdmin = await userByKey(DEMO_ACCOUNTS.find((a) => a.org === demo.employer && a.role === "EMPLOYER_ADMIN")!.key);
+    const standard = await db.standard.findUniqueOrThrow({ where: { reference: demo.standard }, include: { ksbs: true } });
+    const employerId = orgIds.get(demo.employer)!;
+    const providerId = orgIds.get(demo.provider)!;
+    if (await db.apprenticeship.findFirst({ where: { apprenticeId: apprentice.id, standardId: standard.id }, select: { id: true } })) continue;
+    if (!apprentice.dateOfBirth) await db.user.update({ where: { id: apprentice.id }, data: { dateOfBirth: day(demo.dateOfBirth) } });
+    const otj = plannedOtjHours({
+      startDate: demo.startDate,
+      plannedEndDate: demo.plannedEndDate,
+      contractedWeeklyHours: demo.contractedWeeklyHours,
+      priorLearningHours: demo.priorLearningHours,
+      standard: { reference: standard.reference, otjMinimumHours: standard.otjMinimumHours },
+    });
+    if (otj.hours === null) throw new Error(`Seed: ${demo.standard} has no OTJ minimum`);
+    const pathway = demo.pathway ? await db.pathway.findUnique({ where: { slug: demo.pathway }, select: { id: true, title: true } }) : null;
+    const [employer, provider] = await Promise.all([db.organisation.findUniqueOrThrow({ where: { id: employerId } }), db.organisation.findUniqueOrThrow({ where: { id: providerId } })]);
+    const name = (u: { firstName: string; lastName: string }) => `${u.firstName} ${u.lastName}`;
+    const kindOrder = (code: string) => "KSB".indexOf(code[0]!) * 1000 + (Number(code.slice(1)) || 0);
+    const ageAtStart = Number(demo.startDate.slice(0, 4)) - Number(demo.dateOfBirth.slice(0, 4)) - (demo.startDate.slice(5) < demo.dateOfBirth.slice(5) ? 1 : 0);
+    const englishMathsRequired = ageAtStart <= 18;
+    const apprenticeship = await db.apprenticeship.create({
+      data: {
+        apprenticeId: apprentice.id,
+        employerId,
+        providerId,
+        standardId: standard.id,
+        tutorId: tutor.id,
+        supervisorId: supervisor.id,
+        startDate: day(demo.startDate),
+        plannedEndDate: day(demo.plannedEndDate),
+        contractedWeeklyHours: demo.contractedWeeklyHours,
+        otjRegime: otj.regime,
+        plannedOtjHours: otj.hours,
+        priorLearningHours: demo.priorLearningHours,
+        englishMathsRequired,
+      },
+    });
+    const signedAt = day(demo.startDate);
+    const signer = { apprentice: apprentice.id, employer: employerAdmin.id, tutor: tutor.id } as const;
+    await db.trainingPlan.create({
+      data: {
+        apprenticeshipId: apprenticeship.id,
+        content: {
+          version: 1,
+          generatedAt: new Date(`${demo.startDate}T09:00:00Z`).toISOString(),
+          standard: { reference: standard.reference, title: standard.title, level: standard.level, otjMinimumHours: standard.otjMinimumHours, minDurationMonths: standard.minDurationMonths },
+          ksbs: standard.ksbs.map((k) => ({ code: k.code, text: k.text })).sort((a, b) => kindOrder(a.code) - kindOrder(b.code)),
+          startDate: demo.startDate,
+          plannedEndDate: demo.plannedEndDate,
+          contractedWeeklyHours: demo.contractedWeeklyHours,
+          priorLearningHours: demo.priorLearningHours,
+          otj: { regime: otj.regime, regimeLabel: REGIME_LABELS[otj.regime], hours: otj.hours, explanation: otj.explanation },
+          englishMaths: {
+            required: englishMathsRequired,
+            reason: englishMathsRequired ? `Required: aged ${ageAtStart} at the start (required for 16 to 18).` : `Not required: aged ${ageAtStart} at the start (optional from 19).`,
+          },
+          parties: {
+            apprentice: { id: apprentice.id, name: name(apprentice) },
+            employer: { id: employer.id, name: employer.name },
+            provider: { id: provider.id, name: provider.name },
+            tutor: { id: tutor.id, name: name(tutor) },
+            supervisor: { id: supervisor.id, name: name(supervisor) },
+          },
+          pathway,
+        },
+        ...Object.fromEntries(demo.signedBy.flatMap((party) => [[`${party}SignedAt`, signedAt], [`${party}SignedById`, signer[party]]])),
+      },
+    });
+    if (pathway) {
+      await db.enrolment.upsert({
+        where: { userId_pathwayId: { userId: apprentice.id, pathwayId: pathway.id } },
+        update: {},
+        create: { userId: apprentice.id, pathwayId: pathway.id, organisationId: employerId, startedOn: day(demo.startDate) },
+      });
+    }
+  }
+}
+
+// ── demo placement, encounter and first progress review (issue 5) ──
+// Each is created once (looked up by its natural key) and never changed by a re-run.
+async function seedWorkExperienceAndReviews(db: PrismaClient, orgIds: Map<string, string>) {
+  const userId = async (key: string) => {
+    const account = DEMO_ACCOUNTS.find((a) => a.key === key)!;
+    return (await db.user.findUniqueOrThrow({ where: account.email ? { email: account.email } : { username: account.username! }, select: { id: true } })).id;
+  };
+  const dayFromToday = (days: number) => {
+    const d = new Date();
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days));
+  };
+  const p = DEMO_PLACEMENT;
+  const [schoolId, employerId] = [orgIds.get(p.school)!, orgIds.get(p.employer)!];
+  if (!(await db.placement.findFirst({ where: { schoolId, employerId, title: p.title }, select: { id: true } }))) {
+    await db.placement.create({
+      data: {
+        schoolId,
+        employerId,
+        supervisorId: await userId(p.supervisor),
+        title: p.title,
+        startDate: dayFromToday(p.startInDays),
+        endDate: dayFromToday(p.startInDays + p.lengthDays),
+        hours: p.hours,
+        riskAssessmentAt: new Date(),
+        employerConfirmedById: await userId(p.supervisor),
+        createdById: await userId(p.createdBy),
+        pupils: { create: [{ pupilId: await userId(p.pupil) }] },
+      },
+    });
+  }
+
+  const e = DEMO_ENCOUNTER;
+  const encounterSchool = orgIds.get(e.school)!;
+  if (!(await db.encounter.findFirst({ where: { schoolId: encounterSchool, title: e.title }, select: { id: true } }))) {
+    const today = dayFromToday(0);
+    const yearStart = new Date(Date.UTC(today.getUTCMonth() >= 7 ? today.getUTCFullYear() : today.getUTCFullYear() - 1, 7, 1));
+    const occurredOn = new Date(Math.max(dayFromToday(-e.daysAgo).getTime(), yearStart.getTime()));
+    await db.encounter.create({
+      data: {
+        schoolId: encounterSchool,
+        employerId: orgIds.get(e.employer)!,
+        kind: e.kind,
+        title: e.title,
+        occurredOn,
+        createdById: await userId(e.createdBy),
+        attendees: { create: [{ pupilId: await userId(e.pupil) }] },
+      },
+    });
+  }
+
+  const r = DEMO_REVIEW;
+  const apprenticeship = await db.apprenticeship.findFirst({
+    where: { apprenticeId: await userId(r.apprentice), standard: { reference: r.standard } },
+    select: { id: true, tutorId: true, supervisorId: true, standard: { select: { ksbs: { select: { code: true } } } } },
+  });
+  if (apprenticeship && (await db.review.count({ where: { apprenticeshipId: apprenticeship.id } })) === 0) {
+    const signedAt = new Date(`${r.heldOn}T15:00:00Z`);
+    await db.review.create({
+      data: {
+        apprenticeshipId: apprenticeship.id,
+        sequence: 1,
+        dueOn: new Date("2025-12-31T00:00:00Z"),
+        heldOn: new Date(`${r.heldOn}T00:00:00Z`),
+        status: "SIGNED",
+        content: {
+          progress: r.progress,
+          support: r.support,
+          ksbRatings: Object.fromEntries(apprenticeship.standard.ksbs.map((k) => [k.code, k.code === "K1" ? "DEVELOPING" : "NOT_STARTED"])),
+          actions: r.actions,
+          comments: {},
+        },
+        tutorSignedAt: signedAt,
+        tutorSignedById: apprenticeship.tutorId,
+        employerSignedAt: signedAt,
+        employerSignedById: apprenticeship.supervisorId,
+        apprenticeSignedAt: signedAt,
+        apprenticeSignedById: await userId(r.apprentice),
+        lockedAt: signedAt,
+      },
+    });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

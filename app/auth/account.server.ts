@@ -12,14 +12,20 @@ import { orgsWith, ROLES_BY_ORG_KIND, type Actor } from "~/auth/permissions.ts";
 import { hashToken, newLinkSecret, newSetupCode, normaliseSetupCode, TOKEN_LIFETIME_MS } from "~/auth/tokens.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { allowResetRequest, checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
+import { usernameBase, usernameCandidate } from "~/domain/usernames.ts";
 
 export class AccountError extends Error {}
 
 // ── password reset ──
 
 /** Always behaves the same whether or not the email has an account (no enumeration). */
-export async function requestPasswordReset(email: string) {
-  const user = await db().user.findFirst({ where: { email: email.trim().toLowerCase(), disabledAt: null, erasedAt: null }, select: { id: true } });
+export async function requestPasswordReset(email: string, ip = "unknown") {
+  const normalised = email.trim().toLowerCase();
+  // Nobody can flood an inbox (or the outbox): a few links per address and per client an hour.
+  // Past the limit the answer is the same and nothing is sent.
+  if (!(await allowResetRequest(normalised, ip))) return;
+  const user = await db().user.findFirst({ where: { email: normalised, disabledAt: null, erasedAt: null }, select: { id: true } });
   if (!user) return;
   const secret = newLinkSecret();
   await db().$transaction(async (tx) => {
@@ -63,7 +69,13 @@ export async function resetPassword(secret: string, password: string) {
 
 export async function changePassword(actor: Actor, sessionId: string, current: string, next: string, verify: (hash: string | null, pw: string) => Promise<boolean>) {
   const user = await db().user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, email: true } });
-  if (!(await verify(user.passwordHash, current))) throw new AccountError("Your current password is not right.");
+  // Someone holding a stolen session must not be able to guess the password here at will.
+  const verdict = await checkSignInThrottle(`change-password:${actor.userId}`, "account");
+  if (!verdict.allowed) throw new AccountError(retryMessage(verdict.retryAfterSeconds));
+  if (!(await verify(user.passwordHash, current))) {
+    await recordSignInFailure(`change-password:${actor.userId}`, "account");
+    throw new AccountError("Your current password is not right.");
+  }
   const problem = passwordProblem(next, { email: user.email });
   if (problem) throw new AccountError(problem);
   await db().user.update({ where: { id: actor.userId }, data: { passwordHash: await hashPassword(next) } });
@@ -82,6 +94,8 @@ export async function createInvitation(actor: Actor, input: { organisationId: st
   });
   if (!organisation) throw new Response("Not found", { status: 404 });
   if (!ROLES_BY_ORG_KIND[organisation.kind].includes(input.role)) throw new AccountError("That role does not exist in this kind of organisation.");
+  // Pupils are added by their school (with a paper setup code), never invited by email.
+  if (input.role === "PUPIL") throw new AccountError("Pupils are added on the People page, not invited by email.");
   if (input.role === "PARTNERSHIP_ADMIN" && !isPartnershipAdmin) throw new AccountError("Only a partnership admin can invite a partnership admin.");
   if (organisation.status !== "APPROVED") throw new AccountError("This organisation is waiting for approval by the partnership; invitations open once it is approved.");
   const secret = newLinkSecret();
@@ -109,9 +123,18 @@ export async function describeInvitation(secret: string) {
   if (!token?.organisationId || !token.role || !token.email) return null;
   const [organisation, existing] = await Promise.all([
     db().organisation.findUniqueOrThrow({ where: { id: token.organisationId }, select: { name: true } }),
-    db().user.findUnique({ where: { email: token.email }, select: { id: true } }),
+    db().user.findUnique({ where: { email: token.email }, select: { id: true, passwordHash: true, disabledAt: true, firstName: true, lastName: true } }),
   ]);
-  return { email: token.email, role: token.role, organisationName: organisation.name, hasAccount: existing !== null };
+  // Issue 3: an account enrolled for someone (an apprentice) and never signed into is claimed
+  // through the invitation: the form is the new-person one, prefilled with the names given.
+  const pending = existing !== null && existing.passwordHash === null && existing.disabledAt === null;
+  return {
+    email: token.email,
+    role: token.role,
+    organisationName: organisation.name,
+    hasAccount: existing !== null && !pending,
+    suggestedName: pending ? { firstName: existing.firstName, lastName: existing.lastName } : null,
+  };
 }
 
 /**
@@ -121,7 +144,10 @@ export async function describeInvitation(secret: string) {
 export async function acceptInvitation(secret: string, input: { signedInUserId?: string; firstName?: string; lastName?: string; password?: string }) {
   const token = await findUsableToken(secret, "INVITATION");
   if (!token?.organisationId || !token.role || !token.email) throw new AccountError("This invitation has expired or has already been used. Ask for a new one.");
-  const existing = await db().user.findUnique({ where: { email: token.email }, select: { id: true } });
+  const found = await db().user.findUnique({ where: { email: token.email }, select: { id: true, passwordHash: true, disabledAt: true } });
+  // Issue 3: a never-used account made at enrolment (no password yet) is claimed, not refused.
+  const pending = found && found.passwordHash === null && found.disabledAt === null ? found : null;
+  const existing = pending ? null : found;
   if (existing && existing.id !== input.signedInUserId) throw new AccountError("You already have an account: sign in first, then open the invitation link again.");
   let passwordHash: string | undefined;
   if (!existing) {
@@ -133,8 +159,16 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
   return db().$transaction(async (tx) => {
     const claimed = await tx.authToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
     if (claimed.count !== 1) throw new AccountError("This invitation has already been used.");
+    if (pending) {
+      const claimedAccount = await tx.user.updateMany({
+        where: { id: pending.id, passwordHash: null },
+        data: { firstName: input.firstName!.trim(), lastName: input.lastName!.trim(), passwordHash },
+      });
+      if (claimedAccount.count !== 1) throw new AccountError("This account has already been set up: sign in instead.");
+    }
     const userId =
       existing?.id ??
+      pending?.id ??
       (await tx.user.create({ data: { email: token.email, firstName: input.firstName!.trim(), lastName: input.lastName!.trim(), passwordHash }, select: { id: true } })).id;
     await tx.membership.upsert({
       where: { userId_organisationId_role: { userId, organisationId: token.organisationId!, role: token.role! } },
@@ -149,10 +183,6 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
 
 // ── pupils without email ──
 
-function usernameBase(firstName: string, lastName: string): string {
-  const ascii = (s: string) => s.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase().replace(/[^a-z]/g, "");
-  return `${ascii(firstName).slice(0, 12) || "pupil"}${ascii(lastName).slice(0, 1)}`;
-}
 
 /** Creates a pupil account with a username and a one-time setup code to print. */
 export async function createPupilAccount(actor: Actor, input: { organisationId: string; firstName: string; lastName: string; yearGroup: number; upn?: string | null }) {
@@ -161,7 +191,7 @@ export async function createPupilAccount(actor: Actor, input: { organisationId: 
   return db().$transaction(async (tx) => {
     let username = "";
     for (let attempt = 0; attempt < 20; attempt++) {
-      const candidate = `${usernameBase(input.firstName, input.lastName)}${Math.floor(1000 + Math.random() * 9000)}`;
+      const candidate = usernameCandidate(usernameBase(input.firstName, input.lastName), attempt);
       if (!(await tx.user.findUnique({ where: { username: candidate }, select: { id: true } }))) {
         username = candidate;
         break;

@@ -7,7 +7,7 @@ import { redirect } from "react-router";
 import { db } from "~/db/client.server.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, isPupilOnly, type Actor, type Permission } from "~/auth/permissions.ts";
-import { createSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type ValidSession } from "~/auth/session.server.ts";
+import { createSession, invalidateSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type ValidSession } from "~/auth/session.server.ts";
 
 export type Viewer = Actor & { session: ValidSession };
 
@@ -78,8 +78,15 @@ export async function requirePermission(request: Request, permission: Permission
   return viewer;
 }
 
-/** Starts a fresh session (never reusing any token the browser already had). */
-export async function startSession(userId: string, roles: readonly Role[], redirectTo: string) {
+/**
+ * Starts a fresh session (never reusing any token the browser already had). Pass the sign-in
+ * request: a valid session its cookie carried (planted by someone else, or the person's own
+ * earlier one) is ended, so no token from before sign-in stays usable.
+ */
+export async function startSession(userId: string, roles: readonly Role[], redirectTo: string, request?: Request) {
+  const previousToken = request ? readSessionToken(request) : null;
+  const previous = previousToken ? await validateSessionToken(previousToken, policyForUser) : null;
+  if (previous) await invalidateSession(previous.id);
   const { token, expiresAt } = await createSession(userId, sessionPolicy(isPupilOnly(roles)));
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(token, expiresAt) } });
 }

@@ -27,6 +27,17 @@ export const PERMISSIONS = {
   "placement:host": ["EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"],
   "report:protected": ["COUNCIL_OFFICER", "PARTNERSHIP_ADMIN"],
   "report:own-org": ["SCHOOL_ADMIN", "EMPLOYER_ADMIN"],
+  "report:build": ["PARTNERSHIP_ADMIN"],
+  // ── apprenticeships and enrolment views (issue 3) ──
+  "apprentice:list": ["EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"],
+  "caseload:read": ["TUTOR"],
+  "enrolments:read-all": ["PARTNERSHIP_ADMIN"],
+  "people:merge": ["PARTNERSHIP_ADMIN"],
+  "educator:enrol": ["TEACHER", "SCHOOL_ADMIN"],
+  "educator:enrol-colleague": ["SCHOOL_ADMIN"],
+  // ── reviews, placements and the employer's inbox (issue 5) ──
+  "inbox:read": ["EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"],
+  "placement:reflect": ["PUPIL"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

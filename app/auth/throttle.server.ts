@@ -14,7 +14,10 @@ import { logger } from "~/utils/logger.server.ts";
 import { redis, redisKey } from "~/utils/redis.server.ts";
 
 export const ACCOUNT_LIMIT = { failures: 5, windowSeconds: 15 * 60 };
-export const IP_LIMIT = { failures: 30, windowSeconds: 15 * 60 };
+// Schools share one public address, so the per-IP limit is generous; the per-account limit is
+// what stops guessing. Behind a proxy set TRUST_PROXY, or every user shares one counter.
+const ipLimit = () => ({ failures: env().SIGNIN_IP_LIMIT, windowSeconds: 15 * 60 });
+export const RESET_LIMIT = { perAddress: 3, perClient: 20, windowSeconds: 60 * 60 };
 
 // Hash the identifier so Redis holds no email addresses.
 const accountKey = (identifier: string) => redisKey("throttle", "acct", createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32));
@@ -33,7 +36,7 @@ export async function checkSignInThrottle(identifier: string, ip: string): Promi
       .ttl(ipKey(ip))
       .exec()) as [unknown, string | null][] & [unknown, number][];
     if (Number(account ?? 0) >= ACCOUNT_LIMIT.failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(accountTtl)) };
-    if (Number(byIp ?? 0) >= IP_LIMIT.failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(ipTtl)) };
+    if (Number(byIp ?? 0) >= ipLimit().failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(ipTtl)) };
     return { allowed: true };
   } catch (error) {
     logger.warn({ err: (error as Error).message }, "sign-in throttle unavailable; allowing attempt");
@@ -49,7 +52,7 @@ export async function recordSignInFailure(identifier: string, ip: string) {
       .incr(accountKey(identifier))
       .expire(accountKey(identifier), ACCOUNT_LIMIT.windowSeconds, "NX")
       .incr(ipKey(ip))
-      .expire(ipKey(ip), IP_LIMIT.windowSeconds, "NX")
+      .expire(ipKey(ip), ipLimit().windowSeconds, "NX")
       .exec();
   } catch (error) {
     logger.warn({ err: (error as Error).message }, "could not record sign-in failure");
@@ -67,4 +70,24 @@ export async function clearAccountThrottle(identifier: string) {
 export function retryMessage(retryAfterSeconds: number): string {
   const minutes = Math.ceil(retryAfterSeconds / 60);
   return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or reset your password.`;
+}
+
+/** Password-reset requests: a few per address and per client each hour. Fails open like sign-in. */
+export async function allowResetRequest(email: string, ip: string): Promise<boolean> {
+  if (env().AUTH_THROTTLE === "off") return true;
+  const addressKey = redisKey("throttle", "reset", createHash("sha256").update(email).digest("hex").slice(0, 32));
+  const clientKey = redisKey("throttle", "reset-ip", ip);
+  try {
+    const results = (await redis()
+      .multi()
+      .incr(addressKey)
+      .expire(addressKey, RESET_LIMIT.windowSeconds, "NX")
+      .incr(clientKey)
+      .expire(clientKey, RESET_LIMIT.windowSeconds, "NX")
+      .exec()) as [unknown, number][];
+    return results[0][1] <= RESET_LIMIT.perAddress && results[2][1] <= RESET_LIMIT.perClient;
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "reset throttle unavailable; allowing request");
+    return true;
+  }
 }

@@ -9,10 +9,10 @@ export const meta: Route.MetaFunction = () => [{ title: "Reset your password –
 
 const ForgotForm = z.object({ email: email() });
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await request.formData(), ForgotForm);
   if (!form.ok) return data({ sent: false, errors: form.errors }, { status: 400 });
-  await requestPasswordReset(form.data.email);
+  await requestPasswordReset(form.data.email, context.clientIp);
   // The same answer whether or not the address has an account.
   return { sent: true, errors: null };
 }

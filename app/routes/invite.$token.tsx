@@ -27,7 +27,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {
     const accepted = await acceptInvitation(params.token, { signedInUserId: viewer?.userId, ...(form.data as Partial<z.infer<typeof NewAccountForm>>) });
-    return startSession(accepted.userId, accepted.roles, "/?welcome=1");
+    return startSession(accepted.userId, accepted.roles, "/?welcome=1", request);
   } catch (error) {
     if (error instanceof AccountError) return data({ errors: { form: error.message }, values: form.data as Record<string, string> }, { status: 400 });
     throw error;
@@ -59,8 +59,8 @@ export default function AcceptInvitation() {
         )
       ) : (
         <Form method="post" noValidate>
-          <Field name="firstName" label="First name" autoComplete="given-name" defaultValue={actionData?.values?.firstName} error={errors?.firstName} required />
-          <Field name="lastName" label="Last name" autoComplete="family-name" defaultValue={actionData?.values?.lastName} error={errors?.lastName} required />
+          <Field name="firstName" label="First name" autoComplete="given-name" defaultValue={actionData?.values?.firstName ?? invitation.suggestedName?.firstName} error={errors?.firstName} required />
+          <Field name="lastName" label="Last name" autoComplete="family-name" defaultValue={actionData?.values?.lastName ?? invitation.suggestedName?.lastName} error={errors?.lastName} required />
           <Field name="password" label="Choose a password" hint={`At least ${PASSWORD_MIN} characters. You can paste from a password manager.`} type="password" autoComplete="new-password" error={errors?.password} required />
           <button type="submit">Create account and join</button>
         </Form>

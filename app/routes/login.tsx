@@ -15,6 +15,13 @@ const SignInForm = z.object({
   redirectTo: z.string().optional(),
 });
 
+// A document request gets headers only through this export: without it React Router keeps the
+// action's Set-Cookie but drops its Retry-After.
+export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function loader({ request }: Route.LoaderArgs) {
   if (await getViewer(request)) throw redirect("/");
   return null;
@@ -28,7 +35,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
     return data({ errors: { form: result.message }, identifier: form.data.identifier }, { status: result.status, headers });
   }
-  return startSession(result.userId, result.roles, safeRedirect(form.data.redirectTo, "/"));
+  return startSession(result.userId, result.roles, safeRedirect(form.data.redirectTo, "/"), request);
 }
 
 export default function Login() {

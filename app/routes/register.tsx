@@ -39,7 +39,7 @@ export async function action({ request }: Route.ActionArgs) {
   const input = form.data;
   try {
     const created = await registerOrganisation(input);
-    return startSession(created.userId, created.roles, "/?registered=1");
+    return startSession(created.userId, created.roles, "/?registered=1", request);
   } catch (error) {
     if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string>, values: form.data as Record<string, string> }, { status: 400 });
     throw error;

@@ -16,15 +16,25 @@ const SetupForm = z.object({
   password: z.string().min(1, "Choose a password."),
 });
 
+// See login.tsx: the Retry-After of a refused attempt reaches the page only through this export.
+export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await request.formData(), SetupForm);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   // Setup codes are short, so guesses are throttled like sign-ins.
   const verdict = await checkSignInThrottle(`setup:${form.data.username}`, context.clientIp);
-  if (!verdict.allowed) return data({ errors: { form: retryMessage(verdict.retryAfterSeconds) }, values: { username: form.data.username, code: form.data.code } }, { status: 429 });
+  if (!verdict.allowed)
+    return data(
+      { errors: { form: retryMessage(verdict.retryAfterSeconds) }, values: { username: form.data.username, code: form.data.code } },
+      { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
+    );
   try {
     const result = await redeemSetupCode(form.data);
-    return startSession(result.userId, result.roles, "/");
+    return startSession(result.userId, result.roles, "/", request);
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
     await recordSignInFailure(`setup:${form.data.username}`, context.clientIp);

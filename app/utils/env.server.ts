@@ -23,8 +23,16 @@ const schema = z.object({
   /** Set when a TLS proxy sits in front (see docs/operations.md). Express `trust proxy` value. */
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Hashing cost; lowered only by tests of the throttle, never in production. */
+  /** argon2id memory in KiB; never below OWASP's minimum (19456). */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
+  /** Postgres connections per process (web or worker). */
+  DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // ── reminders (issue 6): signs one-click unsubscribe links (HMAC-SHA256 of user id + category).
+  // Changing it invalidates every link already sent. Required in production: read it through
+  // unsubscribeSecret() below, which refuses the development default there.
+  UNSUBSCRIBE_SECRET: z.string().min(32, { message: "UNSUBSCRIBE_SECRET must be at least 32 characters" }).optional(),
+  /** Failed sign-ins from one client address per 15 minutes before it must wait. */
+  SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(100),
   /** Tests and benches turn throttling off for their own traffic. */
   AUTH_THROTTLE: z.enum(["on", "off"]).default("on"),
 });
@@ -53,3 +61,19 @@ export function resetEnvForTests() {
 }
 
 export const isProduction = () => env().NODE_ENV === "production";
+
+// ── reminders (issue 6) ──
+/** Development/test only; production must set its own UNSUBSCRIBE_SECRET. */
+const DEV_UNSUBSCRIBE_SECRET = "dev-only-unsubscribe-secret-change-me-in-production";
+
+/**
+ * The key for unsubscribe links. Enforced where it is used (signing a link, checking one) rather
+ * than at start-up, so processes that never touch reminders keep starting without it; in
+ * production a missing secret fails those two operations with a message naming the setting.
+ */
+export function unsubscribeSecret(): string {
+  const config = env();
+  if (config.UNSUBSCRIBE_SECRET) return config.UNSUBSCRIBE_SECRET;
+  if (config.NODE_ENV === "production") throw new Error("UNSUBSCRIBE_SECRET must be set in production (a random string of at least 32 characters).");
+  return DEV_UNSUBSCRIBE_SECRET;
+}
