@@ -11,6 +11,7 @@
  * - direct `addBulk` by a worker sweep (reminders), with id-only payloads.
  */
 import { z } from "zod";
+import { PERIOD_PATTERN, REMINDER_KINDS } from "~/domain/reminders.ts";
 
 export const QUEUES = ["email", "reminders", "reports", "imports", "maintenance"] as const;
 export type QueueName = (typeof QUEUES)[number];
@@ -22,6 +23,18 @@ export const OUTBOX_TOPICS = {
   "email.invitation": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
   /** A one-time password reset link. */
   "email.password-reset": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
+  /** Class-list import over BACKGROUND_THRESHOLD rows: the file stays in import_jobs (workers/class-import.ts). */
+  "import.class-list": { queue: "imports", payload: z.object({ importJobId: uuid }).strict() },
+  // ── outcome reports (issue 7) ──
+  /** Build a protected report snapshot for one period (a partnership admin pressed "Build now"). */
+  "report.build": {
+    queue: "reports",
+    payload: z.object({
+      periodType: z.enum(["academic-year", "term", "month", "financial-year"]),
+      periodKey: z.string().regex(/^\d{4}[-/0-9a-z]{0,16}$/),
+      requestedById: uuid,
+    }).strict(),
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type OutboxTopic = keyof typeof OUTBOX_TOPICS;
@@ -33,3 +46,32 @@ export type OutboxJobData = z.infer<typeof outboxJobData>;
 
 /** Payload fields that must be removed from the outbox row once the job has run. */
 export const SECRET_PAYLOAD_FIELDS = ["secret"] as const;
+
+/**
+ * Jobs that a job scheduler (workers/schedules.ts) creates on a timetable rather than the
+ * outbox or a sweep. The job name is the key; the payload is empty or ids only.
+ */
+export const SCHEDULED_JOBS = {
+  /** Delete expired sessions and auth tokens used or expired more than a week ago. */
+  "maintenance.purge-auth": { queue: "maintenance", payload: z.object({}).strict() },
+  // ── outcome reports (issue 7) ──
+  /** On the 1st at 06:00 UK time: build last month's report and email the council (workers/report-schedule.ts). */
+  "report.build-last-month": { queue: "reports", payload: z.object({}).strict() },
+  // ── reminders and digests (issue 6) ──
+  /** 07:30 UK time daily: find who is due an OTJ/review reminder or an inbox digest; enqueue one job per person. */
+  "reminders.daily-sweep": { queue: "reminders", payload: z.object({}).strict() },
+  /** 07:30 UK time on Mondays: teachers' and tutors' weekly digests. */
+  "reminders.weekly-digest": { queue: "reminders", payload: z.object({}).strict() },
+} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
+
+export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
+
+// ── reminders and digests (issue 6) ──
+/**
+ * One reminder or digest for one person (queue "reminders", added by workers/reminder-sweep.ts
+ * with addBulk). Ids only; job id = reminderJobId(userId, kind, period), so BullMQ keeps one job
+ * per (person, kind, period) however often the sweep runs.
+ */
+export const REMINDER_JOB_NAME = "reminder.send";
+export const reminderJobData = z.object({ userId: uuid, kind: z.enum(REMINDER_KINDS), period: z.string().regex(PERIOD_PATTERN) }).strict();
+export type ReminderJobData = z.infer<typeof reminderJobData>;

@@ -1,0 +1,111 @@
+import { data, Form, Link, useActionData, useLoaderData } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/classes.$classId._index";
+import { requirePermission } from "~/auth/auth.server.ts";
+import { Notice, SelectField } from "~/components/form.tsx";
+import { enrolClassInPathway, formatAcademicYear, listClassPathways, loadClassGrid } from "~/models/classes.server.ts";
+import { parseForm } from "~/utils/forms.ts";
+import { can } from "~/auth/permissions.ts"; // issue 4: stuck flags and the verification queue link
+import { classProgressFlags } from "~/models/progress.server.ts"; // issue 4
+import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts"; // issue 4
+
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.cohort.name ?? "Class"} – Staffordshire Digital Skills` }];
+
+const EnrolForm = z.object({ intent: z.literal("enrol"), pathwayId: z.string().uuid("Choose a pathway.") });
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const viewer = await requirePermission(request, "class:manage");
+  const grid = await loadClassGrid(viewer, params.classId);
+  const pathways = await listClassPathways();
+  const flags = await classProgressFlags(viewer, grid.cohort.id); // issue 4: one set-based query
+  return {
+    cohort: { id: grid.cohort.id, name: grid.cohort.name, yearGroup: grid.cohort.yearGroup, academicYear: formatAcademicYear(grid.cohort.academicYear), schoolName: grid.cohort.organisation.name },
+    pathwayTitles: grid.pathwayTitles,
+    modules: grid.modules,
+    pupils: grid.pupils,
+    enrollable: pathways.filter((p) => !grid.pathwayTitles.includes(p.title)).map((p) => ({ value: p.id, label: p.title })),
+    // ── issue 4: stuck pupils (no verified progress in 14 days) and entries waiting for verification ──
+    stuck: flags.stuckLearnerIds,
+    pendingCount: flags.pendingCount,
+    canVerify: can(viewer, "progress:verify"),
+  };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const viewer = await requirePermission(request, "class:manage");
+  const form = parseForm(await request.formData(), EnrolForm);
+  if (!form.ok) return data({ error: form.errors.pathwayId ?? "Choose a pathway.", notice: null }, { status: 400 });
+  const { pathwayTitle, enrolmentsCreated } = await enrolClassInPathway(viewer, params.classId, form.data.pathwayId);
+  return { error: null, notice: `The class is enrolled in ${pathwayTitle}. ${enrolmentsCreated} ${enrolmentsCreated === 1 ? "pupil was" : "pupils were"} newly enrolled; pupils who join the class later are enrolled too.` };
+}
+
+export default function ClassGrid() {
+  const { cohort, pathwayTitles, modules, pupils, enrollable, stuck, pendingCount, canVerify } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="stack">
+      <h1>{cohort.name}</h1>
+      <p>Year {cohort.yearGroup}, {cohort.academicYear}, {cohort.schoolName}. {pupils.length} {pupils.length === 1 ? "pupil" : "pupils"}.</p>
+      {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
+      <p className="actions">
+        <Link className="button" to={`/classes/${cohort.id}/import`}>Upload a class list</Link>
+        <Link className="button secondary" to={`/classes/${cohort.id}/setup-codes`}>Print setup codes</Link>
+      </p>
+
+      <section aria-labelledby="pathways-title">
+        <h2 id="pathways-title">Pathways</h2>
+        <p>{pathwayTitles.length === 0 ? "This class is not enrolled in a pathway yet." : `Enrolled in: ${pathwayTitles.join(", ")}.`}</p>
+        {enrollable.length > 0 ? (
+          <Form method="post" noValidate className="inline-form">
+            <input type="hidden" name="intent" value="enrol" />
+            <SelectField name="pathwayId" label="Enrol the whole class in a pathway" options={enrollable} error={actionData?.error ?? undefined} />
+            <button type="submit">Enrol class</button>
+          </Form>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="grid-title">
+        <h2 id="grid-title">Progress</h2>
+        {/* issue 4: the class's verification queue and stuck pupils */}
+        <p className="grid-flags">
+          {canVerify ? (pendingCount > 0 ? <Link to={`/verify?class=${cohort.id}`}>{pendingCount} {pendingCount === 1 ? "entry is" : "entries are"} waiting for verification</Link> : "No entries are waiting for verification.") : `${pendingCount} ${pendingCount === 1 ? "entry is" : "entries are"} waiting for a teacher to verify.`}
+          {stuck.length > 0 ? ` ${stuck.length} ${stuck.length === 1 ? "pupil has" : "pupils have"} had no verified progress in ${STUCK_AFTER_DAYS} days.` : ""}
+        </p>
+        {pupils.length === 0 ? (
+          <p>No pupils yet. <Link to={`/classes/${cohort.id}/import`}>Upload the class list</Link> from your school's system.</p>
+        ) : modules.length === 0 ? (
+          <p>Enrol the class in a pathway to see pupils' progress through its modules.</p>
+        ) : (
+          <div className="table-scroll" role="region" aria-labelledby="grid-caption" tabIndex={0}>
+            <table className="class-grid">
+              <caption id="grid-caption">Verified module completions: {pupils.length} pupils × {modules.length} modules</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Pupil</th>
+                  <th scope="col">Progress</th>
+                  {modules.map((m) => (
+                    <th scope="col" key={m.id}>{m.title}<span className="hint-inline"> ({m.durationMinutes} min)</span></th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {pupils.map((p) => (
+                  <tr key={p.id}>
+                    <th scope="row">{p.firstName} {p.lastName}{stuck.includes(p.id) ? <> <span className="tag tag--amber stuck-flag">Stuck<span className="visually-hidden">: no verified progress in {STUCK_AFTER_DAYS} days</span></span></> : null}</th>
+                    <td className="progress-cell">
+                      <progress max={modules.length} value={p.completedCount} aria-label={`${p.firstName} ${p.lastName}: ${p.completedCount} of ${modules.length} modules`} />
+                      <span>{p.completedCount} of {modules.length} ({p.percent}%)</span>
+                    </td>
+                    {modules.map((m) => (
+                      <td key={m.id}>{p.completed.includes(m.id) ? <span className="tag tag--green">Done</span> : <span className="muted">Not yet</span>}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
