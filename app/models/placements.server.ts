@@ -1,0 +1,573 @@
+/**
+ * Pupils' work experience: placements (school arranges, employer hosts), employer encounters
+ * logged for a whole class, each pupil's Gatsby status, and the shared pool of host employers.
+ *
+ * Placement life: PLANNED → STARTED → COMPLETED. It cannot start until the employer has confirmed
+ * the risk assessment, Employers' Liability insurance and health and safety, AND the school has
+ * recorded parental consent for every pupil on it (`missingPrerequisites`, checked again on the
+ * server when the school presses "Start placement"). Once started, the employer side gives
+ * feedback per pupil and each pupil adds a reflection; the school completes it with the hours
+ * each pupil attended.
+ *
+ * Tenancy (in every query's `where`):
+ *   - school staff (placement:manage): placements of their own school(s) only;
+ *   - employer admin: placements hosted by their employer; workplace supervisor: only placements
+ *     where they are the named supervisor. So an employer only ever sees pupils placed with them;
+ *   - a pupil: only their own row of their own placements (`myPlacements`).
+ * Outside reach: 404. The host pool shows employer names, districts and sectors only.
+ */
+import { z } from "zod";
+import { db, type Tx } from "~/db/client.server.ts";
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
+import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
+import { gatsbyStatus, summariseByYearGroup, type GatsbyInput, type GatsbyStatus } from "~/domain/gatsby.ts";
+import { todayInEngland } from "~/domain/progress-log.ts";
+import { audit } from "~/utils/audit.server.ts";
+import type { FieldErrors } from "~/utils/forms.ts";
+import { CONSENT_METHODS, ENCOUNTER_KINDS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
+
+export * from "~/models/placements.shared.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function notFound(): never {
+  throw new Response("Not found", { status: 404 });
+}
+
+export class PlacementError extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super(Object.values(errors)[0] ?? "The placement could not be saved.");
+  }
+}
+
+// ───────────────────────────── vocabulary ─────────────────────────────
+
+// ───────────────────────────── scope ─────────────────────────────
+
+function orgsWhereRole(actor: Actor, role: string): string[] {
+  return [...new Set(actor.memberships.filter((m) => m.role === role).map((m) => m.organisationId))];
+}
+
+function schoolScope(actor: Actor): string[] {
+  return [...new Set(actor.memberships.filter((m) => m.organisationKind === "SCHOOL").map((m) => m.organisationId))].filter((id) => orgsWith(actor, "placement:manage").includes(id));
+}
+
+/** The employer side of a placement: admins of the host, or the placement's own supervisor. */
+function hostWhere(actor: Actor): Prisma.PlacementWhereInput[] {
+  const or: Prisma.PlacementWhereInput[] = [];
+  const admin = orgsWhereRole(actor, "EMPLOYER_ADMIN");
+  if (admin.length) or.push({ employerId: { in: admin } });
+  const supervisor = orgsWhereRole(actor, "WORKPLACE_SUPERVISOR");
+  if (supervisor.length) or.push({ supervisorId: actor.userId, employerId: { in: supervisor } });
+  return or;
+}
+
+/** Placements the actor may see as school staff or as the host. */
+export function placementWhere(actor: Actor): Prisma.PlacementWhereInput {
+  const or: Prisma.PlacementWhereInput[] = [...hostWhere(actor)];
+  const schools = schoolScope(actor);
+  if (schools.length) or.push({ schoolId: { in: schools } });
+  return or.length ? { OR: or } : { id: { in: [] } };
+}
+
+function sideOf(actor: Actor, p: { schoolId: string; employerId: string; supervisorId: string | null }) {
+  const school = schoolScope(actor).includes(p.schoolId);
+  const host = orgsWhereRole(actor, "EMPLOYER_ADMIN").includes(p.employerId) || (p.supervisorId === actor.userId && orgsWhereRole(actor, "WORKPLACE_SUPERVISOR").includes(p.employerId));
+  return { school, host };
+}
+
+// ───────────────────────────── prerequisites ─────────────────────────────
+
+type PrereqPlacement = { riskAssessmentAt: Date | null; insuranceConfirmedAt: Date | null; healthSafetyAt: Date | null; employer: { name: string } };
+type PrereqPupil = { consentGivenBy: string | null; consentDate: Date | null; consentMethod: string | null; pupil: { firstName: string; lastName: string } };
+
+/** What still stops the placement starting, in words; [] when it may start. */
+export function missingPrerequisites(p: PrereqPlacement, pupils: readonly PrereqPupil[]): string[] {
+  const missing: string[] = [];
+  if (!p.riskAssessmentAt) missing.push(`${p.employer.name} has not confirmed the risk assessment.`);
+  if (!p.insuranceConfirmedAt) missing.push(`${p.employer.name} has not confirmed Employers' Liability insurance.`);
+  if (!p.healthSafetyAt) missing.push(`${p.employer.name} has not confirmed health and safety.`);
+  for (const r of pupils) {
+    if (!r.consentGivenBy || !r.consentDate || !r.consentMethod) missing.push(`Parental consent has not been recorded for ${r.pupil.firstName} ${r.pupil.lastName}.`);
+  }
+  if (pupils.length === 0) missing.push("No pupils are on this placement.");
+  return missing;
+}
+
+// ───────────────────────────── creating ─────────────────────────────
+
+const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Enter a real date.");
+
+export const PlacementFields = {
+  schoolId: z.string().uuid("Choose a school."),
+  employerId: z.string().uuid("Choose an employer."),
+  supervisorId: z.string().trim().optional(),
+  title: z.string().trim().min(1, "Enter a title for the placement.").max(200, "Keep the title to 200 characters or fewer."),
+  startDate: isoDate,
+  endDate: isoDate,
+  hours: z.coerce.number({ message: "Enter the planned hours." }).int("Enter whole hours.").min(1, "Enter the planned hours, at least 1.").max(400, "Enter 400 hours or fewer."),
+};
+
+/** Choices for the new-placement form: the actor's schools, matching employers and, once one is chosen, its supervisors and the school's pupils. */
+export async function newPlacementOptions(actor: Actor, filter: { q?: string; employerId?: string; schoolId?: string; yearGroup?: number }) {
+  const schools = schoolScope(actor);
+  if (!schools.length) notFound();
+  const schoolId = filter.schoolId && schools.includes(filter.schoolId) ? filter.schoolId : schools[0];
+  const q = (filter.q ?? "").trim().slice(0, 100);
+  const [schoolRows, employers] = await Promise.all([
+    db().organisation.findMany({ where: { id: { in: schools } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db().organisation.findMany({
+      where: { kind: "EMPLOYER", status: "APPROVED", ...(q ? { name: { contains: q, mode: "insensitive" as const } } : {}) },
+      select: { id: true, name: true, sector: true, district: { select: { name: true } } },
+      orderBy: { name: "asc" },
+      take: 50,
+    }),
+  ]);
+  let employer: { id: string; name: string } | null = null;
+  let supervisors: { id: string; name: string }[] = [];
+  let pupils: { id: string; name: string; yearGroup: number | null }[] = [];
+  if (filter.employerId && UUID.test(filter.employerId)) {
+    employer = await db().organisation.findFirst({ where: { id: filter.employerId, kind: "EMPLOYER", status: "APPROVED" }, select: { id: true, name: true } });
+    if (employer) {
+      const [sup, pup] = await Promise.all([
+        db().user.findMany({
+          where: { disabledAt: null, erasedAt: null, memberships: { some: { organisationId: employer.id, role: "WORKPLACE_SUPERVISOR" } } },
+          select: { id: true, firstName: true, lastName: true },
+          orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
+        }),
+        schoolPupils(schoolId, filter.yearGroup),
+      ]);
+      supervisors = sup.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}` }));
+      pupils = pup;
+    }
+  }
+  return {
+    schools: schoolRows,
+    schoolId,
+    employers: employers.map((e) => ({ id: e.id, name: e.name, detail: [e.district.name, e.sector].filter(Boolean).join(", ") })),
+    employer,
+    supervisors,
+    pupils,
+  };
+}
+
+async function schoolPupils(schoolId: string, yearGroup?: number) {
+  const rows = await db().user.findMany({
+    where: { disabledAt: null, erasedAt: null, mergedIntoId: null, memberships: { some: { organisationId: schoolId, role: "PUPIL" } }, ...(yearGroup ? { yearGroup } : {}) },
+    select: { id: true, firstName: true, lastName: true, yearGroup: true },
+    orderBy: [{ yearGroup: "asc" }, { lastName: "asc" }, { firstName: "asc" }],
+    take: 2000,
+  });
+  return rows.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}`, yearGroup: u.yearGroup }));
+}
+
+export type NewPlacement = { schoolId: string; employerId: string; supervisorId?: string; title: string; startDate: IsoDate; endDate: IsoDate; hours: number; pupilIds: string[] };
+
+export async function createPlacement(actor: Actor, input: NewPlacement) {
+  const schools = schoolScope(actor);
+  if (!schools.includes(input.schoolId)) notFound();
+  const errors: FieldErrors = {};
+  if (isBefore(input.endDate, input.startDate)) errors.endDate = "The end date must be on or after the start date.";
+  const pupilIds = [...new Set(input.pupilIds)];
+  if (pupilIds.length === 0) errors.pupilId = "Choose at least one pupil.";
+  if (pupilIds.length > 60 || pupilIds.some((id) => !UUID.test(id))) notFound();
+  return db().$transaction(async (tx) => {
+    const employer = await tx.organisation.findFirst({ where: { id: input.employerId, kind: "EMPLOYER", status: "APPROVED" }, select: { id: true } });
+    if (!employer) errors.employerId = "Choose an approved employer.";
+    const supervisorId = input.supervisorId && input.supervisorId.length ? input.supervisorId : null;
+    if (supervisorId) {
+      const ok = UUID.test(supervisorId) && (await tx.membership.count({ where: { userId: supervisorId, organisationId: input.employerId, role: "WORKPLACE_SUPERVISOR" } })) === 1;
+      if (!ok) errors.supervisorId = "Choose a workplace supervisor of that employer, or none.";
+    }
+    const pupilsFound = await tx.membership.count({ where: { userId: { in: pupilIds }, organisationId: input.schoolId, role: "PUPIL" } });
+    if (pupilIds.length && pupilsFound !== pupilIds.length) notFound(); // a pupil of another school: not within reach
+    if (Object.keys(errors).length) throw new PlacementError(errors);
+    const placement = await tx.placement.create({
+      data: {
+        schoolId: input.schoolId,
+        employerId: input.employerId,
+        supervisorId,
+        title: input.title,
+        startDate: toUtcDate(input.startDate),
+        endDate: toUtcDate(input.endDate),
+        hours: input.hours,
+        createdById: actor.userId,
+        pupils: { create: pupilIds.map((pupilId) => ({ pupilId })) },
+      },
+      select: { id: true },
+    });
+    await audit({ actorId: actor.userId, action: "placement.create", subjectType: "placement", subjectId: placement.id, organisationId: input.schoolId, metadata: { employerId: input.employerId, pupils: pupilIds.length } }, tx);
+    return placement;
+  });
+}
+
+// ───────────────────────────── reading ─────────────────────────────
+
+export async function listPlacements(actor: Actor) {
+  const rows = await db().placement.findMany({
+    where: placementWhere(actor),
+    orderBy: [{ startDate: "desc" }, { createdAt: "desc" }],
+    take: 500,
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      startDate: true,
+      endDate: true,
+      hours: true,
+      riskAssessmentAt: true,
+      insuranceConfirmedAt: true,
+      healthSafetyAt: true,
+      school: { select: { name: true } },
+      employer: { select: { name: true } },
+      pupils: { select: { consentGivenBy: true, consentDate: true, consentMethod: true, feedbackAt: true, pupil: { select: { firstName: true, lastName: true } } } },
+    },
+  });
+  return rows.map((p) => ({
+    id: p.id,
+    title: p.title,
+    status: p.status,
+    statusLabel: PLACEMENT_STATUS_LABELS[p.status],
+    startDate: toIsoDate(p.startDate),
+    endDate: toIsoDate(p.endDate),
+    hours: p.hours,
+    schoolName: p.school.name,
+    employerName: p.employer.name,
+    pupilCount: p.pupils.length,
+    missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils).length : 0,
+  }));
+}
+
+export async function getPlacement(actor: Actor, placementId: string) {
+  if (!UUID.test(placementId)) notFound();
+  const p = await db().placement.findFirst({
+    where: { AND: [{ id: placementId }, placementWhere(actor)] },
+    include: {
+      school: { select: { name: true } },
+      employer: { select: { name: true } },
+      supervisor: { select: { firstName: true, lastName: true } },
+      pupils: { include: { pupil: { select: { firstName: true, lastName: true, yearGroup: true } } }, orderBy: [{ pupil: { lastName: "asc" } }, { pupil: { firstName: "asc" } }] },
+    },
+  });
+  if (!p) notFound();
+  const side = sideOf(actor, p);
+  return {
+    id: p.id,
+    title: p.title,
+    status: p.status,
+    statusLabel: PLACEMENT_STATUS_LABELS[p.status],
+    startDate: toIsoDate(p.startDate),
+    endDate: toIsoDate(p.endDate),
+    hours: p.hours,
+    schoolName: p.school.name,
+    employerName: p.employer.name,
+    supervisorName: p.supervisor ? `${p.supervisor.firstName} ${p.supervisor.lastName}` : null,
+    prerequisites: { riskAssessment: p.riskAssessmentAt?.toISOString() ?? null, insurance: p.insuranceConfirmedAt?.toISOString() ?? null, healthSafety: p.healthSafetyAt?.toISOString() ?? null },
+    missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils) : [],
+    pupils: p.pupils.map((r) => ({
+      pupilId: r.pupilId,
+      name: `${r.pupil.firstName} ${r.pupil.lastName}`,
+      yearGroup: r.pupil.yearGroup,
+      consent: r.consentGivenBy && r.consentDate && r.consentMethod ? { givenBy: r.consentGivenBy, date: toIsoDate(r.consentDate), method: r.consentMethod } : null,
+      hoursAttended: r.hoursAttended,
+      feedback: (r.feedback as PlacementFeedback | null) ?? null,
+      wouldHostAgain: r.wouldHostAgain,
+      feedbackAt: r.feedbackAt?.toISOString() ?? null,
+      reflection: r.reflection,
+    })),
+    side,
+  };
+}
+
+export type PlacementView = Awaited<ReturnType<typeof getPlacement>>;
+
+async function findForChange(tx: Tx, actor: Actor, placementId: string) {
+  if (!UUID.test(placementId)) notFound();
+  await tx.$queryRaw`SELECT p.id FROM placements p WHERE p.id = ${placementId}::uuid FOR UPDATE`;
+  const p = await tx.placement.findFirst({
+    where: { AND: [{ id: placementId }, placementWhere(actor)] },
+    include: { employer: { select: { name: true } }, pupils: { include: { pupil: { select: { firstName: true, lastName: true } } } } },
+  });
+  if (!p) notFound();
+  return { p, side: sideOf(actor, p) };
+}
+
+// ───────────────────────────── the employer's confirmations ─────────────────────────────
+
+export async function confirmPrerequisites(actor: Actor, placementId: string, input: { riskAssessment: boolean; insurance: boolean; healthSafety: boolean }) {
+  return db().$transaction(async (tx) => {
+    const { p, side } = await findForChange(tx, actor, placementId);
+    if (!side.host) notFound();
+    if (p.status !== "PLANNED") throw new PlacementError({ form: "The placement has already started; its checks are closed." });
+    if (!input.riskAssessment && !input.insurance && !input.healthSafety) throw new PlacementError({ riskAssessment: "Tick at least one of the checks you are confirming." });
+    const now = new Date();
+    const data: Prisma.PlacementUpdateInput = { employerConfirmedById: actor.userId };
+    if (input.riskAssessment && !p.riskAssessmentAt) data.riskAssessmentAt = now;
+    if (input.insurance && !p.insuranceConfirmedAt) data.insuranceConfirmedAt = now;
+    if (input.healthSafety && !p.healthSafetyAt) data.healthSafetyAt = now;
+    await tx.placement.update({ where: { id: p.id }, data });
+    await audit({ actorId: actor.userId, action: "placement.prerequisites", subjectType: "placement", subjectId: p.id, organisationId: p.employerId, metadata: { riskAssessment: input.riskAssessment, insurance: input.insurance, healthSafety: input.healthSafety } }, tx);
+  });
+}
+
+// ───────────────────────────── the school's steps ─────────────────────────────
+
+export const ConsentFields = {
+  pupilId: z.string().uuid(),
+  givenBy: z.string().trim().min(1, "Enter the name of the parent or carer who gave consent.").max(200, "Keep the name to 200 characters or fewer."),
+  consentDate: isoDate,
+  method: z.enum(CONSENT_METHODS, { message: "Choose how consent was given." }),
+};
+
+export async function recordConsent(actor: Actor, placementId: string, input: { pupilId: string; givenBy: string; consentDate: IsoDate; method: (typeof CONSENT_METHODS)[number] }, today: IsoDate = todayInEngland()) {
+  if (isBefore(today, input.consentDate)) throw new PlacementError({ consentDate: "The consent date cannot be in the future." });
+  return db().$transaction(async (tx) => {
+    const { p, side } = await findForChange(tx, actor, placementId);
+    if (!side.school) notFound();
+    if (!p.pupils.some((r) => r.pupilId === input.pupilId)) notFound();
+    if (p.status !== "PLANNED") throw new PlacementError({ form: "The placement has already started." });
+    await tx.placementPupil.update({
+      where: { placementId_pupilId: { placementId: p.id, pupilId: input.pupilId } },
+      data: { consentGivenBy: input.givenBy, consentDate: toUtcDate(input.consentDate), consentMethod: input.method },
+    });
+    await audit({ actorId: actor.userId, action: "placement.consent", subjectType: "placement", subjectId: p.id, organisationId: p.schoolId, metadata: { pupilId: input.pupilId } }, tx);
+  });
+}
+
+/** Refused (with the list of what is missing) until every prerequisite and consent is in. */
+export async function startPlacement(actor: Actor, placementId: string) {
+  return db().$transaction(async (tx) => {
+    const { p, side } = await findForChange(tx, actor, placementId);
+    if (!side.school) notFound();
+    if (p.status !== "PLANNED") throw new PlacementError({ form: "Only a planned placement can be started." });
+    const missing = missingPrerequisites(p, p.pupils);
+    if (missing.length) throw new PlacementError({ form: `The placement cannot start yet: ${missing.join(" ")}` });
+    await tx.placement.update({ where: { id: p.id }, data: { status: "STARTED" } });
+    await audit({ actorId: actor.userId, action: "placement.start", subjectType: "placement", subjectId: p.id, organisationId: p.schoolId, metadata: { pupils: p.pupils.length } }, tx);
+  });
+}
+
+/** The school completes a started placement with each pupil's hours attended. */
+export async function completePlacement(actor: Actor, placementId: string, hoursByPupil: Record<string, number>) {
+  return db().$transaction(async (tx) => {
+    const { p, side } = await findForChange(tx, actor, placementId);
+    if (!side.school) notFound();
+    if (p.status !== "STARTED") throw new PlacementError({ form: "Only a started placement can be completed." });
+    const errors: FieldErrors = {};
+    for (const r of p.pupils) {
+      const h = hoursByPupil[r.pupilId];
+      if (h === undefined || !Number.isInteger(h) || h < 0 || h > 400) errors[`hours_${r.pupilId}`] = `Enter the hours ${r.pupil.firstName} ${r.pupil.lastName} attended, from 0 to 400.`;
+    }
+    if (Object.keys(errors).length) throw new PlacementError(errors);
+    for (const r of p.pupils) {
+      await tx.placementPupil.update({ where: { placementId_pupilId: { placementId: p.id, pupilId: r.pupilId } }, data: { hoursAttended: hoursByPupil[r.pupilId] } });
+    }
+    await tx.placement.update({ where: { id: p.id }, data: { status: "COMPLETED" } });
+    await audit({ actorId: actor.userId, action: "placement.complete", subjectType: "placement", subjectId: p.id, organisationId: p.schoolId, metadata: { pupils: p.pupils.length } }, tx);
+  });
+}
+
+// ───────────────────────────── feedback and reflection ─────────────────────────────
+
+const rating = (label: string) => z.coerce.number({ message: `Choose a rating for ${label}.` }).int().min(1, `Choose a rating for ${label}.`).max(4, `Choose a rating for ${label}.`);
+export const FeedbackFields = {
+  pupilId: z.string().uuid(),
+  attendance: rating("attendance"),
+  punctuality: rating("punctuality"),
+  teamwork: rating("teamwork"),
+  communication: rating("communication"),
+  digitalSkills: rating("digital skills"),
+  comment: z.string().trim().max(2000, "Keep the comment to 2,000 characters or fewer.").optional(),
+  wouldHostAgain: z.enum(["yes", "no"], { message: "Say whether you would host a placement again." }),
+};
+
+export async function givePlacementFeedback(actor: Actor, placementId: string, input: { pupilId: string; ratings: Record<FeedbackCriterion, number>; comment: string; wouldHostAgain: boolean }) {
+  return db().$transaction(async (tx) => {
+    const { p, side } = await findForChange(tx, actor, placementId);
+    if (!side.host) notFound();
+    const row = p.pupils.find((r) => r.pupilId === input.pupilId);
+    if (!row) notFound();
+    if (p.status !== "STARTED" && p.status !== "COMPLETED") throw new PlacementError({ form: "Feedback can be given once the placement has started." });
+    if (row.feedbackAt) throw new PlacementError({ form: "Feedback for this pupil has already been given." });
+    const feedback: PlacementFeedback = { ...input.ratings, comment: input.comment };
+    await tx.placementPupil.update({ where: { placementId_pupilId: { placementId: p.id, pupilId: row.pupilId } }, data: { feedback, wouldHostAgain: input.wouldHostAgain, feedbackAt: new Date() } });
+    await audit({ actorId: actor.userId, action: "placement.feedback", subjectType: "placement", subjectId: p.id, organisationId: p.employerId, metadata: { pupilId: row.pupilId } }, tx);
+  });
+}
+
+/** The pupil's own placements (their row only) and Gatsby status. */
+export async function myPlacements(actor: Actor, today: IsoDate = todayInEngland()) {
+  const rows = await db().placementPupil.findMany({
+    where: { pupilId: actor.userId, placement: { status: { not: "CANCELLED" } } },
+    orderBy: { placement: { startDate: "desc" } },
+    select: {
+      placementId: true,
+      reflection: true,
+      hoursAttended: true,
+      feedback: true,
+      wouldHostAgain: true,
+      placement: { select: { title: true, status: true, startDate: true, endDate: true, hours: true, employer: { select: { name: true } } } },
+    },
+  });
+  const me = await db().user.findUnique({ where: { id: actor.userId }, select: { yearGroup: true } });
+  const gatsby = me?.yearGroup ? (await gatsbyForPupils([{ id: actor.userId, yearGroup: me.yearGroup }], today)).get(actor.userId)! : null;
+  return {
+    gatsby,
+    placements: rows.map((r) => ({
+      placementId: r.placementId,
+      title: r.placement.title,
+      employerName: r.placement.employer.name,
+      status: r.placement.status,
+      statusLabel: PLACEMENT_STATUS_LABELS[r.placement.status],
+      startDate: toIsoDate(r.placement.startDate),
+      endDate: toIsoDate(r.placement.endDate),
+      hours: r.hoursAttended ?? r.placement.hours,
+      reflection: r.reflection,
+      feedback: (r.feedback as PlacementFeedback | null) ?? null,
+      canReflect: r.placement.status === "STARTED" || r.placement.status === "COMPLETED",
+    })),
+  };
+}
+
+export async function saveReflection(actor: Actor, placementId: string, text: string) {
+  if (!UUID.test(placementId)) notFound();
+  const body = text.trim();
+  if (!body) throw new PlacementError({ reflection: "Write your reflection: what you did and what you learned." });
+  if (body.length > 4000) throw new PlacementError({ reflection: "Keep your reflection to 4,000 characters or fewer." });
+  return db().$transaction(async (tx) => {
+    const row = await tx.placementPupil.findFirst({ where: { placementId, pupilId: actor.userId }, select: { placement: { select: { status: true, schoolId: true } } } });
+    if (!row) notFound();
+    if (row.placement.status !== "STARTED" && row.placement.status !== "COMPLETED") throw new PlacementError({ reflection: "You can add a reflection once your placement has started." });
+    await tx.placementPupil.update({ where: { placementId_pupilId: { placementId, pupilId: actor.userId } }, data: { reflection: body } });
+    await audit({ actorId: actor.userId, action: "placement.reflection", subjectType: "placement", subjectId: placementId, organisationId: row.placement.schoolId, metadata: {} }, tx);
+  });
+}
+
+// ───────────────────────────── encounters ─────────────────────────────
+
+export async function encounterOptions(actor: Actor, today: IsoDate = todayInEngland()) {
+  const schools = schoolScope(actor);
+  if (!schools.length) notFound();
+  const [classes, employers] = await Promise.all([
+    db().cohort.findMany({
+      where: { organisationId: { in: schools }, academicYear: academicYearOf(today) },
+      orderBy: [{ yearGroup: "asc" }, { name: "asc" }],
+      select: { id: true, name: true, yearGroup: true, _count: { select: { members: { where: { leftAt: null } } } } },
+    }),
+    db().organisation.findMany({ where: { kind: "EMPLOYER", status: "APPROVED" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  ]);
+  return { classes: classes.map((c) => ({ id: c.id, label: `${c.name} (year ${c.yearGroup}, ${c._count.members} pupils)` })), employers };
+}
+
+export const EncounterFields = {
+  cohortId: z.string().uuid("Choose a class."),
+  kind: z.enum(ENCOUNTER_KINDS, { message: "Choose the kind of encounter." }),
+  title: z.string().trim().min(1, "Enter what the encounter was.").max(200, "Keep the title to 200 characters or fewer."),
+  occurredOn: isoDate,
+  employerId: z.string().trim().optional(),
+};
+
+/** Logs one encounter for a whole class: every current member becomes an attendee. */
+export async function logEncounter(actor: Actor, input: { cohortId: string; kind: (typeof ENCOUNTER_KINDS)[number]; title: string; occurredOn: IsoDate; employerId?: string }, today: IsoDate = todayInEngland()) {
+  const schools = schoolScope(actor);
+  if (!schools.length) notFound();
+  if (isBefore(today, input.occurredOn)) throw new PlacementError({ occurredOn: "The date cannot be in the future." });
+  return db().$transaction(async (tx) => {
+    const cohort = await tx.cohort.findFirst({ where: { id: input.cohortId, organisationId: { in: schools } }, select: { id: true, organisationId: true, members: { where: { leftAt: null }, select: { userId: true } } } });
+    if (!cohort) notFound();
+    const employerId = input.employerId && input.employerId.length ? input.employerId : null;
+    if (employerId && !(UUID.test(employerId) && (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1)) {
+      throw new PlacementError({ employerId: "Choose an employer from the list, or none." });
+    }
+    if (cohort.members.length === 0) throw new PlacementError({ cohortId: "That class has no pupils yet." });
+    const encounter = await tx.encounter.create({
+      data: {
+        schoolId: cohort.organisationId,
+        employerId,
+        cohortId: cohort.id,
+        kind: input.kind,
+        title: input.title,
+        occurredOn: toUtcDate(input.occurredOn),
+        createdById: actor.userId,
+        attendees: { create: cohort.members.map((m) => ({ pupilId: m.userId })) },
+      },
+      select: { id: true },
+    });
+    await audit({ actorId: actor.userId, action: "encounter.create", subjectType: "encounter", subjectId: encounter.id, organisationId: cohort.organisationId, metadata: { cohortId: cohort.id, attendees: cohort.members.length } }, tx);
+    return { id: encounter.id, attendees: cohort.members.length };
+  });
+}
+
+// ───────────────────────────── Gatsby ─────────────────────────────
+
+/** Gatsby status for many pupils in three set-based queries. No actor: callers scope the pupils. */
+async function gatsbyForPupils(pupils: readonly { id: string; yearGroup: number }[], today: IsoDate): Promise<Map<string, GatsbyStatus>> {
+  const ids = pupils.map((p) => p.id);
+  const yearStart = toUtcDate(`${academicYearOf(today)}-08-01`);
+  const [encounters, pathways, placements] = await Promise.all([
+    db().encounterAttendee.findMany({ where: { pupilId: { in: ids }, encounter: { occurredOn: { gte: yearStart } } }, select: { pupilId: true, encounter: { select: { occurredOn: true } } } }),
+    db().enrolment.findMany({ where: { userId: { in: ids }, status: "COMPLETED", completedOn: { gte: yearStart }, pathway: { countsAsEncounter: true } }, select: { userId: true, completedOn: true } }),
+    db().placementPupil.findMany({ where: { pupilId: { in: ids }, placement: { status: "COMPLETED" } }, select: { pupilId: true, hoursAttended: true, placement: { select: { endDate: true, status: true, hours: true } } } }),
+  ]);
+  const inputs = new Map<string, GatsbyInput>(pupils.map((p) => [p.id, { yearGroup: p.yearGroup, encounterDates: [], encounterPathwayCompletions: [], placements: [] }]));
+  for (const e of encounters) (inputs.get(e.pupilId)!.encounterDates as IsoDate[]).push(toIsoDate(e.encounter.occurredOn));
+  for (const e of pathways) if (e.completedOn) (inputs.get(e.userId)!.encounterPathwayCompletions as IsoDate[]).push(toIsoDate(e.completedOn));
+  for (const r of placements) (inputs.get(r.pupilId)!.placements as GatsbyInput["placements"][number][]).push({ endDate: toIsoDate(r.placement.endDate), status: r.placement.status, hours: r.placement.hours, hoursAttended: r.hoursAttended });
+  return new Map([...inputs].map(([id, input]) => [id, gatsbyStatus(input, today)]));
+}
+
+/** One pupil of the actor's school (school staff), for the placement page and tests. */
+export async function pupilGatsby(actor: Actor, pupilId: string, today: IsoDate = todayInEngland()) {
+  const schools = schoolScope(actor);
+  const pupil = UUID.test(pupilId) && (pupilId === actor.userId || schools.length)
+    ? await db().user.findFirst({ where: { id: pupilId, ...(pupilId === actor.userId ? {} : { memberships: { some: { organisationId: { in: schools }, role: "PUPIL" } } }) }, select: { id: true, yearGroup: true } })
+    : null;
+  if (!pupil || !pupil.yearGroup) notFound();
+  return (await gatsbyForPupils([{ id: pupil.id, yearGroup: pupil.yearGroup }], today)).get(pupil.id)!;
+}
+
+/** The school page: the same measures as counts and percentages of each year group. */
+export async function schoolGatsby(actor: Actor, schoolId?: string, today: IsoDate = todayInEngland()) {
+  const schools = schoolScope(actor);
+  if (!schools.length) notFound();
+  const id = schoolId ?? schools[0];
+  if (!schools.includes(id)) notFound();
+  const school = await db().organisation.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
+  const pupils = await db().user.findMany({
+    where: { disabledAt: null, erasedAt: null, mergedIntoId: null, yearGroup: { not: null }, memberships: { some: { organisationId: id, role: "PUPIL" } } },
+    select: { id: true, yearGroup: true },
+  });
+  const statuses = await gatsbyForPupils(pupils.map((p) => ({ id: p.id, yearGroup: p.yearGroup! })), today);
+  const rows = summariseByYearGroup(pupils.map((p) => ({ yearGroup: p.yearGroup!, status: statuses.get(p.id)! })));
+  return { school, academicYear: academicYearOf(today), rows, schools: schools.length > 1 ? await db().organisation.findMany({ where: { id: { in: schools } }, select: { id: true, name: true } }) : [] };
+}
+
+// ───────────────────────────── the host pool ─────────────────────────────
+
+/**
+ * Employers whose feedback said they would host again, for any school in the partnership:
+ * employer name, district and sector only.
+ */
+export async function hostPool(actor: Actor, filter: { districtCode?: string; sector?: string }) {
+  if (!can(actor, "placement:manage")) notFound();
+  const where: Prisma.OrganisationWhereInput = {
+    kind: "EMPLOYER",
+    status: "APPROVED",
+    employerPlacements: { some: { pupils: { some: { wouldHostAgain: true } } } },
+  };
+  const [hosts, districts] = await Promise.all([
+    db().organisation.findMany({
+      where: { ...where, ...(filter.districtCode ? { districtCode: filter.districtCode } : {}), ...(filter.sector ? { sector: filter.sector } : {}) },
+      select: { id: true, name: true, sector: true, district: { select: { name: true } } },
+      orderBy: { name: "asc" },
+    }),
+    db().district.findMany({ orderBy: { name: "asc" }, select: { code: true, name: true } }),
+  ]);
+  const sectors = await db().organisation.findMany({ where: { ...where, sector: { not: null } }, distinct: ["sector"], select: { sector: true }, orderBy: { sector: "asc" } });
+  return {
+    hosts: hosts.map((h) => ({ id: h.id, name: h.name, district: h.district.name, sector: h.sector ?? "Not stated" })),
+    districts,
+    sectors: sectors.map((s) => s.sector!),
+  };
+}
