@@ -16,6 +16,8 @@ export function navigationFor(actor: Actor, counts: NavCounts = {}): NavItem[] {
   if (can(actor, "org:approve")) items.push({ to: "/admin/organisations", label: "Organisations" });
   if (can(actor, "catalogue:manage")) items.push({ to: "/admin/catalogue", label: "Catalogue" });
   if (can(actor, "queues:view")) items.push({ to: "/admin/queues", label: "Queues" });
+  // ── audit log search (issue 8) ──
+  if (can(actor, "audit:read")) items.push({ to: "/admin/audit", label: "Audit log" });
   // ── apprenticeships and enrolment (issue 3) ──
   if (can(actor, "apprentice:list")) items.push({ to: "/employer/apprentices", label: "Apprentices" });
   if (can(actor, "caseload:read")) items.push({ to: "/tutor/apprentices", label: "Caseload" });

@@ -38,6 +38,9 @@ export const PERMISSIONS = {
   // ── reviews, placements and the employer's inbox (issue 5) ──
   "inbox:read": ["EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"],
   "placement:reflect": ["PUPIL"],
+  // ── children's data rights (issue 8): subject access and erasure ──
+  "person:export": ["PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"],
+  "person:erase": ["PARTNERSHIP_ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
