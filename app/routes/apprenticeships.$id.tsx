@@ -6,6 +6,8 @@ import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
 import { changePlanDetails, getApprenticeship, signTrainingPlan } from "~/models/apprenticeships.server.ts";
+import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
+import { apprenticeshipOtj } from "~/models/progress.server.ts";
 import { parseForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Apprenticeship and training plan – Staffordshire Digital Skills" }];
@@ -20,7 +22,8 @@ const ChangeForm = PlanChangeSchema.extend({ intent: z.literal("change-plan") })
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requireViewer(request);
   const apprenticeship = await getApprenticeship(viewer, params.id);
-  return { a: apprenticeship, enrolled: new URL(request.url).searchParams.get("enrolled") };
+  const otj = await apprenticeshipOtj(viewer, params.id);
+  return { a: apprenticeship, otj, enrolled: new URL(request.url).searchParams.get("enrolled") };
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -58,7 +61,7 @@ function formatTimestamp(iso: string) {
 }
 
 export default function ApprenticeshipPage() {
-  const { a, enrolled } = useLoaderData<typeof loader>();
+  const { a, otj, enrolled } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const plan = a.plan;
   const c = plan?.content;
@@ -85,6 +88,13 @@ export default function ApprenticeshipPage() {
         {/* issue 5: progress reviews and the EPA gateway checklist */}
         <div><dt>Progress reviews</dt><dd><a href={`/apprenticeships/${a.id}/reviews`}>Review schedule and signatures</a> · <a href={`/apprenticeships/${a.id}/gateway`}>EPA gateway checklist</a></dd></div>
       </dl>
+
+      <section aria-labelledby="otj-title">
+        <h2 id="otj-title">Off-the-job training</h2>
+        <p><RagTag rag={otj.status.rag} /> {otj.status.reason}</p>
+        <OtjChart id="otj" series={otj.series} planned={otj.status.plannedTotal} summary={otj.status.reason} />
+        <p><a href={`/apprenticeships/${a.id}/otj-history`}>Every change to the off-the-job hours</a></p>
+      </section>
 
       {plan && c ? (
         <section aria-labelledby="plan-title" className="training-plan">
