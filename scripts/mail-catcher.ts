@@ -15,7 +15,7 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export type CaughtMail = { to: string[]; from: string; subject: string; text: string; html: string; receivedAt: Date };
+export type CaughtMail = { to: string[]; from: string; subject: string; text: string; html: string; receivedAt: Date; headers?: Record<string, string> };
 
 export type MailCatcher = {
   port: number;
@@ -24,9 +24,27 @@ export type MailCatcher = {
   waitFor: (predicate: (m: CaughtMail) => boolean, timeoutMs?: number) => Promise<CaughtMail>;
   clear: () => void;
   close: () => Promise<void>;
+  /**
+   * Issue 6 (crash tests): stop answering DATA. Messages that arrive are held without a reply;
+   * on resume() those whose client is still connected are accepted, those whose client went away
+   * (a killed worker) are dropped, as a server drops a message it never said 250 to.
+   */
+  pause: () => void;
+  resume: () => void;
+  /** Messages received and held, waiting for resume(). */
+  held: () => number;
 };
 
-export type MailCatcherOptions = { port?: number; host?: string; dir?: string; failRate?: number };
+export type MailCatcherOptions = {
+  port?: number;
+  host?: string;
+  dir?: string;
+  failRate?: number;
+  /** Issue 6 (resilience tests): these recipients always get a temporary 451, whatever failRate. */
+  failRecipients?: string[];
+  /** Issue 6: wait this long before accepting each message's sender (a slow mail server). */
+  delayMs?: number;
+};
 
 class TemporaryFailure extends Error {
   responseCode = 451;
@@ -37,6 +55,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const failRate = options.failRate ?? 0;
   const caught: CaughtMail[] = [];
   const events = new EventEmitter();
+  let paused = false;
+  const holding: Array<{ sessionId: string; finish: () => void; drop: () => void }> = [];
+  const closedSessions = new Set<string>();
   if (options.dir) await mkdir(options.dir, { recursive: true });
 
   const server = new SMTPServer({
@@ -49,10 +70,19 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     logger: false,
     // Pooled clients keep connections open; do not wait 30 s for them on close.
     closeTimeout: 1_000,
+    onClose(session) {
+      closedSessions.add(session.id);
+    },
+    onMailFrom(_address, _session, callback) {
+      if (options.delayMs) setTimeout(() => callback(), options.delayMs);
+      else callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {
-          if (failRate > 0 && Math.random() < failRate) {
+          if (paused) await new Promise<void>((resolve, reject) => holding.push({ sessionId: session.id, finish: resolve, drop: () => reject(new Error("client went away before the reply")) }));
+          const alwaysFails = session.envelope.rcptTo.some((a) => options.failRecipients?.includes(a.address.toLowerCase()));
+          if (alwaysFails || (failRate > 0 && Math.random() < failRate)) {
             callback(new TemporaryFailure("4.3.0 Temporary failure (mail catcher failRate), try again later"));
             return;
           }
@@ -63,6 +93,8 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             text: parsed.text ?? "",
             html: typeof parsed.html === "string" ? parsed.html : "",
             receivedAt: new Date(),
+            // Issue 6: raw header lines (List-Unsubscribe, X-Entity-Ref-ID…), lower-cased names.
+            headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(":") + 1).trim()])),
           };
           caught.push(mail);
           if (options.dir) {
@@ -105,6 +137,12 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    pause: () => void (paused = true),
+    resume: () => {
+      paused = false;
+      for (const held of holding.splice(0)) (closedSessions.has(held.sessionId) ? held.drop : held.finish)();
+    },
+    held: () => holding.length,
   };
 }
 

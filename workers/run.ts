@@ -2,7 +2,8 @@
  * The worker process's body (workers/main.ts is the entry point): never part of the web server. It
  * 1. refuses to start unless Redis' maxmemory-policy is noeviction (warns if CONFIG is disabled);
  * 2. declares the job schedulers (workers/schedules.ts);
- * 3. runs the outbox relay and the email and maintenance workers, each worker under a watchdog;
+ * 3. runs the outbox relay and the email, maintenance, reminders, imports and reports workers,
+ *    each under a watchdog;
  * 4. on SIGTERM/SIGINT stops taking work, lets running jobs finish, closes every connection.
  * Queue keys live under REDIS_PREFIX (app/jobs/queues.server.ts).
  */
@@ -12,8 +13,11 @@ import { closeMailTransports } from "~/mail/transport.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { assertNoEviction, closeConnection, EvictionPolicyError, workerConnection } from "./connection.ts";
+import { startImportsWorker } from "./class-import.ts";
 import { startEmailWorker } from "./email-worker.ts";
 import { startMaintenanceWorker } from "./maintenance-worker.ts";
+import { startRemindersWorker } from "./reminder-worker.ts";
+import { startReportsWorker } from "./report-schedule.ts";
 import { createRelay } from "./relay.ts";
 import { upsertSchedules } from "./schedules.ts";
 import { superviseWorker, type Supervisor } from "./watchdog.ts";
@@ -44,8 +48,15 @@ export async function main() {
   const supervisors: Supervisor[] = [
     superviseWorker({ name: "email", prefix, start: () => startEmailWorker({ prefix }) }),
     superviseWorker({ name: "maintenance", prefix, start: () => startMaintenanceWorker({ prefix }) }),
+    superviseWorker({ name: "reminders", prefix, start: () => startRemindersWorker({ prefix }) }),
+    superviseWorker({ name: "imports", prefix, start: () => startImportsWorker({ prefix }) }),
+    superviseWorker({ name: "reports", prefix, start: () => startReportsWorker({ prefix }) }),
   ];
-  log.info({ prefix, redis: new URL(config.REDIS_URL).host, smtp: new URL(config.SMTP_URL).host }, "worker started: relay, email, maintenance");
+  if (config.NODE_ENV === "production" && !config.UNSUBSCRIBE_SECRET) {
+    // Every reminder carries a signed unsubscribe link: without the secret they fail (and retry).
+    log.error("UNSUBSCRIBE_SECRET is not set: reminder and digest emails cannot be sent until it is.");
+  }
+  log.info({ prefix, redis: new URL(config.REDIS_URL).host, smtp: new URL(config.SMTP_URL).host }, "worker started: relay, email, maintenance, reminders, imports, reports");
 
   let shuttingDown = false;
   async function shutdown(signal: string) {

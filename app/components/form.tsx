@@ -41,7 +41,7 @@ export function ErrorSummary({ errors }: { errors?: Record<string, string> | nul
   const entries = Object.entries(errors ?? {});
   useEffect(() => {
     if (entries.length) ref.current?.focus();
-  }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [errors]); // on each new set of errors only (the entries array is new every render)
   if (!entries.length) return null;
   return (
     <div className="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">

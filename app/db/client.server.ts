@@ -15,7 +15,7 @@ let client: PrismaClient | undefined;
 export function db(): PrismaClient {
   if (!client) {
     client = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) }),
+      adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: env().DB_POOL_MAX }),
     });
   }
   return client;

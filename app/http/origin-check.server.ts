@@ -23,8 +23,26 @@ export function isCrossSiteRequest(input: { method: string; secFetchSite?: strin
   return false;
 }
 
+/**
+ * The ONE exemption (issue 6, reminders): RFC 8058 one-click unsubscribe. A mail client sends
+ * `POST /unsubscribe/<token>` with body `List-Unsubscribe=One-Click` from its own origin (a
+ * webmail's), so it is cross-site by design. Safe to let through because that action reads no
+ * cookie and no session: the signed token in the path is the whole authorisation, and all it can
+ * do is switch one category of non-essential email off for the person it names. Forging it
+ * needs the token, i.e. the email. Only this exact path shape, only POST.
+ */
+const ONE_CLICK_UNSUBSCRIBE = /^\/unsubscribe\/[A-Za-z0-9_-]{36}\.(reminders|digest)\.[A-Za-z0-9_-]{43}$/;
+
+export function isOneClickUnsubscribe(method: string, path: string): boolean {
+  return method.toUpperCase() === "POST" && ONE_CLICK_UNSUBSCRIBE.test(path);
+}
+
 export function originCheck() {
   return (req: Request, res: Response, next: NextFunction) => {
+    if (isOneClickUnsubscribe(req.method, req.path)) {
+      next();
+      return;
+    }
     const crossSite = isCrossSiteRequest({
       method: req.method,
       secFetchSite: req.get("sec-fetch-site"),

@@ -7,17 +7,36 @@ import { createElement } from "react";
 import { render, toPlainText } from "react-email";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "../../emails/invitation.tsx";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "../../emails/password-reset.tsx";
+// ── reminders and digests (issue 6), and the monthly report email (issue 7) ──
+import ApprenticeOtjReminderEmail, { apprenticeOtjReminderSubject, type ApprenticeOtjReminderEmailProps } from "../../emails/apprentice-otj-reminder.tsx";
+import InboxDigestEmail, { inboxDigestSubject, type InboxDigestEmailProps } from "../../emails/inbox-digest.tsx";
+import ReportReadyEmail, { reportReadySubject, type ReportReadyEmailProps } from "../../emails/report-ready.tsx";
+import ReviewDueEmail, { reviewDueSubject, type ReviewDueEmailProps } from "../../emails/review-due.tsx";
+import TeacherWeeklyDigestEmail, { teacherWeeklyDigestSubject, type TeacherWeeklyDigestEmailProps } from "../../emails/teacher-weekly-digest.tsx";
+import TutorCaseloadDigestEmail, { tutorCaseloadDigestSubject, type TutorCaseloadDigestEmailProps } from "../../emails/tutor-caseload-digest.tsx";
 
 export type RenderedEmail = { subject: string; html: string; text: string };
 
 export type EmailTemplates = {
   invitation: InvitationEmailProps;
   "password-reset": PasswordResetEmailProps;
+  "apprentice-otj-reminder": ApprenticeOtjReminderEmailProps;
+  "review-due": ReviewDueEmailProps;
+  "inbox-digest": InboxDigestEmailProps;
+  "teacher-weekly-digest": TeacherWeeklyDigestEmailProps;
+  "tutor-caseload-digest": TutorCaseloadDigestEmailProps;
+  "report-ready": ReportReadyEmailProps;
 };
 
 const TEMPLATES: { [K in keyof EmailTemplates]: { component: (props: EmailTemplates[K]) => React.ReactNode; subject: (props: EmailTemplates[K]) => string } } = {
   invitation: { component: InvitationEmail, subject: invitationSubject },
   "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
+  "apprentice-otj-reminder": { component: ApprenticeOtjReminderEmail, subject: apprenticeOtjReminderSubject },
+  "review-due": { component: ReviewDueEmail, subject: reviewDueSubject },
+  "inbox-digest": { component: InboxDigestEmail, subject: inboxDigestSubject },
+  "teacher-weekly-digest": { component: TeacherWeeklyDigestEmail, subject: teacherWeeklyDigestSubject },
+  "tutor-caseload-digest": { component: TutorCaseloadDigestEmail, subject: tutorCaseloadDigestSubject },
+  "report-ready": { component: ReportReadyEmail, subject: reportReadySubject },
 };
 
 export async function renderEmail<K extends keyof EmailTemplates>(template: K, props: EmailTemplates[K]): Promise<RenderedEmail> {

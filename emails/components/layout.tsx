@@ -42,9 +42,11 @@ export type EmailLayoutProps = {
   children: ReactNode;
   /** Why this person received the email, in one sentence. */
   reason: string;
+  /** Non-essential emails (reminders, digests; issue 6): a one-click link that stops this kind. */
+  unsubscribe?: { url: string; label: string };
 };
 
-export function EmailLayout({ preview, heading, children, reason }: EmailLayoutProps) {
+export function EmailLayout({ preview, heading, children, reason, unsubscribe }: EmailLayoutProps) {
   return (
     <Html lang="en-GB" dir="ltr">
       <Head>
@@ -62,6 +64,14 @@ export function EmailLayout({ preview, heading, children, reason }: EmailLayoutP
           <Section>{children}</Section>
           <Hr style={styles.hr} />
           <Text style={styles.footer}>{reason}</Text>
+          {unsubscribe ? (
+            <Text style={styles.footer}>
+              <Link href={unsubscribe.url} style={styles.link}>
+                {unsubscribe.label}
+              </Link>{" "}
+              (one click, no sign-in needed). You can turn these emails back on from your account page.
+            </Text>
+          ) : null}
           <Text style={styles.footer}>
             {`${PARTNERSHIP_NAME}: Staffordshire County Council and its university partner, helping schools, employers and apprentices build digital skills.`}
           </Text>

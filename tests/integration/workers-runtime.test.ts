@@ -75,7 +75,7 @@ describe("job schedulers", () => {
     await upsertSchedules({ connection: client });
     const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(SCHEDULES.map((s) => s.id).sort());
+    expect(schedulers.map((s) => s.key).sort()).toEqual(SCHEDULES.filter((s) => s.job.startsWith("maintenance.")).map((s) => s.id).sort());
     expect(schedulers[0]).toMatchObject({ pattern: "10 3 * * *", tz: "Europe/London", name: "maintenance.purge-auth" });
     expect(await queue.getDelayedCount()).toBe(1);
     await queue.close();
