@@ -9,5 +9,6 @@ export default defineConfig({
   // The React Router plugin breaks component tests, so it is left out under Vitest.
   plugins: [!process.env.VITEST && reactRouter()],
   build: { sourcemap: false },
-  server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
+  // .data holds the embedded Postgres and caught mail: never watch it.
+  server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) }, watch: { ignored: ["**/.data/**"] } },
 });

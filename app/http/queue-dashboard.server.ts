@@ -87,7 +87,10 @@ async function createBoardRouter(): Promise<Router> {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: "Staffordshire Digital Skills queues" } } });
-  return serverAdapter.getRouter() as Router;
+  const router = serverAdapter.getRouter() as Router & { disable?: (setting: string) => void };
+  // Bull Board's own Express router turns X-Powered-By back on; the app never sends it.
+  router.disable?.("x-powered-by");
+  return router;
 }
 
 export async function mountQueueDashboard(app: Express): Promise<void> {

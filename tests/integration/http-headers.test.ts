@@ -3,8 +3,12 @@
  * Postgres and Redis are both up (tests/integration/http-healthz-redis-down.test.ts covers the
  * other case).
  */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestServer, type TestResponse, type TestServer } from "../support/http.ts";
+import { createOrganisation, createUser } from "../support/factories.ts";
+import { SESSION_COOKIE, startTestServer, type TestResponse, type TestServer } from "../support/http.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -71,6 +75,50 @@ describe("security headers", () => {
     const response = await server.client().get("/no-such-page");
     expect(response.status).toBe(404);
     expectSecurityHeaders(response);
+  });
+});
+
+// Issue 8: not a sample of pages but every route of the production build's manifest (params
+// filled with an id that exists nowhere), signed out and as a partnership admin, page and .data.
+describe("security headers on every route", () => {
+  it("are on every answer of every route in the manifest, whatever its status", async () => {
+    type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; module: { default?: unknown } };
+    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as { routes: Record<string, ManifestRoute> };
+    const full = (r: ManifestRoute): string => {
+      const parts: string[] = [];
+      for (let at: ManifestRoute | undefined = r; at; at = at.parentId ? build.routes[at.parentId] : undefined) if (at.path) parts.unshift(at.path);
+      return "/" + parts.join("/").replace(/^\/+/, "");
+    };
+    const urls = Object.values(build.routes)
+      .filter((r) => r.id !== "root" && (r.path || r.index))
+      .flatMap((r) => {
+        const p = full(r).replace(/:\w+\??/g, () => randomUUID());
+        return typeof r.module.default === "function" ? [p, p === "/" ? "/_root.data" : `${p}.data`] : [p];
+      });
+    urls.push("/admin/queues");
+    expect(urls.length).toBeGreaterThan(50);
+
+    const provider = await createOrganisation({ kind: "PROVIDER" });
+    const admin = await createUser({ roles: [{ org: provider, role: "PARTNERSHIP_ADMIN" }], password: null });
+    const { createSession, sessionPolicy } = await import("../../app/auth/session.server.ts");
+    const signedIn = server.client();
+    signedIn.setCookie(SESSION_COOKIE, (await createSession(admin.id, sessionPolicy(false))).token);
+
+    const statuses = new Set<number>();
+    for (const client of [server.client(), signedIn]) {
+      for (const url of urls) {
+        const response = await client.get(url);
+        statuses.add(response.status);
+        try {
+          expectSecurityHeaders(response);
+        } catch (error) {
+          throw new Error(`GET ${url} (${response.status}): ${(error as Error).message}`, { cause: error });
+        }
+      }
+    }
+    // The loop saw pages, redirects and not-found answers alike.
+    expect([...statuses]).toEqual(expect.arrayContaining([200, 404]));
+    expect([...statuses].some((s) => s >= 300 && s < 400)).toBe(true);
   });
 });
 

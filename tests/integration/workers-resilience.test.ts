@@ -26,7 +26,7 @@ import { todayInEngland } from "../../app/domain/progress-log.ts";
 import { londonInstant, reminderJobId, isoWeek } from "../../app/domain/reminders.ts";
 import { QUEUES } from "../../app/jobs/definitions.ts";
 import { queuePrefix } from "../../app/jobs/queues.server.ts";
-import { createMailTransport, type MailTransport } from "../../app/mail/transport.server.ts";
+import { createMailTransport } from "../../app/mail/transport.server.ts";
 import { startMailCatcher, type CaughtMail, type MailCatcher } from "../../scripts/mail-catcher.ts";
 import { closeConnection, producerConnection, workerConnection } from "../../workers/connection.ts";
 import { startEmailWorker } from "../../workers/email-worker.ts";
