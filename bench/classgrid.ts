@@ -10,14 +10,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
+import { admin, dbUrl, freePort } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_classgrid";
 const PUPILS = 30;
 const MODULES = 20;
@@ -26,32 +25,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const GOAL_P99_MS = 150;
 const COOKIE = "__Host-dst_session";
 
-const dbUrl = (database: string) => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** A realistic class: each pupil has finished a prefix of the modules (verified), a pending one, and some learning time. */
 async function seedData(url: string) {
