@@ -25,9 +25,9 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
+import { admin, dbUrl } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_load";
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 60);
 const BARE_DURATION_S = Math.max(5, Math.round(DURATION_S / 4));
@@ -36,21 +36,7 @@ const COOKIE = "__Host-dst_session";
 const GROUPS = { teacher: 13, apprentice: 13, supervisor: 12, council: 12 } as const;
 type Group = keyof typeof GROUPS;
 
-const dbUrl = (database: string) => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const id = (prefix: string, n: string) => `md5('${prefix}' || ${n})::uuid`;
 

@@ -14,8 +14,8 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
+import { admin, dbUrl as url } from "./support.ts";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_reminders";
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 100_000);
 const SEND_SAMPLE = Number(process.env.BENCH_SEND_SAMPLE ?? 2_000);
@@ -25,21 +25,7 @@ const GOAL_SWEEP_S = 20;
 const GOAL_RATIO = 4;
 const GOAL_RENDER_P50_MS = 5;
 
-const url = (database: string) => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
