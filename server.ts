@@ -5,7 +5,10 @@
  * production serves the build. Workers never run here (npm run worker).
  */
 import compression from "compression";
-import express from "express";
+import express, { type RequestHandler } from "express";
+import cluster from "node:cluster";
+import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createRequestHandler } from "@react-router/express";
 import { pinoHttp } from "pino-http";
 import type { ServerBuild } from "react-router";
@@ -41,7 +44,7 @@ export async function createServer() {
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (production) {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-    app.use(express.static("build/client", { maxAge: "1h" }));
+    app.use(publicFiles("build/client", { maxAge: "1h" }));
     build = (await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild;
   } else {
     const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
@@ -60,11 +63,47 @@ export async function createServer() {
   return app;
 }
 
+/**
+ * The few top-level public files (favicon), served without asking the file system on every
+ * request: express.static stats every path it is given, which showed up in the class grid's
+ * profile for requests that are all pages.
+ */
+function publicFiles(root: string, options: Parameters<typeof express.static>[1]): RequestHandler {
+  const files = new Set(readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`));
+  const serve = express.static(root, options);
+  return (req, res, next) => (files.has(req.path) ? serve(req, res, next) : next());
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const app = await createServer();
-  const port = env().PORT;
-  const server = app.listen(port, () => logger.info(`Web app listening on http://localhost:${port}`));
-  const shutdown = () => server.close(() => process.exit(0));
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  const config = env();
+  const processes = config.WEB_CONCURRENCY ?? (config.NODE_ENV === "production" ? availableParallelism() : 1);
+  if (processes > 1 && cluster.isPrimary) {
+    // One process per core: rendering is CPU-bound JavaScript, and one Node thread uses one core
+    // (docs/decisions/016-web-processes.md). The primary only forks and replaces the dead.
+    for (let i = 0; i < processes; i++) cluster.fork();
+    let stopping = false;
+    cluster.on("exit", (worker, code) => {
+      if (stopping) return;
+      logger.error({ pid: worker.process.pid, code }, "web process exited; starting another");
+      cluster.fork();
+    });
+    const stop = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+      let left = Object.keys(cluster.workers ?? {}).length;
+      if (left === 0) process.exit(0);
+      cluster.on("exit", () => { if (--left === 0) process.exit(0); });
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+    logger.info(`Web app listening on http://localhost:${config.PORT} (${processes} processes)`);
+  } else {
+    const app = await createServer();
+    const server = app.listen(config.PORT, () => {
+      if (cluster.isPrimary) logger.info(`Web app listening on http://localhost:${config.PORT}`);
+    });
+    const shutdown = () => server.close(() => process.exit(0));
+    process.on("SIGTERM", shutdown);
+    process.on("SIGINT", shutdown);
+  }
 }

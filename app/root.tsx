@@ -7,7 +7,10 @@ import { inboxCount } from "~/models/inbox.server.ts"; // issue 5: "Inbox (N)" i
 import { pendingCount } from "~/models/progress.server.ts"; // issue 4: "Verify (N)" in the navigation
 import stylesheet from "~/styles/app.css?url";
 
-export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: Route.LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: Route.MetaFunction = () => [{ title: "Staffordshire Digital Skills" }];
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl, freePort } from "./support.ts";
+import { admin, dbUrl, freePort, serverNodeArgs } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DB_NAME = "bench_classgrid";
@@ -121,7 +121,7 @@ export async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    server = spawn(process.execPath, [...serverNodeArgs(), "--import", "tsx", "server.ts"], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", APP_URL: base, REDIS_PREFIX: `bench:classgrid:${process.pid}:`, UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "bench-only-secret-bench-only-secret-0000" },
       stdio: ["ignore", "inherit", "inherit"],

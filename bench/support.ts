@@ -32,3 +32,12 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
   });
 }
+
+/**
+ * Extra node flags for the server a bench starts, from BENCH_SERVER_NODE_ARGS (space-separated),
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load. Node refuses
+ * --cpu-prof in NODE_OPTIONS, hence a variable of our own.
+ */
+export function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+}

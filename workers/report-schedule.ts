@@ -15,7 +15,8 @@ import { queuePrefix } from "~/jobs/queues.server.ts";
 import { mailTransport } from "~/mail/transport.server.ts";
 import { describeCell, type ReportFigures } from "~/domain/report-figures.ts";
 import { previousMonth } from "~/domain/report-period.ts";
-import { buildSnapshot, ukToday } from "~/models/reports.server.ts";
+import { buildSnapshot } from "~/models/reports.server.ts";
+import { todayInEngland } from "~/domain/progress-log.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { renderEmail } from "~/mail/render.server.ts";
@@ -48,7 +49,7 @@ export async function renderReportReady(props: ReportReadyEmailProps) {
 /** Build last month's report (once) and email each council officer (once each). */
 export async function processMonthlyReport(options: { now?: Date; send?: SendMail; appUrl?: string } = {}) {
   const now = options.now ?? new Date();
-  const today = ukToday(now);
+  const today = todayInEngland(now);
   const period = previousMonth(today);
   const startOfToday = new Date(now.getTime() - 24 * 60 * 60 * 1000);
   const existing = await db().reportSnapshot.findFirst({

@@ -4,38 +4,23 @@
  * gets 404, never 403, so nothing confirms a record exists.
  */
 import { redirect } from "react-router";
-import { db } from "~/db/client.server.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, isPupilOnly, type Actor, type Permission } from "~/auth/permissions.ts";
-import { createSession, invalidateSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type ValidSession } from "~/auth/session.server.ts";
+import { createSession, invalidateSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type SessionUser, type ValidSession } from "~/auth/session.server.ts";
 
 export type Viewer = Actor & { session: ValidSession };
 
-async function policyForUser(userId: string) {
-  const memberships = await db().membership.findMany({ where: { userId }, select: { role: true } });
-  return sessionPolicy(isPupilOnly(memberships.map((m) => m.role)));
-}
-
-async function loadActor(userId: string): Promise<Actor | null> {
-  const user = await db().user.findFirst({
-    where: { id: userId, disabledAt: null, erasedAt: null },
-    select: {
-      id: true,
-      firstName: true,
-      lastName: true,
-      memberships: {
-        // Memberships of suspended organisations grant nothing; pending ones only let the
-        // organisation's own admin see that approval is awaited.
-        where: { organisation: { status: { not: "SUSPENDED" } } },
-        select: { role: true, organisation: { select: { id: true, name: true, kind: true } } },
-      },
-    },
-  });
-  if (!user) return null;
+/** The actor a signed-in user acts as; null for a disabled or erased account. */
+function actorOf(user: SessionUser): Actor | null {
+  if (user.disabledAt || user.erasedAt) return null;
   return {
     userId: user.id,
     displayName: `${user.firstName} ${user.lastName}`,
-    memberships: user.memberships.map((m) => ({ organisationId: m.organisation.id, organisationName: m.organisation.name, organisationKind: m.organisation.kind, role: m.role })),
+    // Memberships of suspended organisations grant nothing; pending ones only let the
+    // organisation's own admin see that approval is awaited.
+    memberships: user.memberships
+      .filter((m) => m.organisation.status !== "SUSPENDED")
+      .map((m) => ({ organisationId: m.organisation.id, organisationName: m.organisation.name, organisationKind: m.organisation.kind, role: m.role })),
   };
 }
 
@@ -48,10 +33,10 @@ export function getViewer(request: Request): Promise<Viewer | null> {
     pending = (async () => {
       const token = readSessionToken(request);
       if (!token) return null;
-      const session = await validateSessionToken(token, policyForUser);
-      if (!session) return null;
-      const actor = await loadActor(session.userId);
-      return actor ? { ...actor, session } : null;
+      const valid = await validateSessionToken(token);
+      if (!valid) return null;
+      const actor = actorOf(valid.user);
+      return actor ? { ...actor, session: valid.session } : null;
     })();
     viewerCache.set(request, pending);
   }
@@ -85,8 +70,8 @@ export async function requirePermission(request: Request, permission: Permission
  */
 export async function startSession(userId: string, roles: readonly Role[], redirectTo: string, request?: Request) {
   const previousToken = request ? readSessionToken(request) : null;
-  const previous = previousToken ? await validateSessionToken(previousToken, policyForUser) : null;
-  if (previous) await invalidateSession(previous.id);
+  const previous = previousToken ? await validateSessionToken(previousToken) : null;
+  if (previous) await invalidateSession(previous.session.id);
   const { token, expiresAt } = await createSession(userId, sessionPolicy(isPupilOnly(roles)));
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(token, expiresAt) } });
 }

@@ -9,7 +9,9 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { isPupilOnly } from "~/auth/permissions.ts";
 import { db } from "~/db/client.server.ts";
+import type { OrganisationKind, OrganisationStatus, Role } from "~/generated/prisma/enums.ts";
 import { env, isProduction } from "~/utils/env.server.ts";
 
 /** Only refresh last_active_at once a minute: a write per request would be wasteful. */
@@ -49,15 +51,48 @@ export async function createSession(userId: string, policy: SessionPolicy): Prom
 
 export type ValidSession = { id: string; userId: string; expiresAt: Date };
 
-/** Returns the session for a token, or null (and deletes it) when expired or forged. */
-export async function validateSessionToken(token: string, policyFor: (userId: string) => Promise<SessionPolicy>): Promise<ValidSession | null> {
+/** The session's user as one query loads it with the session (Lucia's `{ session, user }`). */
+export type SessionUser = {
+  id: string;
+  firstName: string;
+  lastName: string;
+  disabledAt: Date | null;
+  erasedAt: Date | null;
+  memberships: { role: Role; organisation: { id: string; name: string; kind: OrganisationKind; status: OrganisationStatus } }[];
+};
+
+/**
+ * Returns the session and its user for a token, or null (deleting the session when it has
+ * expired). One SQL query per request: the session, user, memberships and organisations come
+ * back together (relation joins), because every page asks this first.
+ */
+export async function validateSessionToken(token: string): Promise<{ session: ValidSession; user: SessionUser } | null> {
   const [id, secret, extra] = token.split(".");
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
-  const row = await db().session.findUnique({ where: { id }, select: { id: true, userId: true, secretHash: true, lastActiveAt: true, expiresAt: true } });
+  const row = await db().session.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      userId: true,
+      secretHash: true,
+      lastActiveAt: true,
+      expiresAt: true,
+      user: {
+        select: {
+          id: true,
+          firstName: true,
+          lastName: true,
+          disabledAt: true,
+          erasedAt: true,
+          memberships: { select: { role: true, organisation: { select: { id: true, name: true, kind: true, status: true } } } },
+        },
+      },
+    },
+  });
   if (!row) return null;
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
   const now = Date.now();
-  const policy = await policyFor(row.userId);
+  const policy = sessionPolicy(isPupilOnly(row.user.memberships.map((m) => m.role)));
   const idleExpired = now - row.lastActiveAt.getTime() >= policy.idleMs;
   if (now >= row.expiresAt.getTime() || idleExpired) {
     await db().session.deleteMany({ where: { id } });
@@ -66,7 +101,7 @@ export async function validateSessionToken(token: string, policyFor: (userId: st
   if (now - row.lastActiveAt.getTime() >= ACTIVITY_WRITE_INTERVAL_MS) {
     await db().session.update({ where: { id }, data: { lastActiveAt: new Date(now) } });
   }
-  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
+  return { session: { id: row.id, userId: row.userId, expiresAt: row.expiresAt }, user: row.user };
 }
 
 export async function invalidateSession(sessionId: string) {

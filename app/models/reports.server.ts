@@ -19,16 +19,12 @@ import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { buildFigures, figuresToCsv, type FamilyName, type ReportFigures } from "~/domain/report-figures.ts";
+import { todayInEngland } from "~/domain/progress-log.ts";
 import { parsePeriod, type PeriodType, type ReportPeriod } from "~/domain/report-period.ts";
 import { computeMeasures, dataVersion, type MeasureScope } from "~/models/report-measures.server.ts";
 
 function notFound(): never {
   throw new Response("Not found", { status: 404 });
-}
-
-/** Today's date in the UK (reports are about UK calendar days). */
-export function ukToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
 export function periodOrNotFound(type: string, key: string): ReportPeriod {
@@ -55,7 +51,7 @@ async function figuresFor(period: ReportPeriod, scope: MeasureScope, protect: bo
 export const PARTNERSHIP_SCOPE_LABEL = "Staffordshire and Stoke-on-Trent (all nine areas)";
 
 /** Protected, partnership-wide figures for a period. Internal: callers check permissions. */
-export function buildProtectedFigures(period: ReportPeriod, today: string = ukToday()): Promise<ReportFigures> {
+export function buildProtectedFigures(period: ReportPeriod, today: string = todayInEngland()): Promise<ReportFigures> {
   return figuresFor(period, { kind: "all" }, true, PARTNERSHIP_SCOPE_LABEL, today);
 }
 
@@ -73,7 +69,7 @@ export async function organisationReport(actor: Actor, organisationId: string, p
   if (!orgsWith(actor, "report:own-org").includes(organisationId)) notFound();
   const org = await db().organisation.findFirst({ where: { id: organisationId, status: "APPROVED" }, select: { id: true, name: true } });
   if (!org) notFound();
-  return figuresFor(period, { kind: "organisations", organisationIds: [org.id] }, false, org.name, ukToday());
+  return figuresFor(period, { kind: "organisations", organisationIds: [org.id] }, false, org.name, todayInEngland());
 }
 
 /** Organisations whose own report the actor may open. */
@@ -104,7 +100,7 @@ const SUMMARY_SELECT = { id: true, periodType: true, periodKey: true, version: t
  * schedule). Concurrent builds of one period both succeed: a unique-version clash retries.
  */
 export async function buildSnapshot(period: ReportPeriod, builtById: string | null, options: { today?: string } = {}) {
-  const [version, figures] = await Promise.all([dataVersion(), buildProtectedFigures(period, options.today ?? ukToday())]);
+  const [version, figures] = await Promise.all([dataVersion(), buildProtectedFigures(period, options.today ?? todayInEngland())]);
   for (let attempt = 0; ; attempt++) {
     try {
       const latest = await db().reportSnapshot.findFirst({

@@ -143,8 +143,10 @@ function EntryTable({ id, title, caption, items, empty, showReason }: { id: stri
   );
 }
 
+const ONE_DECIMAL = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
+
 function formatNumber(n: number) {
-  return new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 }).format(n);
+  return ONE_DECIMAL.format(n);
 }
 
 /** Sends entries the offline queue kept on this device (the "next page load" path). */

@@ -8,7 +8,8 @@ import type { Route } from "./+types/reports.org.$orgId";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ReportView } from "~/components/report-view.tsx";
 import { periodContaining } from "~/domain/report-period.ts";
-import { organisationReport, periodOrNotFound, ukToday } from "~/models/reports.server.ts";
+import { organisationReport, periodOrNotFound } from "~/models/reports.server.ts";
+import { todayInEngland } from "~/domain/progress-log.ts";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.figures.scopeLabel ?? "Your organisation"}: ${data?.figures.period.label ?? "report"} – Staffordshire Digital Skills` }];
 
@@ -17,7 +18,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const type = url.searchParams.get("type");
   const key = url.searchParams.get("key");
-  const period = type && key ? periodOrNotFound(type, key) : periodContaining("academic-year", ukToday());
+  const period = type && key ? periodOrNotFound(type, key) : periodContaining("academic-year", todayInEngland());
   const figures = await organisationReport(viewer, params.orgId, period);
   return { figures };
 }

@@ -13,6 +13,8 @@ const schema = z.object({
   /** Where the app is reached by users; used in email links. */
   APP_URL: z.string().url().default("http://localhost:3000"),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** Web processes sharing PORT (node:cluster). Unset: one per CPU in production, one otherwise. */
+  WEB_CONCURRENCY: z.coerce.number().int().positive().max(64).optional(),
   /** smtp://user:pass@host:port; in development the dev script starts a local catcher. */
   SMTP_URL: z.string().default("smtp://127.0.0.1:1025"),
   MAIL_FROM: z.string().default("Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>"),
@@ -31,6 +33,8 @@ const schema = z.object({
   // Changing it invalidates every link already sent. Required in production: read it through
   // unsubscribeSecret() below, which refuses the development default there.
   UNSUBSCRIBE_SECRET: z.string().min(32, { message: "UNSUBSCRIBE_SECRET must be at least 32 characters" }).optional(),
+  /** Years after a pupil's last activity before the nightly purge anonymises them (a school's policy may differ). */
+  RETENTION_PUPIL_YEARS: z.coerce.number().int().min(1).max(25).default(3),
   /** Failed sign-ins from one client address per 15 minutes before it must wait. */
   SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(100),
   /** Tests and benches turn throttling off for their own traffic. */
