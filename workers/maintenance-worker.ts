@@ -1,7 +1,8 @@
 /**
  * The "maintenance" queue: housekeeping created by job schedulers (workers/schedules.ts).
- * Today: the purge of expired sessions and old one-time tokens (retention schedule in
- * docs: "expired sessions and used tokens are purged"). Counts go to the audit log.
+ * The purge of expired sessions and old one-time tokens, and the retention purge of evidence
+ * and pupil records past their retention date (app/models/retention.server.ts). Counts, never
+ * people, go to the audit log.
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
@@ -9,6 +10,7 @@ import { db } from "~/db/client.server.ts";
 import { sessionPolicy } from "~/auth/session.server.ts";
 import { SCHEDULED_JOBS, type ScheduledJobName } from "~/jobs/definitions.ts";
 import { queuePrefix } from "~/jobs/queues.server.ts";
+import { purgeExpiredRecords } from "~/models/retention.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { workerConnection } from "./connection.ts";
@@ -44,6 +46,11 @@ export async function handleMaintenanceJob(job: Pick<Job, "name" | "data">) {
     case "maintenance.purge-auth": {
       const counts = await purgeAuthData();
       log.info(counts, "purged expired sessions and old tokens");
+      return counts;
+    }
+    case "maintenance.retention-purge": {
+      const counts = await purgeExpiredRecords();
+      log.info(counts, "applied the retention schedule");
       return counts;
     }
   }

@@ -16,6 +16,8 @@ type Schedule = { id: string; job: ScheduledJobName; pattern: string };
 export const SCHEDULES: Schedule[] = [
   // 03:10 every night: quiet hours, after backups.
   { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "10 3 * * *" },
+  // Issue 8: the retention purge, nightly after the auth purge.
+  { id: "retention-purge-daily", job: "maintenance.retention-purge", pattern: "40 3 * * *" },
   // Issue 7: last month's outcome report on the 1st at 06:00 (id from workers/report-schedule.ts).
   { id: MONTHLY_REPORT_SCHEDULER_ID, job: "report.build-last-month", pattern: "0 6 1 * *" },
   // Issue 6: reminders after quiet hours end (07:00) and before the working day; digests on Mondays.

@@ -54,6 +54,8 @@ export const SECRET_PAYLOAD_FIELDS = ["secret"] as const;
 export const SCHEDULED_JOBS = {
   /** Delete expired sessions and auth tokens used or expired more than a week ago. */
   "maintenance.purge-auth": { queue: "maintenance", payload: z.object({}).strict() },
+  /** Issue 8: the retention schedule (app/models/retention.server.ts); counts go to the audit log. */
+  "maintenance.retention-purge": { queue: "maintenance", payload: z.object({}).strict() },
   // ── outcome reports (issue 7) ──
   /** On the 1st at 06:00 UK time: build last month's report and email the council (workers/report-schedule.ts). */
   "report.build-last-month": { queue: "reports", payload: z.object({}).strict() },

@@ -19,9 +19,9 @@
 import { db } from "~/db/client.server.ts";
 import { anonymisePerson } from "~/models/data-rights.server.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { env } from "~/utils/env.server.ts";
 
 export const APPRENTICESHIP_EVIDENCE_YEARS = 6;
-export const DEFAULT_PUPIL_RETENTION_YEARS = 3;
 
 export type RetentionOptions = { pupilYears?: number; batchSize?: number };
 
@@ -40,7 +40,7 @@ function yearsBefore(now: Date, years: number): Date {
 }
 
 export async function purgeExpiredRecords(now: Date = new Date(), options: RetentionOptions = {}): Promise<RetentionCounts> {
-  const pupilYears = options.pupilYears ?? (Number(process.env.RETENTION_PUPIL_YEARS) || DEFAULT_PUPIL_RETENTION_YEARS);
+  const pupilYears = options.pupilYears ?? env().RETENTION_PUPIL_YEARS;
   const batchSize = options.batchSize ?? 500;
   const counts: RetentionCounts = { apprenticeshipsPastRetention: 0, evidenceEntries: 0, reviews: 0, trainingPlans: 0, pupilsAnonymised: 0 };
 

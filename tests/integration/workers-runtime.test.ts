@@ -69,15 +69,17 @@ describe("Redis eviction policy check", () => {
 });
 
 describe("job schedulers", () => {
-  it("declare the daily purge once, however often the worker starts", async () => {
+  it("declare the nightly purges once, however often the worker starts", async () => {
     const client = connection();
     await upsertSchedules({ connection: client });
     await upsertSchedules({ connection: client });
     const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(SCHEDULES.filter((s) => s.job.startsWith("maintenance.")).map((s) => s.id).sort());
-    expect(schedulers[0]).toMatchObject({ pattern: "10 3 * * *", tz: "Europe/London", name: "maintenance.purge-auth" });
-    expect(await queue.getDelayedCount()).toBe(1);
+    const byName = Object.fromEntries(schedulers.map((s) => [s.name, s]));
+    expect(byName["maintenance.purge-auth"]).toMatchObject({ pattern: "10 3 * * *", tz: "Europe/London" });
+    expect(byName["maintenance.retention-purge"]).toMatchObject({ pattern: "40 3 * * *", tz: "Europe/London" });
+    expect(await queue.getDelayedCount()).toBe(2);
     await queue.close();
   });
 });
@@ -132,6 +134,22 @@ describe("purge of expired sessions and old tokens", () => {
     await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 10_000 });
     const done = await queue.getJob(job.id!);
     expect(done?.returnvalue).toEqual({ sessions: 0, tokens: 0 });
+    await queue.close();
+    await worker.close();
+  });
+
+  it("runs the retention purge as a maintenance job and records its counts in the audit log", async () => {
+    const { worker, connection: workerConn } = startMaintenanceWorker();
+    connections.push(workerConn);
+    const producer = connection("producer");
+    if (producer.status !== "ready") await new Promise((resolve) => producer.once("ready", resolve));
+    const queue = new Queue("maintenance", { connection: producer, prefix: queuePrefix() });
+    const job = await queue.add("maintenance.retention-purge", {});
+    await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 10_000 });
+    const counts = { apprenticeshipsPastRetention: 0, evidenceEntries: 0, reviews: 0, trainingPlans: 0, pupilsAnonymised: 0 };
+    expect((await queue.getJob(job.id!))?.returnvalue).toEqual(counts);
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "maintenance.retention-purge" }, orderBy: { createdAt: "desc" } });
+    expect(audit.metadata).toEqual({ ...counts, pupilYears: 3 });
     await queue.close();
     await worker.close();
   });
