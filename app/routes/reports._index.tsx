@@ -1,10 +1,11 @@
-import { Form, Link, useActionData, useLoaderData } from "react-router";
+import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/reports._index";
 import { requireViewer, notFound } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
-import { offeredPeriods, parsePeriod, PERIOD_TYPE_LABELS, PERIOD_TYPES, type PeriodType } from "~/domain/report-period.ts";
-import { latestSnapshots, listBuildRequests, listSnapshots, ownReportOrganisations, periodOrNotFound, requestReportBuild, ukToday } from "~/models/reports.server.ts";
+import { offeredPeriods, parsePeriod, PERIOD_TYPE_LABELS } from "~/domain/report-period.ts";
+import { latestSnapshots, listBuildRequests, listSnapshots, ownReportOrganisations, requestReportBuild } from "~/models/reports.server.ts";
+import { todayInEngland } from "~/domain/progress-log.ts";
 import { parseForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Outcome reports – Staffordshire Digital Skills" }];
@@ -20,7 +21,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const protectedAccess = can(viewer, "report:protected");
   const ownOrgs = ownReportOrganisations(viewer);
   if (!protectedAccess && ownOrgs.length === 0) notFound();
-  const today = ukToday();
+  const today = todayInEngland();
   const periods = offeredPeriods(today).map((p) => ({ type: p.type, key: p.key, label: p.label }));
   const snapshots = protectedAccess ? await listSnapshots(viewer) : [];
   const latest = protectedAccess ? await latestSnapshots(viewer) : [];
@@ -41,10 +42,10 @@ export async function action({ request }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
   if (!can(viewer, "report:build")) notFound();
   const form = parseForm(await request.formData(), BuildForm);
-  if (!form.ok) return { ok: false as const, error: form.errors.period ?? form.errors.form ?? "Choose a period." };
+  if (!form.ok) return data({ ok: false as const, error: form.errors.period ?? form.errors.form ?? "Choose a period." }, { status: 400 });
   const [type, key] = form.data.period.split(/:(.*)/s);
-  if (!(PERIOD_TYPES as readonly string[]).includes(type)) return { ok: false as const, error: "Choose a period." };
-  const period = periodOrNotFound(type as PeriodType, key);
+  const period = parsePeriod(type, key);
+  if (!period) return data({ ok: false as const, error: "Choose a period from the list." }, { status: 400 });
   await requestReportBuild(viewer, period);
   return { ok: true as const, label: period.label };
 }

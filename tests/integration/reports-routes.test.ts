@@ -119,7 +119,10 @@ describe("partnership admin", () => {
     expect(rows[0].payload).toEqual({ periodType: "month", periodKey: "2025-10", requestedById: admin.id });
     const list = await c.get("/reports");
     expect(list.text).toContain("Waiting to start");
+    // A period that does not exist is a form error in words, and queues nothing.
     const bad = await c.post("/reports", { period: "month:2025-13" });
-    expect(bad.status).toBe(404);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("Choose a period from the list.");
+    expect(await testPrisma().outboxMessage.count({ where: { topic: "report.build" } })).toBe(1);
   });
 });

@@ -32,11 +32,6 @@ export type RouteExpectation = {
   foreignReach?: readonly ActorName[];
   /** Roles that may legitimately see the other set's people on this route (partnership-wide reach). */
   mayShowForeignPeople?: readonly ActorName[];
-  /**
-   * The action answers a rejected form with 200 and an error message instead of 400 (still
-   * asserted: nothing changed). The reason, so it can be fixed in the route and removed here.
-   */
-  rejectsWith200?: string;
   /** No POST probes for this route, with the reason (e.g. it signs the actor out). */
   skipActions?: string;
 };
@@ -130,7 +125,7 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/encounters.new": { own: SCHOOL_STAFF },
 
   // ── reports (protected aggregates only) ──
-  "routes/reports._index": { own: page("PARTNERSHIP_ADMIN", "COUNCIL_OFFICER", "SCHOOL_ADMIN", "EMPLOYER_ADMIN"), rejectsWith200: "the build-request action returns { ok: false } without a 400 status" },
+  "routes/reports._index": { own: page("PARTNERSHIP_ADMIN", "COUNCIL_OFFICER", "SCHOOL_ADMIN", "EMPLOYER_ADMIN") },
   "routes/reports.$snapshotId": { params: { snapshotId: "snapshot" }, own: page("PARTNERSHIP_ADMIN", "COUNCIL_OFFICER") },
   "routes/reports.$snapshotId_.print": { params: { snapshotId: "snapshot" }, own: page("PARTNERSHIP_ADMIN", "COUNCIL_OFFICER") },
   "routes/reports.$snapshotId[.csv]": { params: { snapshotId: "snapshot" }, own: page("PARTNERSHIP_ADMIN", "COUNCIL_OFFICER") },
