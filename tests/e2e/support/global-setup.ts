@@ -104,6 +104,8 @@ export default async function globalSetup(_config: FullConfig) {
       // Signs unsubscribe links in the emails the journeys read (required in production mode).
       UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "e2e-only-unsubscribe-secret-0123456789abcdef",
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
+      // One web process: the browser, the worker and Postgres share the 2 cores with it.
+      WEB_CONCURRENCY: "1",
     };
     delete env.TRUST_PROXY;
     delete env.AUTH_THROTTLE;
@@ -122,6 +124,8 @@ export default async function globalSetup(_config: FullConfig) {
     process.env.E2E_RUN_ID = runId;
     process.env.E2E_DATABASE_URL = databaseUrl;
     process.env.E2E_MAIL_API = `http://127.0.0.1:${(mailApi.address() as AddressInfo).port}`;
+    // The journeys sign unsubscribe links as the emails do (tests/e2e/notification-preferences.spec.ts).
+    process.env.E2E_UNSUBSCRIBE_SECRET = env.UNSUBSCRIBE_SECRET;
   } catch (error) {
     await teardown();
     throw error;
