@@ -17,6 +17,8 @@ import { logger, redactPath } from "./app/utils/logger.server.ts";
 import { securityHeaders } from "./app/http/security-headers.server.ts";
 import { originCheck } from "./app/http/origin-check.server.ts";
 import { mountQueueDashboard } from "./app/http/queue-dashboard.server.ts";
+import { runWebProcesses } from "./app/http/web-processes.server.ts";
+import { connectRedis } from "./app/utils/redis.server.ts";
 
 export async function createServer() {
   const config = env();
@@ -76,29 +78,13 @@ function publicFiles(root: string, options: Parameters<typeof express.static>[1]
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = env();
+  // One process per core in production: rendering is CPU-bound (docs/decisions/017-per-request-cost.md).
   const processes = config.WEB_CONCURRENCY ?? (config.NODE_ENV === "production" ? availableParallelism() : 1);
   if (processes > 1 && cluster.isPrimary) {
-    // One process per core: rendering is CPU-bound JavaScript, and one Node thread uses one core
-    // (docs/decisions/016-web-processes.md). The primary only forks and replaces the dead.
-    for (let i = 0; i < processes; i++) cluster.fork();
-    let stopping = false;
-    cluster.on("exit", (worker, code) => {
-      if (stopping) return;
-      logger.error({ pid: worker.process.pid, code }, "web process exited; starting another");
-      cluster.fork();
-    });
-    const stop = () => {
-      stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
-      let left = Object.keys(cluster.workers ?? {}).length;
-      if (left === 0) process.exit(0);
-      cluster.on("exit", () => { if (--left === 0) process.exit(0); });
-    };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-    logger.info(`Web app listening on http://localhost:${config.PORT} (${processes} processes)`);
+    runWebProcesses(processes, config.PORT);
   } else {
     const app = await createServer();
+    await connectRedis();
     const server = app.listen(config.PORT, () => {
       if (cluster.isPrimary) logger.info(`Web app listening on http://localhost:${config.PORT}`);
     });

@@ -15,7 +15,7 @@ import autocannon from "autocannon";
 import { hash, verify } from "@node-rs/argon2";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl, freePort } from "./support.ts";
+import { admin, dbUrl, freePort, serverNodeArgs } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DB_NAME = "bench_signin";
@@ -81,15 +81,15 @@ export async function main() {
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const server = spawn(process.execPath, [...serverNodeArgs(), "--import", "tsx", "server.ts"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: url, REDIS_PREFIX: `bench:signin:${process.pid}:`, LOG_LEVEL: "warn", UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123456789abcdef" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {
     await waitForHealth(baseUrl);
-    // Warm up: first requests load the build and open pools.
-    for (let i = 0; i < 3; i++) await fetch(`${baseUrl}/login`);
+    // Warm up every web process (one per core): the first requests load the build and open pools.
+    await autocannon({ url: `${baseUrl}/login`, connections: CONNECTIONS, duration: 2 });
 
     let next = 0;
     const result = await autocannon({

@@ -22,6 +22,27 @@ export function redis(): Redis {
   return client;
 }
 
+/**
+ * Resolves once the handle is connected, or false after `timeoutMs`: a web process waits for it
+ * before it listens, so its first requests are throttled like the rest, but it still starts
+ * (and answers) when Redis is down.
+ */
+export function connectRedis(timeoutMs = 3_000): Promise<boolean> {
+  const handle = redis();
+  if (handle.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      handle.off("ready", onReady);
+      resolve(false);
+    }, timeoutMs);
+    handle.once("ready", onReady);
+  });
+}
+
 /** Every key the app writes is under the run's prefix. */
 export function redisKey(...parts: string[]): string {
   return env().REDIS_PREFIX + parts.join(":");
