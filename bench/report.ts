@@ -14,6 +14,15 @@
  *   sent straight through pg, with no Prisma, no JavaScript shaping and no protection; median of 3;
  * - open: reading one stored snapshot by id (`getSnapshot`, what the report page does); median of 20.
  * Goals (issue 7): build < 2 s, build ≤ 1.5 × baseline, open < 50 ms.
+ *
+ * The build runs the families concurrently on separate connections; the baseline is one
+ * statement, so one backend. Both use the same family SQL (report-measures.server.ts), so a
+ * faster family query speeds up both sides alike. The machine is shared: note `uptime` beside
+ * the figures.
+ *
+ * Profiling: BENCH_KEEP=1 keeps the database (and reuses it next run: migrations are applied,
+ * nothing is regenerated); BENCH_FAMILIES=1 also prints each family statement's time on its own
+ * (median of 3, through pg) before the build.
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -189,6 +198,31 @@ export async function main() {
     const text = sql.text;
     // The same session settings the report statements use (work_mem, no JIT), so the two sides differ only in the path.
     for (const setting of measures.REPORT_SESSION_SETTINGS) await client.query(setting);
+
+    if (process.env.BENCH_FAMILIES === "1") {
+      const families = {
+        enrolment: measures.enrolmentSql(period, scope),
+        ledger: measures.ledgerSql(period, scope),
+        credential: measures.credentialSql(period, scope),
+        apprenticeship: measures.apprenticeshipSql(period, scope),
+        review: measures.reviewSql(period, scope, today),
+        pupil: measures.pupilSql(period, scope),
+        placement: measures.placementSql(period, scope),
+        target: measures.targetSql(period, scope),
+      };
+      for (const [name, statement] of Object.entries(families)) {
+        const times: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const t = performance.now();
+          await client.query(statement.text, statement.values as unknown[]);
+          times.push(performance.now() - t);
+        }
+        console.log(`  family ${name.padEnd(15)} median ${median(times).toFixed(0).padStart(5)} ms  [${times.map((x) => x.toFixed(0)).join(", ")}]`);
+      }
+      const t = performance.now();
+      await measures.dataVersion();
+      console.log(`  dataVersion            ${(performance.now() - t).toFixed(0).padStart(5)} ms (first call, via Prisma)`);
+    }
 
     // Warm both paths once (plans, caches), then alternate runs so neither gets a warmer cache.
     await client.query(text, sql.values as unknown[]);

@@ -63,11 +63,10 @@ function inScope(scope: MeasureScope, ...columns: Sql[]): Sql {
  * GROUPING SETS over the named dimensions plus the grand total, with `dimension` naming the set
  * a row belongs to and `key` its category. Each dimension column must be non-null text.
  */
-function groupingSets(dimensions: readonly string[], always?: string): { select: Sql; groupBy: Sql } {
+function groupingSets(dimensions: readonly string[]): { select: Sql; groupBy: Sql } {
   const cases = dimensions.map((d) => `WHEN GROUPING(${d}) = 0 THEN '${d}'`).join(" ");
   const select = raw(`CASE ${cases} ELSE 'total' END AS dimension, COALESCE(${dimensions.join(", ")}, 'all') AS key`);
-  const sets = [always ? `(${always})` : "()", ...dimensions.map((d) => (always ? `(${always}, ${d})` : `(${d})`))];
-  const groupBy = raw(`GROUP BY GROUPING SETS (${sets.join(", ")})`);
+  const groupBy = raw(`GROUP BY GROUPING SETS ((), ${dimensions.map((d) => `(${d})`).join(", ")})`);
   return { select, groupBy };
 }
 
@@ -77,8 +76,8 @@ function groupingSets(dimensions: readonly string[], always?: string): { select:
  */
 export async function runReportQuery<T = Record<string, unknown>>(query: Sql): Promise<T[]> {
   return db().$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL work_mem = '64MB'");
-    await tx.$executeRawUnsafe("SET LOCAL jit = off");
+    // Both settings in one round trip; set_config(…, true) is SET LOCAL.
+    await tx.$queryRawUnsafe("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
     return tx.$queryRaw<T[]>(query);
   }, { timeout: 120_000, maxWait: 30_000 });
 }
@@ -97,22 +96,31 @@ function toGrouped<M extends string>(rows: Record<string, unknown>[], measures: 
   });
 }
 
-/** Learner type per user, from memberships: pupil before apprentice before teacher. */
-const LEARNER_TYPE_CTE = sql`learner_types AS (
-  SELECT user_id,
-         CASE WHEN bool_or(role = 'PUPIL') THEN 'pupil'
-              WHEN bool_or(role = 'APPRENTICE') THEN 'apprentice'
-              ELSE 'teacher' END AS learner_type
-  FROM memberships WHERE role IN ('PUPIL', 'APPRENTICE', 'TEACHER') GROUP BY user_id
-)`;
+/**
+ * A user's learner type, from their memberships: pupil before apprentice before teacher, else
+ * "other". Each list is hashed once per statement (a hashed subplan) and probed per row, which is
+ * cheaper than aggregating every user's memberships and joining the result.
+ */
+function learnerType(userId: Sql): Sql {
+  return sql`CASE WHEN ${userId} IN (SELECT user_id FROM memberships WHERE role = 'PUPIL') THEN 'pupil'
+       WHEN ${userId} IN (SELECT user_id FROM memberships WHERE role = 'APPRENTICE') THEN 'apprentice'
+       WHEN ${userId} IN (SELECT user_id FROM memberships WHERE role = 'TEACHER') THEN 'teacher'
+       ELSE 'other' END`;
+}
 
-function ageBand(startColumn: Sql): Sql {
-  return sql`CASE WHEN lt.learner_type = 'pupil' AND u.year_group IS NOT NULL THEN 'year-' || u.year_group
+/** `isPupil`: whether the learner has a pupil membership (pupils are banded by year group). */
+function ageBand(startColumn: Sql, isPupil: Sql): Sql {
+  return sql`CASE WHEN u.year_group IS NOT NULL AND ${isPupil} THEN 'year-' || u.year_group
        WHEN u.date_of_birth IS NULL THEN 'not-recorded'
        WHEN ${startColumn} < (u.date_of_birth + interval '19 years')::date THEN 'under-19'
        WHEN ${startColumn} < (u.date_of_birth + interval '25 years')::date THEN '19-24'
        ELSE '25-plus' END`;
 }
+
+/** Months since year 0 (year × 12 + month): a cheap integer key for a calendar month. */
+const monthNumber = (date: Sql) => sql`(date_part('year', ${date}) * 12 + date_part('month', ${date}))::int`;
+/** The "YYYY-MM" name of a month number (formatted once per group, not once per row). */
+const monthName = (number: Sql) => sql`to_char(make_date((${number} - 1) / 12, (${number} - 1) % 12 + 1, 1), 'YYYY-MM')`;
 
 // ─────────────────────────── enrolments (pathways) ───────────────────────────
 
@@ -121,41 +129,56 @@ export type EnrolmentMeasure = (typeof ENROLMENT_MEASURES)[number];
 /** `area_learner_type` ("E07000199|pupil") feeds the area × learner-type table. */
 export const ENROLMENT_DIMENSIONS = ["district", "organisation_kind", "pathway", "learner_type", "age_band", "start_month", "area_learner_type"] as const;
 
+/** Completed / withdrawn inside the period (on the enrolment aliased `e`). */
+const enrolmentCompleted = (period: ReportPeriod) =>
+  sql`(e.status = 'COMPLETED' AND e.completed_on BETWEEN ${period.from}::date AND ${period.to}::date)`;
+const enrolmentWithdrawn = (period: ReportPeriod) =>
+  sql`(e.status = 'WITHDRAWN' AND e.withdrawn_on BETWEEN ${period.from}::date AND ${period.to}::date)`;
+
 export function enrolmentSql(period: ReportPeriod, scope: MeasureScope): Sql {
   const { select, groupBy } = groupingSets(ENROLMENT_DIMENSIONS);
   return sql`
-    WITH ${LEARNER_TYPE_CTE},
-    f0 AS (
-      SELECT e.id, e.user_id, e.status, e.started_on, e.completed_on, e.withdrawn_on, p.is_cpd,
-             o.district_code AS district, o.kind::text AS organisation_kind, p.slug AS pathway,
-             COALESCE(lt.learner_type, 'other') AS learner_type,
-             ${ageBand(sql`e.started_on`)} AS age_band,
-             to_char(e.started_on, 'YYYY-MM') AS start_month,
-             o.district_code || '|' || COALESCE(lt.learner_type, 'other') AS area_learner_type,
+    WITH e0 AS (
+      SELECT e.id, e.user_id, e.organisation_id, e.pathway_id, e.status, e.started_on, e.completed_on, e.withdrawn_on,
              (e.completed_on IS NULL OR e.completed_on >= ${period.from}::date)
                AND (e.withdrawn_on IS NULL OR e.withdrawn_on >= ${period.from}::date) AS active,
-             e.started_on >= ${period.from}::date AS started,
-             e.status = 'COMPLETED' AND e.completed_on BETWEEN ${period.from}::date AND ${period.to}::date AS completed,
-             e.status = 'WITHDRAWN' AND e.withdrawn_on BETWEEN ${period.from}::date AND ${period.to}::date AS withdrawn
+             ${learnerType(sql`e.user_id`)} AS learner_type
       FROM enrolments e
-      JOIN organisations o ON o.id = e.organisation_id
-      JOIN pathways p ON p.id = e.pathway_id
-      JOIN users u ON u.id = e.user_id
-      LEFT JOIN learner_types lt ON lt.user_id = e.user_id
       WHERE e.started_on <= ${period.to}::date AND ${inScope(scope, sql`e.organisation_id`)}
     ),
     -- A learner with several enrolments is counted once in "active learners", in the categories
     -- of their earliest active enrolment, so every breakdown partitions the total.
-    f AS (
-      SELECT f0.*, row_number() OVER (PARTITION BY user_id ORDER BY active DESC, started_on, id) = 1 AS primary_row FROM f0
-    )
+    e1 AS (
+      SELECT e0.*, row_number() OVER (PARTITION BY user_id ORDER BY active DESC, started_on, id) = 1 AS primary_row FROM e0
+    ),
+    -- Counted once per combination of categories, so GROUPING SETS then adds up a few thousand
+    -- rows rather than hashing every enrolment once per breakdown (months are named afterwards).
+    per_category AS (
+      SELECT o.district_code AS district, o.kind::text AS organisation_kind, p.slug AS pathway,
+             e.learner_type,
+             ${ageBand(sql`e.started_on`, sql`e.learner_type = 'pupil'`)} AS age_band,
+             ${monthNumber(sql`e.started_on`)} AS start_month_number,
+             o.district_code || '|' || e.learner_type AS area_learner_type,
+             count(*) FILTER (WHERE e.started_on >= ${period.from}::date)::int AS starts,
+             count(*) FILTER (WHERE e.active AND e.primary_row)::int AS active_learners,
+             count(*) FILTER (WHERE e.active)::int AS active_enrolments,
+             count(*) FILTER (WHERE ${enrolmentCompleted(period)})::int AS completions,
+             count(*) FILTER (WHERE ${enrolmentCompleted(period)} OR ${enrolmentWithdrawn(period)})::int AS leavers,
+             count(*) FILTER (WHERE ${enrolmentCompleted(period)} AND p.is_cpd AND e.learner_type = 'teacher')::int AS teacher_cpd_completions
+      FROM e1 e
+      JOIN organisations o ON o.id = e.organisation_id
+      JOIN pathways p ON p.id = e.pathway_id
+      JOIN users u ON u.id = e.user_id
+      GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ),
+    f AS (SELECT per_category.*, ${monthName(sql`start_month_number`)} AS start_month FROM per_category)
     SELECT ${select},
-      count(*) FILTER (WHERE started)::int AS starts,
-      count(*) FILTER (WHERE active AND primary_row)::int AS active_learners,
-      count(*) FILTER (WHERE active)::int AS active_enrolments,
-      count(*) FILTER (WHERE completed)::int AS completions,
-      count(*) FILTER (WHERE completed OR withdrawn)::int AS leavers,
-      count(*) FILTER (WHERE completed AND is_cpd AND learner_type = 'teacher')::int AS teacher_cpd_completions
+      COALESCE(sum(starts), 0)::int AS starts,
+      COALESCE(sum(active_learners), 0)::int AS active_learners,
+      COALESCE(sum(active_enrolments), 0)::int AS active_enrolments,
+      COALESCE(sum(completions), 0)::int AS completions,
+      COALESCE(sum(leavers), 0)::int AS leavers,
+      COALESCE(sum(teacher_cpd_completions), 0)::int AS teacher_cpd_completions
     FROM f
     ${groupBy}`;
 }
@@ -169,40 +192,98 @@ export async function enrolmentMeasures(period: ReportPeriod, scope: MeasureScop
 export const LEDGER_MEASURES = ["learning_minutes", "learners_with_hours", "modules_completed"] as const;
 export type LedgerMeasure = (typeof LEDGER_MEASURES)[number];
 export const LEDGER_DIMENSIONS = ["district", "organisation_kind", "pathway", "learner_type", "month"] as const;
+/** The ledger's breakdowns that come from where an entry was logged (its enrolment or apprenticeship). */
+const LEDGER_SOURCE_DIMENSIONS = ["district", "organisation_kind", "pathway"] as const;
 
+/**
+ * Entries counted in the ledger whose enrolment or apprenticeship is in scope: where the learner
+ * is comes from the enrolment's organisation, else the apprenticeship's employer.
+ */
+function ledgerSourceInScope(scope: MeasureScope): Sql {
+  if (scope.kind === "all") return sql`(pe.enrolment_id IS NOT NULL OR pe.apprenticeship_id IS NOT NULL)`;
+  return sql`(pe.enrolment_id IN (SELECT id FROM enrolments WHERE ${inScope(scope, sql`organisation_id`)})
+    OR (pe.enrolment_id IS NULL AND pe.apprenticeship_id IN (SELECT id FROM apprenticeships WHERE ${inScope(scope, sql`employer_id`)})))`;
+}
+
+/**
+ * "Learners with hours" counts each learner once per category. One pass over the ledger (an
+ * index-only scan of progress_entries_report_idx) sums the entries two ways at once: per month
+ * (minutes and modules add up) and per learner and source, i.e. enrolment or apprenticeship,
+ * which gives area, organisation type and pathway. Learners per category are then
+ * count(DISTINCT learner_id) over the per-source rows (a sort of a few tens of thousands of rows
+ * per breakdown, cheaper than hashing every learner-category pair). Learner type depends on the
+ * learner alone and is looked up on the per-learner totals; those also carry a bitmask of the
+ * period's months the learner logged in, which counts learners per month without hashing every
+ * learner-month pair.
+ */
 export function ledgerSql(period: ReportPeriod, scope: MeasureScope): Sql {
-  // Level 1 groups by learner within each breakdown (hashable: no DISTINCT); level 2 counts them.
-  const { select, groupBy } = groupingSets(LEDGER_DIMENSIONS, "learner_id");
+  const { select, groupBy } = groupingSets(LEDGER_SOURCE_DIMENSIONS);
+  const month = monthNumber(sql`pe.occurred_on`);
+  const periodMonths = monthNumbersOf(period); // periodMonths[i] is bit i of a learner's months mask
+  const learnersPerMonth = join(periodMonths.map((_, bit) => raw(`count(*) FILTER (WHERE months & ${2 ** bit}::bigint <> 0)`)), ", ");
   return sql`
-    WITH ${LEARNER_TYPE_CTE},
-    f AS (
-      SELECT pe.learner_id, pe.kind, pe.minutes,
-             o.district_code AS district, o.kind::text AS organisation_kind,
-             COALESCE(p.slug, 'apprenticeship') AS pathway,
-             COALESCE(lt.learner_type, 'other') AS learner_type,
-             to_char(pe.occurred_on, 'YYYY-MM') AS month
+    WITH sums AS (
+      SELECT pe.learner_id, pe.enrolment_id, pe.apprenticeship_id, ${month} AS month_number,
+             GROUPING(${month}) = 0 AS by_month,
+             sum(pe.minutes) AS minutes,
+             count(*) FILTER (WHERE pe.kind = 'MODULE_COMPLETED') AS modules,
+             bit_or(1::bigint << (${month} - ${periodMonths[0]}::int)) AS months
       FROM progress_entries pe
-      LEFT JOIN enrolments e ON e.id = pe.enrolment_id
-      LEFT JOIN apprenticeships a ON a.id = pe.apprenticeship_id
+      WHERE pe.status = 'VERIFIED' AND pe.kind IN ('LEARNING_TIME', 'MODULE_COMPLETED')
+        AND pe.occurred_on BETWEEN ${period.from}::date AND ${period.to}::date
+        AND pe.superseded_at IS NULL AND ${ledgerSourceInScope(scope)}
+      GROUP BY GROUPING SETS ((pe.learner_id, pe.enrolment_id, pe.apprenticeship_id), (${month}))
+    ),
+    by_source AS (
+      SELECT x.learner_id, x.minutes, x.modules, x.months,
+             o.district_code AS district, o.kind::text AS organisation_kind, COALESCE(p.slug, 'apprenticeship') AS pathway
+      FROM sums x
+      LEFT JOIN enrolments e ON e.id = x.enrolment_id
+      LEFT JOIN apprenticeships a ON a.id = x.apprenticeship_id
       JOIN organisations o ON o.id = COALESCE(e.organisation_id, a.employer_id)
       LEFT JOIN pathways p ON p.id = e.pathway_id
-      LEFT JOIN learner_types lt ON lt.user_id = pe.learner_id
-      WHERE pe.superseded_at IS NULL AND pe.status = 'VERIFIED'
-        AND pe.kind IN ('LEARNING_TIME', 'MODULE_COMPLETED')
-        AND pe.occurred_on BETWEEN ${period.from}::date AND ${period.to}::date
-        AND ${inScope(scope, sql`COALESCE(e.organisation_id, a.employer_id)`)}
+      WHERE NOT x.by_month
+    ),
+    per_learner AS (
+      SELECT learner_id, sum(minutes) AS minutes, sum(modules) AS modules, bit_or(months) AS months
+      FROM by_source
+      GROUP BY learner_id
+    ),
+    month_learners AS (
+      SELECT k.month_number, k.learners
+      FROM (SELECT ARRAY[${learnersPerMonth}]::int[] AS counts FROM per_learner) t,
+           unnest(${periodMonths}::int[], t.counts) AS k(month_number, learners)
     )
-    , per_learner AS (
-      SELECT ${select}, sum(minutes) AS minutes, count(*) FILTER (WHERE kind = 'MODULE_COMPLETED') AS modules
-      FROM f
-      ${groupBy}
-    )
-    SELECT dimension, key,
+    SELECT ${select},
       COALESCE(sum(minutes), 0)::float8 AS learning_minutes,
-      count(*)::int AS learners_with_hours,
+      count(DISTINCT learner_id)::int AS learners_with_hours,
       COALESCE(sum(modules), 0)::int AS modules_completed
-    FROM per_learner
-    GROUP BY dimension, key`;
+    FROM by_source
+    ${groupBy}
+    HAVING count(*) > 0 -- no grand-total row when nothing was logged (as for every other category)
+    UNION ALL
+    SELECT 'learner_type', ${learnerType(sql`c.learner_id`)},
+      COALESCE(sum(minutes), 0)::float8, count(*)::int, COALESCE(sum(modules), 0)::int
+    FROM per_learner c
+    GROUP BY 2
+    UNION ALL
+    SELECT 'month', ${monthName(sql`m.month_number`)}, m.minutes::float8, ml.learners, m.modules::int
+    FROM sums m
+    JOIN month_learners ml ON ml.month_number = m.month_number
+    WHERE m.by_month`;
+}
+
+/** The calendar months a period covers, as month numbers (see monthNumber), first to last. */
+function monthNumbersOf(period: ReportPeriod): number[] {
+  const number = (date: string) => {
+    const [year, month] = date.split("-").map(Number);
+    return year * 12 + month;
+  };
+  const first = number(period.from);
+  const count = number(period.to) - first + 1;
+  // Each month is one bit of a bigint mask; report periods span at most twelve months.
+  if (count > 63) throw new Error(`Report period ${period.key} spans ${count} months; at most 63 are supported`);
+  return Array.from({ length: count }, (_, i) => first + i);
 }
 
 export async function ledgerMeasures(period: ReportPeriod, scope: MeasureScope): Promise<GroupedRow<LedgerMeasure>[]> {
@@ -260,11 +341,13 @@ export const APPRENTICESHIP_MEASURES = [
 export type ApprenticeshipMeasure = (typeof APPRENTICESHIP_MEASURES)[number];
 export const APPRENTICESHIP_DIMENSIONS = ["district", "level", "age_band", "start_month"] as const;
 
+/** The apprentice also has a pupil membership (what learner type "pupil" means), looked up per apprenticeship. */
+const APPRENTICE_IS_PUPIL = sql`EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = a.apprentice_id AND m.role = 'PUPIL')`;
+
 export function apprenticeshipSql(period: ReportPeriod, scope: MeasureScope): Sql {
   const { select, groupBy } = groupingSets(APPRENTICESHIP_DIMENSIONS);
   return sql`
-    WITH ${LEARNER_TYPE_CTE},
-    otj AS (
+    WITH otj AS (
       SELECT pe.apprenticeship_id, sum(pe.minutes) AS minutes
       FROM progress_entries pe
       WHERE pe.apprenticeship_id IS NOT NULL AND pe.kind = 'OTJ_ACTIVITY' AND pe.status = 'VERIFIED'
@@ -275,7 +358,7 @@ export function apprenticeshipSql(period: ReportPeriod, scope: MeasureScope): Sq
       SELECT a.start_date, a.achieved_on, a.withdrawn_on, a.planned_otj_hours,
              o.district_code AS district,
              CASE WHEN s.level <= 2 THEN 'level-2' WHEN s.level = 3 THEN 'level-3' ELSE 'level-4-plus' END AS level,
-             ${ageBand(sql`a.start_date`)} AS age_band,
+             ${ageBand(sql`a.start_date`, APPRENTICE_IS_PUPIL)} AS age_band,
              to_char(a.start_date, 'YYYY-MM') AS start_month,
              COALESCE(otj.minutes, 0) AS otj_minutes,
              a.start_date >= ${period.from}::date AS started,
@@ -292,7 +375,6 @@ export function apprenticeshipSql(period: ReportPeriod, scope: MeasureScope): Sq
       JOIN organisations o ON o.id = a.employer_id
       JOIN standards s ON s.id = a.standard_id
       JOIN users u ON u.id = a.apprentice_id
-      LEFT JOIN learner_types lt ON lt.user_id = a.apprentice_id
       LEFT JOIN otj ON otj.apprenticeship_id = a.id
       WHERE a.start_date <= ${period.to}::date AND ${inScope(scope, sql`a.employer_id`, sql`a.provider_id`)}
     )
@@ -541,13 +623,17 @@ export async function pathwayLabels(): Promise<Map<string, string>> {
  * What the figures include: the number of ledger rows and the latest time any of them was
  * written or verified, plus the latest change to enrolments, apprenticeships and placements
  * (e.g. "e1000000@2026-10-31T12:00:00.000Z"). Two builds with the same data version saw the
- * same ledger. Cheap: one pass over progress_entries' timestamps.
+ * same ledger. Cheap: the count is an index-only scan; the latest write is one index probe per
+ * entry status on (status, created_at) and the latest verification one probe on verified_at
+ * (max of GREATEST(created_at, verified_at) over rows = GREATEST of the two maxima).
  */
 export async function dataVersion(): Promise<string> {
   const [row] = await db().$queryRaw<{ n: number; latest: Date | null }[]>`
     SELECT (SELECT count(*) FROM progress_entries)::int AS n,
            GREATEST(
-             (SELECT max(GREATEST(created_at, verified_at)) FROM progress_entries),
+             (SELECT max(last_created.at) FROM unnest(enum_range(NULL::entry_status)) AS s(status)
+                CROSS JOIN LATERAL (SELECT max(created_at) AS at FROM progress_entries pe WHERE pe.status = s.status) AS last_created),
+             (SELECT max(verified_at) FROM progress_entries),
              (SELECT max(updated_at) FROM enrolments),
              (SELECT max(updated_at) FROM apprenticeships),
              (SELECT max(updated_at) FROM placements),
