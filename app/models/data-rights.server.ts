@@ -18,6 +18,7 @@
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
+import type { Role } from "~/generated/prisma/enums.ts";
 import { can, hasRole, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
 
@@ -42,6 +43,17 @@ async function personForExport(actor: Actor, userId: string) {
     select: { id: true },
   });
   return person ?? notFound();
+}
+
+/**
+ * Which data-rights pages a viewer may open for a person already loaded, so the person page shows
+ * a link only where it leads somewhere. The same reach as personForExport and erasable, which
+ * still decide when the page is opened.
+ */
+export function dataRightsOver(actor: Actor, person: { id: string; memberships: { role: Role; organisation: { id: string } }[] }) {
+  const schools = orgsWith(actor, "person:export");
+  const mayExport = can(actor, "person:export") && (hasRole(actor, "PARTNERSHIP_ADMIN") || person.memberships.some((m) => m.role === "PUPIL" && schools.includes(m.organisation.id)));
+  return { mayExport, mayErase: can(actor, "person:erase") && actor.userId !== person.id };
 }
 
 /** Everything the product holds about one person, as plain data (dates as ISO strings). */

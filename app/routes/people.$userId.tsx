@@ -1,7 +1,8 @@
-import { useLoaderData } from "react-router";
+import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/people.$userId";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
+import { dataRightsOver } from "~/models/data-rights.server.ts";
 import { getPerson } from "~/models/organisation.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Person – Staffordshire Digital Skills" }];
@@ -11,14 +12,18 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "people:read");
   if (!/^[0-9a-f-]{36}$/i.test(params.userId)) throw new Response("Not found", { status: 404 });
   const person = await getPerson(viewer, params.userId);
-  return { person: { ...person, memberships: person.memberships.map((m) => ({ role: ROLE_LABELS[m.role], organisation: m.organisation.name })) } };
+  return {
+    person: { ...person, memberships: person.memberships.map((m) => ({ role: ROLE_LABELS[m.role], organisation: m.organisation.name })) },
+    rights: dataRightsOver(viewer, person),
+  };
 }
 
 export default function Person() {
-  const { person } = useLoaderData<typeof loader>();
+  const { person, rights } = useLoaderData<typeof loader>();
+  const name = `${person.firstName} ${person.lastName}`;
   return (
     <div className="stack">
-      <h1>{person.firstName} {person.lastName}</h1>
+      <h1>{name}</h1>
       {person.disabledAt ? <p className="tag tag--red">Account disabled</p> : null}
       <dl>
         {person.email ? (<><dt>Email</dt><dd>{person.email}</dd></>) : null}
@@ -27,6 +32,21 @@ export default function Person() {
       </dl>
       <h2>Roles</h2>
       <ul>{person.memberships.map((m) => <li key={`${m.organisation}-${m.role}`}>{m.role}, {m.organisation}</li>)}</ul>
+      {rights.mayExport || rights.mayErase ? (
+        <section aria-labelledby="data-rights-title" className="stack">
+          <h2 id="data-rights-title">Their personal data</h2>
+          <p>For a subject access or erasure request. Each opening of the record is written to the audit log.</p>
+          <ul>
+            {rights.mayExport ? (
+              <>
+                <li><Link to={`/people/${person.id}/record`}>Everything held about {name}</Link> (a page to print or save as a PDF)</li>
+                <li><Link to={`/people/${person.id}/export.json`} reloadDocument>Download everything held about {name} as JSON</Link></li>
+              </>
+            ) : null}
+            {rights.mayErase ? <li><Link to={`/people/${person.id}/erase`}>Erase {name}'s record</Link> (you see what changes before confirming)</li> : null}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 /**
- * Demo organisations and one account per role. Names are fictional; districts are the real
- * ONS areas. Every demo account shares DEMO_PASSWORD (documented in README).
+ * Demo organisations and one account per role, plus a second apprentice (whose apprenticeship the
+ * keyboard-only journey in tests/e2e uses, so the first apprentice's reviews stay as seeded).
+ * Names are fictional; districts are the real ONS areas. Every demo account shares DEMO_PASSWORD
+ * (documented in README).
  */
 import type { OrganisationKind, Role } from "../../app/generated/prisma/enums.ts";
 
@@ -29,4 +31,5 @@ export const DEMO_ACCOUNTS: { key: string; org: string; role: Role; firstName: s
   { key: "employer", org: "trentside", role: "EMPLOYER_ADMIN", firstName: "Marcus", lastName: "Bennett", email: "employer@trentside.example" },
   { key: "supervisor", org: "trentside", role: "WORKPLACE_SUPERVISOR", firstName: "Aisha", lastName: "Khan", email: "supervisor@trentside.example" },
   { key: "apprentice", org: "trentside", role: "APPRENTICE", firstName: "Liam", lastName: "Turner", email: "apprentice@trentside.example" },
+  { key: "apprentice-2", org: "trentside", role: "APPRENTICE", firstName: "Chloe", lastName: "Wright", email: "apprentice2@trentside.example" },
 ];
