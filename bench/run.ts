@@ -17,3 +17,6 @@ if (!existsSync(file)) {
 }
 const mod = (await import(pathToFileURL(file).href)) as { main?: () => Promise<void> };
 if (typeof mod.main === "function") await mod.main();
+// A bench is one shot: a handle a library leaves open (a pool, a Redis connection) must not keep
+// the process waiting once its figures are printed.
+process.exit(process.exitCode ?? 0);
