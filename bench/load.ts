@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl } from "./support.ts";
+import { admin, dbUrl, serverNodeArgs } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DB_NAME = "bench_load";
@@ -118,7 +118,7 @@ function todayIso(): string {
 }
 
 function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = fork(`${ROOT}bench/load-server.ts`, [], { cwd: ROOT, env, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(`${ROOT}bench/load-server.ts`, [], { cwd: ROOT, env, execArgv: [...serverNodeArgs(), "--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the server did not start within 90 s")), 90_000);
     child.once("exit", (code) => reject(new Error(`the server exited (${code})`)));

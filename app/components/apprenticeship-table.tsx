@@ -17,8 +17,12 @@ export type ApprenticeshipRow = {
 
 const STATUS_TONE: Record<string, string> = { ACTIVE: "tag--green", BREAK: "tag--amber", GATEWAY: "tag--amber", COMPLETED: "", WITHDRAWN: "tag--red" };
 
+// Built once: toLocaleDateString with options builds a new formatter on every call, which was
+// the largest single cost of a supervisor's inbox (hundreds of dates) under load.
+const SHORT_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
 export function formatDate(iso: string) {
-  return new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  return SHORT_DATE.format(new Date(`${iso}T00:00:00Z`));
 }
 
 export function ApprenticeshipTable({ caption, rows, show }: { caption: string; rows: ApprenticeshipRow[]; show: { employer: boolean; tutor: boolean; supervisor: boolean } }) {

@@ -13,7 +13,8 @@ export function RagTag({ rag }: { rag: OtjRag }) {
 }
 
 const fmt = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
-const shortDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" });
+const MONTH_YEAR = new Intl.DateTimeFormat("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" });
+const shortDate = (iso: string) => MONTH_YEAR.format(new Date(`${iso}T00:00:00Z`));
 
 export function OtjChart({ id, series, planned, summary }: { id: string; series: OtjSeriesPoint[]; planned: number | null; summary: string }) {
   const width = 640;
