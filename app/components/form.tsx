@@ -2,7 +2,7 @@
  * Accessible form pieces: labelled fields with hints and errors tied by aria-describedby, and an
  * error summary that takes focus and links to each field (GOV.UK Design System pattern).
  */
-import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: ReactNode; error?: string };
 
@@ -15,6 +15,21 @@ export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
       {hint ? <p className="hint" id={`${fieldId}-hint`}>{hint}</p> : null}
       {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
       <input id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+    </div>
+  );
+}
+
+type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; label: string; hint?: ReactNode; error?: string };
+
+export function TextAreaField({ name, label, hint, error, id, ...textarea }: TextAreaProps) {
+  const fieldId = id ?? `field-${name}`;
+  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${error ? " field--error" : ""}`}>
+      <label htmlFor={fieldId}>{label}</label>
+      {hint ? <p className="hint" id={`${fieldId}-hint`}>{hint}</p> : null}
+      {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
+      <textarea id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...textarea} />
     </div>
   );
 }

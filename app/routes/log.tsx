@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import { data, Form, Link, redirect, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunctionArgs } from "react-router";
 import type { Route } from "./+types/log";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { ErrorSummary, Notice } from "~/components/form.tsx";
+import { ErrorSummary, Field, Notice, SelectField, TextAreaField } from "~/components/form.tsx";
 import { formatLongDate } from "~/domain/dates.ts";
 import {
   activityTypeLabel,
@@ -174,7 +174,7 @@ export default function LogLearning() {
         {kind === "OTJ_ACTIVITY" && apprenticeship ? (
           <>
             {options.apprenticeships.length > 1 ? (
-              <Select name="apprenticeshipId" label="Apprenticeship" error={errors?.apprenticeshipId} defaultValue={v("apprenticeshipId", apprenticeship.id)} options={options.apprenticeships.map((a) => ({ value: a.id, label: a.standard }))} />
+              <SelectField name="apprenticeshipId" label="Apprenticeship" error={errors?.apprenticeshipId} defaultValue={v("apprenticeshipId", apprenticeship.id)} options={options.apprenticeships.map((a) => ({ value: a.id, label: a.standard }))} />
             ) : null}
             <DateField error={errors?.occurredOn} defaultValue={v("occurredOn", today)} max={today} min={apprenticeship.startDate} />
             <MinutesField error={errors?.minutes} defaultValue={v("minutes", "60")} />
@@ -188,7 +188,7 @@ export default function LogLearning() {
                 </div>
               ))}
             </fieldset>
-            <TextArea name="description" label="What did you learn?" hint="New knowledge or skills from your standard, in a sentence or two." error={errors?.description} defaultValue={v("description")} />
+            <TextAreaField rows={3} maxLength={2000} name="description" label="What did you learn?" hint="New knowledge or skills from your standard, in a sentence or two." error={errors?.description} defaultValue={v("description")} />
             <fieldset className={`field checkboxes${errors?.ksbCodes ? " field--error" : ""}`} id="field-ksbCodes" aria-describedby={`field-ksbCodes-hint${errors?.ksbCodes ? " field-ksbCodes-error" : ""}`}>
               <legend>Knowledge, skills and behaviours covered</legend>
               <p className="hint" id="field-ksbCodes-hint">From your standard, {apprenticeship.standard}. Choose at least one.</p>
@@ -249,15 +249,15 @@ export default function LogLearning() {
             <MinutesField error={errors?.minutes} defaultValue={v("minutes", "30")} />
             <DateField error={errors?.occurredOn} defaultValue={v("occurredOn", today)} max={today} />
             {options.enrolments.length ? (
-              <Select name="enrolmentId" label="Pathway (optional)" error={errors?.enrolmentId} defaultValue={v("enrolmentId", options.enrolments[0].id)} options={[...options.enrolments.map((e) => ({ value: e.id, label: e.pathwayTitle })), { value: "", label: "Not part of a pathway" }]} />
+              <SelectField name="enrolmentId" label="Pathway (optional)" error={errors?.enrolmentId} defaultValue={v("enrolmentId", options.enrolments[0].id)} options={[...options.enrolments.map((e) => ({ value: e.id, label: e.pathwayTitle })), { value: "", label: "Not part of a pathway" }]} />
             ) : null}
-            <TextArea name="description" label="What did you do? (optional)" error={errors?.description} defaultValue={v("description")} />
+            <TextAreaField rows={3} maxLength={2000} name="description" label="What did you do? (optional)" error={errors?.description} defaultValue={v("description")} />
           </>
         ) : null}
 
         {kind === "CREDENTIAL" ? (
           <>
-            <Select
+            <SelectField
               name="credentialCode"
               label="Exam or credential"
               error={errors?.credentialCode}
@@ -358,73 +358,30 @@ function QueueStatus({ queue }: { queue: QueueState & { discard: (ref: string) =
 
 // ───────────────────────────── fields ─────────────────────────────
 
-function errorProps(id: string, error?: string, hintId?: string) {
-  const describedBy = [hintId, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return { "aria-invalid": error ? true : undefined, "aria-describedby": describedBy } as const;
-}
-
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  return error ? <p className="error-message" id={`${id}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null;
-}
-
+// The shared accessible fields (app/components/form.tsx), with this form's fixed names and hints.
 function DateField({ label = "Date", error, defaultValue, max, min }: { label?: string; error?: string; defaultValue: string; max: string; min?: string }) {
-  const id = "field-occurredOn";
-  return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      <ErrorText id={id} error={error} />
-      <input type="date" id={id} name="occurredOn" defaultValue={defaultValue} max={max} min={min} required {...errorProps(id, error)} />
-    </div>
-  );
+  return <Field type="date" name="occurredOn" label={label} error={error} defaultValue={defaultValue} max={max} min={min} required />;
 }
 
 function MinutesField({ error, defaultValue }: { error?: string; defaultValue: string }) {
-  const id = "field-minutes";
   return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id}>Time spent, in minutes</label>
-      <p className="hint" id={`${id}-hint`}>For example 90 for an hour and a half. Up to {MAX_MINUTES_PER_ENTRY} in one entry.</p>
-      <ErrorText id={id} error={error} />
-      <input type="number" id={id} name="minutes" inputMode="numeric" min={1} max={MAX_MINUTES_PER_ENTRY} step={1} defaultValue={defaultValue} required className="input--short" {...errorProps(id, error, `${id}-hint`)} />
-    </div>
+    <Field
+      type="number"
+      name="minutes"
+      label="Time spent, in minutes"
+      hint={`For example 90 for an hour and a half. Up to ${MAX_MINUTES_PER_ENTRY} in one entry.`}
+      error={error}
+      inputMode="numeric"
+      min={1}
+      max={MAX_MINUTES_PER_ENTRY}
+      step={1}
+      defaultValue={defaultValue}
+      required
+      className="input--short"
+    />
   );
 }
 
-function TextArea({ name, label, hint, error, defaultValue }: { name: string; label: string; hint?: string; error?: string; defaultValue: string }) {
-  const id = `field-${name}`;
-  return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? <p className="hint" id={`${id}-hint`}>{hint}</p> : null}
-      <ErrorText id={id} error={error} />
-      <textarea id={id} name={name} defaultValue={defaultValue} rows={3} maxLength={2000} {...errorProps(id, error, hint ? `${id}-hint` : undefined)} />
-    </div>
-  );
-}
-
-function UrlField({ name, label, hint, error, defaultValue }: { name: string; label: string; hint?: string; error?: string; defaultValue: string }) {
-  const id = `field-${name}`;
-  return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? <p className="hint" id={`${id}-hint`}>{hint}</p> : null}
-      <ErrorText id={id} error={error} />
-      <input type="url" id={id} name={name} defaultValue={defaultValue} inputMode="url" autoComplete="url" placeholder="https://" {...errorProps(id, error, hint ? `${id}-hint` : undefined)} />
-    </div>
-  );
-}
-
-function Select({ name, label, error, defaultValue, options }: { name: string; label: string; error?: string; defaultValue: string; options: { value: string; label: string }[] }) {
-  const id = `field-${name}`;
-  return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      <ErrorText id={id} error={error} />
-      <select id={id} name={name} defaultValue={defaultValue} {...errorProps(id, error)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
-        ))}
-      </select>
-    </div>
-  );
+function UrlField(props: { name: string; label: string; hint?: string; error?: string; defaultValue: string }) {
+  return <Field type="url" inputMode="url" autoComplete="url" placeholder="https://" {...props} />;
 }
