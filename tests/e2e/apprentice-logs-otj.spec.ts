@@ -4,23 +4,11 @@
  * apprentice's verified hours go up. Plus the offline queue: an entry made with no connection is
  * kept on the device and arrives exactly once when the connection returns.
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { axe } from "./support/axe.ts";
-import { DEMO_PASSWORD, unique } from "./support/data.ts";
-
-const PHONE = { width: 390, height: 844 };
-
-async function signedIn(browser: Browser, identifier: string, phone = false): Promise<Page> {
-  const context = await browser.newContext(phone ? { viewport: PHONE, isMobile: true, hasTouch: true } : {});
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email address or username").fill(identifier);
-  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: /^Welcome,/ })).toBeVisible();
-  return page;
-}
+import { signedIn } from "./support/sign-in.ts";
+import { unique } from "./support/data.ts";
 
 async function verifiedHours(page: Page): Promise<number> {
   await page.goto("/learning");
@@ -43,7 +31,7 @@ async function countEntries(description: string): Promise<number> {
 test("an apprentice logs OTJ on a phone; the supervisor confirms, the tutor verifies, the status updates", async ({ browser }) => {
   test.setTimeout(240_000); // three people and six axe runs on a small shared machine
   const what = `Set up conditional access policies ${unique()}`;
-  const apprentice = await signedIn(browser, "apprentice@trentside.example", true);
+  const apprentice = await signedIn(browser, "apprentice@trentside.example", { phone: true });
   const before = await verifiedHours(apprentice);
   await expect(apprentice.getByText(/On track|Behind plan|At risk/).first()).toBeVisible();
   await expect(apprentice.getByRole("img", { name: /Off-the-job hours: required, actual and forecast/ })).toBeVisible();
@@ -92,7 +80,7 @@ test("an apprentice logs OTJ on a phone; the supervisor confirms, the tutor veri
 test("offline: an entry made without a connection is kept on the device and sent once when back online", async ({ browser }) => {
   test.setTimeout(180_000);
   const what = `Offline note ${unique()}`;
-  const apprentice = await signedIn(browser, "apprentice@trentside.example", true);
+  const apprentice = await signedIn(browser, "apprentice@trentside.example", { phone: true });
   await apprentice.goto("/log?kind=otj");
   await expect(apprentice.getByRole("heading", { level: 1, name: "Log learning" })).toBeVisible();
   await apprentice.waitForLoadState("networkidle"); // hydrated: the enhanced form handles the submit

@@ -7,16 +7,9 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { axe } from "./support/axe.ts";
-import { DEMO_PASSWORD, uniqueEmail } from "./support/data.ts";
+import { signIn } from "./support/sign-in.ts";
+import { uniqueEmail } from "./support/data.ts";
 import { linkIn, waitForMailTo } from "./support/mail.ts";
-
-async function signIn(page: Page, identifier: string, password = DEMO_PASSWORD) {
-  await page.goto("/login");
-  await page.getByLabel("Email address or username").fill(identifier);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: /^Welcome,/ })).toBeVisible();
-}
 
 async function signPlan(page: Page, party: "employer" | "apprentice" | "training provider (tutor)") {
   await page.getByRole("checkbox", { name: `I agree to this training plan (${party})` }).check();

@@ -14,6 +14,7 @@ import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { axe } from "./support/axe.ts";
 import { uniqueEmail } from "./support/data.ts";
+import { signIn } from "./support/sign-in.ts";
 
 const PASSWORD = `quiet evening ${Date.now()} kettle`;
 const REMINDERS_BOX = "Reminders about my own off-the-job training and reviews";
@@ -68,10 +69,7 @@ test("an apprentice stops reminders from the email's link, turns them back on, a
   await expect(page.getByRole("heading", { level: 1, name: "This unsubscribe link does not work" })).toBeVisible();
 
   // Signed in, the account page shows the choice and turns reminders back on.
-  await page.goto("/login");
-  await page.getByLabel("Email address or username").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, email, PASSWORD);
   await expect(page.getByRole("heading", { level: 1, name: "Welcome, Ffion Morgan" })).toBeVisible();
   expect(await emailChoices(page)).toEqual({ reminders: false, digest: true });
   await axe(page, "/account");

@@ -4,19 +4,10 @@
  * employer confirms them; the placement starts; the supervisor gives feedback; the teacher
  * completes it; the pupil's Gatsby status and hours update, and Trentside joins the host pool.
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { axe } from "./support/axe.ts";
-import { DEMO_PASSWORD, unique } from "./support/data.ts";
-
-async function signedIn(browser: Browser, identifier: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email address or username").fill(identifier);
-  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: /^Welcome,/ })).toBeVisible();
-  return page;
-}
+import { signedIn } from "./support/sign-in.ts";
+import { unique } from "./support/data.ts";
 
 const londonToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
 

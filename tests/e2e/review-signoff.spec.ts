@@ -3,20 +3,9 @@
  * in (OTJ comes from the ledger) and signs first; the apprentice signs from the review link; the
  * employer signs from the inbox on a phone-sized screen; the third signature locks the review.
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { axe } from "./support/axe.ts";
-import { DEMO_PASSWORD } from "./support/data.ts";
-
-async function signedIn(browser: Browser, identifier: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const context = await browser.newContext(options.viewport ? { viewport: options.viewport, isMobile: true, hasTouch: true } : {});
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email address or username").fill(identifier);
-  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: /^Welcome,/ })).toBeVisible();
-  return page;
-}
+import { signedIn } from "./support/sign-in.ts";
 
 test("tutor opens a review, the apprentice and the employer (inbox, phone) sign, and it locks", async ({ browser }) => {
   // Four people in four browser contexts on a shared 2-core machine: a long journey.
@@ -65,7 +54,7 @@ test("tutor opens a review, the apprentice and the employer (inbox, phone) sign,
   await axe(apprentice, "review signed by the apprentice");
 
   // The employer, on a phone, signs from the inbox.
-  const employer = await signedIn(browser, "employer@trentside.example", { viewport: { width: 390, height: 844 } });
+  const employer = await signedIn(browser, "employer@trentside.example", { phone: true });
   await employer.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox \(\d+\)$/ }).click();
   await expect(employer.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
   await axe(employer, "inbox on a phone");
