@@ -8,15 +8,12 @@
  * Uses its own database (bench_classgrid, dropped afterwards); sessions are created directly.
  * Needs a production build (made here if build/ is missing) and Redis on REDIS_URL.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl, freePort, serverNodeArgs } from "./support.ts";
+import { admin, ensureProductionBuild, freePort, freshDatabase, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DB_NAME = "bench_classgrid";
 const PUPILS = 30;
 const MODULES = 20;
@@ -24,9 +21,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const GOAL_P99_MS = 150;
 const COOKIE = "__Host-dst_session";
-
-
-
 
 /** A realistic class: each pupil has finished a prefix of the modules (verified), a pending one, and some learning time. */
 async function seedData(url: string) {
@@ -86,30 +80,9 @@ async function load(url: string, cookie: string | null, route: string): Promise<
   return { route, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
 
-async function waitForServer(base: string, child: ChildProcess) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("the server did not answer /healthz within 60 s");
-}
-
 export async function main() {
-  if (!existsSync(`${ROOT}build/server/index.js`)) {
-    console.log("No production build: running react-router build …");
-    const built = spawnSync(`${ROOT}node_modules/.bin/react-router`, ["build"], { cwd: ROOT, stdio: "inherit" });
-    if (built.status !== 0) throw new Error("react-router build failed");
-  }
-  await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DB_NAME}`);
-  const url = dbUrl(DB_NAME);
+  ensureProductionBuild();
+  const url = await freshDatabase(DB_NAME);
   let server: ChildProcess | undefined;
   try {
     await applyMigrations(url);
@@ -126,7 +99,7 @@ export async function main() {
       env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", APP_URL: base, REDIS_PREFIX: `bench:classgrid:${process.pid}:`, UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "bench-only-secret-bench-only-secret-0000" },
       stdio: ["ignore", "inherit", "inherit"],
     });
-    await waitForServer(base, server);
+    await waitForHealthy(base, server);
 
     // Sanity: each page renders what it should for its viewer before it is measured.
     const check = async (path: string, cookie: string, expected: string, rows = 0) => {

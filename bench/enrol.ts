@@ -11,9 +11,9 @@
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
+import { admin, freshDatabase } from "./support.ts";
 import { upnCheckLetter } from "../app/domain/class-list.ts";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_enrol";
 const GOAL_MS = 3000;
 const GOAL_RATIO = 3;
@@ -43,26 +43,8 @@ function csvFor(rows: Row[]): Uint8Array {
   return new TextEncoder().encode(lines.join("\r\n") + "\r\n");
 }
 
-const url = (database: string) => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function main() {
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
-  await admin((c) => c.query(`CREATE DATABASE ${DB_NAME}`));
-  const benchUrl = url(DB_NAME);
+  const benchUrl = await freshDatabase(DB_NAME);
   process.env.DATABASE_URL = benchUrl;
   process.env.LOG_LEVEL ??= "silent";
   await applyMigrations(benchUrl);
@@ -143,6 +125,6 @@ export async function main() {
   } finally {
     await raw.end();
     await disconnectDb();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
+    await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   }
 }

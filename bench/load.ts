@@ -18,16 +18,13 @@
  * × 20 apprentices with 40 off-the-job entries and 4 reviews each (16,000 entries); one stored
  * report snapshot built from all of it. Goal: zero errors, p99 < 300 ms.
  */
-import { fork, spawnSync, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl, serverNodeArgs } from "./support.ts";
+import { admin, ensureProductionBuild, freshDatabase, ROOT, serverNodeArgs } from "./support.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DB_NAME = "bench_load";
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 60);
 const BARE_DURATION_S = Math.max(5, Math.round(DURATION_S / 4));
@@ -35,8 +32,6 @@ const GOAL_P99_MS = 300;
 const COOKIE = "__Host-dst_session";
 const GROUPS = { teacher: 13, apprentice: 13, supervisor: 12, council: 12 } as const;
 type Group = keyof typeof GROUPS;
-
-
 
 const id = (prefix: string, n: string) => `md5('${prefix}' || ${n})::uuid`;
 
@@ -152,14 +147,8 @@ function figures(result: autocannon.Result): Figures {
 }
 
 export async function main() {
-  if (!existsSync(`${ROOT}build/server/index.js`)) {
-    console.log("No production build: running react-router build …");
-    const built = spawnSync(`${ROOT}node_modules/.bin/react-router`, ["build"], { cwd: ROOT, stdio: "inherit" });
-    if (built.status !== 0) throw new Error("react-router build failed");
-  }
-  await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DB_NAME}`);
-  const url = dbUrl(DB_NAME);
+  ensureProductionBuild();
+  const url = await freshDatabase(DB_NAME);
   let server: ChildProcess | undefined;
   try {
     await applyMigrations(url);

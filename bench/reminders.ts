@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl as url } from "./support.ts";
+import { admin, freshDatabase } from "./support.ts";
 
 const DB_NAME = "bench_reminders";
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 100_000);
@@ -25,8 +25,6 @@ const GOAL_SWEEP_S = 20;
 const GOAL_RATIO = 4;
 const GOAL_RENDER_P50_MS = 5;
 
-
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 export async function main() {
@@ -35,9 +33,7 @@ export async function main() {
   process.env.UNSUBSCRIBE_SECRET ??= randomBytes(32).toString("hex");
   process.env.LOG_LEVEL ??= "silent";
   process.env.REDIS_PREFIX = `bench:reminders:${randomBytes(3).toString("hex")}:`;
-  await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DB_NAME}`);
-  const benchUrl = url(DB_NAME);
+  const benchUrl = await freshDatabase(DB_NAME);
   process.env.DATABASE_URL = benchUrl;
   await applyMigrations(benchUrl);
 

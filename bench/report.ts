@@ -27,28 +27,12 @@
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
+import { admin, dbUrl } from "./support.ts";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_report";
 const GOAL_BUILD_MS = 2000;
 const GOAL_RATIO = 1.5;
 const GOAL_OPEN_MS = 50;
-
-const url = (database: string) => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const id = (prefix: string, n: string) => `md5('${prefix}' || ${n})::uuid`;
@@ -154,16 +138,16 @@ const GENERATE = [
 export async function main() {
   // BENCH_KEEP=1 keeps the generated database afterwards and reuses it next time (for profiling).
   const keep = process.env.BENCH_KEEP === "1";
-  const exists = (await admin((c) => c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME]))).rowCount === 1;
+  const exists = (await admin(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME])).rowCount === 1;
   const reuse = keep && exists;
   if (!reuse) {
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
-    await admin((c) => c.query(`CREATE DATABASE ${DB_NAME}`));
+    await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin(`CREATE DATABASE ${DB_NAME}`);
   }
-  const dbUrl = url(DB_NAME);
+  const benchUrl = dbUrl(DB_NAME);
   try {
-    await applyMigrations(dbUrl);
-    const client = new pg.Client({ connectionString: dbUrl });
+    await applyMigrations(benchUrl);
+    const client = new pg.Client({ connectionString: benchUrl });
     await client.connect();
     const genStart = performance.now();
     if (reuse) await client.query(`DELETE FROM report_snapshots`);
@@ -174,7 +158,7 @@ export async function main() {
     console.log(`Generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
 
     // The app reads DATABASE_URL on first use: point it at the bench database before importing.
-    process.env.DATABASE_URL = dbUrl;
+    process.env.DATABASE_URL = benchUrl;
     process.env.LOG_LEVEL ??= "silent";
     const { parsePeriod } = await import("../app/domain/report-period.ts");
     const reports = await import("../app/models/reports.server.ts");
@@ -261,6 +245,6 @@ export async function main() {
     const pass = b < GOAL_BUILD_MS && ratio <= GOAL_RATIO && o < GOAL_OPEN_MS;
     console.log(JSON.stringify({ bench: "report", value: Math.round(b), unit: "ms", baseline: Math.round(r), ratio: Number(ratio.toFixed(2)), goal: `build < ${GOAL_BUILD_MS} ms, ≤ ${GOAL_RATIO}× raw SQL, open < ${GOAL_OPEN_MS} ms (open ${o.toFixed(1)} ms)`, pass }));
   } finally {
-    if (!keep) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
+    if (!keep) await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   }
 }

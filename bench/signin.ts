@@ -8,37 +8,19 @@
  * build/ is missing). Each connection signs in as its own user, so the per-account throttle never
  * trips; every answer must be the 302 of a successful sign-in.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { hash, verify } from "@node-rs/argon2";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, dbUrl, freePort, serverNodeArgs } from "./support.ts";
+import { admin, ensureProductionBuild, freePort, freshDatabase, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DB_NAME = "bench_signin";
 const CONNECTIONS = 10;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const PASSWORD = "bench-password-for-signin";
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 const GOAL_RATIO = 0.7;
-
-
-
-
-async function waitForHealth(baseUrl: string) {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("The production server did not become healthy in 60 s.");
-}
 
 /** Bare argon2id verifications per second with `parallelism` concurrent loops. */
 async function bareArgon2Rate(storedHash: string, seconds: number) {
@@ -56,15 +38,9 @@ async function bareArgon2Rate(storedHash: string, seconds: number) {
 }
 
 export async function main() {
-  if (!existsSync(`${ROOT}build/server/index.js`)) {
-    console.log("No production build: running react-router build…");
-    const built = spawnSync("npx", ["react-router", "build"], { cwd: ROOT, stdio: "inherit" });
-    if (built.status !== 0) throw new Error("build failed");
-  }
+  ensureProductionBuild();
 
-  await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DB_NAME}`);
-  const url = dbUrl(DB_NAME);
+  const url = await freshDatabase(DB_NAME);
   await applyMigrations(url);
   const storedHash = await hash(PASSWORD, ARGON2);
   const client = new pg.Client({ connectionString: url });
@@ -87,7 +63,7 @@ export async function main() {
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {
-    await waitForHealth(baseUrl);
+    await waitForHealthy(baseUrl, server);
     // Warm up every web process (one per core): the first requests load the build and open pools.
     await autocannon({ url: `${baseUrl}/login`, connections: CONNECTIONS, duration: 2 });
 

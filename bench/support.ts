@@ -1,5 +1,8 @@
-/** Helpers every bench shares: its own database on the test server, and a free local port. */
+/** Helpers the benches share: their own database, a free port, the production build and server. */
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -11,12 +14,12 @@ export function dbUrl(database: string): string {
   return url.toString();
 }
 
-/** Runs one statement (CREATE/DROP DATABASE) on the admin connection. */
-export async function admin(sql: string): Promise<void> {
+/** Runs one statement (CREATE/DROP DATABASE, a catalogue look-up) on the admin connection. */
+export async function admin(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   try {
-    await client.query(sql);
+    return await client.query(sql, params);
   } finally {
     await client.end();
   }
@@ -40,4 +43,36 @@ export function freePort(): Promise<number> {
  */
 export function serverNodeArgs(): string[] {
   return (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+}
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/** Builds the production bundle when there is none (the server benches run `build/`). */
+export function ensureProductionBuild() {
+  if (existsSync(`${ROOT}build/server/index.js`)) return;
+  console.log("No production build: running react-router build …");
+  const built = spawnSync(`${ROOT}node_modules/.bin/react-router`, ["build"], { cwd: ROOT, stdio: "inherit" });
+  if (built.status !== 0) throw new Error("react-router build failed");
+}
+
+/** Drops and re-creates the bench's own database; returns its URL. */
+export async function freshDatabase(name: string): Promise<string> {
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  return dbUrl(name);
+}
+
+/** Waits up to 60 s for the server to answer /healthz with 200; fails at once if it exited. */
+export async function waitForHealthy(baseUrl: string, server?: ChildProcess) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server && server.exitCode !== null) throw new Error(`the server exited (${server.exitCode})`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("the server did not answer /healthz within 60 s");
 }
