@@ -19,6 +19,7 @@
 import { z } from "zod";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
+import type { PlacementStatus } from "~/generated/prisma/enums.ts";
 import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { gatsbyStatus, summariseByYearGroup, type GatsbyInput, type GatsbyStatus } from "~/domain/gatsby.ts";
@@ -225,6 +226,17 @@ export async function listPlacements(actor: Actor) {
     },
   });
   return rows.map((p) => ({
+    ...placementHeadline(p),
+    pupilCount: p.pupils.length,
+    missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils).length : 0,
+  }));
+}
+
+type PlacementHeadlineRow = { id: string; title: string; status: PlacementStatus; startDate: Date; endDate: Date; hours: number; school: { name: string }; employer: { name: string } };
+
+/** What every view of a placement shows first (the list and the placement page). */
+function placementHeadline(p: PlacementHeadlineRow) {
+  return {
     id: p.id,
     title: p.title,
     status: p.status,
@@ -234,9 +246,7 @@ export async function listPlacements(actor: Actor) {
     hours: p.hours,
     schoolName: p.school.name,
     employerName: p.employer.name,
-    pupilCount: p.pupils.length,
-    missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils).length : 0,
-  }));
+  };
 }
 
 export async function getPlacement(actor: Actor, placementId: string) {
@@ -253,15 +263,7 @@ export async function getPlacement(actor: Actor, placementId: string) {
   if (!p) notFound();
   const side = sideOf(actor, p);
   return {
-    id: p.id,
-    title: p.title,
-    status: p.status,
-    statusLabel: PLACEMENT_STATUS_LABELS[p.status],
-    startDate: toIsoDate(p.startDate),
-    endDate: toIsoDate(p.endDate),
-    hours: p.hours,
-    schoolName: p.school.name,
-    employerName: p.employer.name,
+    ...placementHeadline(p),
     supervisorName: p.supervisor ? `${p.supervisor.firstName} ${p.supervisor.lastName}` : null,
     prerequisites: { riskAssessment: p.riskAssessmentAt?.toISOString() ?? null, insurance: p.insuranceConfirmedAt?.toISOString() ?? null, healthSafety: p.healthSafetyAt?.toISOString() ?? null },
     missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils) : [],
