@@ -17,7 +17,8 @@ import { admin, ensureProductionBuild, freePort, freshDatabase, ROOT, serverNode
 
 const DB_NAME = "bench_signin";
 const CONNECTIONS = 10;
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WINDOW_S = 3;
 const PASSWORD = "bench-password-for-signin";
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 const GOAL_RATIO = 0.7;
@@ -64,31 +65,44 @@ export async function main() {
   });
   try {
     await waitForHealthy(baseUrl, server);
-    // Warm up every web process (one per core): the first requests load the build and open pools.
-    await autocannon({ url: `${baseUrl}/login`, connections: CONNECTIONS, duration: 2 });
-
     let next = 0;
-    const result = await autocannon({
-      url: `${baseUrl}/login`,
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      requests: [
-        {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          setupRequest: (request) => ({ ...request, body: `identifier=bench${next++ % CONNECTIONS}%40signin.example&password=${PASSWORD}&redirectTo=%2F` }),
-        },
-      ],
-    });
-    const signedIn = result["3xx"];
-    const failures = result.non2xx - result["3xx"] + result.errors + result.timeouts;
-    const signinRate = signedIn / DURATION_S;
+    const signIns = (duration: number) =>
+      autocannon({
+        url: `${baseUrl}/login`,
+        connections: CONNECTIONS,
+        duration,
+        requests: [
+          {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            setupRequest: (request) => ({ ...request, body: `identifier=bench${next++ % CONNECTIONS}%40signin.example&password=${PASSWORD}&redirectTo=%2F` }),
+          },
+        ],
+      });
+    // Warm up every web process with the measured request: the first ones load the build and open pools.
+    await signIns(2);
 
-    const bareRate = await bareArgon2Rate(storedHash, Math.min(DURATION_S, 8));
+    // The hash's speed drifts with the neighbours' memory traffic on a shared host, so the two
+    // rates are measured in alternating windows and compared over the same stretch of time.
+    const rounds: { signinRate: number; bareRate: number; p50: number; p99: number; failures: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const result = await signIns(WINDOW_S);
+      const failures = result.non2xx - result["3xx"] + result.errors + result.timeouts;
+      const signinRate = result["3xx"] / result.duration;
+      const bareRate = await bareArgon2Rate(storedHash, WINDOW_S);
+      rounds.push({ signinRate, bareRate, p50: result.latency.p50, p99: result.latency.p99, failures });
+      console.log(`round ${round + 1}: ${signinRate.toFixed(1)} sign-ins/s (p99 ${result.latency.p99} ms), bare ${bareRate.toFixed(1)}/s, ratio ${(signinRate / bareRate).toFixed(2)}`);
+    }
+    const mean = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
+    const signinRate = mean((r) => r.signinRate);
+    const bareRate = mean((r) => r.bareRate);
+    const failures = rounds.reduce((sum, r) => sum + r.failures, 0);
+    const p50 = [...rounds].sort((a, b) => a.p50 - b.p50)[Math.floor(rounds.length / 2)].p50;
+    const p99 = Math.max(...rounds.map((r) => r.p99));
     const ratio = signinRate / bareRate;
-    console.log(`sign-ins through the production server: ${signinRate.toFixed(1)}/s at ${CONNECTIONS} connections (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms), ${failures} failed`);
+    console.log(`sign-ins through the production server: ${signinRate.toFixed(1)}/s at ${CONNECTIONS} connections (p50 ${p50} ms, worst window p99 ${p99} ms), ${failures} failed`);
     console.log(`bare argon2id verifications (m=19456 KiB, t=2, p=1): ${bareRate.toFixed(1)}/s at ${CONNECTIONS} in parallel (${(1000 / (bareRate / Math.min(CONNECTIONS, 4))).toFixed(0)} ms per hash per thread)`);
-    console.log(`ratio ${ratio.toFixed(2)} (goal ≥ ${GOAL_RATIO})`);
+    console.log(`ratio ${ratio.toFixed(2)} over ${ROUNDS} alternating windows of ${WINDOW_S} s (goal ≥ ${GOAL_RATIO})`);
     console.log(JSON.stringify({ bench: "signin", value: Number(signinRate.toFixed(1)), unit: "sign-ins/s", baseline: Number(bareRate.toFixed(1)), ratio: Number(ratio.toFixed(2)), goal: `ratio >= ${GOAL_RATIO}, 0 failed`, pass: ratio >= GOAL_RATIO && failures === 0 }));
   } finally {
     server.kill("SIGTERM");

@@ -38,14 +38,23 @@ function hashSecret(secret: string): Uint8Array<ArrayBuffer> {
 
 export type CreatedSession = { token: string; expiresAt: Date };
 
+/**
+ * Starts a session and writes `auth.sign-in` to the audit log in the same statement: every
+ * session that exists was audited, and a sign-in costs one round trip for both.
+ */
 export async function createSession(userId: string, policy: SessionPolicy): Promise<CreatedSession> {
   const id = randomPart(15); // 120 bits: the lookup key
   const secret = randomPart(20); // 160 bits: the part that proves possession
-  const now = Date.now();
-  const expiresAt = new Date(now + policy.absoluteMs);
-  await db().session.create({
-    data: { id, secretHash: hashSecret(secret), userId, createdAt: new Date(now), lastActiveAt: new Date(now), expiresAt },
-  });
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + policy.absoluteMs);
+  await db().$executeRaw`
+    WITH started AS (
+      INSERT INTO sessions (id, secret_hash, user_id, created_at, last_active_at, expires_at)
+      VALUES (${id}, ${hashSecret(secret)}, ${userId}::uuid, ${now}, ${now}, ${expiresAt})
+      RETURNING user_id
+    )
+    INSERT INTO audit_log (actor_id, action, subject_type, subject_id, created_at)
+    SELECT user_id, 'auth.sign-in', 'user', user_id::text, ${now} FROM started`;
   return { token: `${id}.${secret}`, expiresAt };
 }
 

@@ -27,7 +27,7 @@ export async function signIn(input: { identifier: string; password: string; ip: 
     if (user) await audit({ actorId: null, action: "auth.sign-in-failed", subjectType: "user", subjectId: user.id });
     return { ok: false, status: 400, message: BAD_CREDENTIALS };
   }
-  await clearAccountThrottle(identifier);
-  await audit({ actorId: user.id, action: "auth.sign-in", subjectType: "user", subjectId: user.id });
+  if (verdict.accountFailures > 0) await clearAccountThrottle(identifier);
+  // The success is audited with the session it starts (createSession).
   return { ok: true, userId: user.id, roles: user.memberships.map((m) => m.role) };
 }

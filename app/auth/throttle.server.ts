@@ -23,10 +23,11 @@ export const RESET_LIMIT = { perAddress: 3, perClient: 20, windowSeconds: 60 * 6
 const accountKey = (identifier: string) => redisKey("throttle", "acct", createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32));
 const ipKey = (ip: string) => redisKey("throttle", "ip", ip);
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** `accountFailures` lets a successful sign-in skip clearing a counter that is not there. */
+export type ThrottleVerdict = { allowed: true; accountFailures: number } | { allowed: false; retryAfterSeconds: number };
 
 export async function checkSignInThrottle(identifier: string, ip: string): Promise<ThrottleVerdict> {
-  if (env().AUTH_THROTTLE === "off") return { allowed: true };
+  if (env().AUTH_THROTTLE === "off") return { allowed: true, accountFailures: 0 };
   try {
     const [[, account], [, accountTtl], [, byIp], [, ipTtl]] = (await redis()
       .multi()
@@ -37,10 +38,10 @@ export async function checkSignInThrottle(identifier: string, ip: string): Promi
       .exec()) as [unknown, string | null][] & [unknown, number][];
     if (Number(account ?? 0) >= ACCOUNT_LIMIT.failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(accountTtl)) };
     if (Number(byIp ?? 0) >= ipLimit().failures) return { allowed: false, retryAfterSeconds: Math.max(1, Number(ipTtl)) };
-    return { allowed: true };
+    return { allowed: true, accountFailures: Number(account ?? 0) };
   } catch (error) {
     logger.warn({ err: (error as Error).message }, "sign-in throttle unavailable; allowing attempt");
-    return { allowed: true };
+    return { allowed: true, accountFailures: 0 };
   }
 }
 

@@ -25,5 +25,6 @@ export async function audit(event: AuditEvent, tx: Tx = db()) {
       organisationId: event.organisationId ?? null,
       metadata: event.metadata ?? {},
     },
+    select: { id: true },
   });
 }

@@ -7,12 +7,20 @@ import { z } from "zod";
 export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
+// `.strict()` builds a new schema that zod compiles again on first parse: build it once per form.
+const strictSchemas = new WeakMap<z.ZodObject, z.ZodObject>();
+function strictOf(schema: z.ZodObject): z.ZodObject {
+  let strict = strictSchemas.get(schema);
+  if (!strict) strictSchemas.set(schema, (strict = schema.strict()));
+  return strict;
+}
+
 export function parseForm<S extends z.ZodObject>(formData: FormData, schema: S): FormResult<z.infer<S>> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
     if (typeof value === "string" && !(key in values)) values[key] = value;
   }
-  const parsed = schema.strict().safeParse(values);
+  const parsed = strictOf(schema).safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data as z.infer<S> };
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {

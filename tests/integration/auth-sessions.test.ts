@@ -204,6 +204,16 @@ describe("the sessions table holds only a hash of each session secret", () => {
     expect(dump.text).not.toContain(secret);
   });
 
+  it("records each sign-in in the audit log with the session it starts", async () => {
+    const { admin } = await createSchoolWithAdmin();
+    await signedIn(admin);
+    await signedIn(admin);
+    const signIns = await testPrisma().auditLog.findMany({ where: { action: "auth.sign-in", subjectId: admin.id } });
+    expect(signIns).toHaveLength(2);
+    expect(signIns.every((row) => row.actorId === admin.id && row.subjectType === "user")).toBe(true);
+    expect(await testPrisma().session.count({ where: { userId: admin.id } })).toBe(2);
+  });
+
   it("refuses a cookie with the right session id but a wrong secret, and keeps the real session", async () => {
     const { admin } = await createSchoolWithAdmin();
     const browser = await signedIn(admin);
