@@ -78,8 +78,9 @@ function publicFiles(root: string, options: Parameters<typeof express.static>[1]
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = env();
-  // One process per core in production: rendering is CPU-bound (docs/decisions/017-per-request-cost.md).
-  const processes = config.WEB_CONCURRENCY ?? (config.NODE_ENV === "production" ? availableParallelism() : 1);
+  // Rendering is CPU-bound: in production one process per core but one, which is left to
+  // argon2, Postgres and the rest of the host (docs/decisions/017-per-request-cost.md).
+  const processes = config.WEB_CONCURRENCY ?? (config.NODE_ENV === "production" ? Math.max(1, availableParallelism() - 1) : 1);
   if (processes > 1 && cluster.isPrimary) {
     runWebProcesses(processes, config.PORT);
   } else {

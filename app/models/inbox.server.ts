@@ -78,7 +78,13 @@ export type InboxItem =
   | { kind: "feedback"; key: string; since: string; placementId: string; pupilId: string; pupilName: string; title: string; schoolName: string }
   | { kind: "gateway"; key: string; since: string; apprenticeshipId: string; apprenticeName: string; englishMathsRequired: boolean; englishMathsMet: boolean };
 
-/** Everything waiting on the actor, oldest first. 404 for people without an inbox. */
+/**
+ * The oldest things waiting, at most 50: a sitting's worth, and a page a phone can carry. The
+ * counts (inboxCount) give the whole number; dealing with these brings the next ones in.
+ */
+export const INBOX_PAGE_SIZE = 50;
+
+/** The oldest items waiting on the actor (INBOX_PAGE_SIZE at most). 404 for people without an inbox. */
 export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()): Promise<InboxItem[]> {
   const s = scope(actor);
   if (!s) throw new Response("Not found", { status: 404 });
@@ -87,31 +93,31 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
     db().progressEntry.findMany({
       where: { kind: "OTJ_ACTIVITY", atWork: true, supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" }, learnerId: { not: actor.userId }, apprenticeship: s.apprenticeships },
       orderBy: [{ createdAt: "asc" }],
-      take: 200,
+      take: INBOX_PAGE_SIZE,
       select: { id: true, createdAt: true, occurredOn: true, minutes: true, activityType: true, description: true, learner: { select: { firstName: true, lastName: true } } },
     }),
     db().review.findMany({
       where: { status: "OPEN", tutorSignedAt: { not: null }, employerSignedAt: null, apprenticeship: s.apprenticeships },
       orderBy: [{ tutorSignedAt: "asc" }],
-      take: 200,
+      take: INBOX_PAGE_SIZE,
       select: { id: true, sequence: true, heldOn: true, tutorSignedAt: true, apprenticeSignedAt: true, apprenticeship: { select: { apprentice: { select: { firstName: true, lastName: true } } } } },
     }),
     db().placement.findMany({
       where: { AND: [s.placements, { status: "PLANNED" }, { OR: [{ riskAssessmentAt: null }, { insuranceConfirmedAt: null }, { healthSafetyAt: null }] }] },
       orderBy: [{ createdAt: "asc" }],
-      take: 200,
+      take: INBOX_PAGE_SIZE,
       select: { id: true, title: true, createdAt: true, startDate: true, endDate: true, riskAssessmentAt: true, insuranceConfirmedAt: true, healthSafetyAt: true, school: { select: { name: true } }, _count: { select: { pupils: true } } },
     }),
     db().placementPupil.findMany({
       where: { feedbackAt: null, placement: { AND: [s.placements, { status: { in: ["STARTED", "COMPLETED"] } }] } },
       orderBy: [{ placement: { startDate: "asc" } }],
-      take: 200,
+      take: INBOX_PAGE_SIZE,
       select: { placementId: true, pupilId: true, pupil: { select: { firstName: true, lastName: true } }, placement: { select: { title: true, startDate: true, school: { select: { name: true } } } } },
     }),
     db().gatewayCheck.findMany({
       where: { tutorConfirmedAt: { not: null }, employerConfirmedAt: null, apprenticeship: { AND: [s.apprenticeships, { status: "ACTIVE", gatewayDate: null }] } },
       orderBy: [{ tutorConfirmedAt: "asc" }],
-      take: 200,
+      take: INBOX_PAGE_SIZE,
       select: { apprenticeshipId: true, tutorConfirmedAt: true, englishMathsMet: true, apprenticeship: { select: { englishMathsRequired: true, apprentice: { select: { firstName: true, lastName: true } } } } },
     }),
   ]);
@@ -143,5 +149,6 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
     ...feedback.map((f): InboxItem => ({ kind: "feedback", key: `feedback-${f.placementId}-${f.pupilId}`, since: f.placement.startDate.toISOString(), placementId: f.placementId, pupilId: f.pupilId, pupilName: name(f.pupil), title: f.placement.title, schoolName: f.placement.school.name })),
     ...gateway.map((g): InboxItem => ({ kind: "gateway", key: `gateway-${g.apprenticeshipId}`, since: g.tutorConfirmedAt!.toISOString(), apprenticeshipId: g.apprenticeshipId, apprenticeName: name(g.apprenticeship.apprentice), englishMathsRequired: g.apprenticeship.englishMathsRequired, englishMathsMet: g.englishMathsMet })),
   ];
-  return items.sort((a, b) => a.since.localeCompare(b.since) || a.key.localeCompare(b.key));
+  // Each kind's oldest INBOX_PAGE_SIZE hold the oldest INBOX_PAGE_SIZE of all of them.
+  return items.sort((a, b) => a.since.localeCompare(b.since) || a.key.localeCompare(b.key)).slice(0, INBOX_PAGE_SIZE);
 }

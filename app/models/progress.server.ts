@@ -605,7 +605,7 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
 
 export type QueueEntry = EntrySummary & { learnerId: string; learnerName: string; createdAt: Date; verifiedByTutor: boolean };
 export type QueueGroup = { key: string; title: string; entries: QueueEntry[] };
-export type Queue = { role: "teacher" | "tutor" | "supervisor"; groups: QueueGroup[]; total: number };
+export type Queue = { role: "teacher" | "tutor" | "supervisor"; groups: QueueGroup[]; total: number; page: number; pages: number; firstShown: number; lastShown: number };
 
 const QUEUE_SELECT = {
   ...SUMMARY_SELECT,
@@ -621,54 +621,61 @@ const QUEUE_SELECT = {
   apprenticeship: { select: { id: true, employer: { select: { name: true } }, standard: { select: { reference: true } } } },
 } satisfies Prisma.ProgressEntrySelect;
 
+/** A queue page: enough for a sitting, small enough for a phone (a queue can hold hundreds). */
+export const QUEUE_PAGE_SIZE = 50;
+
+// Pupils' and teachers' own entries (no apprenticeship, not off-the-job) go to teachers; the rest
+// of what a verifier may verify goes to tutors (an actor is rarely both).
+const SCHOOL_ENTRY: Prisma.ProgressEntryWhereInput = { kind: { not: "OTJ_ACTIVITY" }, apprenticeshipId: null };
+
 /**
- * Entries waiting for this actor, oldest first, grouped: by class for teachers, by apprentice
- * for tutors and supervisors. `cohortId` narrows a teacher's queue to one class.
+ * Entries waiting for this actor, oldest first, a page at a time, grouped: by class for teachers,
+ * by apprentice for tutors and supervisors. `total` is everything waiting, not just the page.
+ * `cohortId` narrows a teacher's queue to one class.
  */
-export async function verificationQueue(actor: Actor, filter: { cohortId?: string } = {}): Promise<Queue[]> {
+export async function verificationQueue(actor: Actor, filter: { cohortId?: string; page?: number } = {}): Promise<Queue[]> {
+  const page = Number.isInteger(filter.page) && filter.page! > 1 ? filter.page! : 1;
   const queues: Queue[] = [];
   const schools = orgsWhereRole(actor, "TEACHER", "SCHOOL");
   const verifier = verifierWhere(actor);
   if (verifier) {
     const cohortFilter: Prisma.ProgressEntryWhereInput =
       filter.cohortId && UUID.test(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
-    const rows = await db().progressEntry.findMany({
-      where: { AND: [verifier, cohortFilter, { status: "PENDING", supersededAt: null }] },
-      select: QUEUE_SELECT,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: 500,
-    });
-    // A teacher's rows are school learners' entries; a tutor's are apprentices' (an actor is rarely both).
-    const teacherRows = schools.length > 0 ? rows.filter((r) => r.kind !== "OTJ_ACTIVITY" && !r.apprenticeship) : [];
-    const tutorRows = rows.filter((r) => !teacherRows.includes(r));
+    const pending: Prisma.ProgressEntryWhereInput = { AND: [verifier, cohortFilter, { status: "PENDING", supersededAt: null }] };
     if (schools.length > 0) {
-      queues.push({
-        role: "teacher",
-        total: teacherRows.length,
-        groups: groupBy(teacherRows, (r) => {
+      queues.push(
+        await queuePage("teacher", { AND: [pending, SCHOOL_ENTRY] }, page, (r) => {
           const c = r.learner.cohortMembers.find((m) => schools.includes(m.cohort.organisationId) && (!filter.cohortId || m.cohort.id === filter.cohortId));
           return c ? { key: c.cohort.id, title: `Class ${c.cohort.name}` } : { key: "none", title: "Not in a class" };
         }),
-      });
+      );
     }
     if (orgsWhereRole(actor, "TUTOR", "PROVIDER").length > 0) {
-      queues.push({ role: "tutor", total: tutorRows.length, groups: groupBy(tutorRows, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })) });
+      const tutorEntries = schools.length > 0 ? { AND: [pending, { NOT: SCHOOL_ENTRY }] } : pending;
+      queues.push(
+        await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
+      );
     }
   }
   const confirmer = confirmerWhere(actor);
   if (confirmer) {
-    const rows = await db().progressEntry.findMany({
-      where: { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" } }] },
-      select: QUEUE_SELECT,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: 500,
-    });
-    queues.push({ role: "supervisor", total: rows.length, groups: groupBy(rows, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}` })) });
+    const unconfirmed = { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" as const } }] };
+    queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}` })));
   }
   return queues;
 }
 
-function groupBy(rows: Prisma.ProgressEntryGetPayload<{ select: typeof QUEUE_SELECT }>[], keyOf: (r: Prisma.ProgressEntryGetPayload<{ select: typeof QUEUE_SELECT }>) => { key: string; title: string }): QueueGroup[] {
+type QueueRow = Prisma.ProgressEntryGetPayload<{ select: typeof QUEUE_SELECT }>;
+
+async function queuePage(role: Queue["role"], where: Prisma.ProgressEntryWhereInput, page: number, keyOf: (r: QueueRow) => { key: string; title: string }): Promise<Queue> {
+  const [rows, total] = await Promise.all([
+    db().progressEntry.findMany({ where, select: QUEUE_SELECT, orderBy: [{ createdAt: "asc" }, { id: "asc" }], skip: (page - 1) * QUEUE_PAGE_SIZE, take: QUEUE_PAGE_SIZE }),
+    db().progressEntry.count({ where }),
+  ]);
+  return { role, total, page, pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)), firstShown: rows.length ? (page - 1) * QUEUE_PAGE_SIZE + 1 : 0, lastShown: (page - 1) * QUEUE_PAGE_SIZE + rows.length, groups: groupBy(rows, keyOf) };
+}
+
+function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title: string }): QueueGroup[] {
   const groups = new Map<string, QueueGroup>();
   for (const r of rows) {
     const { key, title } = keyOf(r);

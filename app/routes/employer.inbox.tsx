@@ -52,6 +52,7 @@ export default function Inbox() {
       <ErrorSummary errors={actionData?.errors ?? undefined} />
       <p>{counts.total === 0 ? "Nothing is waiting for you." : `${counts.total} thing${counts.total === 1 ? " is" : "s are"} waiting for you, oldest first.`}</p>
       {counts.total > 0 ? <ul className="inbox-counts">{summary.filter(([n]) => n > 0).map(([n, label]) => <li key={label}>{n} {label}</li>)}</ul> : null}
+      {counts.total > items.length ? <p>Showing the oldest {items.length}. The rest appear here as you deal with these.</p> : null}
       <ol className="inbox-list">
         {items.map((item) => (
           <li key={item.key} className="card inbox-item">

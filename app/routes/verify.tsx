@@ -3,6 +3,7 @@
  * tutors their caseload's, workplace supervisors and employer admins the at-work off-the-job
  * activities to confirm; oldest first. Bulk approve with check boxes ("Approve selected"), or
  * reject one entry with a comment the learner sees. Plain form posts; no script needed.
+ * A queue shows 50 entries at a time (?page=2 for the next 50); deciding some brings the next in.
  */
 import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import type { Route } from "./+types/verify";
@@ -12,7 +13,7 @@ import { EntryStatusTag } from "~/components/entry-status.tsx";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, formatMinutes } from "~/domain/progress-log.ts";
-import { ProgressError, verificationQueue, verifyEntries, type QueueEntry } from "~/models/progress.server.ts";
+import { ProgressError, verificationQueue, verifyEntries, type Queue, type QueueEntry } from "~/models/progress.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Verify learning – Staffordshire Digital Skills" }];
 
@@ -21,7 +22,8 @@ export async function loader({ request }: Route.LoaderArgs) {
   if (!can(viewer, "progress:verify") && !can(viewer, "otj:confirm")) notFound();
   const url = new URL(request.url);
   const cohortId = url.searchParams.get("class") ?? undefined;
-  const queues = await verificationQueue(viewer, { cohortId });
+  const page = Number(url.searchParams.get("page") ?? 1);
+  const queues = await verificationQueue(viewer, { cohortId, page });
   const done = url.searchParams.get("done");
   return { queues, cohortId: cohortId ?? null, done };
 }
@@ -48,6 +50,18 @@ export async function action({ request }: Route.ActionArgs) {
 
 const ROLE_TITLES = { teacher: "Pupils' entries to verify", tutor: "Apprentices' entries to verify", supervisor: "Off-the-job training at work to confirm" } as const;
 
+/** Older and newer pages of a long queue, keeping the class filter. */
+function QueuePager({ queue, cohortId }: { queue: Queue; cohortId: string | null }) {
+  if (queue.pages <= 1) return null;
+  const to = (page: number) => `/verify?${new URLSearchParams({ ...(cohortId ? { class: cohortId } : {}), ...(page > 1 ? { page: String(page) } : {}) })}`;
+  return (
+    <nav className="actions" aria-label={`More of ${ROLE_TITLES[queue.role].toLowerCase()}`}>
+      {queue.page > 1 ? <Link to={to(queue.page - 1)}>Older entries</Link> : null}
+      {queue.page < queue.pages ? <Link to={to(queue.page + 1)}>Newer entries</Link> : null}
+    </nav>
+  );
+}
+
 function describe(e: QueueEntry): string {
   if (e.kind === "MODULE_COMPLETED") return `Module completed: ${e.moduleTitle}`;
   if (e.kind === "CREDENTIAL") return `Credential: ${e.credentialCode}${e.evidenceUrl ? "" : " (no link)"}`;
@@ -71,6 +85,7 @@ export default function Verify() {
         q.total === 0 ? null : (
           <section key={q.role} aria-labelledby={`queue-${q.role}`}>
             <h2 id={`queue-${q.role}`}>{ROLE_TITLES[q.role]} ({q.total})</h2>
+            {q.pages > 1 ? <p>{q.firstShown > 0 ? `Showing ${q.firstShown} to ${q.lastShown} of ${q.total}, oldest first.` : `Nothing on this page: ${q.total} in all.`}</p> : null}
             <Form method="post" id={`bulk-${q.role}`} className="no-print">
               <input type="hidden" name="intent" value="approve" />
               <input type="hidden" name="role" value={q.role === "supervisor" ? "supervisor" : "verifier"} />
@@ -131,6 +146,7 @@ export default function Verify() {
             <div className="actions">
               <button type="submit" form={`bulk-${q.role}`}>{q.role === "supervisor" ? "Confirm selected" : "Approve selected"}</button>
             </div>
+            <QueuePager queue={q} cohortId={cohortId} />
           </section>
         ),
       )}

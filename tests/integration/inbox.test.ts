@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { navigationFor } from "../../app/auth/navigation.ts";
 import { confirmGateway } from "../../app/models/gateway.server.ts";
-import { inboxCount, inboxItems } from "../../app/models/inbox.server.ts";
+import { INBOX_PAGE_SIZE, inboxCount, inboxItems } from "../../app/models/inbox.server.ts";
 import { confirmPrerequisites, createPlacement, givePlacementFeedback } from "../../app/models/placements.server.ts";
 import { verifyEntries } from "../../app/models/progress.server.ts";
 import { listApprenticeshipReviews, openReview, saveReviewContent, signReview } from "../../app/models/reviews.server.ts";
@@ -74,5 +74,25 @@ describe("the employer's inbox", () => {
     await confirmGateway(w.employerAdmin.actor, ids.a1, "employer", { englishMathsMet: false }, "2026-06-01");
     expect(await inboxCount(w.supervisor.actor)).toEqual({ otj: 0, reviews: 0, placements: 0, feedback: 0, gateway: 0, total: 0 });
     expect((await inboxItems(w.employerAdmin.actor)).map((i) => i.kind)).toEqual(["otj"]);
+  });
+});
+
+describe("a long inbox", () => {
+  it("shows the oldest 50, counts them all, and brings the next in as items are dealt with", async () => {
+    const world = await apprenticeshipWorld();
+    const a = await apprenticeship({ apprenticeId: world.apprentice.id, employerId: world.employer.id, providerId: world.provider.id, tutorId: world.tutor.id, supervisorId: world.supervisor.id, standardId: world.std.id, startDate: "2026-01-05", plannedEndDate: "2027-06-30" });
+    const entryIds: string[] = [];
+    for (let i = 0; i < INBOX_PAGE_SIZE + 3; i++) {
+      const entry = await otjEntry({ learnerId: world.apprentice.id, apprenticeshipId: a.id, occurredOn: "2026-03-01", minutes: 30 + i, status: "PENDING", atWork: true });
+      await testPrisma().progressEntry.update({ where: { id: entry.id }, data: { createdAt: new Date(Date.UTC(2026, 2, 1, 9, 0, i)) } });
+      entryIds.push(entry.id);
+    }
+
+    const items = await inboxItems(world.supervisor.actor);
+    expect(items.map((i) => (i as { entryId: string }).entryId)).toEqual(entryIds.slice(0, INBOX_PAGE_SIZE));
+    expect((await inboxCount(world.supervisor.actor))?.otj).toBe(INBOX_PAGE_SIZE + 3);
+
+    await verifyEntries(world.supervisor.actor, entryIds.slice(0, 5), "approve", "", { as: "supervisor" });
+    expect((await inboxItems(world.supervisor.actor)).map((i) => (i as { entryId: string }).entryId)).toEqual(entryIds.slice(5));
   });
 });

@@ -16,6 +16,7 @@ import {
   otjStatuses,
   pendingEntriesForCohort,
   ProgressError,
+  QUEUE_PAGE_SIZE,
   verificationQueue,
   verifyEntries,
 } from "../../app/models/progress.server.ts";
@@ -166,6 +167,31 @@ describe("verifying", () => {
     const audits = await testPrisma().auditLog.findMany({ where: { subjectId: { in: ids } }, orderBy: { createdAt: "asc" } });
     expect(audits.map((a) => a.action).sort()).toEqual(["entry.reject", "entry.verify", "entry.verify"]);
     expect(audits.every((a) => a.actorId === teacher.id)).toBe(true);
+  });
+
+  it("shows a long queue 50 at a time, oldest first, with the true total; deciding some brings the next in", async () => {
+    const { teacher, pupils } = await createSchoolClass({ pupils: 2 });
+    const teacherActor = await actorFor(teacher.id);
+    const ids: string[] = [];
+    for (let i = 0; i < QUEUE_PAGE_SIZE + 5; i++) {
+      const { entry } = await logEntry(await actorFor(pupils[i % 2].id), { kind: "LEARNING_TIME", minutes: String(10 + i), occurredOn: "2026-11-18" }, { today: TODAY });
+      ids.push(entry.id);
+      // A second apart, so "oldest first" cannot depend on two entries sharing a millisecond.
+      await testPrisma().progressEntry.update({ where: { id: entry.id }, data: { createdAt: new Date(Date.UTC(2026, 10, 18, 9, 0, i)) } });
+    }
+    const shownIds = (queue: Awaited<ReturnType<typeof verificationQueue>>) => queue.find((q) => q.role === "teacher")!.groups.flatMap((g) => g.entries.map((e) => e.id));
+
+    const first = await verificationQueue(teacherActor);
+    expect(first.find((q) => q.role === "teacher")).toMatchObject({ total: QUEUE_PAGE_SIZE + 5, page: 1, pages: 2, firstShown: 1, lastShown: QUEUE_PAGE_SIZE });
+    expect(new Set(shownIds(first))).toEqual(new Set(ids.slice(0, QUEUE_PAGE_SIZE)));
+    const second = await verificationQueue(teacherActor, { page: 2 });
+    expect(new Set(shownIds(second))).toEqual(new Set(ids.slice(QUEUE_PAGE_SIZE)));
+    expect(second.find((q) => q.role === "teacher")).toMatchObject({ firstShown: QUEUE_PAGE_SIZE + 1, lastShown: QUEUE_PAGE_SIZE + 5 });
+
+    await verifyEntries(teacherActor, ids.slice(0, 10), "approve");
+    const after = await verificationQueue(teacherActor);
+    expect(after.find((q) => q.role === "teacher")).toMatchObject({ total: QUEUE_PAGE_SIZE - 5, pages: 1 });
+    expect(new Set(shownIds(after))).toEqual(new Set(ids.slice(10)));
   });
 
   it("only verified, latest entries count: pending hours do not, and a corrected entry counts once", async () => {
