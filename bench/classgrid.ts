@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, ensureProductionBuild, freePort, freshDatabase, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
+import { admin, ensureProductionBuild, freePort, freshDatabase, productionEnv, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
 
 const DB_NAME = "bench_classgrid";
 const PUPILS = 30;
@@ -96,7 +96,7 @@ export async function main() {
     const base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [...serverNodeArgs(), "--import", "tsx", "server.ts"], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", APP_URL: base, REDIS_PREFIX: `bench:classgrid:${process.pid}:`, UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "bench-only-secret-bench-only-secret-0000" },
+      env: { ...process.env, ...productionEnv(base), DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", REDIS_PREFIX: `bench:classgrid:${process.pid}:` },
       stdio: ["ignore", "inherit", "inherit"],
     });
     await waitForHealthy(base, server);

@@ -28,7 +28,7 @@ import { createHash, randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, ensureProductionBuild, freshDatabase, ROOT, serverNodeArgs } from "./support.ts";
+import { admin, ensureProductionBuild, freshDatabase, productionEnv, ROOT, serverNodeArgs } from "./support.ts";
 
 const DB_NAME = "bench_load";
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 60);
@@ -238,7 +238,7 @@ export async function main() {
     for (let i = 1; i <= GROUPS.supervisor; i++) users.push({ group: "supervisor", token: (await createSession(md5uuid("supervisor", i), policy)).token });
     for (let i = 1; i <= GROUPS.council; i++) users.push({ group: "council", token: (await createSession(md5uuid("officer", i), policy)).token });
 
-    const started2 = await startServer({ ...process.env, NODE_ENV: "production", DATABASE_URL: url, LOG_LEVEL: "silent", REDIS_PREFIX: redisPrefix, UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "bench-only-secret-bench-only-secret-0000" });
+    const started2 = await startServer({ ...process.env, ...productionEnv(), DATABASE_URL: url, LOG_LEVEL: "silent", REDIS_PREFIX: redisPrefix });
     const child = started2.child;
     server = child;
     const base = started2.base;

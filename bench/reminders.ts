@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, freshDatabase } from "./support.ts";
+import { admin, freshDatabase, productionEnv } from "./support.ts";
 
 const DB_NAME = "bench_reminders";
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 100_000);
@@ -29,8 +29,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 export async function main() {
   // React's production build and the app's production checks, as in the deployed worker.
-  process.env.NODE_ENV = "production";
-  process.env.UNSUBSCRIBE_SECRET ??= randomBytes(32).toString("hex");
+  Object.assign(process.env, productionEnv(), { UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? randomBytes(32).toString("hex") });
   process.env.LOG_LEVEL ??= "silent";
   process.env.REDIS_PREFIX = `bench:reminders:${randomBytes(3).toString("hex")}:`;
   const benchUrl = await freshDatabase(DB_NAME);

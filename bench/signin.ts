@@ -13,7 +13,7 @@ import autocannon from "autocannon";
 import { hash, verify } from "@node-rs/argon2";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, ensureProductionBuild, freePort, freshDatabase, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
+import { admin, ensureProductionBuild, freePort, freshDatabase, productionEnv, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
 
 const DB_NAME = "bench_signin";
 const CONNECTIONS = 10;
@@ -60,7 +60,7 @@ export async function main() {
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...serverNodeArgs(), "--import", "tsx", "server.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: url, REDIS_PREFIX: `bench:signin:${process.pid}:`, LOG_LEVEL: "warn", UNSUBSCRIBE_SECRET: "bench-unsubscribe-secret-0123456789abcdef" },
+    env: { ...process.env, ...productionEnv(baseUrl), PORT: String(port), DATABASE_URL: url, REDIS_PREFIX: `bench:signin:${process.pid}:`, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {

@@ -47,6 +47,20 @@ export function serverNodeArgs(): string[] {
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
+/**
+ * What a production process needs besides its database and Redis prefix: env.server.ts refuses
+ * to start without a public address, a mail server and a sender. Benches send no mail.
+ */
+export function productionEnv(appUrl = "http://127.0.0.1"): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: "production",
+    APP_URL: appUrl,
+    SMTP_URL: "smtp://127.0.0.1:1025",
+    MAIL_FROM: "Bench <bench@bench.example>",
+    UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "bench-only-unsubscribe-secret-0123456789ab",
+  };
+}
+
 /** Builds the production bundle when there is none (the server benches run `build/`). */
 export function ensureProductionBuild() {
   if (existsSync(`${ROOT}build/server/index.js`)) return;

@@ -1,6 +1,6 @@
 /**
  * The "maintenance" queue: housekeeping created by job schedulers (workers/schedules.ts).
- * The purge of expired sessions and old one-time tokens, and the retention purge of evidence
+ * The purge of expired sessions, old one-time tokens and long-sent outbox rows, and the retention purge of evidence
  * and pupil records past their retention date (app/models/retention.server.ts). Counts, never
  * people, go to the audit log.
  */
@@ -19,11 +19,14 @@ const log = logger.child({ component: "maintenance-worker" });
 
 /** Used or expired tokens are kept this long (support questions: "my link did not work"). */
 export const TOKEN_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Dispatched outbox rows are kept this long (support questions: "was the email sent?"). */
+export const OUTBOX_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Deletes sessions past their absolute expiry or idle for longer than any policy allows, and
- * auth tokens used or expired more than TOKEN_RETENTION_MS ago. Idempotent: a second run the
- * same day deletes nothing more.
+ * Deletes sessions past their absolute expiry or idle for longer than any policy allows, auth
+ * tokens used or expired more than TOKEN_RETENTION_MS ago, and outbox rows dispatched more than
+ * OUTBOX_RETENTION_MS ago (one per email: the table would otherwise grow for ever). Undispatched
+ * rows are never touched. Idempotent: a second run the same day deletes nothing more.
  */
 export async function purgeAuthData(now: Date = new Date()) {
   const longestIdleMs = Math.max(sessionPolicy(true).idleMs, sessionPolicy(false).idleMs);
@@ -32,7 +35,8 @@ export async function purgeAuthData(now: Date = new Date()) {
   return db().$transaction(async (tx) => {
     const sessions = await tx.session.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastActiveAt: { lte: idleCutoff } }] } });
     const tokens = await tx.authToken.deleteMany({ where: { OR: [{ usedAt: { lte: tokenCutoff } }, { expiresAt: { lte: tokenCutoff } }] } });
-    const counts = { sessions: sessions.count, tokens: tokens.count };
+    const outbox = await tx.outboxMessage.deleteMany({ where: { dispatchedAt: { lte: new Date(now.getTime() - OUTBOX_RETENTION_MS) } } });
+    const counts = { sessions: sessions.count, tokens: tokens.count, outboxMessages: outbox.count };
     await audit({ actorId: null, action: "maintenance.purge-auth", subjectType: "system", metadata: counts }, tx);
     return counts;
   });
@@ -45,7 +49,7 @@ export async function handleMaintenanceJob(job: Pick<Job, "name" | "data">) {
   switch (job.name as ScheduledJobName) {
     case "maintenance.purge-auth": {
       const counts = await purgeAuthData();
-      log.info(counts, "purged expired sessions and old tokens");
+      log.info(counts, "purged expired sessions, old tokens and long-sent outbox rows");
       return counts;
     }
     case "maintenance.retention-purge": {

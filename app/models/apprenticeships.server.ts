@@ -7,8 +7,8 @@
  * Boundaries
  * - OTJ rules come from app/domain/otj.ts only (regime, planned hours and how they were worked
  *   out); this module stores the result and the explanation, it never re-derives them.
- * - Every read takes the actor and keeps the scope in its `where` clause (`visibleTo`); anything
- *   outside it is a 404.
+ * - Every read takes the actor and keeps the scope in its `where` clause
+ *   (`apprenticeshipsVisibleTo`, apprenticeship-scope.server.ts); anything outside it is a 404.
  * - A check-your-answers preview and the confirm step run the same `checkEnrolment`, so the
  *   figures a person confirmed are recomputed on the server, never taken from the form.
  */
@@ -17,7 +17,8 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { ApprenticeshipStatus } from "~/generated/prisma/enums.ts";
 import { createInvitation } from "~/auth/account.server.ts";
-import { hasRole, orgsWith, type Actor } from "~/auth/permissions.ts";
+import { orgsWith, type Actor } from "~/auth/permissions.ts";
+import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { addCalendarMonths, addDays, formatLongDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { otjRegimeFor, plannedOtjHours, type OtjRegime } from "~/domain/otj.ts";
 import { audit } from "~/utils/audit.server.ts";
@@ -53,23 +54,6 @@ export const LEGACY_MINIMUM_MONTHS = 12;
 
 function rolesOrgs(actor: Actor, role: string): string[] {
   return [...new Set(actor.memberships.filter((m) => m.role === role).map((m) => m.organisationId))];
-}
-
-/**
- * The apprenticeships an actor may see: their own, their employer's (employer admins), those they
- * supervise at an employer where they are a workplace supervisor, those on their caseload
- * (tutors); partnership admins see all.
- */
-export function visibleTo(actor: Actor): Prisma.ApprenticeshipWhereInput {
-  if (hasRole(actor, "PARTNERSHIP_ADMIN")) return {};
-  const or: Prisma.ApprenticeshipWhereInput[] = [{ apprenticeId: actor.userId }];
-  const adminOrgs = rolesOrgs(actor, "EMPLOYER_ADMIN");
-  if (adminOrgs.length) or.push({ employerId: { in: adminOrgs } });
-  const supervisorOrgs = rolesOrgs(actor, "WORKPLACE_SUPERVISOR");
-  if (supervisorOrgs.length) or.push({ supervisorId: actor.userId, employerId: { in: supervisorOrgs } });
-  const tutorOrgs = rolesOrgs(actor, "TUTOR");
-  if (tutorOrgs.length) or.push({ tutorId: actor.userId, providerId: { in: tutorOrgs } });
-  return { OR: or };
 }
 
 // ───────────────────────────── training plan signatures ─────────────────────────────
@@ -231,7 +215,7 @@ const detailSelect = {
 
 async function findVisible(actor: Actor, apprenticeshipId: string, tx: Tx = db()) {
   if (!z.string().uuid().safeParse(apprenticeshipId).success) throw notFound();
-  const row = await tx.apprenticeship.findFirst({ where: { AND: [{ id: apprenticeshipId }, visibleTo(actor)] }, select: detailSelect });
+  const row = await tx.apprenticeship.findFirst({ where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] }, select: detailSelect });
   if (!row) throw notFound();
   return row;
 }

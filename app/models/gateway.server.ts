@@ -6,14 +6,15 @@
  * OTJ from the ledger ≥ the planned total), never ticked. When everything is in, the gateway date
  * is recorded on the check and the apprenticeship moves to GATEWAY.
  *
- * Tenancy: through apprenticeships.server.ts `visibleTo`; confirming needs the tutor or employer
+ * Tenancy: through apprenticeship-scope.server.ts `apprenticeshipsVisibleTo`; confirming needs the tutor or employer
  * party of that apprenticeship (`partiesActorMaySign`), otherwise 404.
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
 import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { todayInEngland } from "~/domain/progress-log.ts";
-import { partiesActorMaySign, visibleTo } from "~/models/apprenticeships.server.ts";
+import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
+import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
 import { otjStatuses } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 
@@ -37,7 +38,7 @@ export function minimumDurationMet(input: { startDate: IsoDate; months: number; 
 async function loadGateway(actor: Actor, apprenticeshipId: string, asOf: IsoDate, tx: Tx = db()) {
   if (!UUID.test(apprenticeshipId)) notFound();
   const a = await tx.apprenticeship.findFirst({
-    where: { AND: [{ id: apprenticeshipId }, visibleTo(actor)] },
+    where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: {
       id: true,
       apprenticeId: true,

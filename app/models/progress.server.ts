@@ -29,6 +29,7 @@ import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { EntryKind, EntryStatus } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
+import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { addDays, closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
 import { otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
@@ -125,17 +126,6 @@ function readerWhere(actor: Actor): Prisma.ProgressEntryWhereInput {
   if (verifier) or.push(verifier);
   const supervised = supervisedApprenticeshipWhere(actor);
   if (supervised) or.push({ kind: "OTJ_ACTIVITY", apprenticeship: supervised });
-  return { OR: or };
-}
-
-/** Apprenticeships the actor may read (apprentice, tutor, supervisor, employer admin, auditor). */
-export function apprenticeshipReadWhere(actor: Actor): Prisma.ApprenticeshipWhereInput {
-  if (can(actor, "audit:read")) return {};
-  const or: Prisma.ApprenticeshipWhereInput[] = [{ apprenticeId: actor.userId }];
-  const providers = orgsWhereRole(actor, "TUTOR", "PROVIDER");
-  if (providers.length > 0) or.push({ tutorId: actor.userId, providerId: { in: providers } });
-  const supervised = supervisedApprenticeshipWhere(actor);
-  if (supervised) or.push(supervised);
   return { OR: or };
 }
 
@@ -808,7 +798,7 @@ function planInput(a: ApprenticeshipOtjRow) {
  */
 export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: string[]; activeOnly?: boolean } = {}, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj[]> {
   const where: Prisma.ApprenticeshipWhereInput = {
-    AND: [apprenticeshipReadWhere(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => UUID.test(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
+    AND: [apprenticeshipsVisibleTo(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => UUID.test(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
   };
   const apprenticeships = await db().apprenticeship.findMany({ where, select: APPRENTICESHIP_OTJ_SELECT, orderBy: [{ apprentice: { lastName: "asc" } }, { startDate: "asc" }] });
   if (apprenticeships.length === 0) return [];
@@ -1019,7 +1009,7 @@ const AUDIT_EVENTS: Record<string, string> = {
 export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
   if (!UUID.test(apprenticeshipId)) notFound();
   const apprenticeship = await db().apprenticeship.findFirst({
-    where: { AND: [{ id: apprenticeshipId }, apprenticeshipReadWhere(actor)] },
+    where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: { id: true, employerId: true, apprentice: { select: { firstName: true, lastName: true } }, standard: { select: { reference: true, title: true } } },
   });
   if (!apprenticeship) notFound();

@@ -16,7 +16,7 @@
  * Once the content is fixed, a correction is an addendum by any of the three parties.
  *
  * Tenancy: a review is reachable only through an apprenticeship the actor may see
- * (apprenticeships.server.ts `visibleTo`); anything else is a 404, and so is an action by someone
+ * (apprenticeship-scope.server.ts `apprenticeshipsVisibleTo`); anything else is a 404, and so is an action by someone
  * who is not the party it needs.
  */
 import { z } from "zod";
@@ -27,7 +27,8 @@ import type { Actor } from "~/auth/permissions.ts";
 import { assertIsoDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { todayInEngland } from "~/domain/progress-log.ts";
 import { daysOverdue, daysUnsigned, reviewSchedule } from "~/domain/review-schedule.ts";
-import { partiesActorMaySign, visibleTo } from "~/models/apprenticeships.server.ts";
+import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
+import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
 import { otjStatuses } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
@@ -156,7 +157,7 @@ const personName = (p: { firstName: string; lastName: string } | null | undefine
 async function visibleApprenticeship(actor: Actor, apprenticeshipId: string, tx: Tx = db()) {
   if (!UUID.test(apprenticeshipId)) notFound();
   const a = await tx.apprenticeship.findFirst({
-    where: { AND: [{ id: apprenticeshipId }, visibleTo(actor)] },
+    where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: {
       id: true,
       apprenticeId: true,
@@ -235,7 +236,7 @@ function toRow(r: Signatures & { id: string; sequence: number; dueOn: Date; held
  */
 export async function listReviewsForActor(actor: Actor, today: IsoDate = todayInEngland()) {
   const apprenticeships = await db().apprenticeship.findMany({
-    where: { AND: [visibleTo(actor), { status: { in: ["ACTIVE", "BREAK", "GATEWAY"] } }] },
+    where: { AND: [apprenticeshipsVisibleTo(actor), { status: { in: ["ACTIVE", "BREAK", "GATEWAY"] } }] },
     select: { id: true },
     take: 500,
   });
@@ -271,7 +272,7 @@ export async function listReviewsForActor(actor: Actor, today: IsoDate = todayIn
 export async function getReview(actor: Actor, reviewId: string, today: IsoDate = todayInEngland()) {
   if (!UUID.test(reviewId)) notFound();
   const review = await db().review.findFirst({
-    where: { id: reviewId, apprenticeship: visibleTo(actor) },
+    where: { id: reviewId, apprenticeship: apprenticeshipsVisibleTo(actor) },
     include: { addenda: { orderBy: { createdAt: "asc" } } },
   });
   if (!review) notFound();
@@ -338,7 +339,7 @@ async function lockedReview(tx: Tx, actor: Actor, reviewId: string) {
   // Row lock: two signatures at the same moment are applied one after the other.
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT r.id FROM reviews r WHERE r.id = ${reviewId}::uuid FOR UPDATE`;
   if (locked.length === 0) notFound();
-  const review = await tx.review.findFirst({ where: { id: reviewId, apprenticeship: visibleTo(actor) } });
+  const review = await tx.review.findFirst({ where: { id: reviewId, apprenticeship: apprenticeshipsVisibleTo(actor) } });
   if (!review) notFound();
   const a = await visibleApprenticeship(actor, review.apprenticeshipId, tx);
   return { review, a, parties: partiesActorMaySign(actor, a) };

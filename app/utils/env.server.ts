@@ -43,6 +43,9 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Settings whose defaults only make sense on a developer's machine. */
+export const PRODUCTION_REQUIRED = ["APP_URL", "SMTP_URL", "MAIL_FROM"] as const;
+
 let cached: Env | undefined;
 
 export function env(): Env {
@@ -52,8 +55,12 @@ export function env(): Env {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment:\n${problems}\nSee README.md, "Configuration".`);
   }
-  if (parsed.data.NODE_ENV === "production" && parsed.data.AUTH_THROTTLE === "off") {
-    throw new Error("AUTH_THROTTLE=off is refused in production.");
+  if (parsed.data.NODE_ENV === "production") {
+    if (parsed.data.AUTH_THROTTLE === "off") throw new Error("AUTH_THROTTLE=off is refused in production.");
+    // Their development defaults would send people links to localhost, through a mail catcher
+    // that is not there, from an example domain: in production they must be said out loud.
+    const unset = PRODUCTION_REQUIRED.filter((name) => !process.env[name]);
+    if (unset.length) throw new Error(`Invalid environment:\n${unset.map((name) => `  ${name}: must be set in production`).join("\n")}\nSee README.md, "Configuration".`);
   }
   cached = parsed.data;
   return cached;

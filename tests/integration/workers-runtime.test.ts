@@ -92,7 +92,7 @@ async function token(input: { expiresAt: Date; usedAt?: Date | null }) {
   return prisma.authToken.create({ data: { kind: "PASSWORD_RESET", tokenHash: hashToken(newLinkSecret()), expiresAt: input.expiresAt, usedAt: input.usedAt ?? null } });
 }
 
-describe("purge of expired sessions and old tokens", () => {
+describe("purge of expired sessions, old tokens and long-sent outbox rows", () => {
   it("deletes what has expired, keeps what is live or recent, and writes the counts to the audit log", async () => {
     const user = await createUser();
     const now = Date.now();
@@ -106,8 +106,15 @@ describe("purge of expired sessions and old tokens", () => {
     const usedLongAgo = await token({ expiresAt: new Date(now + DAY), usedAt: new Date(now - 8 * DAY) });
     const expiredLongAgo = await token({ expiresAt: new Date(now - 8 * DAY) });
 
+    const outbox = (dispatchedAt: Date | null, createdAt = new Date(now - 40 * DAY)) => prisma.outboxMessage.create({ data: { topic: "email.send", payload: {}, dispatchedAt, createdAt } });
+    const sentLongAgo = await outbox(new Date(now - 31 * DAY));
+    const sentRecently = await outbox(new Date(now - 29 * DAY));
+    const neverSent = await outbox(null);
+
     const counts = await purgeAuthData();
-    expect(counts).toEqual({ sessions: 2, tokens: 2 });
+    expect(counts).toEqual({ sessions: 2, tokens: 2, outboxMessages: 1 });
+    const outboxLeft = await prisma.outboxMessage.findMany({ where: { id: { in: [sentLongAgo.id, sentRecently.id, neverSent.id] } }, select: { id: true } });
+    expect(outboxLeft.map((o) => o.id).sort()).toEqual([sentRecently.id, neverSent.id].sort());
 
     const sessions = await prisma.session.findMany({ where: { id: { in: [live.id, expired.id, idle.id] } }, select: { id: true } });
     expect(sessions.map((s) => s.id)).toEqual([live.id]);
@@ -118,10 +125,10 @@ describe("purge of expired sessions and old tokens", () => {
     expect(tokens.map((t) => t.id).sort()).toEqual([unused.id, usedRecently.id, expiredRecently.id].sort());
 
     const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "maintenance.purge-auth" }, orderBy: { createdAt: "desc" } });
-    expect(audit.metadata).toEqual({ sessions: 2, tokens: 2 });
+    expect(audit.metadata).toEqual({ sessions: 2, tokens: 2, outboxMessages: 1 });
     expect(audit.actorId).toBeNull();
 
-    expect(await purgeAuthData()).toEqual({ sessions: 0, tokens: 0 });
+    expect(await purgeAuthData()).toEqual({ sessions: 0, tokens: 0, outboxMessages: 0 });
   });
 
   it("runs as a maintenance job through the queue", async () => {
@@ -133,7 +140,7 @@ describe("purge of expired sessions and old tokens", () => {
     const job = await queue.add("maintenance.purge-auth", {});
     await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 10_000 });
     const done = await queue.getJob(job.id!);
-    expect(done?.returnvalue).toEqual({ sessions: 0, tokens: 0 });
+    expect(done?.returnvalue).toEqual({ sessions: 0, tokens: 0, outboxMessages: 0 });
     await queue.close();
     await worker.close();
   });

@@ -114,6 +114,10 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   await ensureProductionBuild();
   process.env.NODE_ENV = "production";
   process.env.LOG_LEVEL ??= "silent";
+  // Production refuses to start without these; the development values keep links as tests expect.
+  process.env.APP_URL ??= "http://localhost:3000";
+  process.env.SMTP_URL ??= "smtp://127.0.0.1:1025";
+  process.env.MAIL_FROM ??= "Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>";
   for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
   const { resetEnvForTests } = await import("../../app/utils/env.server.ts");
   resetEnvForTests();

@@ -101,6 +101,7 @@ export default async function globalSetup(_config: FullConfig) {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
       SMTP_URL: catcher.url,
+      MAIL_FROM: "Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>",
       // Signs unsubscribe links in the emails the journeys read (required in production mode).
       UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "e2e-only-unsubscribe-secret-0123456789abcdef",
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
