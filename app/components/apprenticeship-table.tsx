@@ -1,5 +1,6 @@
 /** A table of apprenticeships (employer list, tutor caseload, an apprentice's own). */
 import { Link } from "react-router";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export type ApprenticeshipRow = {
   id: string;
@@ -28,36 +29,33 @@ export function formatDate(iso: string) {
 export function ApprenticeshipTable({ caption, rows, show }: { caption: string; rows: ApprenticeshipRow[]; show: { employer: boolean; tutor: boolean; supervisor: boolean } }) {
   if (rows.length === 0) return <p>No apprentices to show.</p>;
   return (
-    <div className="table-scroll">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Apprentice</th>
-            {show.employer ? <th scope="col">Employer</th> : null}
-            <th scope="col">Standard</th>
-            <th scope="col">Dates</th>
-            <th scope="col">Status</th>
-            <th scope="col">Training plan</th>
-            {show.tutor ? <th scope="col">Tutor</th> : null}
-            {show.supervisor ? <th scope="col">Supervisor</th> : null}
+    <ScrollTable caption={caption}>
+      <thead>
+        <tr>
+          <th scope="col">Apprentice</th>
+          {show.employer ? <th scope="col">Employer</th> : null}
+          <th scope="col">Standard</th>
+          <th scope="col">Dates</th>
+          <th scope="col">Status</th>
+          <th scope="col">Training plan</th>
+          {show.tutor ? <th scope="col">Tutor</th> : null}
+          {show.supervisor ? <th scope="col">Supervisor</th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((a) => (
+          <tr key={a.id}>
+            <th scope="row"><Link to={`/apprenticeships/${a.id}`}>{a.apprenticeName}</Link></th>
+            {show.employer ? <td>{a.employerName}</td> : null}
+            <td>{a.standard}</td>
+            <td>{formatDate(a.startDate)} to {formatDate(a.plannedEndDate)}</td>
+            <td><span className={`tag ${STATUS_TONE[a.status] ?? ""}`}>{a.statusLabel}</span></td>
+            <td><span className={`tag ${a.plan.signed === 3 ? "tag--green" : "tag--amber"}`}>{a.plan.label}</span></td>
+            {show.tutor ? <td>{a.tutorName ?? "None yet"}</td> : null}
+            {show.supervisor ? <td>{a.supervisorName ?? "None yet"}</td> : null}
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((a) => (
-            <tr key={a.id}>
-              <th scope="row"><Link to={`/apprenticeships/${a.id}`}>{a.apprenticeName}</Link></th>
-              {show.employer ? <td>{a.employerName}</td> : null}
-              <td>{a.standard}</td>
-              <td>{formatDate(a.startDate)} to {formatDate(a.plannedEndDate)}</td>
-              <td><span className={`tag ${STATUS_TONE[a.status] ?? ""}`}>{a.statusLabel}</span></td>
-              <td><span className={`tag ${a.plan.signed === 3 ? "tag--green" : "tag--amber"}`}>{a.plan.label}</span></td>
-              {show.tutor ? <td>{a.tutorName ?? "None yet"}</td> : null}
-              {show.supervisor ? <td>{a.supervisorName ?? "None yet"}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </ScrollTable>
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { OtjRag, OtjSeriesPoint } from "~/domain/otj.ts";
 import { formatLongDate } from "~/domain/dates.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 const RAG_LABEL: Record<OtjRag, string> = { green: "On track", amber: "Behind plan", red: "At risk" };
 
@@ -64,24 +65,21 @@ export function OtjChart({ id, series, planned, summary }: { id: string; series:
       </figcaption>
       <details>
         <summary>The chart's data as a table</summary>
-        <div className="table-scroll">
-          <table>
-            <caption>Off-the-job hours by date</caption>
-            <thead>
-              <tr><th scope="col">Date</th><th scope="col">Required</th><th scope="col">Actual</th><th scope="col">Forecast</th></tr>
-            </thead>
-            <tbody>
-              {series.map((p) => (
-                <tr key={p.date}>
-                  <th scope="row">{formatLongDate(p.date)}{p.isAsOf ? " (today)" : ""}</th>
-                  <td>{p.required === null ? "–" : fmt.format(p.required)}</td>
-                  <td>{p.actual === null ? "–" : fmt.format(p.actual)}</td>
-                  <td>{p.forecast === null ? "–" : fmt.format(p.forecast)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption="Off-the-job hours by date">
+          <thead>
+            <tr><th scope="col">Date</th><th scope="col">Required</th><th scope="col">Actual</th><th scope="col">Forecast</th></tr>
+          </thead>
+          <tbody>
+            {series.map((p) => (
+              <tr key={p.date}>
+                <th scope="row">{formatLongDate(p.date)}{p.isAsOf ? " (today)" : ""}</th>
+                <td>{p.required === null ? "–" : fmt.format(p.required)}</td>
+                <td>{p.actual === null ? "–" : fmt.format(p.actual)}</td>
+                <td>{p.forecast === null ? "–" : fmt.format(p.forecast)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       </details>
     </figure>
   );

@@ -9,6 +9,7 @@
  */
 import { useId } from "react";
 import { describeCell, type Cell, type ColumnKind, type FigureTable, type ReportFigures } from "~/domain/report-figures.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 const SYMBOL_TITLES: Record<string, string> = { c: "confidential: hidden to protect individuals", x: "not available", z: "not applicable" };
 
@@ -22,31 +23,28 @@ export function FigureTableView({ table, caption, headingLevel = 3 }: { table: F
   return (
     <section className="report-table" aria-labelledby={`t-${table.id}`}>
       <Heading id={`t-${table.id}`}>{table.title}</Heading>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label={`${table.title} (scrolls sideways)`}>
-        <table>
-          <caption>{caption ?? table.title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{table.dimensionLabel}</th>
-              {table.columns.map((c) => <th scope="col" key={c.key} className="num">{c.label}</th>)}
+      <ScrollTable caption={caption ?? table.title}>
+        <thead>
+          <tr>
+            <th scope="col">{table.dimensionLabel}</th>
+            {table.columns.map((c) => <th scope="col" key={c.key} className="num">{c.label}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.label}</th>
+              {r.cells.map((cell, j) => <td key={table.columns[j].key} className="num"><CellText cell={cell} kind={table.columns[j].kind} /></td>)}
             </tr>
-          </thead>
-          <tbody>
-            {table.rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.label}</th>
-                {r.cells.map((cell, j) => <td key={table.columns[j].key} className="num"><CellText cell={cell} kind={table.columns[j].kind} /></td>)}
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">{table.total.label}</th>
-              {table.total.cells.map((cell, j) => <td key={table.columns[j].key} className="num"><CellText cell={cell} kind={table.columns[j].kind} /></td>)}
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{table.total.label}</th>
+            {table.total.cells.map((cell, j) => <td key={table.columns[j].key} className="num"><CellText cell={cell} kind={table.columns[j].kind} /></td>)}
+          </tr>
+        </tfoot>
+      </ScrollTable>
     </section>
   );
 }
@@ -168,23 +166,20 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
           items={targetItems}
           summary={`Per cent of each five-year target reached by the end of the period: ${listInWords(targetItems, "percentage")}.`}
         />
-        <div className="table-scroll">
-          <table>
-            <caption>Progress against targets (data for the chart)</caption>
-            <thead><tr><th scope="col">Target</th><th scope="col" className="num">Target value</th><th scope="col" className="num">Progress to date</th><th scope="col" className="num">Per cent of target</th><th scope="col">Target date</th></tr></thead>
-            <tbody>
-              {figures.targets.map((t) => (
-                <tr key={t.key}>
-                  <th scope="row">{t.label}</th>
-                  <td className="num">{t.targetValue.toLocaleString("en-GB")}</td>
-                  <td className="num"><CellText cell={t.achieved} kind="count" /></td>
-                  <td className="num"><CellText cell={t.percent} kind="percentage" /></td>
-                  <td>{t.endsOn}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption="Progress against targets (data for the chart)">
+          <thead><tr><th scope="col">Target</th><th scope="col" className="num">Target value</th><th scope="col" className="num">Progress to date</th><th scope="col" className="num">Per cent of target</th><th scope="col">Target date</th></tr></thead>
+          <tbody>
+            {figures.targets.map((t) => (
+              <tr key={t.key}>
+                <th scope="row">{t.label}</th>
+                <td className="num">{t.targetValue.toLocaleString("en-GB")}</td>
+                <td className="num"><CellText cell={t.achieved} kind="count" /></td>
+                <td className="num"><CellText cell={t.percent} kind="percentage" /></td>
+                <td>{t.endsOn}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       </section>
 
       <section aria-labelledby="trend-heading" className="chart-with-table">

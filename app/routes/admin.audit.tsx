@@ -8,6 +8,7 @@ import type { Route } from "./+types/admin.audit";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { AUDIT_PAGE_SIZE, searchAuditLog, type AuditFilter } from "~/models/data-rights.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Audit log – Staffordshire Digital Skills" }];
 
@@ -63,25 +64,22 @@ export default function AuditLog() {
       </Form>
       <p role="status">{total} event{total === 1 ? "" : "s"} match.{total > 0 ? ` Showing ${first} to ${Math.min(total, page * pageSize)}.` : ""}</p>
       {rows.length ? (
-        <div className="table-scroll" role="region" aria-labelledby="audit-caption" tabIndex={0}>
-          <table>
-            <caption id="audit-caption">Audit events, newest first, page {page} of {pages}</caption>
-            <thead>
-              <tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Who</th><th scope="col">About</th><th scope="col">Details</th></tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>{new Date(r.createdAt).toLocaleString("en-GB", { timeZone: "Europe/London" })}</td>
-                  <th scope="row">{r.action}</th>
-                  <td>{r.actor ? <Link to={`/admin/audit?actor=${r.actor.id}`}>{r.actorName}</Link> : r.actorName}</td>
-                  <td>{r.subjectId ? <Link to={`/admin/audit?subject=${encodeURIComponent(r.subjectId)}`}>{r.subjectType ?? "record"} {r.subjectId}</Link> : r.subjectType ?? "–"}</td>
-                  <td><code>{JSON.stringify(r.metadata)}</code></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption={<>Audit events, newest first, page {page} of {pages}</>}>
+          <thead>
+            <tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Who</th><th scope="col">About</th><th scope="col">Details</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{new Date(r.createdAt).toLocaleString("en-GB", { timeZone: "Europe/London" })}</td>
+                <th scope="row">{r.action}</th>
+                <td>{r.actor ? <Link to={`/admin/audit?actor=${r.actor.id}`}>{r.actorName}</Link> : r.actorName}</td>
+                <td>{r.subjectId ? <Link to={`/admin/audit?subject=${encodeURIComponent(r.subjectId)}`}>{r.subjectType ?? "record"} {r.subjectId}</Link> : r.subjectType ?? "–"}</td>
+                <td><code>{JSON.stringify(r.metadata)}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       ) : null}
       {pages > 1 ? (
         <nav aria-label="Pages of the audit log" className="actions">

@@ -1,7 +1,7 @@
 import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/admin.catalogue._index";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { TableScroll } from "~/components/table-scroll.tsx";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 import { creditedCredential } from "~/domain/credentials.ts";
 import { AUDIENCE_LABELS, getCatalogue } from "~/models/catalogue.server.ts";
 
@@ -34,26 +34,25 @@ export default function Catalogue() {
         <section key={a.audience} aria-labelledby={`aud-${a.audience}`}>
           <h2 id={`aud-${a.audience}`}>{a.label}</h2>
           {a.pathways.map((p) => (
-            <TableScroll captionId={`pathway-${p.id}`} key={p.id}>
-              <table>
-                <caption id={`pathway-${p.id}`}>
-                  {p.title}: {p.modules.length} {p.modules.length === 1 ? "module" : "modules"}, {hours(p.totalMinutes)} of content (planned {p.hoursMin}–{p.hoursMax} h).{" "}
-                  Outcome: {p.credential ? `${p.credential.code} ${p.credential.name}` : p.outcome}
-                  {p.countsAsEncounter ? "; counts as a Gatsby 5 employer encounter" : ""}.
-                </caption>
-                <thead><tr><th scope="col">Module</th><th scope="col">Minutes</th><th scope="col">Level</th><th scope="col">Learn uid</th></tr></thead>
-                <tbody>
-                  {p.modules.map((m) => (
-                    <tr key={m.id}>
-                      <th scope="row"><a href={m.url}>{m.title}</a>{m.retiredAt ? <> <span className="tag tag--amber">retired</span></> : null}</th>
-                      <td>{m.durationMinutes}</td>
-                      <td>{m.levels.join(", ")}</td>
-                      <td><code>{m.uid}</code></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <ScrollTable caption={
+              <>
+                {p.title}: {p.modules.length} {p.modules.length === 1 ? "module" : "modules"}, {hours(p.totalMinutes)} of content (planned {p.hoursMin}–{p.hoursMax} h).{" "}
+                Outcome: {p.credential ? `${p.credential.code} ${p.credential.name}` : p.outcome}
+                {p.countsAsEncounter ? "; counts as a Gatsby 5 employer encounter" : ""}.
+              </>
+            } key={p.id}>
+              <thead><tr><th scope="col">Module</th><th scope="col">Minutes</th><th scope="col">Level</th><th scope="col">Learn uid</th></tr></thead>
+              <tbody>
+                {p.modules.map((m) => (
+                  <tr key={m.id}>
+                    <th scope="row"><a href={m.url}>{m.title}</a>{m.retiredAt ? <> <span className="tag tag--amber">retired</span></> : null}</th>
+                    <td>{m.durationMinutes}</td>
+                    <td>{m.levels.join(", ")}</td>
+                    <td><code>{m.uid}</code></td>
+                  </tr>
+                ))}
+              </tbody>
+            </ScrollTable>
           ))}
         </section>
       ))}
@@ -61,23 +60,20 @@ export default function Catalogue() {
       <section aria-labelledby="retired-title">
         <h2 id="retired-title">Retired exam codes</h2>
         <p>Achievements under a retired code keep counting as its successor.</p>
-        <TableScroll captionId="retired-caption">
-          <table>
-            <caption id="retired-caption">Retired codes and the code they count as</caption>
-            <thead><tr><th scope="col">Retired code</th><th scope="col">Name</th><th scope="col">Retired on</th><th scope="col">Successor</th><th scope="col">Counts as</th></tr></thead>
-            <tbody>
-              {retired.map((c) => (
-                <tr key={c.code}>
-                  <th scope="row">{c.code}</th>
-                  <td>{c.name}</td>
-                  <td>{formatDate(c.retiredOn)}</td>
-                  <td>{c.successorCode ?? "—"}</td>
-                  <td>{c.creditedAs}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <ScrollTable caption="Retired codes and the code they count as">
+          <thead><tr><th scope="col">Retired code</th><th scope="col">Name</th><th scope="col">Retired on</th><th scope="col">Successor</th><th scope="col">Counts as</th></tr></thead>
+          <tbody>
+            {retired.map((c) => (
+              <tr key={c.code}>
+                <th scope="row">{c.code}</th>
+                <td>{c.name}</td>
+                <td>{formatDate(c.retiredOn)}</td>
+                <td>{c.successorCode ?? "—"}</td>
+                <td>{c.creditedAs}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       </section>
     </div>
   );

@@ -4,6 +4,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, SelectField } from "~/components/form.tsx";
 import { LEARNER_TYPES, PAGE_SIZE } from "~/models/enrolment-filters.ts";
 import { listEnrolments, parseEnrolmentFilters } from "~/models/enrolment-list.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enrolments – Staffordshire Digital Skills" }];
 
@@ -47,28 +48,25 @@ export default function Enrolments() {
         {total > 0 ? ` Showing ${first} to ${last}.` : ""}
       </p>
       {rows.length ? (
-        <div className="table-scroll">
-          <table>
-            <caption>Enrolments, page {page} of {pages}</caption>
-            <thead>
-              <tr><th scope="col">Learner</th><th scope="col">Type</th><th scope="col">Pathway</th><th scope="col">Organisation</th><th scope="col">Area</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Learning records</th></tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row"><Link to={`/people/${r.learnerId}`}>{r.learner}</Link></th>
-                  <td>{r.learnerType}</td>
-                  <td>{r.pathway}</td>
-                  <td>{r.organisation}{r.className ? ` (${r.className})` : ""}</td>
-                  <td>{r.district}</td>
-                  <td>{STATUS_LABEL[r.status]}</td>
-                  <td>{r.startedOn}</td>
-                  <td>{r.entries}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption={<>Enrolments, page {page} of {pages}</>}>
+          <thead>
+            <tr><th scope="col">Learner</th><th scope="col">Type</th><th scope="col">Pathway</th><th scope="col">Organisation</th><th scope="col">Area</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Learning records</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <th scope="row"><Link to={`/people/${r.learnerId}`}>{r.learner}</Link></th>
+                <td>{r.learnerType}</td>
+                <td>{r.pathway}</td>
+                <td>{r.organisation}{r.className ? ` (${r.className})` : ""}</td>
+                <td>{r.district}</td>
+                <td>{STATUS_LABEL[r.status]}</td>
+                <td>{r.startedOn}</td>
+                <td>{r.entries}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       ) : <p>No enrolments match these filters.</p>}
       {pages > 1 ? (
         <nav aria-label="Pages" className="pagination">

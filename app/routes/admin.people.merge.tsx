@@ -5,6 +5,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { MergeError, mergePeople, previewMerge, searchPeople, type MergeCounts } from "~/models/people-merge.server.ts";
 import { parseForm } from "~/utils/forms.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Merge duplicate people – Staffordshire Digital Skills" }];
 
@@ -104,23 +105,20 @@ export default function MergePeople() {
       {results.length ? (
         <Form method="get">
           <input type="hidden" name="q" value={q} />
-          <div className="table-scroll">
-            <table>
-              <caption>{results.length} matching record{results.length === 1 ? "" : "s"}</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Identifiers</th><th scope="col">Roles</th><th scope="col">Keep</th><th scope="col">Duplicate</th></tr></thead>
-              <tbody>
-                {results.map((p) => (
-                  <tr key={p.id}>
-                    <th scope="row">{p.name}{p.disabled ? " (disabled)" : ""}</th>
-                    <td>{describe(p) || "None"}</td>
-                    <td>{p.roles.join("; ") || "None"}</td>
-                    <td><input type="radio" name="keep" value={p.id} id={`keep-${p.id}`} aria-label={`Keep ${p.name} (${describe(p)})`} /></td>
-                    <td><input type="radio" name="duplicate" value={p.id} id={`dup-${p.id}`} aria-label={`${p.name} (${describe(p)}) is the duplicate`} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable caption={<>{results.length} matching record{results.length === 1 ? "" : "s"}</>}>
+            <thead><tr><th scope="col">Name</th><th scope="col">Identifiers</th><th scope="col">Roles</th><th scope="col">Keep</th><th scope="col">Duplicate</th></tr></thead>
+            <tbody>
+              {results.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">{p.name}{p.disabled ? " (disabled)" : ""}</th>
+                  <td>{describe(p) || "None"}</td>
+                  <td>{p.roles.join("; ") || "None"}</td>
+                  <td><input type="radio" name="keep" value={p.id} id={`keep-${p.id}`} aria-label={`Keep ${p.name} (${describe(p)})`} /></td>
+                  <td><input type="radio" name="duplicate" value={p.id} id={`dup-${p.id}`} aria-label={`${p.name} (${describe(p)}) is the duplicate`} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
           <button type="submit">Preview the merge</button>
         </Form>
       ) : null}

@@ -4,7 +4,7 @@ import type { Route } from "./+types/apprenticeships.$id";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
-import { TableScroll } from "~/components/table-scroll.tsx";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
 import { changePlanDetails, getApprenticeship, signTrainingPlan } from "~/models/apprenticeships.server.ts";
 import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
@@ -118,21 +118,18 @@ export default function ApprenticeshipPage() {
           <ul className="ksb-list">{c.ksbs.map((k) => <li key={k.code}><strong>{k.code}</strong> {k.text}</li>)}</ul>
           <p>Off-the-job training is new learning of these knowledge, skills and behaviours in paid hours. English and maths up to level 2 do not count towards it.</p>
 
-          <TableScroll captionId="signatures-caption">
-            <table>
-              <caption id="signatures-caption">Signatures</caption>
-              <thead><tr><th scope="col">Party</th><th scope="col">Signed by</th><th scope="col">When</th></tr></thead>
-              <tbody>
-                {plan.signatures.map((s) => (
-                  <tr key={s.party}>
-                    <th scope="row">{s.label}</th>
-                    <td>{s.signedBy ?? <span className="tag tag--amber">Not signed yet</span>}</td>
-                    <td>{s.signedAt ? formatTimestamp(s.signedAt) : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <ScrollTable caption="Signatures">
+            <thead><tr><th scope="col">Party</th><th scope="col">Signed by</th><th scope="col">When</th></tr></thead>
+            <tbody>
+              {plan.signatures.map((s) => (
+                <tr key={s.party}>
+                  <th scope="row">{s.label}</th>
+                  <td>{s.signedBy ?? <span className="tag tag--amber">Not signed yet</span>}</td>
+                  <td>{s.signedAt ? formatTimestamp(s.signedAt) : "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
 
           {a.mySignatureParties.map((party) => {
             const signature = plan.signatures.find((s) => s.party === party)!;

@@ -9,6 +9,7 @@ import { requireViewer } from "~/auth/auth.server.ts";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, formatHours, formatMinutes } from "~/domain/progress-log.ts";
 import { otjAuditReport } from "~/models/progress.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Off-the-job hours: history of changes – Staffordshire Digital Skills" }];
 
@@ -28,31 +29,28 @@ export default function OtjHistory() {
         <Link to={`/apprenticeships/${apprenticeship.id}`}>Back to the apprenticeship</Link>
       </p>
       {rows.length === 0 ? <p>No off-the-job training has been logged yet.</p> : (
-        <div className="table-scroll">
-          <table>
-            <caption>{rows.length} changes, oldest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th><th scope="col">What happened</th><th scope="col">By</th><th scope="col">Entry (version)</th>
-                <th scope="col">Activity date</th><th scope="col">Time</th><th scope="col">Activity</th><th scope="col">Reason or comment</th>
+        <ScrollTable caption={<>{rows.length} changes, oldest first</>}>
+          <thead>
+            <tr>
+              <th scope="col">When</th><th scope="col">What happened</th><th scope="col">By</th><th scope="col">Entry (version)</th>
+              <th scope="col">Activity date</th><th scope="col">Time</th><th scope="col">Activity</th><th scope="col">Reason or comment</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={`${r.entryId}-${i}`}>
+                <td>{new Date(r.at).toLocaleString("en-GB", { timeZone: "Europe/London" })}</td>
+                <td>{r.event}</td>
+                <td>{r.by}</td>
+                <td><Link to={`/learning/entries/${r.entryId}`}>{r.entryId.slice(0, 8)}</Link> (v{r.version})</td>
+                <td>{formatLongDate(r.occurredOn)}</td>
+                <td>{formatMinutes(r.minutes)}</td>
+                <td>{activityTypeLabel(r.activityType)}{r.atWork ? ", at work" : ""}{r.ksbCodes.length ? ` (${r.ksbCodes.join(" ")})` : ""}</td>
+                <td>{r.note}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                <tr key={`${r.entryId}-${i}`}>
-                  <td>{new Date(r.at).toLocaleString("en-GB", { timeZone: "Europe/London" })}</td>
-                  <td>{r.event}</td>
-                  <td>{r.by}</td>
-                  <td><Link to={`/learning/entries/${r.entryId}`}>{r.entryId.slice(0, 8)}</Link> (v{r.version})</td>
-                  <td>{formatLongDate(r.occurredOn)}</td>
-                  <td>{formatMinutes(r.minutes)}</td>
-                  <td>{activityTypeLabel(r.activityType)}{r.atWork ? ", at work" : ""}{r.ksbCodes.length ? ` (${r.ksbCodes.join(" ")})` : ""}</td>
-                  <td>{r.note}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

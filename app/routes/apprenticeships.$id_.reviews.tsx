@@ -3,6 +3,7 @@ import type { Route } from "./+types/apprenticeships.$id_.reviews";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { listApprenticeshipReviews } from "~/models/reviews.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Progress reviews – Staffordshire Digital Skills" }];
 
@@ -24,24 +25,21 @@ export default function ApprenticeshipReviews() {
       {reviews.length === 0 ? (
         <p>No reviews are scheduled.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>Review schedule</caption>
-            <thead><tr><th scope="col">Review</th><th scope="col">Due by</th><th scope="col">Held</th><th scope="col">Status</th><th scope="col">Days unsigned</th><th scope="col">Still to sign</th></tr></thead>
-            <tbody>
-              {reviews.map((r) => (
-                <tr key={r.id}>
-                  <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}</Link></td>
-                  <td>{formatDate(r.dueOn)}{r.overdueDays > 0 ? <> <span className="tag tag--red">{r.overdueDays} days overdue</span></> : null}</td>
-                  <td>{r.heldOn ? formatDate(r.heldOn) : "Not yet"}</td>
-                  <td>{r.statusLabel}</td>
-                  <td>{r.daysUnsigned ?? "–"}</td>
-                  <td>{r.waitingLabel}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption="Review schedule">
+          <thead><tr><th scope="col">Review</th><th scope="col">Due by</th><th scope="col">Held</th><th scope="col">Status</th><th scope="col">Days unsigned</th><th scope="col">Still to sign</th></tr></thead>
+          <tbody>
+            {reviews.map((r) => (
+              <tr key={r.id}>
+                <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}</Link></td>
+                <td>{formatDate(r.dueOn)}{r.overdueDays > 0 ? <> <span className="tag tag--red">{r.overdueDays} days overdue</span></> : null}</td>
+                <td>{r.heldOn ? formatDate(r.heldOn) : "Not yet"}</td>
+                <td>{r.statusLabel}</td>
+                <td>{r.daysUnsigned ?? "–"}</td>
+                <td>{r.waitingLabel}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

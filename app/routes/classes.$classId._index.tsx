@@ -8,6 +8,7 @@ import { parseForm } from "~/utils/forms.ts";
 import { can } from "~/auth/permissions.ts"; // issue 4: stuck flags and the verification queue link
 import { classProgressFlags } from "~/models/progress.server.ts"; // issue 4
 import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts"; // issue 4
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.cohort.name ?? "Class"} – Staffordshire Digital Skills` }];
 
@@ -76,33 +77,30 @@ export default function ClassGrid() {
         ) : modules.length === 0 ? (
           <p>Enrol the class in a pathway to see pupils' progress through its modules.</p>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby="grid-caption" tabIndex={0}>
-            <table className="class-grid">
-              <caption id="grid-caption">Verified module completions: {pupils.length} pupils × {modules.length} modules</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Pupil</th>
-                  <th scope="col">Progress</th>
-                  {modules.map((m) => (
-                    <th scope="col" key={m.id}>{m.title}<span className="hint-inline"> ({m.durationMinutes} min)</span></th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {pupils.map((p) => (
-                  <tr key={p.id}>
-                    <th scope="row">{`${p.firstName} ${p.lastName}`}{stuck.includes(p.id) ? <> <span className="tag tag--amber stuck-flag">Stuck<span className="visually-hidden">: no verified progress in {STUCK_AFTER_DAYS} days</span></span></> : null}</th>
-                    <td className="progress-cell">
-                      <progress max={modules.length} value={p.completedCount} aria-label={`${p.firstName} ${p.lastName}: ${p.completedCount} of ${modules.length} modules`} />
-                      <span>{`${p.completedCount} of ${modules.length} (${p.percent}%)`}</span>
-                    </td>
-                    {/* One element per cell: 600 cells are most of this page's rendering time. */}
-                    {modules.map((m) => (p.completed.includes(m.id) ? <td key={m.id} className="grid-done">Done</td> : <td key={m.id} className="muted">Not yet</td>))}
-                  </tr>
+          <ScrollTable caption={<>Verified module completions: {pupils.length} pupils × {modules.length} modules</>} className="class-grid">
+            <thead>
+              <tr>
+                <th scope="col">Pupil</th>
+                <th scope="col">Progress</th>
+                {modules.map((m) => (
+                  <th scope="col" key={m.id}>{m.title}<span className="hint-inline"> ({m.durationMinutes} min)</span></th>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            </thead>
+            <tbody>
+              {pupils.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">{`${p.firstName} ${p.lastName}`}{stuck.includes(p.id) ? <> <span className="tag tag--amber stuck-flag">Stuck<span className="visually-hidden">: no verified progress in {STUCK_AFTER_DAYS} days</span></span></> : null}</th>
+                  <td className="progress-cell">
+                    <progress max={modules.length} value={p.completedCount} aria-label={`${p.firstName} ${p.lastName}: ${p.completedCount} of ${modules.length} modules`} />
+                    <span>{`${p.completedCount} of ${modules.length} (${p.percent}%)`}</span>
+                  </td>
+                  {/* One element per cell: 600 cells are most of this page's rendering time. */}
+                  {modules.map((m) => (p.completed.includes(m.id) ? <td key={m.id} className="grid-done">Done</td> : <td key={m.id} className="muted">Not yet</td>))}
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
         )}
       </section>
     </div>

@@ -4,6 +4,7 @@ import type { Route } from "./+types/classes.$classId.import.$importId";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { BACKGROUND_THRESHOLD, confirmClassImport, getClassImport, ImportError, type SameAs } from "~/models/class-import.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Class list import – Staffordshire Digital Skills" }];
 
@@ -125,20 +126,17 @@ export default function ClassImport() {
       {preview.invalid.length > 0 ? (
         <section aria-labelledby="invalid-title">
           <h2 id="invalid-title">Rows with problems</h2>
-          <div className="table-scroll" role="region" aria-labelledby="invalid-caption" tabIndex={0}>
-            <table>
-              <caption id="invalid-caption">{plural(preview.invalid.length, "row", "rows")} will be left out</caption>
-              <thead><tr><th scope="col">Row</th><th scope="col">What to fix</th></tr></thead>
-              <tbody>
-                {preview.invalid.map((row) => (
-                  <tr key={row.line}>
-                    <th scope="row">{row.line}</th>
-                    <td>{row.reasons.length === 1 ? row.reasons[0] : <ul>{row.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable caption={<>{plural(preview.invalid.length, "row", "rows")} will be left out</>}>
+            <thead><tr><th scope="col">Row</th><th scope="col">What to fix</th></tr></thead>
+            <tbody>
+              {preview.invalid.map((row) => (
+                <tr key={row.line}>
+                  <th scope="row">{row.line}</th>
+                  <td>{row.reasons.length === 1 ? row.reasons[0] : <ul>{row.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
         </section>
       ) : null}
 

@@ -2,6 +2,7 @@ import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/classes._index";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { currentAcademicYear, formatAcademicYear, listClasses } from "~/models/classes.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Classes – Staffordshire Digital Skills" }];
 
@@ -20,25 +21,22 @@ export default function Classes() {
       {classes.length === 0 ? (
         <p>Your school has no classes for {academicYear} yet. Create one, then upload its class list from your school's system.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>Your school's classes in {academicYear}</caption>
-            <thead>
-              <tr><th scope="col">Class</th><th scope="col">Year group</th><th scope="col">Pupils</th><th scope="col">Pathways</th><th scope="col">Teacher</th></tr>
-            </thead>
-            <tbody>
-              {classes.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row"><Link to={`/classes/${c.id}`}>{c.name}</Link></th>
-                  <td>Year {c.yearGroup}</td>
-                  <td>{c.pupils}</td>
-                  <td>{c.pathways.length === 0 ? "None yet" : c.pathways.join(", ")}</td>
-                  <td>{c.teacherName ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption={<>Your school's classes in {academicYear}</>}>
+          <thead>
+            <tr><th scope="col">Class</th><th scope="col">Year group</th><th scope="col">Pupils</th><th scope="col">Pathways</th><th scope="col">Teacher</th></tr>
+          </thead>
+          <tbody>
+            {classes.map((c) => (
+              <tr key={c.id}>
+                <th scope="row"><Link to={`/classes/${c.id}`}>{c.name}</Link></th>
+                <td>Year {c.yearGroup}</td>
+                <td>{c.pupils}</td>
+                <td>{c.pathways.length === 0 ? "None yet" : c.pathways.join(", ")}</td>
+                <td>{c.teacherName ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -5,6 +5,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice, SelectField } from "~/components/form.tsx";
 import { educatorOverview, enrolEducator } from "~/models/educator.server.ts";
 import { parseForm } from "~/utils/forms.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Educator pathway – Staffordshire Digital Skills" }];
 
@@ -75,20 +76,17 @@ export default function Educator() {
             <SelectField name="pathwayId" label="Pathway" error={actionData?.errors?.pathwayId} options={pathways.map((p) => ({ value: p.id, label: p.title }))} />
             <button type="submit">Enrol colleague</button>
           </Form>
-          <div className="table-scroll">
-            <table>
-              <caption>Staff at {school.name} and their educator pathways</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Enrolled in</th></tr></thead>
-              <tbody>
-                {colleagues.map((c) => (
-                  <tr key={c.id}>
-                    <th scope="row">{c.name}{c.isMe ? " (you)" : ""}</th>
-                    <td>{c.enrolments.length ? c.enrolments.map((e) => `${e.pathway} (${e.status.toLowerCase()})`).join("; ") : "Not enrolled"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable caption={<>Staff at {school.name} and their educator pathways</>}>
+            <thead><tr><th scope="col">Name</th><th scope="col">Enrolled in</th></tr></thead>
+            <tbody>
+              {colleagues.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">{c.name}{c.isMe ? " (you)" : ""}</th>
+                  <td>{c.enrolments.length ? c.enrolments.map((e) => `${e.pathway} (${e.status.toLowerCase()})`).join("; ") : "Not enrolled"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
         </section>
       ) : null}
     </div>

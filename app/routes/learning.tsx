@@ -15,6 +15,7 @@ import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, ENTRY_KIND_LABELS, formatHours, formatMinutes } from "~/domain/progress-log.ts";
 import { learnerDashboard } from "~/models/progress.server.ts";
 import { flushQueue, readQueue } from "~/offline/log-queue.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "My learning – Staffordshire Digital Skills" }];
 
@@ -120,24 +121,21 @@ function EntryTable({ id, title, caption, items, empty, showReason }: { id: stri
     <section aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
       {items.length === 0 ? <p>{empty}</p> : (
-        <div className="table-scroll">
-          <table>
-            <caption>{caption}</caption>
-            <thead>
-              <tr><th scope="col">Date</th><th scope="col">Entry</th><th scope="col">Status</th>{showReason ? <th scope="col">Reason</th> : null}</tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatLongDate(e.occurredOn)}</td>
-                  <td><Link to={`/learning/entries/${e.id}`}>{describe(e)}</Link>{e.version > 1 ? ` (version ${e.version})` : ""}</td>
-                  <td><StatusTag e={e} /></td>
-                  {showReason ? <td>{e.verifierComment}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption={caption}>
+          <thead>
+            <tr><th scope="col">Date</th><th scope="col">Entry</th><th scope="col">Status</th>{showReason ? <th scope="col">Reason</th> : null}</tr>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <tr key={e.id}>
+                <td>{formatLongDate(e.occurredOn)}</td>
+                <td><Link to={`/learning/entries/${e.id}`}>{describe(e)}</Link>{e.version > 1 ? ` (version ${e.version})` : ""}</td>
+                <td><StatusTag e={e} /></td>
+                {showReason ? <td>{e.verifierComment}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </section>
   );

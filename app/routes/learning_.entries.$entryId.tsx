@@ -11,6 +11,7 @@ import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, ENTRY_KIND_LABELS, formatMinutes, OTJ_ACTIVITY_TYPES } from "~/domain/progress-log.ts";
 import { correctEntry, entryHistory, getEntry, ProgressError, type EntryChanges } from "~/models/progress.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Entry – Staffordshire Digital Skills" }];
 
@@ -83,31 +84,28 @@ export default function EntryPage() {
 
       <section aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        <div className="table-scroll">
-          <table>
-            <caption>Every version of this entry, oldest first</caption>
-            <thead>
-              <tr><th scope="col">Version</th><th scope="col">Written</th><th scope="col">Content</th><th scope="col">Why</th><th scope="col">Decision</th></tr>
-            </thead>
-            <tbody>
-              {history.map((v) => (
-                <tr key={v.id} aria-current={v.id === entry.id ? "true" : undefined}>
-                  <th scope="row">{v.version}{v.id === entry.id ? " (this)" : ""}</th>
-                  <td>{new Date(v.createdAt).toLocaleString("en-GB", { timeZone: "Europe/London" })} by {v.createdByName}</td>
-                  <td>{formatLongDate(v.occurredOn)}{v.minutes ? `, ${formatMinutes(v.minutes)}` : ""}{v.activityType ? `, ${activityTypeLabel(v.activityType).toLowerCase()}` : ""}{v.ksbCodes.length ? `, ${v.ksbCodes.join(" ")}` : ""}{v.kind === "OTJ_ACTIVITY" ? (v.atWork ? ", at work" : ", not at work") : ""}</td>
-                  <td>{v.correctionReason ?? (v.version === 1 ? "First logged" : "")}</td>
-                  <td>
-                    <EntryStatusTag e={v} />
-                    {v.verifiedByName ? ` by ${v.verifiedByName}` : ""}
-                    {v.verifierComment ? `: ${v.verifierComment}` : ""}
-                    {v.supervisorConfirmedByName ? `; confirmed at work by ${v.supervisorConfirmedByName}` : ""}
-                    {v.supersededAt ? " (replaced)" : ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption="Every version of this entry, oldest first">
+          <thead>
+            <tr><th scope="col">Version</th><th scope="col">Written</th><th scope="col">Content</th><th scope="col">Why</th><th scope="col">Decision</th></tr>
+          </thead>
+          <tbody>
+            {history.map((v) => (
+              <tr key={v.id} aria-current={v.id === entry.id ? "true" : undefined}>
+                <th scope="row">{v.version}{v.id === entry.id ? " (this)" : ""}</th>
+                <td>{new Date(v.createdAt).toLocaleString("en-GB", { timeZone: "Europe/London" })} by {v.createdByName}</td>
+                <td>{formatLongDate(v.occurredOn)}{v.minutes ? `, ${formatMinutes(v.minutes)}` : ""}{v.activityType ? `, ${activityTypeLabel(v.activityType).toLowerCase()}` : ""}{v.ksbCodes.length ? `, ${v.ksbCodes.join(" ")}` : ""}{v.kind === "OTJ_ACTIVITY" ? (v.atWork ? ", at work" : ", not at work") : ""}</td>
+                <td>{v.correctionReason ?? (v.version === 1 ? "First logged" : "")}</td>
+                <td>
+                  <EntryStatusTag e={v} />
+                  {v.verifiedByName ? ` by ${v.verifiedByName}` : ""}
+                  {v.verifierComment ? `: ${v.verifierComment}` : ""}
+                  {v.supervisorConfirmedByName ? `; confirmed at work by ${v.supervisorConfirmedByName}` : ""}
+                  {v.supersededAt ? " (replaced)" : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       </section>
 
       {entry.canCorrect ? (

@@ -8,6 +8,7 @@ import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx"
 import type { Role } from "~/generated/prisma/enums.ts";
 import { getOrganisation, listMembers } from "~/models/organisation.server.ts";
 import { email, parseForm, text } from "~/utils/forms.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "People – Staffordshire Digital Skills" }];
 
@@ -86,32 +87,29 @@ export default function People() {
           <p>Give this to the pupil on paper. They go to <strong>/setup</strong> to choose a password. The code works once and lasts 30 days. It is shown only now.</p>
         </section>
       ) : null}
-      <div className="table-scroll">
-        <table>
-          <caption>{members.length} people</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Sign-in</th>{canDisable ? <th scope="col">Action</th> : null}</tr></thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={`${m.id}-${m.role}`}>
-                <td><Link to={`/people/${m.id}`}>{m.firstName} {m.lastName}</Link>{m.disabledAt ? <> <span className="tag tag--red">disabled</span></> : null}</td>
-                <td>{m.role}</td>
-                <td>{m.email ?? m.username}</td>
-                {canDisable ? (
-                  <td>
-                    {!m.disabledAt && m.id !== viewerId ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="disable" />
-                        <input type="hidden" name="userId" value={m.id} />
-                        <button type="submit" className="secondary">Disable<span className="visually-hidden"> {m.firstName} {m.lastName}</span></button>
-                      </Form>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable caption={<>{members.length} people</>}>
+        <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Sign-in</th>{canDisable ? <th scope="col">Action</th> : null}</tr></thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={`${m.id}-${m.role}`}>
+              <td><Link to={`/people/${m.id}`}>{m.firstName} {m.lastName}</Link>{m.disabledAt ? <> <span className="tag tag--red">disabled</span></> : null}</td>
+              <td>{m.role}</td>
+              <td>{m.email ?? m.username}</td>
+              {canDisable ? (
+                <td>
+                  {!m.disabledAt && m.id !== viewerId ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="disable" />
+                      <input type="hidden" name="userId" value={m.id} />
+                      <button type="submit" className="secondary">Disable<span className="visually-hidden"> {m.firstName} {m.lastName}</span></button>
+                    </Form>
+                  ) : null}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </ScrollTable>
       {canInvite ? (
         <section aria-labelledby="invite-title">
           <h2 id="invite-title">Invite a member of staff</h2>

@@ -11,6 +11,7 @@ import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { erasePerson, erasurePreview, ErasureError } from "~/models/data-rights.server.ts";
 import { parseForm } from "~/utils/forms.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Erase a person's record – Staffordshire Digital Skills" }];
 
@@ -62,20 +63,17 @@ export default function ErasePerson() {
         <>
           <p>Erasing replaces this person's name with "Erased person" and removes their email address, username, pupil number, date of birth and password. They are signed out everywhere and cannot sign in again. Notes and reflections they wrote are blanked.</p>
           <p>Their records stay without anything that identifies them, so counts in past reports do not change. Report snapshots are not touched. This cannot be undone.</p>
-          <div className="table-scroll" role="region" aria-labelledby="erase-caption" tabIndex={0}>
-            <table>
-              <caption id="erase-caption">What changes</caption>
-              <tbody>
-                <tr><th scope="row">Roles</th><td>{person.roles.map((r) => `${ROLE_LABELS[r.role]}, ${r.organisation}`).join("; ") || "None"}</td></tr>
-                <tr><th scope="row">Sessions ended</th><td>{counts.sessions}</td></tr>
-                <tr><th scope="row">Links and codes removed</th><td>{counts.tokens}</td></tr>
-                <tr><th scope="row">Learning records blanked (kept for counts)</th><td>{counts.progressEntries}</td></tr>
-                <tr><th scope="row">Placements and encounters: reflections blanked</th><td>{counts.placements + counts.encounters}</td></tr>
-                <tr><th scope="row">Review addenda blanked</th><td>{counts.addenda}</td></tr>
-                <tr><th scope="row">Enrolments and apprenticeships kept for counts</th><td>{counts.enrolments + counts.apprenticeships}</td></tr>
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable caption="What changes">
+            <tbody>
+              <tr><th scope="row">Roles</th><td>{person.roles.map((r) => `${ROLE_LABELS[r.role]}, ${r.organisation}`).join("; ") || "None"}</td></tr>
+              <tr><th scope="row">Sessions ended</th><td>{counts.sessions}</td></tr>
+              <tr><th scope="row">Links and codes removed</th><td>{counts.tokens}</td></tr>
+              <tr><th scope="row">Learning records blanked (kept for counts)</th><td>{counts.progressEntries}</td></tr>
+              <tr><th scope="row">Placements and encounters: reflections blanked</th><td>{counts.placements + counts.encounters}</td></tr>
+              <tr><th scope="row">Review addenda blanked</th><td>{counts.addenda}</td></tr>
+              <tr><th scope="row">Enrolments and apprenticeships kept for counts</th><td>{counts.enrolments + counts.apprenticeships}</td></tr>
+            </tbody>
+          </ScrollTable>
           <Form method="post" className="stack">
             <div className="field checkbox">
               <input type="checkbox" id="field-confirm" name="confirm" value="yes" />

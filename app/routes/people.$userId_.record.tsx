@@ -7,6 +7,7 @@ import type { Route } from "./+types/people.$userId_.record";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
 import { exportSubjectAccess } from "~/models/data-rights.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Personal record – Staffordshire Digital Skills" }];
 
@@ -25,7 +26,6 @@ function show(value: unknown): string {
 }
 
 function Section({ title, rows }: { title: string; rows: Record<string, unknown>[] }) {
-  const captionId = `record-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   if (rows.length === 0) {
     return (
       <section className="stack">
@@ -38,19 +38,16 @@ function Section({ title, rows }: { title: string; rows: Record<string, unknown>
   return (
     <section className="stack">
       <h2>{title}</h2>
-      <div className="table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
-        <table>
-          <caption id={captionId}>{title} ({rows.length})</caption>
-          <thead>
-            <tr>{columns.map((c) => <th scope="col" key={c}>{c}</th>)}</tr>
-          </thead>
-          <tbody>
-            {rows.map((row, i) => (
-              <tr key={i}>{columns.map((c) => <td key={c}>{show(row[c])}</td>)}</tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable caption={<>{title} ({rows.length})</>}>
+        <thead>
+          <tr>{columns.map((c) => <th scope="col" key={c}>{c}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>{columns.map((c) => <td key={c}>{show(row[c])}</td>)}</tr>
+          ))}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }

@@ -20,6 +20,7 @@ import {
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, FEEDBACK_CRITERIA, FEEDBACK_CRITERION_LABELS, FEEDBACK_SCALE } from "~/models/placements.shared.ts";
 import { parseForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Placement – Staffordshire Digital Skills" }];
 
@@ -153,18 +154,15 @@ export default function PlacementPage() {
             ) : null}
             {r.hoursAttended !== null ? <p>Hours attended: {r.hoursAttended}</p> : null}
             {r.feedback ? (
-              <div className="table-scroll">
-                <table>
-                  <caption>Feedback from {p.employerName}</caption>
-                  <tbody>
-                    {FEEDBACK_CRITERIA.map((c) => (
-                      <tr key={c}><th scope="row">{FEEDBACK_CRITERION_LABELS[c]}</th><td>{r.feedback![c]} {FEEDBACK_SCALE.find((s) => s.value === r.feedback![c])?.label}</td></tr>
-                    ))}
-                    <tr><th scope="row">Comment</th><td>{r.feedback.comment || "None"}</td></tr>
-                    <tr><th scope="row">Would host again</th><td>{r.wouldHostAgain ? "Yes" : "No"}</td></tr>
-                  </tbody>
-                </table>
-              </div>
+              <ScrollTable caption={<>Feedback from {p.employerName}</>}>
+                <tbody>
+                  {FEEDBACK_CRITERIA.map((c) => (
+                    <tr key={c}><th scope="row">{FEEDBACK_CRITERION_LABELS[c]}</th><td>{r.feedback![c]} {FEEDBACK_SCALE.find((s) => s.value === r.feedback![c])?.label}</td></tr>
+                  ))}
+                  <tr><th scope="row">Comment</th><td>{r.feedback.comment || "None"}</td></tr>
+                  <tr><th scope="row">Would host again</th><td>{r.wouldHostAgain ? "Yes" : "No"}</td></tr>
+                </tbody>
+              </ScrollTable>
             ) : p.side.host && (p.status === "STARTED" || p.status === "COMPLETED") ? (
               <>
                 <ErrorSummary errors={suffixed(errorsFor("feedback", r.pupilId), r.pupilId)} />

@@ -4,6 +4,7 @@ import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { listPlacements } from "~/models/placements.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Work experience placements – Staffordshire Digital Skills" }];
 
@@ -35,23 +36,20 @@ export default function Placements() {
       {placements.length === 0 ? (
         <p>No placements yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>{placements.length} placement{placements.length === 1 ? "" : "s"}</caption>
-            <thead><tr><th scope="col">Placement</th><th scope="col">{school ? "Employer" : "School"}</th><th scope="col">Dates</th><th scope="col">Pupils</th><th scope="col">Status</th></tr></thead>
-            <tbody>
-              {placements.map((p) => (
-                <tr key={p.id}>
-                  <td><Link to={`/placements/${p.id}`}>{p.title}</Link></td>
-                  <td>{school ? p.employerName : p.schoolName}</td>
-                  <td>{formatDate(p.startDate)} to {formatDate(p.endDate)}</td>
-                  <td>{p.pupilCount}</td>
-                  <td>{p.statusLabel}{p.missing > 0 ? <> <span className="tag tag--amber">{p.missing} thing{p.missing === 1 ? "" : "s"} missing</span></> : null}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption={<>{placements.length} placement{placements.length === 1 ? "" : "s"}</>}>
+          <thead><tr><th scope="col">Placement</th><th scope="col">{school ? "Employer" : "School"}</th><th scope="col">Dates</th><th scope="col">Pupils</th><th scope="col">Status</th></tr></thead>
+          <tbody>
+            {placements.map((p) => (
+              <tr key={p.id}>
+                <td><Link to={`/placements/${p.id}`}>{p.title}</Link></td>
+                <td>{school ? p.employerName : p.schoolName}</td>
+                <td>{formatDate(p.startDate)} to {formatDate(p.endDate)}</td>
+                <td>{p.pupilCount}</td>
+                <td>{p.statusLabel}{p.missing > 0 ? <> <span className="tag tag--amber">{p.missing} thing{p.missing === 1 ? "" : "s"} missing</span></> : null}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { SelectField } from "~/components/form.tsx";
 import { percent, WORK_EXPERIENCE_ENTITLEMENT_HOURS } from "~/domain/gatsby.ts";
 import { schoolGatsby } from "~/models/placements.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Gatsby benchmarks – Staffordshire Digital Skills" }];
 
@@ -34,35 +35,32 @@ export default function Gatsby() {
       {rows.length === 0 ? (
         <p>No pupils yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>Pupils meeting each measure, by year group</caption>
-            <thead>
-              <tr>
-                <th scope="col">Year group</th>
-                <th scope="col">Pupils</th>
-                <th scope="col">Benchmark 5 this year</th>
-                <th scope="col">Benchmark 6 by 16</th>
-                <th scope="col">Benchmark 6 by 18</th>
-                <th scope="col">{WORK_EXPERIENCE_ENTITLEMENT_HOURS} hours met</th>
-                <th scope="col">Average hours</th>
+        <ScrollTable caption="Pupils meeting each measure, by year group">
+          <thead>
+            <tr>
+              <th scope="col">Year group</th>
+              <th scope="col">Pupils</th>
+              <th scope="col">Benchmark 5 this year</th>
+              <th scope="col">Benchmark 6 by 16</th>
+              <th scope="col">Benchmark 6 by 18</th>
+              <th scope="col">{WORK_EXPERIENCE_ENTITLEMENT_HOURS} hours met</th>
+              <th scope="col">Average hours</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.yearGroup}>
+                <th scope="row">Year {r.yearGroup}</th>
+                <td>{r.pupils}</td>
+                <td>{pct(r.benchmark5Met, r.pupils)}</td>
+                <td>{pct(r.benchmark6By16Met, r.pupils)}</td>
+                <td>{pct(r.benchmark6By18Met, r.pupils)}</td>
+                <td>{pct(r.entitlementMet, r.pupils)}</td>
+                <td>{r.pupils ? (r.totalHours / r.pupils).toFixed(1) : "–"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.yearGroup}>
-                  <th scope="row">Year {r.yearGroup}</th>
-                  <td>{r.pupils}</td>
-                  <td>{pct(r.benchmark5Met, r.pupils)}</td>
-                  <td>{pct(r.benchmark6By16Met, r.pupils)}</td>
-                  <td>{pct(r.benchmark6By18Met, r.pupils)}</td>
-                  <td>{pct(r.entitlementMet, r.pupils)}</td>
-                  <td>{r.pupils ? (r.totalHours / r.pupils).toFixed(1) : "–"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import type { Route } from "./+types/placements.hosts";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { SelectField } from "~/components/form.tsx";
 import { hostPool } from "~/models/placements.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Host employer pool – Staffordshire Digital Skills" }];
 
@@ -30,13 +31,10 @@ export default function Hosts() {
       {hosts.length === 0 ? (
         <p>No host employers match.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>{hosts.length} host employer{hosts.length === 1 ? "" : "s"}</caption>
-            <thead><tr><th scope="col">Employer</th><th scope="col">District</th><th scope="col">Sector</th></tr></thead>
-            <tbody>{hosts.map((h) => <tr key={h.id}><td>{h.name}</td><td>{h.district}</td><td>{h.sector}</td></tr>)}</tbody>
-          </table>
-        </div>
+        <ScrollTable caption={<>{hosts.length} host employer{hosts.length === 1 ? "" : "s"}</>}>
+          <thead><tr><th scope="col">Employer</th><th scope="col">District</th><th scope="col">Sector</th></tr></thead>
+          <tbody>{hosts.map((h) => <tr key={h.id}><td>{h.name}</td><td>{h.district}</td><td>{h.sector}</td></tr>)}</tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -8,6 +8,7 @@ import { BENCHMARK_STATE_LABELS } from "~/domain/gatsby.ts";
 import { myPlacements, PlacementError, saveReflection } from "~/models/placements.server.ts";
 import { FEEDBACK_CRITERIA, FEEDBACK_CRITERION_LABELS, FEEDBACK_SCALE } from "~/models/placements.shared.ts";
 import { parseForm } from "~/utils/forms.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "My work experience – Staffordshire Digital Skills" }];
 
@@ -59,15 +60,12 @@ export default function MyWorkExperience() {
             <h3 id={`placement-${p.placementId}`}>{p.title} at {p.employerName}</h3>
             <p>{formatDate(p.startDate)} to {formatDate(p.endDate)}. {p.statusLabel}. {p.hours} hours.</p>
             {p.feedback ? (
-              <div className="table-scroll">
-                <table>
-                  <caption>Feedback from your supervisor</caption>
-                  <tbody>
-                    {FEEDBACK_CRITERIA.map((c) => <tr key={c}><th scope="row">{FEEDBACK_CRITERION_LABELS[c]}</th><td>{FEEDBACK_SCALE.find((s) => s.value === p.feedback![c])?.label}</td></tr>)}
-                    {p.feedback.comment ? <tr><th scope="row">Comment</th><td>{p.feedback.comment}</td></tr> : null}
-                  </tbody>
-                </table>
-              </div>
+              <ScrollTable caption="Feedback from your supervisor">
+                <tbody>
+                  {FEEDBACK_CRITERIA.map((c) => <tr key={c}><th scope="row">{FEEDBACK_CRITERION_LABELS[c]}</th><td>{FEEDBACK_SCALE.find((s) => s.value === p.feedback![c])?.label}</td></tr>)}
+                  {p.feedback.comment ? <tr><th scope="row">Comment</th><td>{p.feedback.comment}</td></tr> : null}
+                </tbody>
+              </ScrollTable>
             ) : null}
             {p.canReflect ? (
               <Form method="post" noValidate>

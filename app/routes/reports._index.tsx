@@ -7,6 +7,7 @@ import { offeredPeriods, parsePeriod, PERIOD_TYPE_LABELS } from "~/domain/report
 import { latestSnapshots, listBuildRequests, listSnapshots, ownReportOrganisations, requestReportBuild } from "~/models/reports.server.ts";
 import { todayInEngland } from "~/domain/progress-log.ts";
 import { parseForm } from "~/utils/forms.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Outcome reports – Staffordshire Digital Skills" }];
 
@@ -92,22 +93,19 @@ export default function Reports() {
                 <button type="submit">Build now</button>
               </Form>
               {data.builds.length ? (
-                <div className="table-scroll">
-                  <table>
-                    <caption>Recent build requests</caption>
-                    <thead><tr><th scope="col">Period</th><th scope="col">Requested</th><th scope="col">Progress</th><th scope="col">Report</th></tr></thead>
-                    <tbody>
-                      {data.builds.map((b) => (
-                        <tr key={b.id}>
-                          <td>{b.label}</td>
-                          <td>{when(b.requestedAt)}</td>
-                          <td><span className={`tag ${STATUS_TONE[b.status]}`}>{STATUS_TEXT[b.status]}</span></td>
-                          <td>{b.snapshotId ? <Link to={`/reports/${b.snapshotId}`}>Version {b.version}<span className="visually-hidden"> of {b.label}</span></Link> : "—"}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <ScrollTable caption="Recent build requests">
+                  <thead><tr><th scope="col">Period</th><th scope="col">Requested</th><th scope="col">Progress</th><th scope="col">Report</th></tr></thead>
+                  <tbody>
+                    {data.builds.map((b) => (
+                      <tr key={b.id}>
+                        <td>{b.label}</td>
+                        <td>{when(b.requestedAt)}</td>
+                        <td><span className={`tag ${STATUS_TONE[b.status]}`}>{STATUS_TEXT[b.status]}</span></td>
+                        <td>{b.snapshotId ? <Link to={`/reports/${b.snapshotId}`}>Version {b.version}<span className="visually-hidden"> of {b.label}</span></Link> : "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </ScrollTable>
               ) : null}
               <p><Link to="/reports">Refresh progress</Link></p>
             </section>
@@ -116,22 +114,19 @@ export default function Reports() {
           {data.snapshots.length > data.latest.length ? (
             <section aria-labelledby="all-heading">
               <h2 id="all-heading">All versions</h2>
-              <div className="table-scroll">
-                <table>
-                  <caption>Every stored report, newest first</caption>
-                  <thead><tr><th scope="col">Period</th><th scope="col" className="num">Version</th><th scope="col">Built</th><th scope="col">Data version</th></tr></thead>
-                  <tbody>
-                    {data.snapshots.map((s) => (
-                      <tr key={s.id}>
-                        <td><Link to={`/reports/${s.id}`}>{s.label}<span className="visually-hidden">, version {s.version}</span></Link></td>
-                        <td className="num">{s.version}</td>
-                        <td>{when(s.builtAt)}</td>
-                        <td><code>{s.dataVersion}</code></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ScrollTable caption="Every stored report, newest first">
+                <thead><tr><th scope="col">Period</th><th scope="col" className="num">Version</th><th scope="col">Built</th><th scope="col">Data version</th></tr></thead>
+                <tbody>
+                  {data.snapshots.map((s) => (
+                    <tr key={s.id}>
+                      <td><Link to={`/reports/${s.id}`}>{s.label}<span className="visually-hidden">, version {s.version}</span></Link></td>
+                      <td className="num">{s.version}</td>
+                      <td>{when(s.builtAt)}</td>
+                      <td><code>{s.dataVersion}</code></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </ScrollTable>
             </section>
           ) : null}
         </>

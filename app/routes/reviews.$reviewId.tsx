@@ -18,6 +18,7 @@ import {
 import { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, type ReviewParty } from "~/models/reviews.shared.ts";
 import { parseForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Progress review – Staffordshire Digital Skills" }];
 
@@ -210,17 +211,14 @@ function ReadOnlyContent({ review: r }: { review: ReviewData }) {
         <h2 id="progress-title">Progress against the training plan</h2>
         <p className="prewrap">{c.progress || "Not recorded yet."}</p>
       </section>
-      <div className="table-scroll">
-        <table>
-          <caption>Knowledge, skills and behaviours</caption>
-          <thead><tr><th scope="col">KSB</th><th scope="col">Description</th><th scope="col">Rating</th></tr></thead>
-          <tbody>
-            {r.ksbs.map((k) => (
-              <tr key={k.code}><th scope="row">{k.code}</th><td>{k.text}</td><td>{KSB_RATING_LABELS[c.ksbRatings?.[k.code] ?? "NOT_STARTED"]}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable caption="Knowledge, skills and behaviours">
+        <thead><tr><th scope="col">KSB</th><th scope="col">Description</th><th scope="col">Rating</th></tr></thead>
+        <tbody>
+          {r.ksbs.map((k) => (
+            <tr key={k.code}><th scope="row">{k.code}</th><td>{k.text}</td><td>{KSB_RATING_LABELS[c.ksbRatings?.[k.code] ?? "NOT_STARTED"]}</td></tr>
+          ))}
+        </tbody>
+      </ScrollTable>
       <section aria-labelledby="support-title">
         <h2 id="support-title">Support and wellbeing</h2>
         <p className="prewrap">{c.support || "Nothing recorded."}</p>
@@ -233,17 +231,14 @@ function ReadOnlyContent({ review: r }: { review: ReviewData }) {
 function ActionsTable({ actions }: { actions: { text: string; owner: ReviewParty; dueOn: string }[] }) {
   if (!actions.length) return <><h2>Agreed actions</h2><p>No actions agreed.</p></>;
   return (
-    <div className="table-scroll">
-      <table>
-        <caption>Agreed actions</caption>
-        <thead><tr><th scope="col">Action</th><th scope="col">Owner</th><th scope="col">By</th></tr></thead>
-        <tbody>
-          {actions.map((x, i) => (
-            <tr key={i}><td>{x.text}</td><td>{REVIEW_PARTY_LABELS[x.owner]}</td><td>{formatDate(x.dueOn)}</td></tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable caption="Agreed actions">
+      <thead><tr><th scope="col">Action</th><th scope="col">Owner</th><th scope="col">By</th></tr></thead>
+      <tbody>
+        {actions.map((x, i) => (
+          <tr key={i}><td>{x.text}</td><td>{REVIEW_PARTY_LABELS[x.owner]}</td><td>{formatDate(x.dueOn)}</td></tr>
+        ))}
+      </tbody>
+    </ScrollTable>
   );
 }
 

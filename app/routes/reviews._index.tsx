@@ -3,6 +3,7 @@ import type { Route } from "./+types/reviews._index";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { listReviewsForActor } from "~/models/reviews.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Progress reviews – Staffordshire Digital Skills" }];
 
@@ -23,45 +24,39 @@ export default function Reviews() {
       {awaitingSignatures.length === 0 ? (
         <p>No reviews are waiting for signatures.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>{awaitingSignatures.length} review{awaitingSignatures.length === 1 ? "" : "s"} awaiting signatures, longest waiting first</caption>
-            <thead><tr><th scope="col">Apprentice</th><th scope="col">Review</th><th scope="col">Held</th><th scope="col">Days unsigned</th><th scope="col">Still to sign</th></tr></thead>
-            <tbody>
-              {awaitingSignatures.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.apprenticeName}<br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
-                  <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
-                  <td>{r.heldOn ? formatDate(r.heldOn) : "–"}</td>
-                  <td>{r.daysUnsigned}</td>
-                  <td>{r.waitingLabel}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption={<>{awaitingSignatures.length} review{awaitingSignatures.length === 1 ? "" : "s"} awaiting signatures, longest waiting first</>}>
+          <thead><tr><th scope="col">Apprentice</th><th scope="col">Review</th><th scope="col">Held</th><th scope="col">Days unsigned</th><th scope="col">Still to sign</th></tr></thead>
+          <tbody>
+            {awaitingSignatures.map((r) => (
+              <tr key={r.id}>
+                <td>{r.apprenticeName}<br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
+                <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
+                <td>{r.heldOn ? formatDate(r.heldOn) : "–"}</td>
+                <td>{r.daysUnsigned}</td>
+                <td>{r.waitingLabel}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
 
       <h2>Next reviews due</h2>
       {due.length === 0 ? (
         <p>No reviews are scheduled.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>The next review of each apprenticeship, soonest first</caption>
-            <thead><tr><th scope="col">Apprentice</th><th scope="col">Review</th><th scope="col">Due by</th><th scope="col">Overdue</th></tr></thead>
-            <tbody>
-              {due.map((r) => (
-                <tr key={r.id}>
-                  <td><Link to={`/apprenticeships/${r.apprenticeshipId}/reviews`}>{r.apprenticeName}</Link><br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
-                  <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
-                  <td>{formatDate(r.dueOn)}</td>
-                  <td>{r.overdueDays > 0 ? <span className="tag tag--red">{r.overdueDays} days overdue</span> : "No"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable caption="The next review of each apprenticeship, soonest first">
+          <thead><tr><th scope="col">Apprentice</th><th scope="col">Review</th><th scope="col">Due by</th><th scope="col">Overdue</th></tr></thead>
+          <tbody>
+            {due.map((r) => (
+              <tr key={r.id}>
+                <td><Link to={`/apprenticeships/${r.apprenticeshipId}/reviews`}>{r.apprenticeName}</Link><br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
+                <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
+                <td>{formatDate(r.dueOn)}</td>
+                <td>{r.overdueDays > 0 ? <span className="tag tag--red">{r.overdueDays} days overdue</span> : "No"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

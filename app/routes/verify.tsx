@@ -14,6 +14,7 @@ import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, formatMinutes } from "~/domain/progress-log.ts";
 import { ProgressError, verificationQueue, verifyEntries, type Queue, type QueueEntry } from "~/models/progress.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Verify learning – Staffordshire Digital Skills" }];
 
@@ -91,57 +92,54 @@ export default function Verify() {
               <input type="hidden" name="role" value={q.role === "supervisor" ? "supervisor" : "verifier"} />
             </Form>
             {q.groups.map((g) => (
-              <div className="table-scroll" key={g.key}>
-                <table className="verify-table">
-                  <caption>{g.title}: {g.entries.length} waiting, oldest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col"><span className="visually-hidden">Select</span></th>
-                      <th scope="col">Learner</th>
-                      <th scope="col">Entry</th>
-                      <th scope="col">Date</th>
-                      <th scope="col">Reject</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {g.entries.map((e) => {
-                      const rejectErrors = actionData?.errors && actionData.entryId === e.id ? actionData.errors : null;
-                      return (
-                        <tr key={e.id}>
-                          <td className="select-cell">
-                            <input type="checkbox" name="entryId" value={e.id} form={`bulk-${q.role}`} id={`select-${e.id}`} aria-label={`Select ${e.learnerName}: ${describe(e)}`} />
-                          </td>
-                          <td>{e.learnerName}</td>
-                          <td>
-                            <Link to={`/learning/entries/${e.id}`}>{describe(e)}</Link>
-                            {e.description ? <p className="hint">{e.description}</p> : null}
-                            {e.ksbCodes.length ? <p className="hint">KSBs: {e.ksbCodes.join(", ")}</p> : null}
-                            {e.evidenceUrl ? <p><a href={e.evidenceUrl} rel="noopener noreferrer">Evidence link<span className="visually-hidden"> for {e.learnerName}</span></a></p> : null}
-                            {q.role === "supervisor" ? <p><EntryStatusTag e={e} /> {e.status === "VERIFIED" ? "(tutor has verified)" : "(tutor has not verified yet)"}</p> : null}
-                          </td>
-                          <td>{formatLongDate(e.occurredOn)}</td>
-                          <td>
-                            <details open={Boolean(rejectErrors)}>
-                              <summary>Reject<span className="visually-hidden"> {e.learnerName}: {describe(e)}</span></summary>
-                              <Form method="post" className="reject-form">
-                                <input type="hidden" name="intent" value="reject" />
-                                <input type="hidden" name="role" value={q.role === "supervisor" ? "supervisor" : "verifier"} />
-                                <input type="hidden" name="entryId" value={e.id} />
-                                <div className={`field${rejectErrors?.comment ? " field--error" : ""}`}>
-                                  <label htmlFor={`comment-${e.id}`}>Why? The learner sees this.</label>
-                                  {rejectErrors?.comment ? <p className="error-message" id={`comment-${e.id}-error`}><span className="visually-hidden">Error: </span>{rejectErrors.comment}</p> : null}
-                                  <textarea id={`comment-${e.id}`} name="comment" rows={2} aria-invalid={rejectErrors?.comment ? true : undefined} aria-describedby={rejectErrors?.comment ? `comment-${e.id}-error` : undefined} />
-                                </div>
-                                <button type="submit" className="danger">Reject<span className="visually-hidden"> this entry</span></button>
-                              </Form>
-                            </details>
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              <ScrollTable caption={<>{g.title}: {g.entries.length} waiting, oldest first</>} className="verify-table" key={g.key}>
+                <thead>
+                  <tr>
+                    <th scope="col"><span className="visually-hidden">Select</span></th>
+                    <th scope="col">Learner</th>
+                    <th scope="col">Entry</th>
+                    <th scope="col">Date</th>
+                    <th scope="col">Reject</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {g.entries.map((e) => {
+                    const rejectErrors = actionData?.errors && actionData.entryId === e.id ? actionData.errors : null;
+                    return (
+                      <tr key={e.id}>
+                        <td className="select-cell">
+                          <input type="checkbox" name="entryId" value={e.id} form={`bulk-${q.role}`} id={`select-${e.id}`} aria-label={`Select ${e.learnerName}: ${describe(e)}`} />
+                        </td>
+                        <td>{e.learnerName}</td>
+                        <td>
+                          <Link to={`/learning/entries/${e.id}`}>{describe(e)}</Link>
+                          {e.description ? <p className="hint">{e.description}</p> : null}
+                          {e.ksbCodes.length ? <p className="hint">KSBs: {e.ksbCodes.join(", ")}</p> : null}
+                          {e.evidenceUrl ? <p><a href={e.evidenceUrl} rel="noopener noreferrer">Evidence link<span className="visually-hidden"> for {e.learnerName}</span></a></p> : null}
+                          {q.role === "supervisor" ? <p><EntryStatusTag e={e} /> {e.status === "VERIFIED" ? "(tutor has verified)" : "(tutor has not verified yet)"}</p> : null}
+                        </td>
+                        <td>{formatLongDate(e.occurredOn)}</td>
+                        <td>
+                          <details open={Boolean(rejectErrors)}>
+                            <summary>Reject<span className="visually-hidden"> {e.learnerName}: {describe(e)}</span></summary>
+                            <Form method="post" className="reject-form">
+                              <input type="hidden" name="intent" value="reject" />
+                              <input type="hidden" name="role" value={q.role === "supervisor" ? "supervisor" : "verifier"} />
+                              <input type="hidden" name="entryId" value={e.id} />
+                              <div className={`field${rejectErrors?.comment ? " field--error" : ""}`}>
+                                <label htmlFor={`comment-${e.id}`}>Why? The learner sees this.</label>
+                                {rejectErrors?.comment ? <p className="error-message" id={`comment-${e.id}-error`}><span className="visually-hidden">Error: </span>{rejectErrors.comment}</p> : null}
+                                <textarea id={`comment-${e.id}`} name="comment" rows={2} aria-invalid={rejectErrors?.comment ? true : undefined} aria-describedby={rejectErrors?.comment ? `comment-${e.id}-error` : undefined} />
+                              </div>
+                              <button type="submit" className="danger">Reject<span className="visually-hidden"> this entry</span></button>
+                            </Form>
+                          </details>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </ScrollTable>
             ))}
             <div className="actions">
               <button type="submit" form={`bulk-${q.role}`}>{q.role === "supervisor" ? "Confirm selected" : "Approve selected"}</button>

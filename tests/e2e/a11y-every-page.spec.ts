@@ -177,6 +177,15 @@ async function layoutProblems(page: Page): Promise<string[]> {
         .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className && typeof el.className === "string" ? `.${el.className.split(" ").join(".")}` : ""}`);
       problems.push(`scrolls sideways at 320 px (${root.scrollWidth} > ${root.clientWidth}): ${culprits.join(", ")}`);
     }
+    // A wide table must scroll in a box the keyboard can reach and a screen reader can name.
+    for (const table of document.querySelectorAll("table")) {
+      const box = table.closest<HTMLElement>(".table-scroll");
+      const label = box?.getAttribute("aria-labelledby");
+      const named = Boolean(label && document.getElementById(label)?.textContent?.trim());
+      if (!box || box.getAttribute("role") !== "region" || box.tabIndex !== 0 || !named) {
+        problems.push(`table "${table.querySelector("caption")?.textContent?.trim().slice(0, 40) ?? "(no caption)"}" is not in a named, focusable scroll region`);
+      }
+    }
     const targets = document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])");
     for (const el of targets) {
       const style = getComputedStyle(el);
