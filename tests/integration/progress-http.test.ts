@@ -100,6 +100,30 @@ describe("verification and tenancy over HTTP", () => {
     expect(dashboard.text).toContain(`1 of ${pathway.modules.length} modules verified`);
   });
 
+  it("pages a long queue: 50 oldest first, the true total, a link to the newer ones that keeps the class", async () => {
+    const { teacher, pupils, cohortId } = await createSchoolClass({ pupils: 1 });
+    const rows = Array.from({ length: 53 }, (_, i) => ({
+      learnerId: pupils[0].id, kind: "LEARNING_TIME" as const, occurredOn: new Date("2026-11-18"), minutes: 10 + i, status: "PENDING" as const,
+      createdById: pupils[0].id, ksbCodes: [], createdAt: new Date(Date.UTC(2026, 10, 18, 9, 0, i)),
+    }));
+    await testPrisma().progressEntry.createMany({ data: rows });
+    const teacherClient = await signedIn(teacher.email!, teacher.password);
+    const selectable = (html: string) => [...html.matchAll(/form="bulk-teacher" id="select-([0-9a-f-]{36})"/g)].length;
+
+    const first = await teacherClient.get(`/verify?class=${cohortId}`);
+    expect(first.text).toContain("(53)");
+    expect(first.text).toContain("Showing 1 to 50 of 53, oldest first.");
+    expect(selectable(first.text)).toBe(50);
+    expect(first.text).toMatch(new RegExp(`href="/verify\\?class=${cohortId}&amp;page=2"[^>]*>Newer entries<`));
+
+    const second = await teacherClient.get(`/verify?class=${cohortId}&page=2`);
+    expect(second.text).toContain("Showing 51 to 53 of 53, oldest first.");
+    expect(selectable(second.text)).toBe(3);
+    expect(second.text).toMatch(new RegExp(`href="/verify\\?class=${cohortId}"[^>]*>Older entries<`));
+    // A page number that is not a page shows the first page rather than an error.
+    expect(selectable((await teacherClient.get(`/verify?class=${cohortId}&page=abc`)).text)).toBe(50);
+  });
+
   it("404s: another pupil's entry, a teacher of another school verifying, a supervisor elsewhere, the OTJ history of someone else", async () => {
     const mine = await createSchoolClass({ pupils: 2 });
     const other = await createSchoolClass({ pupils: 1 });
