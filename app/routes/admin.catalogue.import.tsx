@@ -4,6 +4,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { applyCatalogueImport, CatalogueError, getCatalogueImport, MAX_CATALOGUE_BYTES, previewCatalogueImport } from "~/models/catalogue.server.ts";
 import { readUpload } from "~/utils/upload.server.ts";
+import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Import catalogue modules – Staffordshire Digital Skills" }];
 
@@ -58,25 +59,22 @@ export default function CatalogueImport() {
         <section aria-labelledby="preview-title" className="stack">
           <h2 id="preview-title">Preview: nothing has changed yet</h2>
           <ErrorSummary errors={actionData?.problems?.length ? { form: actionData.problems.join(" ") } : undefined} />
-          <table className="summary-table">
-            <caption>What applying this file will do</caption>
+          <ScrollTable caption="What applying this file will do" className="summary-table">
             <tbody>
               <tr><th scope="row">New modules</th><td>{preview.new.length}</td></tr>
               <tr><th scope="row">Updated modules</th><td>{preview.updated.length}</td></tr>
               <tr><th scope="row">Unchanged modules</th><td>{preview.unchanged}</td></tr>
               <tr><th scope="row">Invalid rows (left out)</th><td>{preview.invalid.length}</td></tr>
             </tbody>
-          </table>
+          </ScrollTable>
           {preview.new.length > 0 ? (
-            <table>
-              <caption>New modules</caption>
+            <ScrollTable caption="New modules">
               <thead><tr><th scope="col">Module</th><th scope="col">uid</th><th scope="col">Minutes</th></tr></thead>
               <tbody>{preview.new.map((m) => <tr key={m.uid}><th scope="row">{m.title}</th><td><code>{m.uid}</code></td><td>{m.durationMinutes}</td></tr>)}</tbody>
-            </table>
+            </ScrollTable>
           ) : null}
           {preview.updated.length > 0 ? (
-            <table>
-              <caption>Updated modules and what changes</caption>
+            <ScrollTable caption="Updated modules and what changes">
               <thead><tr><th scope="col">Module</th><th scope="col">Field</th><th scope="col">Now</th><th scope="col">After import</th></tr></thead>
               <tbody>
                 {preview.updated.flatMap((u) =>
@@ -90,14 +88,13 @@ export default function CatalogueImport() {
                   )),
                 )}
               </tbody>
-            </table>
+            </ScrollTable>
           ) : null}
           {preview.invalid.length > 0 ? (
-            <table>
-              <caption>Invalid rows, left out</caption>
+            <ScrollTable caption="Invalid rows, left out">
               <thead><tr><th scope="col">Row</th><th scope="col">uid</th><th scope="col">Reasons</th></tr></thead>
               <tbody>{preview.invalid.map((r) => <tr key={r.row}><th scope="row">{r.row}</th><td>{r.uid ? <code>{r.uid}</code> : "—"}</td><td>{r.reasons.join("; ")}</td></tr>)}</tbody>
-            </table>
+            </ScrollTable>
           ) : null}
           <Form method="post">
             <input type="hidden" name="intent" value="apply" />

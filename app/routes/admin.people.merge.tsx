@@ -129,15 +129,14 @@ export default function MergePeople() {
           {preview.identifiersMoving.length || preview.passwordMoving ? (
             <p>The record kept also takes: {[...preview.identifiersMoving.map((k) => ({ email: "email address", username: "username", upn: "UPN", dateOfBirth: "date of birth", yearGroup: "year group" })[k]), ...(preview.passwordMoving ? ["password"] : [])].join(", ")}.</p>
           ) : null}
-          <table>
-            <caption>Moving from the duplicate to the record kept</caption>
+          <ScrollTable caption="Moving from the duplicate to the record kept">
             <thead><tr><th scope="col">What</th><th scope="col">How many</th></tr></thead>
             <tbody>
               {(Object.keys(COUNT_LABELS) as (keyof MergeCounts)[]).map((k) => (
                 <tr key={k}><th scope="row">{COUNT_LABELS[k]}</th><td>{preview.counts[k]}</td></tr>
               ))}
             </tbody>
-          </table>
+          </ScrollTable>
           <ErrorSummary errors={actionData?.errors} />
           <Form method="post" noValidate>
             <input type="hidden" name="survivorId" value={preview.survivor.id} />

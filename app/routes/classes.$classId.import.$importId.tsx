@@ -112,8 +112,7 @@ export default function ClassImport() {
       <h1>Check the class list for {cohort.name}</h1>
       <p>Nothing has been saved yet. Read the summary, then confirm to import.</p>
       <ErrorSummary errors={actionData?.error ? { form: actionData.error } : undefined} />
-      <table className="summary-table">
-        <caption>What confirming will do with the {plural(preview.fileRows, "row", "rows")} in the file</caption>
+      <ScrollTable caption={<>What confirming will do with the {plural(preview.fileRows, "row", "rows")} in the file</>} className="summary-table">
         <tbody>
           <tr><th scope="row">New pupils</th><td>{preview.newPupils}</td><td>Accounts are created with a username; pupils without an email address get a setup code you can print.</td></tr>
           <tr><th scope="row">Matched to existing pupils</th><td>{preview.matched}</td><td>Found by UPN, or by email address among your school's pupils; added to this class and their year group updated.{preview.moving > 0 ? ` ${plural(preview.moving, "of them moves", "of them move")} here from another class this year; their history stays.` : ""}</td></tr>
@@ -121,7 +120,7 @@ export default function ClassImport() {
           <tr><th scope="row">Possible duplicates</th><td>{preview.possibleDuplicates.length}</td><td>Same name and year group as a pupil already at your school. Created as new pupils unless you tick that they are the same pupil below.</td></tr>
           <tr><th scope="row">Rows with problems</th><td>{preview.invalid.length}</td><td>Left out. Fix them in your school's system and upload again to add them.</td></tr>
         </tbody>
-      </table>
+      </ScrollTable>
 
       {preview.invalid.length > 0 ? (
         <section aria-labelledby="invalid-title">
