@@ -67,6 +67,8 @@ async function seedData(url: string) {
         );
       }
     }
+    // Statistics as a live database has them (autovacuum would gather them a minute later).
+    await c.query("ANALYZE");
     return { teacherId: teacher.id as string, pupilId: pupils[PUPILS - 5], cohortId: cohort.id as string };
   } finally {
     await c.end();

@@ -19,7 +19,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullm
 import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
 import { formatLongDate } from "~/domain/dates.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { STUCK_AFTER_DAYS, todayInEngland } from "~/domain/progress-log.ts";
 import {
   INBOX_WAITING_DAYS,
   KIND_CATEGORY,
@@ -28,7 +28,6 @@ import {
   otjLogKind,
   parsePrefs,
   reminderDedupeKey,
-  STUCK_DAYS,
   TUTOR_DUE_SOON_DAYS,
   type ReminderKind,
 } from "~/domain/reminders.ts";
@@ -94,7 +93,7 @@ async function compose(kind: ReminderKind, content: ReminderContent[ReminderKind
       const email = await renderEmail("teacher-weekly-digest", {
         firstName,
         classes: c.classes.map((k) => ({ name: k.className, stuckPupils: k.stuckPupils, entriesToVerify: k.entriesToVerify, url: `${base}/classes/${k.classId}` })),
-        stuckDays: STUCK_DAYS,
+        stuckDays: STUCK_AFTER_DAYS,
         verifyUrl: `${base}/verify`,
         unsubscribeUrl: unsubscribe,
       });

@@ -5,6 +5,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "~/generated/prisma/client.ts";
 import { env } from "~/utils/env.server.ts";
+import { statementNamer } from "~/db/statement-names.server.ts";
 
 export type Db = PrismaClient;
 /** The client inside `db.$transaction(async (tx) => …)`. */
@@ -15,7 +16,10 @@ let client: PrismaClient | undefined;
 export function db(): PrismaClient {
   if (!client) {
     client = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: env().DB_POOL_MAX }),
+      adapter: new PrismaPg(
+        { connectionString: env().DATABASE_URL, max: env().DB_POOL_MAX },
+        { statementNameGenerator: statementNamer(env().DB_STATEMENT_CACHE) },
+      ),
     });
   }
   return client;

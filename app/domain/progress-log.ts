@@ -8,6 +8,7 @@
  * in YOUR standard, the date is not before your apprenticeship started) is checked by logEntry.
  */
 import { z } from "zod";
+import { addDays, isBefore, type IsoDate } from "./dates.ts";
 
 export const ENTRY_KINDS = ["MODULE_COMPLETED", "LEARNING_TIME", "CREDENTIAL", "OTJ_ACTIVITY"] as const;
 export type EntryKindName = (typeof ENTRY_KINDS)[number];
@@ -43,8 +44,14 @@ export function activityTypeLabel(value: string | null | undefined): string {
 }
 
 export const MAX_MINUTES_PER_ENTRY = 720;
-/** Days without verified progress before a pupil is flagged as stuck on the class grid. */
+/** Days without verified progress before a pupil is flagged as stuck (class grid, teacher digest). */
 export const STUCK_AFTER_DAYS = 14;
+
+/** Stuck: no verified progress for 14 days since the later of joining the class and the last verified progress. */
+export function isStuck(joinedOn: IsoDate, lastVerifiedProgress: IsoDate | null, today: IsoDate): boolean {
+  const since = lastVerifiedProgress && !isBefore(lastVerifiedProgress, joinedOn) ? lastVerifiedProgress : joinedOn;
+  return isBefore(since, addDays(today, -STUCK_AFTER_DAYS));
+}
 export const ENGLISH_MATHS_REFUSAL =
   "English and maths up to level 2 do not count as off-the-job training, so this cannot be logged as OTJ. Ask your tutor how to record it.";
 

@@ -3,7 +3,6 @@ import {
   inboxDigestFor,
   inQuietHours,
   isoWeek,
-  isStuck,
   mayReceive,
   nextSendTime,
   otjReminderFor,
@@ -123,11 +122,6 @@ describe("digests", () => {
     ]);
     expect(digest?.classes.map((c) => c.className)).toEqual(["9A", "9B"]);
     expect(digest).toMatchObject({ stuckPupils: 2, entriesToVerify: 5 });
-  });
-  it("stuck: 14 days without verified progress since joining or the last entry", () => {
-    expect(isStuck("2026-01-01", null, "2026-01-15")).toBe(false);
-    expect(isStuck("2026-01-01", null, "2026-01-16")).toBe(true);
-    expect(isStuck("2026-01-01", "2026-01-10", "2026-01-20")).toBe(false);
   });
   it("tutor: overdue, due soon and awaiting signature across the caseload", () => {
     const today = "2026-05-04";

@@ -51,7 +51,6 @@ export const KIND_CADENCE: Record<ReminderKind, "daily" | "weekly"> = {
 export const NO_OTJ_DAYS = 14;
 export const REVIEW_SOON_DAYS = 7;
 export const INBOX_WAITING_DAYS = 3;
-export const STUCK_DAYS = 14;
 export const TUTOR_DUE_SOON_DAYS = 14;
 export const QUIET_FROM_HOUR = 20;
 export const QUIET_UNTIL_HOUR = 7;
@@ -240,11 +239,6 @@ export function teacherDigestFor(classes: readonly ClassFact[]): { classes: Clas
   };
 }
 
-/** A pupil is stuck with no verified progress for 14 days since the later of joining and their last one. */
-export function isStuck(joinedOn: IsoDate, lastVerifiedProgress: IsoDate | null, today: IsoDate): boolean {
-  const since = lastVerifiedProgress && !isBefore(lastVerifiedProgress, joinedOn) ? lastVerifiedProgress : joinedOn;
-  return isBefore(since, addDays(today, -STUCK_DAYS));
-}
 
 // ───────────────────────────── tutor: caseload digest ─────────────────────────────
 

@@ -5,13 +5,14 @@
  * Tenancy: every function takes the actor and keeps `organisationId IN (schools where the actor
  * holds class:manage)` in its `where` clause; a class outside that scope is a 404.
  *
- * The grid is built from a fixed number of set-based queries (class, pathways with modules,
- * current members, verified completions) whatever the class size: see loadClassGrid.
+ * The grid page is one statement whatever the class size: see loadClassGrid.
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
-import { academicYearOf, toIsoDate } from "~/domain/dates.ts";
+import { academicYearOf, toIsoDate, type IsoDate } from "~/domain/dates.ts";
+import { isStuck, todayInEngland } from "~/domain/progress-log.ts";
+import { COUNTING_SQL } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 
 export class ClassError extends Error {}
@@ -102,15 +103,6 @@ export function formatAcademicYear(year: number): string {
   return `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
 }
 
-/** Pathways a class may be enrolled in (pupil and post-16 audiences). */
-export async function listClassPathways() {
-  return db().pathway.findMany({
-    where: { audience: { in: [...CLASS_AUDIENCES] } },
-    orderBy: [{ sortOrder: "asc" }, { title: "asc" }],
-    select: { id: true, title: true, audience: true },
-  });
-}
-
 /**
  * Enrols a class in a pathway: records it on the class (so pupils who join later are enrolled
  * too) and enrols every current member, in one transaction. Idempotent: enrolments are unique per
@@ -141,67 +133,91 @@ export async function enrolClassInPathway(actor: Actor, classId: string, pathway
 }
 
 export type GridModule = { id: string; title: string; durationMinutes: number; pathwayTitle: string };
-export type GridPupil = { id: string; firstName: string; lastName: string; username: string | null; completed: string[]; completedCount: number; percent: number };
+export type GridPupil = { id: string; firstName: string; lastName: string; username: string | null; completed: string[]; completedCount: number; percent: number; stuck: boolean };
+
+type GridRow = {
+  cohort: { id: string; name: string; yearGroup: number; academicYear: number; schoolName: string };
+  pathways: { pathwayId: string; pathwayTitle: string; moduleId: string | null; moduleTitle: string | null; durationMinutes: number | null }[];
+  members: { id: string; firstName: string; lastName: string; username: string | null; joinedOn: IsoDate; completed: string[]; lastProgress: IsoDate | null; pending: number }[];
+  enrollable: { value: string; label: string }[];
+};
 
 /**
- * The class grid: current pupils × the modules of the class's pathways, with each pupil's
- * verified completions. Exactly four queries however many pupils: the class, its pathways with
- * their modules, the current members, and every verified MODULE_COMPLETED entry for those members
- * and modules in one set-based query (no query per pupil).
+ * The class grid page in one statement, however many pupils: the class (within the actor's
+ * schools, else 404), its pathways' modules, each current pupil's verified completions, the date
+ * of their last verified progress (for the stuck flag) and their entries waiting for
+ * verification, and the pathways the class could still be enrolled in. Postgres builds the
+ * result as JSON: each round trip costs more here than the rows it carries
+ * (docs/decisions/021-class-grid-in-one-statement.md).
  */
-export async function loadClassGrid(actor: Actor, classId: string) {
-  const cohort = await getClass(actor, classId);
-  const [pathways, members, completions] = await Promise.all([
-    db().$queryRaw<{ pathway_id: string; pathway_title: string; module_id: string | null; module_title: string | null; duration_minutes: number | null }[]>`
-      SELECT p.id AS pathway_id, p.title AS pathway_title, m.id AS module_id, m.title AS module_title, m.duration_minutes
-      FROM cohort_pathways cp
-      JOIN pathways p ON p.id = cp.pathway_id
-      LEFT JOIN pathway_modules pm ON pm.pathway_id = p.id
-      LEFT JOIN modules m ON m.id = pm.module_id AND m.retired_at IS NULL
-      WHERE cp.cohort_id = ${cohort.id}::uuid
-      ORDER BY p.sort_order, p.title, pm.position`,
-    db().$queryRaw<{ id: string; first_name: string; last_name: string; username: string | null }[]>`
-      SELECT u.id, u.first_name, u.last_name, u.username
-      FROM cohort_members cm JOIN users u ON u.id = cm.user_id
-      WHERE cm.cohort_id = ${cohort.id}::uuid AND cm.left_at IS NULL
-      ORDER BY u.last_name, u.first_name, u.id`,
-    db().$queryRaw<{ learner_id: string; module_id: string }[]>`
-      SELECT DISTINCT pe.learner_id, pe.module_id
-      FROM progress_entries pe
-      JOIN cohort_members cm ON cm.user_id = pe.learner_id AND cm.cohort_id = ${cohort.id}::uuid AND cm.left_at IS NULL
-      JOIN pathway_modules pm ON pm.module_id = pe.module_id
-      JOIN cohort_pathways cp ON cp.pathway_id = pm.pathway_id AND cp.cohort_id = ${cohort.id}::uuid
-      WHERE pe.kind = 'MODULE_COMPLETED' AND pe.status = 'VERIFIED' AND pe.superseded_at IS NULL`,
-  ]);
+export async function loadClassGrid(actor: Actor, classId: string, asOf: IsoDate = todayInEngland()) {
+  if (!UUID.test(classId)) notFound();
+  const rows = await db().$queryRaw<{ grid: GridRow }[]>`
+    WITH cohort AS (
+      SELECT c.id, c.name, c.year_group AS "yearGroup", c.academic_year AS "academicYear", o.name AS "schoolName"
+      FROM cohorts c JOIN organisations o ON o.id = c.organisation_id
+      WHERE c.id = ${classId}::uuid AND c.organisation_id = ANY(${classScope(actor)}::uuid[])
+    )
+    SELECT json_build_object(
+      'cohort', row_to_json(cohort),
+      'pathways', (
+        SELECT coalesce(json_agg(json_build_object('pathwayId', p.id, 'pathwayTitle', p.title, 'moduleId', m.id, 'moduleTitle', m.title, 'durationMinutes', m.duration_minutes)
+                                 ORDER BY p.sort_order, p.title, pm.position), '[]')
+        FROM cohort_pathways cp
+        JOIN pathways p ON p.id = cp.pathway_id
+        LEFT JOIN pathway_modules pm ON pm.pathway_id = p.id
+        LEFT JOIN modules m ON m.id = pm.module_id AND m.retired_at IS NULL
+        WHERE cp.cohort_id = cohort.id),
+      'members', (
+        SELECT coalesce(json_agg(json_build_object(
+          'id', u.id, 'firstName', u.first_name, 'lastName', u.last_name, 'username', u.username,
+          'joinedOn', to_char(cm.joined_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD'),
+          'completed', array(
+            SELECT DISTINCT pe.module_id FROM progress_entries pe
+            JOIN pathway_modules pm ON pm.module_id = pe.module_id
+            JOIN cohort_pathways cp ON cp.pathway_id = pm.pathway_id AND cp.cohort_id = cohort.id
+            WHERE pe.learner_id = u.id AND pe.kind = 'MODULE_COMPLETED' AND pe.status = 'VERIFIED' AND pe.superseded_at IS NULL),
+          'lastProgress', (SELECT to_char(max(pe.occurred_on), 'YYYY-MM-DD') FROM progress_entries pe WHERE pe.learner_id = u.id AND ${COUNTING_SQL}),
+          'pending', (SELECT count(*) FROM progress_entries pe
+                      WHERE pe.learner_id = u.id AND pe.superseded_at IS NULL AND pe.status = 'PENDING' AND pe.kind <> 'OTJ_ACTIVITY')
+        ) ORDER BY u.last_name, u.first_name, u.id), '[]')
+        FROM cohort_members cm JOIN users u ON u.id = cm.user_id
+        WHERE cm.cohort_id = cohort.id AND cm.left_at IS NULL),
+      'enrollable', (
+        SELECT coalesce(json_agg(json_build_object('value', p.id, 'label', p.title) ORDER BY p.sort_order, p.title), '[]')
+        FROM pathways p
+        WHERE p.audience::text = ANY(${[...CLASS_AUDIENCES]}::text[])
+          AND NOT EXISTS (SELECT 1 FROM cohort_pathways cp WHERE cp.cohort_id = cohort.id AND cp.pathway_id = p.id))
+    ) AS grid
+    FROM cohort`;
+  if (rows.length === 0) notFound();
+  const { cohort, pathways, members, enrollable } = rows[0].grid;
 
   const pathwayTitles: string[] = [];
   const modules: GridModule[] = [];
   const seenModules = new Set<string>();
   for (const row of pathways) {
-    if (!pathwayTitles.includes(row.pathway_title)) pathwayTitles.push(row.pathway_title);
-    if (row.module_id && !seenModules.has(row.module_id)) {
-      seenModules.add(row.module_id);
-      modules.push({ id: row.module_id, title: row.module_title!, durationMinutes: row.duration_minutes!, pathwayTitle: row.pathway_title });
+    if (!pathwayTitles.includes(row.pathwayTitle)) pathwayTitles.push(row.pathwayTitle);
+    if (row.moduleId && !seenModules.has(row.moduleId)) {
+      seenModules.add(row.moduleId);
+      modules.push({ id: row.moduleId, title: row.moduleTitle!, durationMinutes: row.durationMinutes!, pathwayTitle: row.pathwayTitle });
     }
   }
-  const done = new Map<string, Set<string>>();
-  for (const c of completions) {
-    if (!seenModules.has(c.module_id)) continue;
-    let set = done.get(c.learner_id);
-    if (!set) done.set(c.learner_id, (set = new Set()));
-    set.add(c.module_id);
-  }
+  let pendingCount = 0;
   const pupils: GridPupil[] = members.map((m) => {
-    const completed = [...(done.get(m.id) ?? [])];
+    pendingCount += m.pending;
+    // A retired module leaves the grid, and so do its completions.
+    const completed = m.completed.filter((id) => seenModules.has(id));
     return {
       id: m.id,
-      firstName: m.first_name,
-      lastName: m.last_name,
+      firstName: m.firstName,
+      lastName: m.lastName,
       username: m.username,
       completed,
       completedCount: completed.length,
       percent: modules.length === 0 ? 0 : Math.round((completed.length / modules.length) * 100),
+      stuck: isStuck(m.joinedOn, m.lastProgress, asOf),
     };
   });
-  return { cohort, pathwayTitles, modules, pupils };
+  return { cohort, pathwayTitles, modules, pupils, pendingCount, enrollable };
 }

@@ -30,21 +30,19 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import type { EntryKind, EntryStatus } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
-import { addDays, closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
+import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
 import { otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
 import {
   ENGLISH_MATHS_REFUSAL,
   fieldErrorsOf,
   LogEntrySchema,
-  STUCK_AFTER_DAYS,
   todayInEngland,
   type FieldErrors,
   type LogEntryData,
 } from "~/domain/progress-log.ts";
 import { audit } from "~/utils/audit.server.ts";
 
-export { STUCK_AFTER_DAYS };
 
 export class ProgressError extends Error {
   constructor(readonly fields: FieldErrors) {
@@ -685,57 +683,6 @@ export async function pendingCount(actor: Actor): Promise<number> {
   const confirmer = confirmerWhere(actor);
   if (confirmer) total += await db().progressEntry.count({ where: { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" } }] } });
   return total;
-}
-
-// ───────────────────────────── class grid flags ─────────────────────────────
-
-export type ClassProgressFlags = { stuckLearnerIds: string[]; pendingCount: number; lastVerifiedProgress: Record<string, IsoDate | null> };
-
-/**
- * Stuck flags and the pending count for one class, in one set-based query whatever the class
- * size. A pupil is stuck when they have had no verified progress (by the date it happened) in the
- * last 14 days; a pupil who joined the class less than 14 days ago is not stuck yet.
- * Scope: classes of schools where the actor verifies progress or manages classes, else 404.
- */
-export async function classProgressFlags(actor: Actor, cohortId: string, asOf: IsoDate = todayInEngland()): Promise<ClassProgressFlags> {
-  if (!UUID.test(cohortId)) notFound();
-  const schools = [...new Set([...orgsWhereRole(actor, "TEACHER", "SCHOOL"), ...orgsWhereRole(actor, "SCHOOL_ADMIN", "SCHOOL")])];
-  if (schools.length === 0) notFound();
-  const rows = await db().$queryRaw<{ user_id: string; joined_on: string; last_progress: string | null; pending: number; in_scope: boolean }[]>`
-    SELECT cm.user_id, to_char(cm.joined_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS joined_on,
-           to_char(lp.last_progress, 'YYYY-MM-DD') AS last_progress, COALESCE(pp.pending, 0)::int AS pending, true AS in_scope
-    FROM cohorts c
-    JOIN cohort_members cm ON cm.cohort_id = c.id AND cm.left_at IS NULL
-    LEFT JOIN LATERAL (
-      SELECT max(pe.occurred_on) AS last_progress FROM progress_entries pe
-      WHERE pe.learner_id = cm.user_id AND ${COUNTING_SQL}
-    ) lp ON true
-    LEFT JOIN LATERAL (
-      SELECT count(*) AS pending FROM progress_entries pe
-      WHERE pe.learner_id = cm.user_id AND pe.superseded_at IS NULL AND pe.status = 'PENDING' AND pe.kind <> 'OTJ_ACTIVITY'
-    ) pp ON true
-    WHERE c.id = ${cohortId}::uuid AND c.organisation_id = ANY(${schools}::uuid[])`;
-  if (rows.length === 0) {
-    // An empty class is fine; a class outside reach is a 404.
-    const exists = await db().cohort.count({ where: { id: cohortId, organisationId: { in: schools } } });
-    if (!exists) notFound();
-  }
-  const threshold = addDays(asOf, -STUCK_AFTER_DAYS);
-  const lastVerifiedProgress: Record<string, IsoDate | null> = {};
-  const stuck: string[] = [];
-  let pending = 0;
-  for (const r of rows) {
-    lastVerifiedProgress[r.user_id] = r.last_progress;
-    pending += Number(r.pending);
-    const since = r.last_progress && !isBefore(r.last_progress, r.joined_on) ? r.last_progress : r.joined_on;
-    if (isBefore(since, threshold)) stuck.push(r.user_id);
-  }
-  return { stuckLearnerIds: stuck, pendingCount: pending, lastVerifiedProgress };
-}
-
-/** Named as in the brief: pupils of a class flagged as stuck. */
-export async function stuckLearnerIds(actor: Actor, cohortId: string, asOf?: IsoDate): Promise<string[]> {
-  return (await classProgressFlags(actor, cohortId, asOf)).stuckLearnerIds;
 }
 
 /** Pending entries of a class's pupils, for the class's verification queue. */

@@ -12,10 +12,10 @@ import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import { academicYearOf, addDays, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import type { OtjRag } from "~/domain/otj.ts";
+import { isStuck } from "~/domain/progress-log.ts";
 import {
   INBOX_WAITING_DAYS,
   inboxDigestFor,
-  isStuck,
   otjReminderFor,
   ragFromLogKind,
   REVIEW_SOON_DAYS,

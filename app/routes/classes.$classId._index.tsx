@@ -3,11 +3,10 @@ import { z } from "zod";
 import type { Route } from "./+types/classes.$classId._index";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { Notice, SelectField } from "~/components/form.tsx";
-import { enrolClassInPathway, formatAcademicYear, listClassPathways, loadClassGrid } from "~/models/classes.server.ts";
+import { enrolClassInPathway, formatAcademicYear, loadClassGrid } from "~/models/classes.server.ts";
 import { parseForm } from "~/utils/forms.ts";
-import { can } from "~/auth/permissions.ts"; // issue 4: stuck flags and the verification queue link
-import { classProgressFlags } from "~/models/progress.server.ts"; // issue 4
-import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts"; // issue 4
+import { can } from "~/auth/permissions.ts";
+import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.cohort.name ?? "Class"} – Staffordshire Digital Skills` }];
@@ -16,18 +15,16 @@ const EnrolForm = z.object({ intent: z.literal("enrol"), pathwayId: z.string().u
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "class:manage");
+  // One statement: the grid, stuck flags, the pending count and the pathways still to enrol in.
   const grid = await loadClassGrid(viewer, params.classId);
-  const pathways = await listClassPathways();
-  const flags = await classProgressFlags(viewer, grid.cohort.id); // issue 4: one set-based query
   return {
-    cohort: { id: grid.cohort.id, name: grid.cohort.name, yearGroup: grid.cohort.yearGroup, academicYear: formatAcademicYear(grid.cohort.academicYear), schoolName: grid.cohort.organisation.name },
+    cohort: { ...grid.cohort, academicYear: formatAcademicYear(grid.cohort.academicYear) },
     pathwayTitles: grid.pathwayTitles,
     modules: grid.modules,
     pupils: grid.pupils,
-    enrollable: pathways.filter((p) => !grid.pathwayTitles.includes(p.title)).map((p) => ({ value: p.id, label: p.title })),
-    // ── issue 4: stuck pupils (no verified progress in 14 days) and entries waiting for verification ──
-    stuck: flags.stuckLearnerIds,
-    pendingCount: flags.pendingCount,
+    enrollable: grid.enrollable,
+    stuckCount: grid.pupils.filter((p) => p.stuck).length,
+    pendingCount: grid.pendingCount,
     canVerify: can(viewer, "progress:verify"),
   };
 }
@@ -41,7 +38,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 }
 
 export default function ClassGrid() {
-  const { cohort, pathwayTitles, modules, pupils, enrollable, stuck, pendingCount, canVerify } = useLoaderData<typeof loader>();
+  const { cohort, pathwayTitles, modules, pupils, enrollable, stuckCount, pendingCount, canVerify } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="stack">
@@ -70,7 +67,7 @@ export default function ClassGrid() {
         {/* issue 4: the class's verification queue and stuck pupils */}
         <p className="grid-flags">
           {canVerify ? (pendingCount > 0 ? <Link to={`/verify?class=${cohort.id}`}>{pendingCount} {pendingCount === 1 ? "entry is" : "entries are"} waiting for verification</Link> : "No entries are waiting for verification.") : `${pendingCount} ${pendingCount === 1 ? "entry is" : "entries are"} waiting for a teacher to verify.`}
-          {stuck.length > 0 ? ` ${stuck.length} ${stuck.length === 1 ? "pupil has" : "pupils have"} had no verified progress in ${STUCK_AFTER_DAYS} days.` : ""}
+          {stuckCount > 0 ? ` ${stuckCount} ${stuckCount === 1 ? "pupil has" : "pupils have"} had no verified progress in ${STUCK_AFTER_DAYS} days.` : ""}
         </p>
         {pupils.length === 0 ? (
           <p>No pupils yet. <Link to={`/classes/${cohort.id}/import`}>Upload the class list</Link> from your school's system.</p>
@@ -90,7 +87,7 @@ export default function ClassGrid() {
             <tbody>
               {pupils.map((p) => (
                 <tr key={p.id}>
-                  <th scope="row">{`${p.firstName} ${p.lastName}`}{stuck.includes(p.id) ? <> <span className="tag tag--amber stuck-flag">Stuck<span className="visually-hidden">: no verified progress in {STUCK_AFTER_DAYS} days</span></span></> : null}</th>
+                  <th scope="row">{`${p.firstName} ${p.lastName}`}{p.stuck ? <> <span className="tag tag--amber stuck-flag">Stuck<span className="visually-hidden">: no verified progress in {STUCK_AFTER_DAYS} days</span></span></> : null}</th>
                   <td className="progress-cell">
                     <progress max={modules.length} value={p.completedCount} aria-label={`${p.firstName} ${p.lastName}: ${p.completedCount} of ${modules.length} modules`} />
                     <span>{`${p.completedCount} of ${modules.length} (${p.percent}%)`}</span>

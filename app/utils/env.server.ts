@@ -29,6 +29,8 @@ const schema = z.object({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
   /** Postgres connections per process (web or worker). */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  /** Distinct SQL texts each process keeps as prepared statements; 0 for none (a pooler in transaction mode older than PgBouncer 1.21). */
+  DB_STATEMENT_CACHE: z.coerce.number().int().min(0).default(500),
   // ── reminders (issue 6): signs one-click unsubscribe links (HMAC-SHA256 of user id + category).
   // Changing it invalidates every link already sent. Required in production: read it through
   // unsubscribeSecret() below, which refuses the development default there.

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  classProgressFlags,
   correctEntry,
   entryHistory,
   getEntry,
@@ -20,7 +19,9 @@ import {
   verificationQueue,
   verifyEntries,
 } from "../../app/models/progress.server.ts";
-import { ENGLISH_MATHS_REFUSAL } from "../../app/domain/progress-log.ts";
+import { addDays } from "../../app/domain/dates.ts";
+import { ENGLISH_MATHS_REFUSAL, todayInEngland } from "../../app/domain/progress-log.ts";
+import { loadClassGrid } from "../../app/models/classes.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";
 import { actorFor, createApprenticeship, createSchoolClass } from "../support/progress-fixtures.ts";
@@ -335,7 +336,7 @@ describe("tenancy", () => {
     await expect404(verifyEntries(stranger, [entry.id], "approve"));
     await expect404(getEntry(stranger, entry.id));
     await expect404(correctEntry(stranger, entry.id, { minutes: 5 }, "x"));
-    await expect404(classProgressFlags(stranger, mine.cohortId, TODAY));
+    await expect404(loadClassGrid(stranger, mine.cohortId, TODAY));
     expect((await verificationQueue(stranger)).flatMap((q) => q.groups)).toEqual([]);
     // A bulk request smuggling one foreign id among its own fails as a whole.
     const own = await logEntry(await actorFor(other.pupils[0].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: TODAY }, { today: TODAY });
@@ -374,27 +375,25 @@ describe("tenancy", () => {
 
 describe("class grid flags", () => {
   it("flags pupils with no verified progress in 14 days and counts pending entries", async () => {
-    const { teacher, pupils } = await createSchoolClass({ pupils: 3 });
+    // Pupils joined 60 days before the real today (the fixture), so dates here are relative to it.
+    const today = todayInEngland();
+    const { teacher, pupils, cohortId } = await createSchoolClass({ pupils: 3 });
     const teacherActor = await actorFor(teacher.id);
-    const recent = await logEntry(await actorFor(pupils[0].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: "2026-11-15" }, { today: TODAY });
-    const old = await logEntry(await actorFor(pupils[1].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: "2026-10-01" }, { today: TODAY });
-    await logEntry(await actorFor(pupils[2].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: "2026-11-19" }, { today: TODAY });
+    const recent = await logEntry(await actorFor(pupils[0].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: addDays(today, -5) }, { today });
+    const old = await logEntry(await actorFor(pupils[1].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: addDays(today, -40) }, { today });
+    await logEntry(await actorFor(pupils[2].id), { kind: "LEARNING_TIME", minutes: "20", occurredOn: addDays(today, -1) }, { today });
     await verifyEntries(teacherActor, [recent.entry.id, old.entry.id], "approve");
-    // Joined 60 days before now; pin the as-of date relative to real time for the join date.
-    const { todayInEngland } = await import("../../app/domain/progress-log.ts");
-    const flags = await classProgressFlags(teacherActor, (await testPrisma().cohortMember.findFirstOrThrow({ where: { userId: pupils[0].id } })).cohortId, todayInEngland());
-    expect(flags.pendingCount).toBe(1);
-    // Pupil 2 has only a pending entry: stuck; pupil 1's verified progress is from 1 October.
-    expect(flags.stuckLearnerIds).toContain(pupils[2].id);
-    expect(flags.stuckLearnerIds).toContain(pupils[1].id);
-    expect(flags.stuckLearnerIds).not.toContain(pupils[0].id);
+    const grid = await loadClassGrid(teacherActor, cohortId, today);
+    expect(grid.pendingCount).toBe(1);
+    // Pupil 2 has only a pending entry: stuck; pupil 1's verified progress is 40 days old.
+    const stuck = Object.fromEntries(grid.pupils.map((p) => [p.id, p.stuck]));
+    expect(stuck).toEqual({ [pupils[0].id]: false, [pupils[1].id]: true, [pupils[2].id]: true });
   });
 });
 
 describe("the class grid's SQL", () => {
-  it("uses the same number of queries (grid + stuck flags + pending count) for 5 and 30 pupils", async () => {
+  it("is one statement (grid, stuck flags, pending count, pathways to enrol in) for 5 and for 30 pupils", async () => {
     const pg = (await import("pg")).default;
-    const { loadClassGrid } = await import("../../app/models/classes.server.ts");
     const small = await createSchoolClass({ pupils: 5, modules: 20 });
     const large = await createSchoolClass({ pupils: 30, modules: 20 });
     for (const f of [small, large]) {
@@ -414,9 +413,8 @@ describe("the class grid's SQL", () => {
     const measure = async (f: typeof small) => {
       const teacher = await actorFor(f.teacher.id);
       queries = 0;
-      const grid = await loadClassGrid(teacher, f.cohortId);
-      const flags = await classProgressFlags(teacher, f.cohortId, TODAY);
-      return { queries, grid, flags };
+      const grid = await loadClassGrid(teacher, f.cohortId, TODAY);
+      return { queries, grid };
     };
     try {
       const a = await measure(small);
@@ -424,10 +422,10 @@ describe("the class grid's SQL", () => {
       expect(a.grid.pupils).toHaveLength(5);
       expect(b.grid.pupils).toHaveLength(30);
       expect(b.grid.pupils.every((p) => p.completedCount === 1)).toBe(true);
-      expect(a.flags.pendingCount).toBe(5);
-      expect(b.flags.pendingCount).toBe(30);
-      expect(a.queries).toBeGreaterThan(0);
-      expect(b.queries).toBe(a.queries);
+      expect(a.grid.pendingCount).toBe(5);
+      expect(b.grid.pendingCount).toBe(30);
+      expect(a.queries).toBe(1);
+      expect(b.queries).toBe(1);
     } finally {
       pg.Client.prototype.query = original;
     }
