@@ -18,6 +18,7 @@ export const ACCOUNT_LIMIT = { failures: 5, windowSeconds: 15 * 60 };
 // what stops guessing. Behind a proxy set TRUST_PROXY, or every user shares one counter.
 const ipLimit = () => ({ failures: env().SIGNIN_IP_LIMIT, windowSeconds: 15 * 60 });
 export const RESET_LIMIT = { perAddress: 3, perClient: 20, windowSeconds: 60 * 60 };
+export const REGISTER_LIMIT = { perClient: 10, windowSeconds: 60 * 60 };
 
 // Hash the identifier so Redis holds no email addresses.
 const accountKey = (identifier: string) => redisKey("throttle", "acct", createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32));
@@ -86,4 +87,28 @@ export async function allowResetRequest(email: string, ip: string): Promise<bool
     logger.warn({ err: (error as Error).message }, "reset throttle unavailable; allowing request");
     return true;
   }
+}
+
+/**
+ * Organisation registrations: ten per client address each hour. Each one hashes a password, and
+ * the form has to say when an email address, URN or company number is already registered, so
+ * without a limit it would be a fast way to test which addresses have accounts. A school
+ * registers once, so ten is plenty even for schools that share an address. Fails open like sign-in.
+ */
+export async function checkRegistrationThrottle(ip: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
+  if (env().AUTH_THROTTLE === "off") return { allowed: true };
+  const key = redisKey("throttle", "register-ip", ip);
+  try {
+    const results = (await redis().multi().incr(key).expire(key, REGISTER_LIMIT.windowSeconds, "NX").ttl(key).exec()) as [unknown, number][];
+    const [count, ttl] = [results[0][1], results[2][1]];
+    return count <= REGISTER_LIMIT.perClient ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, ttl) };
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "registration throttle unavailable; allowing attempt");
+    return { allowed: true };
+  }
+}
+
+export function registrationRetryMessage(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Too many requests to join from your network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

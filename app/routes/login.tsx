@@ -5,6 +5,7 @@ import { getViewer, startSession } from "~/auth/auth.server.ts";
 import { signIn } from "~/auth/sign-in.server.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
 import { parseForm } from "~/utils/forms.ts";
+import { retryAfterHeaders } from "~/utils/retry-after.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Sign in – Staffordshire Digital Skills" }];
@@ -15,12 +16,7 @@ const SignInForm = z.object({
   redirectTo: z.string().optional(),
 });
 
-// A document request gets headers only through this export: without it React Router keeps the
-// action's Set-Cookie but drops its Retry-After.
-export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: Route.LoaderArgs) {
   if (await getViewer(request)) throw redirect("/");

@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { Route } from "./+types/register";
 import { startSession } from "~/auth/auth.server.ts";
 import { AccountError } from "~/auth/account.server.ts";
+import { checkRegistrationThrottle, registrationRetryMessage } from "~/auth/throttle.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { db } from "~/db/client.server.ts";
 import { registerOrganisation } from "~/models/organisation.server.ts";
 import { email, parseForm, text } from "~/utils/forms.ts";
+import { retryAfterHeaders } from "~/utils/retry-after.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Ask to join – Staffordshire Digital Skills" }];
 
@@ -28,20 +30,27 @@ const RegisterForm = z
     if (value.kind === "SCHOOL" && !value.urn) ctx.addIssue({ code: "custom", path: ["urn"], message: "Enter the school's URN (six digits)." });
   });
 
+export const headers = retryAfterHeaders;
+
 export async function loader() {
   return { districts: await db().district.findMany({ orderBy: { name: "asc" } }) };
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const formData = await request.formData();
   const form = parseForm(formData, RegisterForm);
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  const input = form.data;
+  // The password is never sent back: the page would carry it in its HTML.
+  const { password: _password, ...values } = (form.ok ? form.data : form.values) as Record<string, string>;
+  if (!form.ok) return data({ errors: form.errors, values }, { status: 400 });
+  const throttle = await checkRegistrationThrottle(context.clientIp);
+  if (!throttle.allowed) {
+    return data({ errors: { form: registrationRetryMessage(throttle.retryAfterSeconds) } as Record<string, string>, values }, { status: 429, headers: { "Retry-After": String(throttle.retryAfterSeconds) } });
+  }
   try {
-    const created = await registerOrganisation(input);
+    const created = await registerOrganisation(form.data);
     return startSession(created.userId, created.roles, "/?registered=1", request);
   } catch (error) {
-    if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string>, values: form.data as Record<string, string> }, { status: 400 });
+    if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string>, values }, { status: 400 });
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
 import { parseForm, text } from "~/utils/forms.ts";
+import { retryAfterHeaders } from "~/utils/retry-after.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Set your password – Staffordshire Digital Skills" }];
 
@@ -16,11 +17,7 @@ const SetupForm = z.object({
   password: z.string().min(1, "Choose a password."),
 });
 
-// See login.tsx: the Retry-After of a refused attempt reaches the page only through this export.
-export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await request.formData(), SetupForm);
