@@ -39,9 +39,10 @@ export async function loader() {
 export async function action({ request, context }: Route.ActionArgs) {
   const formData = await request.formData();
   const form = parseForm(formData, RegisterForm);
-  // The password is never sent back: the page would carry it in its HTML.
-  const { password: _password, ...values } = (form.ok ? form.data : form.values) as Record<string, string>;
-  if (!form.ok) return data({ errors: form.errors, values }, { status: 400 });
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  // What was typed comes back for the next try, but never the password (parseForm drops it from
+  // form.values too): the page would carry it in its HTML.
+  const { password: _password, ...values }: Record<string, string | undefined> = form.data;
   const throttle = await checkRegistrationThrottle(context.clientIp);
   if (!throttle.allowed) {
     return data({ errors: { form: registrationRetryMessage(throttle.retryAfterSeconds) } as Record<string, string>, values }, { status: 429, headers: { "Retry-After": String(throttle.retryAfterSeconds) } });
