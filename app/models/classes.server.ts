@@ -148,7 +148,7 @@ type GridRow = {
  * of their last verified progress (for the stuck flag) and their entries waiting for
  * verification, and the pathways the class could still be enrolled in. Postgres builds the
  * result as JSON: each round trip costs more here than the rows it carries
- * (docs/decisions/021-class-grid-in-one-statement.md).
+ * (docs/decisions/021-prepared-statements-and-one-statement-pages.md).
  */
 export async function loadClassGrid(actor: Actor, classId: string, asOf: IsoDate = todayInEngland()) {
   if (!UUID.test(classId)) notFound();
