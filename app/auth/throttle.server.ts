@@ -64,9 +64,14 @@ export async function clearAccountThrottle(identifier: string) {
   }
 }
 
-export function retryMessage(retryAfterSeconds: number): string {
+/** "3 minutes", "1 minute": a refusal's wait, rounded up to whole minutes. */
+function minutesOf(retryAfterSeconds: number): string {
   const minutes = Math.ceil(retryAfterSeconds / 60);
-  return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or reset your password.`;
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+export function retryMessage(retryAfterSeconds: number): string {
+  return `Too many sign-in attempts. Try again in ${minutesOf(retryAfterSeconds)}, or reset your password.`;
 }
 
 /** Password-reset requests: a few per address and per client each hour. Fails open like sign-in. */
@@ -109,6 +114,5 @@ export async function checkRegistrationThrottle(ip: string): Promise<{ allowed: 
 }
 
 export function registrationRetryMessage(retryAfterSeconds: number): string {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return `Too many requests to join from your network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  return `Too many requests to join from your network. Try again in ${minutesOf(retryAfterSeconds)}.`;
 }

@@ -52,6 +52,7 @@ export function isStuck(joinedOn: IsoDate, lastVerifiedProgress: IsoDate | null,
   const since = lastVerifiedProgress && !isBefore(lastVerifiedProgress, joinedOn) ? lastVerifiedProgress : joinedOn;
   return isBefore(since, addDays(today, -STUCK_AFTER_DAYS));
 }
+
 export const ENGLISH_MATHS_REFUSAL =
   "English and maths up to level 2 do not count as off-the-job training, so this cannot be logged as OTJ. Ask your tutor how to record it.";
 

@@ -239,7 +239,6 @@ export function teacherDigestFor(classes: readonly ClassFact[]): { classes: Clas
   };
 }
 
-
 // ───────────────────────────── tutor: caseload digest ─────────────────────────────
 
 export type TutorReviewFact = { status: "SCHEDULED" | "OPEN" | "SIGNED"; dueOn: IsoDate; tutorSigned: boolean };

@@ -43,7 +43,6 @@ import {
 } from "~/domain/progress-log.ts";
 import { audit } from "~/utils/audit.server.ts";
 
-
 export class ProgressError extends Error {
   constructor(readonly fields: FieldErrors) {
     super(Object.values(fields)[0] ?? "The entry could not be saved.");
