@@ -3,21 +3,15 @@
  * with the wrong password get the same status, message and page, in about the same time (the
  * app verifies a dummy argon2 hash when there is no account).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createSchoolWithAdmin, createUser } from "../support/factories.ts";
-import { comparablePage, startTestServer, type TestServer } from "../support/http.ts";
+import { comparablePage, useTestServer } from "../support/http.ts";
 import { clearThrottle } from "../support/redis.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 beforeEach(async () => {
   await clearThrottle();
 });

@@ -4,21 +4,15 @@
  * storage, and the cookie's flags.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createOrganisation, createSchoolWithAdmin, createUser, sessionIdOf, type TestUser } from "../support/factories.ts";
-import { SESSION_COOKIE, startTestServer, type TestClient, type TestServer } from "../support/http.ts";
+import { SESSION_COOKIE, useTestServer, type TestClient } from "../support/http.ts";
 import { testPrisma } from "../setup/db.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const MINUTE = 60_000;
 

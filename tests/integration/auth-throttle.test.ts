@@ -3,22 +3,16 @@
  * the account for the window, thirty failures from one address lock the address, unknown
  * accounts are throttled exactly like real ones, and the lock lifts when the window ends.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createSchoolWithAdmin, createUser } from "../support/factories.ts";
-import { comparablePage, SESSION_COOKIE, startTestServer, type TestClient, type TestResponse, type TestServer } from "../support/http.ts";
+import { comparablePage, SESSION_COOKIE, useTestServer, type TestClient, type TestResponse } from "../support/http.ts";
 import { clearThrottle, expireThrottleWindows, keys } from "../support/redis.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  // A smaller per-address limit than production's 100 keeps the spraying test short.
-  server = await startTestServer({ env: { SIGNIN_IP_LIMIT: "30" } });
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+// A smaller per-address limit than production's 100 keeps the spraying test short.
+const server = useTestServer({ env: { SIGNIN_IP_LIMIT: "30" } });
 beforeEach(async () => {
   await clearThrottle();
 });

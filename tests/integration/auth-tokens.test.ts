@@ -4,22 +4,16 @@
  * wrong code reads exactly like a wrong username).
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createAuthToken, createOrganisation, createSchoolWithAdmin, createUser } from "../support/factories.ts";
-import { comparablePage, SESSION_COOKIE, startTestServer, visibleText, type TestServer } from "../support/http.ts";
+import { comparablePage, SESSION_COOKIE, useTestServer, visibleText } from "../support/http.ts";
 import { clearThrottle } from "../support/redis.ts";
 import { testPrisma } from "../setup/db.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 beforeEach(async () => {
   await clearThrottle();
 });

@@ -3,21 +3,15 @@
  * 403 before it reaches a route (page routes, their `.data` requests and resource routes
  * alike), and changes nothing. The same requests from our own origin work.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createSchoolWithAdmin, sessionIdOf } from "../support/factories.ts";
-import { SESSION_COOKIE, startTestServer, type PostOptions, type TestClient, type TestServer } from "../support/http.ts";
+import { SESSION_COOKIE, useTestServer, type PostOptions, type TestClient } from "../support/http.ts";
 import { testPrisma } from "../setup/db.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 /** What a forged request from another site looks like, in the ways browsers can send it. */
 const CROSS_SITE: Record<string, PostOptions> = {

@@ -6,20 +6,14 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createOrganisation, createUser } from "../support/factories.ts";
-import { SESSION_COOKIE, startTestServer, type TestResponse, type TestServer } from "../support/http.ts";
+import { SESSION_COOKIE, useTestServer, type TestResponse } from "../support/http.ts";
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 function csp(response: TestResponse): Map<string, string[]> {
   const header = response.headers.get("content-security-policy");

@@ -4,20 +4,12 @@
  * one entry; validation messages appear on the page; the verification queue bulk-approves;
  * another learner's entry is a 404; the OTJ history downloads as a neutralised CSV.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { testPrisma } from "../setup/db.ts";
-import { startTestServer, type TestServer } from "../support/http.ts";
+import { useTestServer } from "../support/http.ts";
 import { createApprenticeship, createSchoolClass } from "../support/progress-fixtures.ts";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-}, 240_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 async function signedIn(identifier: string, password: string) {
   const client = server.client();

@@ -4,23 +4,17 @@
  * without echoing the password; and one network can make only ten requests an hour, so the form
  * cannot be used to test addresses quickly or to make the server hash passwords in bulk.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { REGISTER_LIMIT } from "../../app/auth/throttle.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createSchoolWithAdmin } from "../support/factories.ts";
-import { SESSION_COOKIE, startTestServer, type TestServer } from "../support/http.ts";
+import { SESSION_COOKIE, useTestServer } from "../support/http.ts";
 import { clearThrottle, expireThrottleWindows } from "../support/redis.ts";
 
 // Every request hashes a password with argon2: give the tests room on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 beforeEach(async () => {
   await clearThrottle();
 });

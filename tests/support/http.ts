@@ -19,6 +19,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BUILD_ENTRY = path.join(ROOT, "build/server/index.js");
@@ -135,6 +136,30 @@ export async function startTestServer(options: { env?: Record<string, string> } 
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * The app for this test file: started before its first test and stopped after its last (the
+ * hooks are registered here), usable from inside tests and later hooks.
+ */
+export function useTestServer(options: { env?: Record<string, string> } = {}): Omit<TestServer, "close"> {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(options);
+  }, 240_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = () => {
+    if (!started) throw new Error("The test server starts in beforeAll: use it inside a test or a later hook.");
+    return started;
+  };
+  return {
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    client: () => current().client(),
   };
 }
 
