@@ -1,6 +1,6 @@
 /** Helpers the benches share: their own database, a free port, the production build and server. */
 import { spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -37,16 +37,12 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The node flags for the server a bench starts: those of `npm start` (read from package.json, so
- * a bench measures the server as production runs it), then BENCH_SERVER_NODE_ARGS
- * (space-separated), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under
- * load. Node refuses --cpu-prof in NODE_OPTIONS, hence a variable of our own.
+ * Extra node flags for the server a bench starts, from BENCH_SERVER_NODE_ARGS (space-separated),
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load. Node refuses
+ * --cpu-prof in NODE_OPTIONS, hence a variable of our own.
  */
 export function serverNodeArgs(): string[] {
-  const start: string = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8")).scripts.start;
-  const flags = start.match(/\bnode((?: --[\w-]+=\S+)*) --import tsx server\.ts/);
-  if (!flags) throw new Error(`bench/support.ts cannot read the node flags of npm start: ${start}`);
-  return [...flags[1].split(" "), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ")].filter(Boolean);
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 }
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
