@@ -14,6 +14,7 @@ import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { allowResetRequest, checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
 import { usernameBase, usernameCandidate } from "~/domain/usernames.ts";
+import { flagIdentityClaims } from "~/models/identity-flags.server.ts";
 
 export class AccountError extends Error {}
 
@@ -184,11 +185,33 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
 // ── pupils without email ──
 
 
-/** Creates a pupil account with a username and a one-time setup code to print. */
+/**
+ * Creates a pupil account with a username and a one-time setup code to print. A UPN that another
+ * account holds is left off and flagged for the partnership admin (decision 025): the school gets
+ * the same answer as for a UPN nobody holds, and a second try finds its own earlier claim.
+ */
 export async function createPupilAccount(actor: Actor, input: { organisationId: string; firstName: string; lastName: string; yearGroup: number; upn?: string | null }) {
   if (!orgsWith(actor, "pupil:create").includes(input.organisationId)) throw new Response("Not found", { status: 404 });
   const code = newSetupCode();
-  return db().$transaction(async (tx) => {
+  const givenUpn = input.upn || null;
+  const created = db().$transaction(async (tx) => {
+    let upn = givenUpn;
+    let holderId: string | null = null;
+    if (givenUpn) {
+      const [holder, claim] = await Promise.all([
+        tx.user.findUnique({ where: { upn: givenUpn }, select: { id: true, mergedIntoId: true } }),
+        tx.identityFlag.findUnique({ where: { organisationId_kind_value: { organisationId: input.organisationId, kind: "UPN", value: givenUpn } }, select: { claimantId: true } }),
+      ]);
+      const heldBy = holder ? (holder.mergedIntoId ?? holder.id) : null;
+      const isOurPupil = async (userId: string) => (await tx.membership.count({ where: { userId, organisationId: input.organisationId, role: "PUPIL" } })) > 0;
+      if ((heldBy && (await isOurPupil(heldBy))) || (claim && (await isOurPupil(claim.claimantId)))) {
+        throw new AccountError("A pupil at your school already has this UPN. Check the UPN, or find the pupil in the list above.");
+      }
+      if (heldBy) {
+        upn = null;
+        holderId = heldBy;
+      }
+    }
     let username = "";
     for (let attempt = 0; attempt < 20; attempt++) {
       const candidate = usernameCandidate(usernameBase(input.firstName, input.lastName), attempt);
@@ -199,15 +222,23 @@ export async function createPupilAccount(actor: Actor, input: { organisationId: 
     }
     if (!username) throw new AccountError("Could not choose a username; try again.");
     const user = await tx.user.create({
-      data: { username, firstName: input.firstName.trim(), lastName: input.lastName.trim(), yearGroup: input.yearGroup, upn: input.upn || null },
+      data: { username, firstName: input.firstName.trim(), lastName: input.lastName.trim(), yearGroup: input.yearGroup, upn },
       select: { id: true },
     });
     await tx.membership.create({ data: { userId: user.id, organisationId: input.organisationId, role: "PUPIL" } });
+    if (givenUpn && holderId) {
+      await flagIdentityClaims(tx, { actorId: actor.userId, organisationId: input.organisationId, claims: [{ claimantId: user.id, kind: "UPN", value: givenUpn, holderId }] });
+    }
     await tx.authToken.create({
       data: { kind: "SETUP_CODE", tokenHash: hashToken(code), userId: user.id, createdById: actor.userId, expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.SETUP_CODE) },
     });
     await audit({ actorId: actor.userId, action: "pupil.create", subjectType: "user", subjectId: user.id, organisationId: input.organisationId }, tx);
     return { userId: user.id, username, setupCode: code };
+  });
+  // Two forms sent at once with the same new UPN: the second meets the unique index.
+  return created.catch((error: unknown) => {
+    if ((error as { code?: string }).code === "P2002") throw new AccountError("The pupil could not be added just now. Please try again.");
+    throw error;
   });
 }
 

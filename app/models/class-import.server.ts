@@ -13,11 +13,15 @@
  *    workers/class-import.ts. Both paths call runClassImport, which re-parses the stored file,
  *    re-plans against the database as it is now, and writes everything in ONE transaction.
  *
- * Matching ("one record for life")
- * - by UPN anywhere in the partnership (a UPN identifies one child for life), provided the name
- *   on the row agrees with the record when the pupil is not yet at this school (so a mistyped or
- *   guessed UPN cannot pull another school's pupil into a class);
- * - then by email, among this school's pupils (an email owned by anyone else rejects the row);
+ * Matching: only ever among this school's own pupils (decision 025)
+ * - by UPN, then by email (or by an identifier this school claimed earlier, see below);
+ * - a UPN or email that another account holds (another school's pupil, a member of staff,
+ *   anyone) is never attached and never written: the row goes on as if nobody held it, the
+ *   identifier is left off, and the claim is flagged for the partnership admin, who merges the
+ *   records if they are one child. The teacher's preview and result are the same either way, so
+ *   an import neither reaches another school's pupil nor tells whether an identifier exists;
+ * - a pupil of this school whom another organisation also holds is added to the class, but none
+ *   of their fields (year group, UPN, email) is written;
  * - otherwise the row is a new pupil. When a pupil of this school has the same first name,
  *   surname and year group but no UPN/email match, the row is shown as a POSSIBLE DUPLICATE:
  *   confirming creates a new pupil unless the teacher ticks "this is the same pupil", in which
@@ -39,6 +43,7 @@ import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { getClass } from "~/models/classes.server.ts";
+import { flagIdentityClaims, type IdentityClaim } from "~/models/identity-flags.server.ts";
 
 /** Files with more valid rows than this are written by the background worker. */
 export const BACKGROUND_THRESHOLD = 300;
@@ -94,33 +99,31 @@ export interface ImportResult {
   invalid: number;
 }
 
+/** An identifier on a row that another account holds: recorded for the partnership admin. */
+type Claim = Omit<IdentityClaim, "claimantId">;
+
 type Planned =
-  | { kind: "new"; row: ValidRow; duplicates: DuplicateCandidate[] }
-  | { kind: "matched"; row: ValidRow; userId: string; unchanged: boolean; moving: boolean; fillUpn: string | null; fillEmail: string | null; viaSameAs?: boolean };
+  | { kind: "new"; row: ValidRow; upn: string | null; email: string | null; claims: Claim[]; duplicates: DuplicateCandidate[] }
+  | { kind: "matched"; row: ValidRow; userId: string; unchanged: boolean; moving: boolean; fillUpn: string | null; fillEmail: string | null; claims: Claim[] };
 
 interface Plan {
   planned: Planned[];
   rejected: InvalidRow[];
 }
 
-type MatchRow = {
+/** An account found by one of the file's identifiers, or by this school's earlier claim of it. */
+type Hit = {
+  via: "upn" | "email" | "claimed-upn" | "claimed-email";
+  value: string;
   id: string;
   upn: string | null;
   email: string | null;
-  first_name: string;
-  last_name: string;
   year_group: number | null;
   pupil_here: boolean;
+  held_elsewhere: boolean;
   in_class: boolean;
   in_other_class: boolean;
 };
-
-const lower = (s: string) => s.toLocaleLowerCase("en-GB");
-
-function namesAgree(row: ValidRow, user: { first_name: string; last_name: string }): boolean {
-  const first = lower(user.first_name);
-  return lower(user.last_name) === lower(row.lastName) || first === lower(row.firstName) || first === lower(row.legalFirstName);
-}
 
 function addReason(rejected: Map<number, string[]>, line: number, reason: string) {
   const list = rejected.get(line);
@@ -128,7 +131,14 @@ function addReason(rejected: Map<number, string[]>, line: number, reason: string
   else rejected.set(line, [reason]);
 }
 
-/** Decides, for every valid row, what confirming would do. Two set-based queries. */
+/**
+ * Decides, for every valid row, what confirming would do. Two set-based queries.
+ *
+ * Only this school's own pupils are ever matched (decision 025). A UPN or email that another
+ * account holds is not attached to anyone: the row is treated exactly as if nobody held it (a new
+ * pupil, or an existing pupil of the school), the identifier is left off, and a claim is recorded
+ * for the partnership admin. The teacher sees the same preview and result either way.
+ */
 export async function planClassImport(client: Tx, cohort: CohortRef, rows: readonly ValidRow[]): Promise<Plan> {
   const rejected = new Map<number, string[]>();
 
@@ -145,49 +155,51 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
 
   const upns = rows.flatMap((r) => (r.upn ? [r.upn] : []));
   const emails = rows.flatMap((r) => (r.email ? [r.email] : []));
+  // A merged record's identifiers lead to the record it was merged into.
   const found =
     upns.length + emails.length === 0
       ? []
-      : await client.$queryRaw<MatchRow[]>`
-    SELECT u.id, u.upn, u.email, u.first_name, u.last_name, u.year_group,
+      : await client.$queryRaw<Hit[]>`
+    WITH hits AS (
+      SELECT 'upn' AS via, u.upn AS value, COALESCE(u.merged_into_id, u.id) AS user_id FROM users u WHERE u.upn = ANY(${upns}::text[])
+      UNION ALL
+      SELECT 'email', u.email, COALESCE(u.merged_into_id, u.id) FROM users u WHERE u.email = ANY(${emails}::text[])
+      UNION ALL
+      SELECT CASE f.kind WHEN 'UPN' THEN 'claimed-upn' ELSE 'claimed-email' END, f.value, f.claimant_id FROM identity_flags f
+      WHERE f.organisation_id = ${cohort.organisationId}::uuid
+        AND ((f.kind = 'UPN' AND f.value = ANY(${upns}::text[])) OR (f.kind = 'EMAIL' AND f.value = ANY(${emails}::text[])))
+    )
+    SELECT h.via, h.value, u.id, u.upn, u.email, u.year_group,
       EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id = ${cohort.organisationId}::uuid AND m.role = 'PUPIL') AS pupil_here,
+      EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id <> ${cohort.organisationId}::uuid) AS held_elsewhere,
       EXISTS (SELECT 1 FROM cohort_members cm WHERE cm.user_id = u.id AND cm.cohort_id = ${cohort.id}::uuid AND cm.left_at IS NULL) AS in_class,
       EXISTS (SELECT 1 FROM cohort_members cm JOIN cohorts c ON c.id = cm.cohort_id
               WHERE cm.user_id = u.id AND cm.left_at IS NULL AND c.id <> ${cohort.id}::uuid
                 AND c.organisation_id = ${cohort.organisationId}::uuid AND c.academic_year = ${cohort.academicYear}) AS in_other_class
-    FROM users u
-    JOIN (SELECT u1.id FROM users u1 JOIN unnest(${upns}::text[]) AS k(upn) ON u1.upn = k.upn
-          UNION
-          SELECT u2.id FROM users u2 JOIN unnest(${emails}::text[]) AS e(email) ON u2.email = e.email) AS hit ON hit.id = u.id
-    WHERE u.erased_at IS NULL`;
-  const byUpn = new Map(found.filter((u) => u.upn).map((u) => [u.upn!, u]));
-  const byEmail = new Map(found.filter((u) => u.email).map((u) => [u.email!, u]));
+    FROM hits h JOIN users u ON u.id = h.user_id
+    WHERE u.erased_at IS NULL AND u.merged_into_id IS NULL`;
+  const hits = (via: Hit["via"]) => new Map(found.filter((h) => h.via === via).map((h) => [h.value, h]));
+  const holderByUpn = hits("upn");
+  const holderByEmail = hits("email");
+  // An earlier claim counts only while its pupil is still at this school.
+  const claimantByUpn = new Map([...hits("claimed-upn")].filter(([, h]) => h.pupil_here));
+  const claimantByEmail = new Map([...hits("claimed-email")].filter(([, h]) => h.pupil_here));
+  const ownPupil = (holder: Hit | undefined) => (holder?.pupil_here ? holder : undefined);
 
   const planned: Planned[] = [];
   const lineForUser = new Map<string, number>();
   const unmatched: ValidRow[] = [];
   for (const row of rows) {
     if (rejected.has(row.line)) continue;
-    let user: MatchRow | undefined;
-    const upnOwner = row.upn ? byUpn.get(row.upn) : undefined;
-    const emailOwner = row.email ? byEmail.get(row.email) : undefined;
-    if (upnOwner) {
-      if (!upnOwner.pupil_here && !namesAgree(row, upnOwner)) {
-        addReason(rejected, row.line, `Row ${row.line}: the UPN ${row.upn} belongs to a pupil with a different name in our records. Check the UPN; if it is right, ask the partnership admin.`);
-        continue;
-      }
-      user = upnOwner;
-    } else if (emailOwner) {
-      if (!emailOwner.pupil_here) {
-        addReason(rejected, row.line, `Row ${row.line}: the email address ${row.email} is already used by an account that is not a pupil at your school. Remove the email from this row, or ask the partnership admin.`);
-        continue;
-      }
-      if (row.upn && emailOwner.upn && emailOwner.upn !== row.upn) {
-        addReason(rejected, row.line, `Row ${row.line}: the email address ${row.email} belongs to a pupil with a different UPN. Check the UPN and the email.`);
-        continue;
-      }
-      user = emailOwner;
+    const upnHolder = row.upn ? holderByUpn.get(row.upn) : undefined;
+    const emailHolder = row.email ? holderByEmail.get(row.email) : undefined;
+    const byUpn = ownPupil(upnHolder) ?? (row.upn ? claimantByUpn.get(row.upn) : undefined);
+    const byEmail = ownPupil(emailHolder) ?? (row.email ? claimantByEmail.get(row.email) : undefined);
+    if (!byUpn && byEmail && row.upn && byEmail.upn && byEmail.upn !== row.upn) {
+      addReason(rejected, row.line, `Row ${row.line}: the email address ${row.email} belongs to a pupil with a different UPN. Check the UPN and the email.`);
+      continue;
     }
+    const user = byUpn ?? byEmail;
     if (!user) {
       unmatched.push(row);
       continue;
@@ -198,16 +210,20 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
       continue;
     }
     lineForUser.set(user.id, row.line);
-    const fillUpn = row.upn && !user.upn ? row.upn : null;
-    const fillEmail = row.email && !user.email && !byEmail.has(row.email) ? row.email : null;
+    // A pupil another organisation also holds is theirs too: the import writes none of their fields.
+    const writable = !user.held_elsewhere;
+    const upn = writable && !user.upn ? identifierFor(row.upn, "UPN", upnHolder, claimantByUpn) : NOTHING;
+    const email = writable && !user.email ? identifierFor(row.email, "EMAIL", emailHolder, claimantByEmail) : NOTHING;
+    const claims = [upn.claim, email.claim].filter((c): c is Claim => c !== null);
     planned.push({
       kind: "matched",
       row,
       userId: user.id,
       moving: user.in_other_class && !user.in_class,
-      unchanged: user.in_class && user.pupil_here && user.year_group === row.yearGroup && !fillUpn && !fillEmail,
-      fillUpn,
-      fillEmail,
+      unchanged: user.in_class && (!writable || user.year_group === row.yearGroup) && !upn.value && !email.value && claims.length === 0,
+      fillUpn: upn.value,
+      fillEmail: email.value,
+      claims,
     });
   }
 
@@ -243,10 +259,29 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
       duplicates.set(c.line, list);
     }
   }
-  for (const row of unmatched) planned.push({ kind: "new", row, duplicates: duplicates.get(row.line) ?? [] });
+  for (const row of unmatched) {
+    const upn = identifierFor(row.upn, "UPN", row.upn ? holderByUpn.get(row.upn) : undefined, claimantByUpn);
+    const email = identifierFor(row.email, "EMAIL", row.email ? holderByEmail.get(row.email) : undefined, claimantByEmail);
+    const claims = [upn.claim, email.claim].filter((c): c is Claim => c !== null);
+    planned.push({ kind: "new", row, upn: upn.value, email: email.value, claims, duplicates: duplicates.get(row.line) ?? [] });
+  }
   planned.sort((a, b) => a.row.line - b.row.line);
 
   return { planned, rejected: [...rejected.entries()].map(([line, reasons]) => ({ line, reasons })) };
+}
+
+const NOTHING = { value: null, claim: null } as const;
+
+/**
+ * What to do with one identifier on a row for a pupil who has none: write it when nobody holds
+ * it; when another account (not a pupil of this school) holds it, leave it off and claim it,
+ * unless this school already has. Held by another pupil of this school: nothing.
+ */
+function identifierFor(value: string | undefined, kind: Claim["kind"], holder: Hit | undefined, claimed: ReadonlyMap<string, Hit>): { value: string | null; claim: Claim | null } {
+  if (!value) return NOTHING;
+  if (!holder) return { value, claim: null };
+  if (holder.pupil_here || claimed.has(value)) return NOTHING;
+  return { value: null, claim: { kind, value, holderId: holder.id } };
 }
 
 function summarise(plan: Plan, parserInvalid: readonly InvalidRow[]): ImportSummary {
@@ -394,7 +429,7 @@ export async function runClassImport(importJobId: string, options: RunOptions): 
       if (!cohort) throw new ImportError("The class no longer exists.");
       const sameAs = options.sameAs ?? ((job.summary as { sameAs?: SameAs }).sameAs ?? {});
 
-      const result = await writeClassList(tx, cohort, job.fileText, sameAs, options.onProgress);
+      const result = await writeClassList(tx, cohort, { id: job.id, createdById: job.createdById, fileText: job.fileText }, sameAs, options.onProgress);
 
       const summary = job.summary as object;
       await tx.importJob.update({
@@ -422,11 +457,11 @@ export async function runClassImport(importJobId: string, options: RunOptions): 
 export async function writeClassList(
   tx: Tx,
   cohort: CohortRef,
-  fileText: string,
+  job: { id: string; createdById: string; fileText: string },
   sameAs: SameAs,
   onProgress?: (processedRows: number) => Promise<void> | void,
 ): Promise<ImportResult> {
-  const parsed = parseClassList(fileText);
+  const parsed = parseClassList(job.fileText);
   if (parsed.headerProblems.length > 0) throw new ImportError(parsed.headerProblems.join(" "));
   const plan = await planClassImport(tx, cohort, parsed.rows);
 
@@ -437,9 +472,10 @@ export async function writeClassList(
     const candidate = chosen ? p.duplicates.find((d) => d.userId === chosen) : undefined;
     if (!candidate) return p;
     confirmedSame++;
-    // The row's UPN and email matched nobody (otherwise it would not be a duplicate candidate),
-    // so they are free to fill in where the existing record has none (COALESCE keeps theirs).
-    return { kind: "matched", row: p.row, userId: candidate.userId, unchanged: false, moving: false, fillUpn: candidate.hasUpn ? null : (p.row.upn ?? null), fillEmail: p.row.email ?? null, viaSameAs: true };
+    // The row's UPN and email matched none of the school's pupils (otherwise it would not be a
+    // duplicate candidate): those nobody holds fill in where the existing record has none
+    // (COALESCE keeps theirs); those another account holds stay claims, now for this pupil.
+    return { kind: "matched", row: p.row, userId: candidate.userId, unchanged: false, moving: false, fillUpn: candidate.hasUpn ? null : p.upn, fillEmail: p.email, claims: p.claims };
   });
   // Two rows ticked as the same existing pupil: the second is not written (it would be a
   // second line for one child).
@@ -458,17 +494,21 @@ export async function writeClassList(
     const fresh = chunk.filter((p): p is Extract<Planned, { kind: "new" }> => p.kind === "new");
     const matched = chunk.filter((p): p is Extract<Planned, { kind: "matched" }> => p.kind === "matched");
 
-    const newIds = fresh.length > 0 ? await insertUsers(tx, fresh.map((p) => p.row)) : [];
+    const newIds = fresh.length > 0 ? await insertUsers(tx, fresh) : [];
     result.created += newIds.length;
 
     const toUpdate = matched.filter((p) => !p.unchanged);
     if (toUpdate.length > 0) {
+      // Ownership in the statement too: only a pupil of this school that no other organisation
+      // holds is written to.
       await tx.$executeRaw`
         UPDATE users u SET year_group = r.year_group, upn = COALESCE(u.upn, r.upn), email = COALESCE(u.email, r.email), updated_at = now()
         FROM unnest(${toUpdate.map((p) => p.userId)}::uuid[], ${toUpdate.map((p) => p.row.yearGroup)}::int[],
                     ${toUpdate.map((p) => p.fillUpn)}::text[], ${toUpdate.map((p) => p.fillEmail)}::text[]) AS r(id, year_group, upn, email)
         WHERE u.id = r.id
-          AND (u.year_group IS DISTINCT FROM r.year_group OR (u.upn IS NULL AND r.upn IS NOT NULL) OR (u.email IS NULL AND r.email IS NOT NULL))`;
+          AND (u.year_group IS DISTINCT FROM r.year_group OR (u.upn IS NULL AND r.upn IS NOT NULL) OR (u.email IS NULL AND r.email IS NOT NULL))
+          AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id = ${cohort.organisationId}::uuid AND m.role = 'PUPIL')
+          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organisation_id <> ${cohort.organisationId}::uuid)`;
     }
     result.matched += toUpdate.length;
     result.unchanged += matched.length - toUpdate.length;
@@ -504,6 +544,11 @@ export async function writeClassList(
         WHERE cp.cohort_id = ${cohort.id}::uuid
         ON CONFLICT (user_id, pathway_id) DO NOTHING`;
     }
+    const claims = [
+      ...fresh.flatMap((p, i) => p.claims.map((c) => ({ ...c, claimantId: newIds[i] }))),
+      ...matched.flatMap((p) => p.claims.map((c) => ({ ...c, claimantId: p.userId }))),
+    ];
+    await flagIdentityClaims(tx, { actorId: job.createdById, organisationId: cohort.organisationId, claims, importJobId: job.id });
     processed += chunk.length;
     await onProgress?.(processed);
   }
@@ -514,7 +559,8 @@ export async function writeClassList(
  * Inserts new pupils in one statement with usernames chosen in bulk: candidates are checked
  * against the table in one query per round, and only the few that collide are drawn again.
  */
-async function insertUsers(tx: Tx, rows: readonly ValidRow[]): Promise<string[]> {
+async function insertUsers(tx: Tx, pupils: readonly { row: ValidRow; upn: string | null; email: string | null }[]): Promise<string[]> {
+  const rows = pupils.map((p) => p.row);
   const bases = rows.map((r) => usernameBase(r.firstName, r.lastName));
   const usernames: (string | null)[] = rows.map(() => null);
   for (let attempt = 0; attempt < 20 && usernames.includes(null); attempt++) {
@@ -539,10 +585,12 @@ async function insertUsers(tx: Tx, rows: readonly ValidRow[]): Promise<string[]>
     INSERT INTO users (username, first_name, last_name, upn, email, year_group, updated_at)
     SELECT r.username, r.first_name, r.last_name, r.upn, r.email, r.year_group, now()
     FROM unnest(${usernames}::text[], ${rows.map((r) => r.firstName)}::text[], ${rows.map((r) => r.lastName)}::text[],
-                ${rows.map((r) => r.upn ?? null)}::text[], ${rows.map((r) => r.email ?? null)}::text[], ${rows.map((r) => r.yearGroup)}::int[])
+                ${pupils.map((p) => p.upn)}::text[], ${pupils.map((p) => p.email)}::text[], ${rows.map((r) => r.yearGroup)}::int[])
          AS r(username, first_name, last_name, upn, email, year_group)
     RETURNING id, username`;
-  return inserted.map((r) => r.id);
+  // In the order of `pupils`, whatever order the rows came back in.
+  const idByUsername = new Map(inserted.map((r) => [r.username, r.id]));
+  return usernames.map((u) => idByUsername.get(u!)!);
 }
 
 /** Records a failed run so the teacher sees it (the data write itself was rolled back). */
