@@ -4,6 +4,7 @@ import type { Route } from "./+types/admin.people.merge";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { MergeError, mergePeople, previewMerge, searchPeople, type MergeCounts } from "~/models/people-merge.server.ts";
+import { listIdentityFlags } from "~/models/identity-flags.server.ts";
 import { parseForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
@@ -20,7 +21,8 @@ export async function loader({ request }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "people:merge");
   const url = new URL(request.url);
   const parsed = Query.safeParse({ q: url.searchParams.get("q") ?? "", keep: url.searchParams.get("keep") ?? "", duplicate: url.searchParams.get("duplicate") ?? "" });
-  if (!parsed.success) return { q: "", results: [], preview: null, problem: "Those search details are not valid. Search again." };
+  const flags = await listIdentityFlags(viewer);
+  if (!parsed.success) return { q: "", results: [], preview: null, flags, problem: "Those search details are not valid. Search again." };
   const { q, keep, duplicate } = parsed.data;
   const results = q ? await searchPeople(viewer, q) : [];
   let preview = null;
@@ -35,7 +37,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   } else if (keep || duplicate) {
     problem = "Choose both the record to keep and the duplicate.";
   }
-  return { q, results, preview, problem };
+  return { q, results, preview, flags, problem };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -79,7 +81,7 @@ function describe(p: Person) {
 }
 
 export default function MergePeople() {
-  const { q, results, preview, problem } = useLoaderData<typeof loader>();
+  const { q, results, preview, flags, problem } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   if (actionData?.merged) {
     const total = actionData.merged.counts.progressEntries + actionData.merged.counts.placements + actionData.merged.counts.apprenticeships;
@@ -96,6 +98,26 @@ export default function MergePeople() {
     <div className="stack">
       <h1>Merge duplicate people</h1>
       <p>One person, one record for life. Find the two records, choose which to keep, check what moves, then confirm. Nothing is lost: every learning record, placement and credential moves to the record kept.</p>
+      {flags.length ? (
+        <section aria-labelledby="flags-title">
+          <h2 id="flags-title">Identifiers a school gave that another record holds</h2>
+          <p>A school named one of its pupils with a UPN or email address that already belongs to someone else. The school's pupil was kept without it, and the school was not told. If the two records are the same child, merge them; the flag closes when they are merged.</p>
+          <ScrollTable caption={<>{flags.length} open flag{flags.length === 1 ? "" : "s"}</>}>
+            <thead><tr><th scope="col">Identifier</th><th scope="col">Given by</th><th scope="col">Their pupil</th><th scope="col">Record that holds it</th><th scope="col">Action</th></tr></thead>
+            <tbody>
+              {flags.map((f) => (
+                <tr key={f.id}>
+                  <th scope="row">{f.kind === "UPN" ? "UPN" : "Email"} {f.value}</th>
+                  <td>{f.school}, {f.flaggedAt.slice(0, 10)}</td>
+                  <td><Link to={`/people/${f.claimant.id}`}>{f.claimant.name}</Link></td>
+                  <td><Link to={`/people/${f.holder.id}`}>{f.holder.name}</Link> ({f.holder.roles.join("; ") || "no roles"})</td>
+                  <td><Link to={`/admin/people/merge?keep=${f.holder.id}&duplicate=${f.claimant.id}`}>Compare<span className="visually-hidden"> {f.claimant.name} with {f.holder.name}</span></Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
+        </section>
+      ) : null}
       <Form method="get" className="narrow-form">
         <Field name="q" label="Search by name, email, username or UPN" type="search" defaultValue={q} />
         <button type="submit">Search</button>

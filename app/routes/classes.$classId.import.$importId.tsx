@@ -115,7 +115,7 @@ export default function ClassImport() {
       <ScrollTable caption={<>What confirming will do with the {plural(preview.fileRows, "row", "rows")} in the file</>} className="summary-table">
         <tbody>
           <tr><th scope="row">New pupils</th><td>{preview.newPupils}</td><td>Accounts are created with a username; pupils without an email address get a setup code you can print.</td></tr>
-          <tr><th scope="row">Matched to existing pupils</th><td>{preview.matched}</td><td>Found by UPN, or by email address among your school's pupils; added to this class and their year group updated.{preview.moving > 0 ? ` ${plural(preview.moving, "of them moves", "of them move")} here from another class this year; their history stays.` : ""}</td></tr>
+          <tr><th scope="row">Matched to existing pupils</th><td>{preview.matched}</td><td>Found by UPN or email address among your school's pupils; added to this class and their year group updated.{preview.moving > 0 ? ` ${plural(preview.moving, "of them moves", "of them move")} here from another class this year; their history stays.` : ""}</td></tr>
           <tr><th scope="row">Already in this class, unchanged</th><td>{preview.unchanged}</td><td>Nothing changes for these pupils.</td></tr>
           <tr><th scope="row">Possible duplicates</th><td>{preview.possibleDuplicates.length}</td><td>Same name and year group as a pupil already at your school. Created as new pupils unless you tick that they are the same pupil below.</td></tr>
           <tr><th scope="row">Rows with problems</th><td>{preview.invalid.length}</td><td>Left out. Fix them in your school's system and upload again to add them.</td></tr>

@@ -1,7 +1,7 @@
 /**
  * Classes and class-list import through real Postgres: dry run (counts and reasons), confirm,
  * idempotent re-upload, all-or-nothing on a failure mid-write, matching by UPN then email
- * (and one record for life across schools), possible duplicates, moving class keeps history,
+ * among the school's own pupils (class-import-reach.test.ts covers other schools), possible duplicates, moving class keeps history,
  * setup codes, the background path, tenancy (404), and the class grid's constant query count.
  */
 import { readFileSync } from "node:fs";
@@ -193,41 +193,52 @@ describe("confirm and re-upload", () => {
 });
 
 describe("matching", () => {
-  it("matches by UPN, then by email within the school, across schools by UPN (one record for life), and rejects unsafe matches", async () => {
+  it("matches by UPN, then by email, only among the school's own pupils; another school's pupils and other accounts' emails are never attached", async () => {
     const schoolB = await school("Trent");
     const byUpn = await pupil(schoolA, { firstName: "Harry", lastName: "Upnmatch", upn: upn(201), yearGroup: 8 });
     const byEmail = await pupil(schoolA, { firstName: "Grace", lastName: "Emailmatch", email: "grace.e@pupils.example.org" });
     const elsewhere = await pupil(schoolB, { firstName: "Ruby", lastName: "Mover", upn: upn(203) });
-    await pupil(schoolB, { firstName: "Noah", lastName: "Other", upn: upn(204) });
+    const other = await pupil(schoolB, { firstName: "Noah", lastName: "Other", upn: upn(204) });
     const teacherB = await staff(schoolB);
+    const staffEmail = (await prisma.user.findUniqueOrThrow({ where: { id: teacherB.userId } })).email!;
     const cohort = await createClass(teacherA, { name: "9X matching", yearGroup: 9, academicYear: year });
 
     const file = [
       "UPN,Forename,Surname,Year,Email",
       `${upn(201)},Harry,Upnmatch,9,`, // by UPN; year group moves 8 → 9
       `${upn(202)},Grace,Emailmatch,9,grace.e@pupils.example.org`, // by email; UPN filled in
-      `${upn(203)},Ruby,Mover,9,`, // known at another school by UPN: matched, not duplicated
-      `${upn(204)},Someone,Else,9,`, // another school's UPN with a different name: rejected
+      `${upn(203)},Ruby,Mover,9,`, // another school's pupil, names agreeing: a new pupil here, UPN left off (decision 025)
+      `${upn(204)},Someone,Else,9,`, // another school's pupil, names differing: the same
       `,Ava,Newpupil,9,ava.new@pupils.example.org`, // new
-      `,Staff,Clash,9,${(await prisma.user.findUniqueOrThrow({ where: { id: teacherB.userId } })).email}`, // a member of staff's email: rejected
+      `,Staff,Clash,9,${staffEmail}`, // a member of staff's email: a new pupil, email left off
     ].join("\n");
     const preview = await previewOk(teacherA, cohort.id, csv(file));
-    expect(preview.summary).toMatchObject({ newPupils: 1, matched: 3, unchanged: 0 });
-    expect(preview.summary.invalid.map((r) => r.line)).toEqual([5, 7]);
-    expect(preview.summary.invalid[0].reasons[0]).toMatch(/Row 5: the UPN .* belongs to a pupil with a different name/);
-    expect(preview.summary.invalid[1].reasons[0]).toMatch(/Row 7: the email address .* is already used by an account that is not a pupil at your school/);
+    // Nothing in the preview tells the teacher which identifiers someone else holds.
+    expect(preview.summary).toMatchObject({ newPupils: 4, matched: 2, unchanged: 0, invalid: [] });
 
     const usersBefore = await prisma.user.count();
     const { result } = (await confirmClassImport(teacherA, cohort.id, preview.importId)) as { result: { created: number; matched: number } };
-    expect(result).toMatchObject({ created: 1, matched: 3 });
-    expect(await prisma.user.count()).toBe(usersBefore + 1);
+    expect(result).toMatchObject({ created: 4, matched: 2 });
+    expect(await prisma.user.count()).toBe(usersBefore + 4);
     expect(await prisma.user.findUniqueOrThrow({ where: { id: byUpn.id } })).toMatchObject({ yearGroup: 9 });
     expect(await prisma.user.findUniqueOrThrow({ where: { id: byEmail.id } })).toMatchObject({ upn: upn(202) });
-    const rubyMemberships = await prisma.membership.findMany({ where: { userId: elsewhere.id }, select: { organisationId: true } });
-    expect(rubyMemberships.map((m) => m.organisationId).sort()).toEqual([schoolA.id, schoolB.id].sort());
+    for (const theirs of [elsewhere, other]) {
+      const memberships = await prisma.membership.findMany({ where: { userId: theirs.id }, select: { organisationId: true } });
+      expect(memberships.map((m) => m.organisationId)).toEqual([schoolB.id]);
+    }
+    expect(await prisma.membership.findMany({ where: { userId: teacherB.userId }, select: { organisationId: true, role: true } })).toEqual([{ organisationId: schoolB.id, role: "TEACHER" }]);
+    const created = await prisma.user.findMany({ where: { lastName: { in: ["Mover", "Else", "Clash"] }, memberships: { some: { organisationId: schoolA.id } } }, select: { upn: true, email: true } });
+    expect(created).toHaveLength(3);
+    expect(created.every((u) => u.upn === null && u.email === null)).toBe(true);
     const members = await prisma.cohortMember.findMany({ where: { cohortId: cohort.id, leftAt: null } });
-    expect(members.map((m) => m.userId)).toEqual(expect.arrayContaining([byUpn.id, byEmail.id, elsewhere.id]));
-    expect(members).toHaveLength(4);
+    expect(members.map((m) => m.userId)).toEqual(expect.arrayContaining([byUpn.id, byEmail.id]));
+    expect(members.map((m) => m.userId)).not.toContain(elsewhere.id);
+    expect(members).toHaveLength(6);
+
+    // Uploading the same list again changes nothing: the pupils left without a UPN or email are
+    // found again by the school's own earlier claim of it.
+    const again = await previewOk(teacherA, cohort.id, csv(file));
+    expect(again.summary).toMatchObject({ newPupils: 0, matched: 0, unchanged: 6, invalid: [] });
   });
 
   it("shows possible duplicates for the teacher to check: new unless ticked as the same pupil", async () => {
