@@ -56,9 +56,16 @@ export function dataRightsOver(actor: Actor, person: { id: string; memberships: 
   return { mayExport, mayErase: can(actor, "person:erase") && actor.userId !== person.id };
 }
 
-/** Everything the product holds about one person, as plain data (dates as ISO strings). */
+/**
+ * Everything the product holds about one person, as plain data (dates as ISO strings). A school
+ * admin exports what their own schools hold: another organisation's part of a person's record
+ * (another school's classes and learning, an employer's apprenticeship, the date of birth an
+ * employer recorded, others' audit entries) is that organisation's to disclose, not theirs.
+ */
 export async function subjectAccessRecord(actor: Actor, userId: string) {
   await personForExport(actor, userId);
+  const schools = hasRole(actor, "PARTNERSHIP_ADMIN") ? null : orgsWith(actor, "person:export");
+  const within = schools ? { in: schools } : undefined;
   const client = db();
   const [user, cohorts, enrolments, entries, apprenticeships, placements, encounters, notifications, addenda, auditAbout, auditBy, sessions] = await Promise.all([
     client.user.findUniqueOrThrow({
@@ -66,13 +73,13 @@ export async function subjectAccessRecord(actor: Actor, userId: string) {
       select: {
         id: true, firstName: true, lastName: true, email: true, username: true, upn: true, yearGroup: true, dateOfBirth: true,
         notificationPrefs: true, disabledAt: true, erasedAt: true, createdAt: true, updatedAt: true,
-        memberships: { select: { role: true, createdAt: true, organisation: { select: { id: true, name: true, kind: true } } } },
+        memberships: { where: { organisationId: within }, select: { role: true, createdAt: true, organisation: { select: { id: true, name: true, kind: true } } } },
       },
     }),
-    client.cohortMember.findMany({ where: { userId }, select: { joinedAt: true, leftAt: true, cohort: { select: { id: true, name: true, yearGroup: true, academicYear: true, organisation: { select: { name: true } } } } } }),
-    client.enrolment.findMany({ where: { userId }, select: { id: true, status: true, startedOn: true, completedOn: true, withdrawnOn: true, pathway: { select: { title: true } }, organisation: { select: { name: true } } } }),
+    client.cohortMember.findMany({ where: { userId, cohort: { organisationId: within } }, select: { joinedAt: true, leftAt: true, cohort: { select: { id: true, name: true, yearGroup: true, academicYear: true, organisation: { select: { name: true } } } } } }),
+    client.enrolment.findMany({ where: { userId, organisationId: within }, select: { id: true, status: true, startedOn: true, completedOn: true, withdrawnOn: true, pathway: { select: { title: true } }, organisation: { select: { name: true } } } }),
     client.progressEntry.findMany({
-      where: { learnerId: userId },
+      where: { learnerId: userId, ...(schools ? { enrolment: { organisationId: within } } : {}) },
       orderBy: [{ occurredOn: "asc" }, { createdAt: "asc" }],
       select: {
         id: true, kind: true, occurredOn: true, minutes: true, activityType: true, description: true, ksbCodes: true, evidenceUrl: true, atWork: true,
@@ -81,7 +88,7 @@ export async function subjectAccessRecord(actor: Actor, userId: string) {
       },
     }),
     client.apprenticeship.findMany({
-      where: { apprenticeId: userId },
+      where: { apprenticeId: userId, ...(schools ? { OR: [{ employerId: within }, { providerId: within }] } : {}) },
       select: {
         id: true, startDate: true, plannedEndDate: true, contractedWeeklyHours: true, otjRegime: true, plannedOtjHours: true, priorLearningHours: true,
         status: true, gatewayDate: true, achievedOn: true, withdrawnOn: true, otjActualHoursReported: true,
@@ -92,17 +99,17 @@ export async function subjectAccessRecord(actor: Actor, userId: string) {
       },
     }),
     client.placementPupil.findMany({
-      where: { pupilId: userId },
+      where: { pupilId: userId, placement: { schoolId: within } },
       select: {
         consentGivenBy: true, consentDate: true, consentMethod: true, hoursAttended: true, feedback: true, wouldHostAgain: true, feedbackAt: true, reflection: true,
         placement: { select: { id: true, title: true, startDate: true, endDate: true, hours: true, status: true, employer: { select: { name: true } } } },
       },
     }),
-    client.encounterAttendee.findMany({ where: { pupilId: userId }, select: { reflection: true, encounter: { select: { kind: true, title: true, occurredOn: true, employer: { select: { name: true } } } } } }),
+    client.encounterAttendee.findMany({ where: { pupilId: userId, encounter: { schoolId: within } }, select: { reflection: true, encounter: { select: { kind: true, title: true, occurredOn: true, employer: { select: { name: true } } } } } }),
     client.notificationLog.findMany({ where: { userId }, orderBy: { sentAt: "asc" }, select: { kind: true, status: true, sentAt: true } }),
-    client.reviewAddendum.findMany({ where: { authorId: userId }, select: { reviewId: true, text: true, createdAt: true } }),
-    client.auditLog.findMany({ where: { subjectId: userId }, orderBy: { createdAt: "asc" }, take: 1000, select: { action: true, actorId: true, createdAt: true, metadata: true } }),
-    client.auditLog.findMany({ where: { actorId: userId }, orderBy: { createdAt: "asc" }, take: 1000, select: { action: true, subjectType: true, subjectId: true, createdAt: true } }),
+    client.reviewAddendum.findMany({ where: { authorId: userId, ...(schools ? { review: { apprenticeship: { OR: [{ employerId: within }, { providerId: within }] } } } : {}) }, select: { reviewId: true, text: true, createdAt: true } }),
+    client.auditLog.findMany({ where: { subjectId: userId, organisationId: within }, orderBy: { createdAt: "asc" }, take: 1000, select: { action: true, actorId: true, createdAt: true, metadata: true } }),
+    client.auditLog.findMany({ where: { actorId: userId, organisationId: within }, orderBy: { createdAt: "asc" }, take: 1000, select: { action: true, subjectType: true, subjectId: true, createdAt: true } }),
     client.session.count({ where: { userId } }),
   ]);
   const record = {
@@ -110,7 +117,7 @@ export async function subjectAccessRecord(actor: Actor, userId: string) {
     about: "Everything the Staffordshire Digital Skills Tracker holds about this person (subject access request).",
     person: {
       id: user.id, firstName: user.firstName, lastName: user.lastName, email: user.email, username: user.username, upn: user.upn,
-      yearGroup: user.yearGroup, dateOfBirth: user.dateOfBirth, notificationPreferences: user.notificationPrefs,
+      yearGroup: user.yearGroup, dateOfBirth: schools ? null : user.dateOfBirth, notificationPreferences: user.notificationPrefs,
       accountCreatedAt: user.createdAt, disabledAt: user.disabledAt, erasedAt: user.erasedAt, activeSessions: sessions,
     },
     roles: user.memberships.map((m) => ({ organisation: m.organisation.name, organisationKind: m.organisation.kind, role: m.role, since: m.createdAt })),

@@ -2,7 +2,8 @@
  * Matching never grants reach (decision 025), through real Postgres: a teacher at one school who
  * names another school's pupil by UPN or email, in a class list or on the People page, neither
  * attaches that pupil, nor writes to them, nor learns whether the identifier exists. The claim is
- * flagged for the partnership admin, who can merge the two records.
+ * flagged for the partnership admin, who can merge the two records. And a school admin's
+ * subject-access export of a pupil two schools hold carries only their own school's part.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { testPrisma } from "../setup/db.ts";
@@ -15,6 +16,7 @@ import { confirmClassImport, previewClassImport } from "../../app/models/class-i
 import { createClass } from "../../app/models/classes.server.ts";
 import { listIdentityFlags } from "../../app/models/identity-flags.server.ts";
 import { mergePeople } from "../../app/models/people-merge.server.ts";
+import { subjectAccessRecord } from "../../app/models/data-rights.server.ts";
 
 const prisma = testPrisma();
 const csv = (text: string) => new TextEncoder().encode(text);
@@ -179,5 +181,31 @@ describe("adding a pupil on the People page with a UPN", () => {
     expect(await footprint(victim.id)).toEqual(before);
     expect((await prisma.user.findUniqueOrThrow({ where: { id: known.userId } })).upn).toBeNull();
     expect((await listIdentityFlags(admin)).filter((f) => f.holder.id === victim.id).map((f) => f.claimant.id)).toEqual([known.userId]);
+  });
+});
+
+describe("the subject-access export of a pupil two schools hold", () => {
+  it("gives a school admin their own school's part of the record, and the partnership admin all of it", async () => {
+    const schoolB = await createOrganisation({ kind: "SCHOOL" });
+    const shared = await pupilOfA(7, { also: schoolB });
+    await prisma.user.update({ where: { id: shared.id }, data: { dateOfBirth: new Date("2011-03-04T00:00:00Z") } });
+    const teacherA = await createUser({ roles: [{ org: schoolA, role: "TEACHER" }] });
+    const classAtA = await prisma.cohort.create({ data: { organisationId: schoolA.id, teacherId: teacherA.id, name: "9A private", yearGroup: 9, academicYear: 2026 } });
+    await prisma.cohortMember.create({ data: { cohortId: classAtA.id, userId: shared.id } });
+    const pathway = await prisma.pathway.create({ data: { slug: `reach-${shared.id}`, title: "School A's pathway", audience: "PUPIL", hoursMin: 1, hoursMax: 2 } });
+    const enrolment = await prisma.enrolment.create({ data: { userId: shared.id, pathwayId: pathway.id, organisationId: schoolA.id, cohortId: classAtA.id } });
+    await prisma.progressEntry.create({ data: { learnerId: shared.id, enrolmentId: enrolment.id, kind: "LEARNING_TIME", occurredOn: new Date("2026-10-01T00:00:00Z"), minutes: 30, description: "Written at school A", ksbCodes: [], createdById: shared.id } });
+
+    const adminB = await actorFor((await createUser({ roles: [{ org: schoolB, role: "SCHOOL_ADMIN" }] })).id);
+    const { record } = await subjectAccessRecord(adminB, shared.id);
+    expect(record.roles.map((r) => r.organisation)).toEqual([schoolB.name]);
+    expect(record.person.dateOfBirth).toBeNull();
+    expect({ classes: record.classes, enrolments: record.enrolments, progressEntries: record.progressEntries }).toEqual({ classes: [], enrolments: [], progressEntries: [] });
+    expect(JSON.stringify(record)).not.toContain("Written at school A");
+
+    const whole = (await subjectAccessRecord(admin, shared.id)).record;
+    expect(whole.classes).toHaveLength(1);
+    expect(whole.progressEntries.map((e) => e.description)).toEqual(["Written at school A"]);
+    expect(whole.person.dateOfBirth).toBeTruthy();
   });
 });
