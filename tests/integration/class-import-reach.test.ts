@@ -17,6 +17,8 @@ import { createClass } from "../../app/models/classes.server.ts";
 import { listIdentityFlags } from "../../app/models/identity-flags.server.ts";
 import { mergePeople } from "../../app/models/people-merge.server.ts";
 import { subjectAccessRecord } from "../../app/models/data-rights.server.ts";
+import { createSession, sessionPolicy } from "../../app/auth/session.server.ts";
+import { SESSION_COOKIE, startTestServer, visibleText } from "../support/http.ts";
 
 const prisma = testPrisma();
 const csv = (text: string) => new TextEncoder().encode(text);
@@ -121,6 +123,23 @@ describe("a class list naming another school's pupil by UPN", () => {
     const notFound = await listIdentityFlags(attack.teacher).then(() => null, (e: unknown) => e);
     expect((notFound as Response).status).toBe(404);
 
+    // On the merge page, with a link that compares the two records.
+    const server = await startTestServer();
+    try {
+      const page = async (userId: string) => {
+        const client = server.client();
+        client.setCookie(SESSION_COOKIE, (await createSession(userId, sessionPolicy(false))).token);
+        return client.get("/admin/people/merge");
+      };
+      const seen = await page(admin.userId);
+      expect(seen.status).toBe(200);
+      expect(visibleText(seen.text)).toContain(`UPN ${upn(3)}`);
+      expect(seen.text).toContain(`/admin/people/merge?keep=${victim.id}&amp;duplicate=${claimant}`);
+      expect((await page(attack.teacher.userId)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+
     // Same child: the admin merges the school's new record into the existing one; the flag closes
     // and the next upload of the list matches the child, now a pupil of both schools.
     await mergePeople(admin, { survivorId: victim.id, duplicateId: claimant });
@@ -128,7 +147,7 @@ describe("a class list naming another school's pupil by UPN", () => {
     const file = csv(["UPN,Forename,Surname,Year", `${upn(3)},Ruby,Mover,9`].join("\n"));
     const again = await previewClassImport(attack.teacher, attack.cohort.id, file);
     expect(again).toMatchObject({ ok: true, summary: { unchanged: 1, newPupils: 0 } });
-  });
+  }, 120_000);
 });
 
 describe("a class list naming an address another account holds", () => {
