@@ -1,5 +1,6 @@
 import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
+import { strictNumber } from "~/domain/form-numbers.ts";
 import type { Route } from "./+types/org.$orgId.people";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { AccountError, createInvitation, createPupilAccount, disableUser } from "~/auth/account.server.ts";
@@ -17,7 +18,7 @@ const PupilForm = z.object({
   intent: z.literal("create-pupil"),
   firstName: text("the pupil's first name", 100),
   lastName: text("the pupil's last name", 100),
-  yearGroup: z.coerce.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13."),
+  yearGroup: strictNumber(z.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13.")),
   upn: z.string().trim().toUpperCase().regex(/^([A-Z]\d{11}[0-9A-Z])?$/, "A UPN is 13 characters: a letter, 11 digits and a digit or letter.").optional(),
 });
 const DisableForm = z.object({ intent: z.literal("disable"), userId: z.string().uuid() });
