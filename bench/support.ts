@@ -1,5 +1,6 @@
 /** Helpers the benches share: their own database, a free port, the production build and server. */
 import { spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -47,6 +48,9 @@ export function serverNodeArgs(): string[] {
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
+// Random per bench run, so no key that a production process would accept sits in the repository.
+const benchUnsubscribeSecret = randomBytes(32).toString("hex");
+
 /**
  * What a production process needs besides its database and Redis prefix: env.server.ts refuses
  * to start without a public address, a mail server and a sender. Benches send no mail.
@@ -57,7 +61,7 @@ export function productionEnv(appUrl = "http://127.0.0.1"): NodeJS.ProcessEnv {
     APP_URL: appUrl,
     SMTP_URL: "smtp://127.0.0.1:1025",
     MAIL_FROM: "Bench <bench@bench.example>",
-    UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "bench-only-unsubscribe-secret-0123456789ab",
+    UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? benchUnsubscribeSecret,
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Entry point of the worker process: `npm run worker` (node --import tsx workers/main.ts).
+ * Entry point of the worker process: `npm run worker` (NODE_ENV=production, like `npm start`, so
+ * the same production checks apply; `npm run dev` starts it in development).
  * It only labels the process's logs before anything creates the logger, then starts
  * workers/run.ts, where the relay, the workers, the watchdog and the shutdown live.
  */

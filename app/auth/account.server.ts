@@ -1,6 +1,6 @@
 /**
  * Account lifecycle: password reset, invitations, pupils' setup codes, password change,
- * disabling. Each email goes through the outbox in the same transaction as its token, so a
+ * removal from an organisation, disabling. Each email goes through the outbox in the same transaction as its token, so a
  * token never exists without its email queued, and no mail is sent inline.
  */
 import { db } from "~/db/client.server.ts";
@@ -8,7 +8,7 @@ import type { Role } from "~/generated/prisma/enums.ts";
 import { hashPassword } from "~/auth/password.server.ts";
 import { passwordProblem } from "~/auth/password-policy.ts";
 import { invalidateUserSessions } from "~/auth/session.server.ts";
-import { orgsWith, ROLES_BY_ORG_KIND, type Actor } from "~/auth/permissions.ts";
+import { can, hasRole, orgsWith, ROLES_BY_ORG_KIND, type Actor } from "~/auth/permissions.ts";
 import { hashToken, newLinkSecret, newSetupCode, normaliseSetupCode, TOKEN_LIFETIME_MS } from "~/auth/tokens.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
@@ -261,17 +261,47 @@ export async function redeemSetupCode(input: { username: string; code: string; p
   });
 }
 
-// ── disabling ──
+// ── removal from an organisation, and disabling ──
 
-/** Disables a person in an organisation the actor administers; all their sessions end at once. */
-export async function disableUser(actor: Actor, userId: string) {
-  const scope = orgsWith(actor, "user:disable");
-  const isPartnershipAdmin = actor.memberships.some((m) => m.role === "PARTNERSHIP_ADMIN");
-  const target = await db().user.findFirst({
-    where: { id: userId, ...(isPartnershipAdmin ? {} : { memberships: { some: { organisationId: { in: scope } } } }) },
-    select: { id: true },
+const notFound = () => new Response("Not found", { status: 404 });
+
+/** Apprenticeship statuses in which the employer still has duties to the apprentice. */
+const NOT_ENDED = ["ACTIVE", "BREAK", "GATEWAY"] as const;
+
+/**
+ * Removes a person from one organisation the actor administers (the partnership admin: any).
+ * Their memberships there end, and so do their places in its classes. Reach is read from
+ * memberships on every request (validateSessionToken), so it ends at once without signing them
+ * out; their account, sessions, other memberships and records stay as they are. A person who is
+ * not a member answers 404, like one that does not exist.
+ */
+export async function removeFromOrganisation(actor: Actor, organisationId: string, userId: string): Promise<{ name: string; organisationName: string }> {
+  if (!hasRole(actor, "PARTNERSHIP_ADMIN") && !orgsWith(actor, "membership:remove").includes(organisationId)) throw notFound();
+  const memberships = await db().membership.findMany({
+    where: { organisationId, userId },
+    select: { role: true, user: { select: { firstName: true, lastName: true } }, organisation: { select: { name: true } } },
   });
-  if (!target || target.id === actor.userId) throw new Response("Not found", { status: 404 });
+  if (memberships.length === 0) throw notFound();
+  const name = `${memberships[0].user.firstName} ${memberships[0].user.lastName}`;
+  const organisationName = memberships[0].organisation.name;
+  if (userId === actor.userId) throw new AccountError("You cannot remove yourself. Ask another admin of this organisation, or the partnership.");
+  // The apprenticeship stays with this employer: without the membership the apprentice could not
+  // log, sign reviews or see their plan there, so it must end (completion or withdrawal) first.
+  const open = await db().apprenticeship.findFirst({ where: { apprenticeId: userId, employerId: organisationId, status: { in: [...NOT_ENDED] } }, select: { id: true } });
+  if (open) throw new AccountError(`${name} has an apprenticeship with ${organisationName} that has not ended. It must be completed or withdrawn before they can be removed; ask the partnership to record a withdrawal.`);
+  await db().$transaction(async (tx) => {
+    await tx.membership.deleteMany({ where: { organisationId, userId } });
+    await tx.cohortMember.updateMany({ where: { userId, leftAt: null, cohort: { organisationId } }, data: { leftAt: new Date() } });
+    await audit({ actorId: actor.userId, action: "membership.remove", subjectType: "user", subjectId: userId, organisationId, metadata: { roles: memberships.map((m) => m.role) } }, tx);
+  });
+  return { name, organisationName };
+}
+
+/** Disables an account everywhere and ends all its sessions at once: the partnership admin's alone. */
+export async function disableUser(actor: Actor, userId: string) {
+  if (!can(actor, "user:disable")) throw notFound();
+  const target = await db().user.findFirst({ where: { id: userId }, select: { id: true } });
+  if (!target || target.id === actor.userId) throw notFound();
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: target.id }, data: { disabledAt: new Date() } });
     await tx.session.deleteMany({ where: { userId: target.id } });

@@ -21,7 +21,7 @@ describe("the permission table", () => {
   });
 
   it("gives pupils and apprentices nothing that reaches other people or the partnership", () => {
-    const sensitive: Permission[] = ["people:read", "staff:invite", "user:disable", "pupil:create", "class:manage", "org:approve", "catalogue:manage", "queues:view", "audit:read", "dev-mail:read", "report:protected", "report:own-org", "progress:verify"];
+    const sensitive: Permission[] = ["people:read", "staff:invite", "user:disable", "membership:remove", "pupil:create", "class:manage", "org:approve", "catalogue:manage", "queues:view", "audit:read", "dev-mail:read", "report:protected", "report:own-org", "progress:verify"];
     for (const permission of sensitive) {
       expect(rolesGranting(permission), permission).not.toContain("PUPIL");
       expect(rolesGranting(permission), permission).not.toContain("APPRENTICE");
@@ -34,9 +34,10 @@ describe("the permission table", () => {
     }
   });
 
-  it("lets only admins invite staff and disable accounts", () => {
+  it("lets only admins invite staff and remove people; only the partnership admin disables accounts", () => {
     expect([...rolesGranting("staff:invite")].sort()).toEqual(["EMPLOYER_ADMIN", "PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"]);
-    expect([...rolesGranting("user:disable")].sort()).toEqual(["EMPLOYER_ADMIN", "PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"]);
+    expect([...rolesGranting("membership:remove")].sort()).toEqual(["EMPLOYER_ADMIN", "PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"]);
+    expect(rolesGranting("user:disable")).toEqual(["PARTNERSHIP_ADMIN"]);
   });
 
   it("offers each kind of organisation only its own roles", () => {

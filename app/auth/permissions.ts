@@ -15,7 +15,10 @@ export const PERMISSIONS = {
   "dev-mail:read": ["PARTNERSHIP_ADMIN"],
   "people:read": ["PARTNERSHIP_ADMIN", "SCHOOL_ADMIN", "TEACHER", "EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR", "TUTOR"],
   "staff:invite": ["PARTNERSHIP_ADMIN", "SCHOOL_ADMIN", "EMPLOYER_ADMIN"],
-  "user:disable": ["PARTNERSHIP_ADMIN", "SCHOOL_ADMIN", "EMPLOYER_ADMIN"],
+  // An organisation's admins remove people from their own organisation; an account is disabled
+  // everywhere (every organisation, every session) only by the partnership admin.
+  "membership:remove": ["PARTNERSHIP_ADMIN", "SCHOOL_ADMIN", "EMPLOYER_ADMIN"],
+  "user:disable": ["PARTNERSHIP_ADMIN"],
   "pupil:create": ["SCHOOL_ADMIN", "TEACHER"],
   "class:manage": ["SCHOOL_ADMIN", "TEACHER"],
   "progress:log": ["PUPIL", "TEACHER", "APPRENTICE"],

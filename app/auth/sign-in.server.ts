@@ -1,6 +1,7 @@
 /**
  * Email-or-username and password sign-in. An unknown account, a wrong password and a disabled
- * account all get the same message, status and (through the dummy hash) the same time.
+ * account all get the same message, status and the same time: each verifies one argon2 hash (a
+ * dummy one when there is no account) and writes one audit row, so no path skips work another does.
  */
 import { db } from "~/db/client.server.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
@@ -24,7 +25,9 @@ export async function signIn(input: { identifier: string; password: string; ip: 
   const passwordOk = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !passwordOk || user.disabledAt || user.erasedAt) {
     await recordSignInFailure(identifier, input.ip);
-    if (user) await audit({ actorId: null, action: "auth.sign-in-failed", subjectType: "user", subjectId: user.id });
+    // Audited for unknown identifiers too (with no subject, and never the identifier typed): a
+    // write for known accounts only took measurably longer and told an attacker which exist.
+    await audit({ actorId: null, action: "auth.sign-in-failed", subjectType: "user", subjectId: user?.id });
     return { ok: false, status: 400, message: BAD_CREDENTIALS };
   }
   if (verdict.accountFailures > 0) await clearAccountThrottle(identifier);

@@ -69,6 +69,8 @@ import {
   type LearningBreak,
 } from "./dates.ts";
 
+import { formatMinutes } from "./progress-log.ts";
+
 export type { IsoDate, LearningBreak } from "./dates.ts";
 
 /** Mirrors the Prisma enum OtjRegime. */
@@ -404,6 +406,23 @@ function judge(j: JudgeInput): { rag: OtjRag; reason: string } {
     return { rag: "amber", reason: `${behind}, but it is too early to judge the pace (first ${EARLY_GRACE_DAYS} days in learning).` };
   }
   return { rag: "red", reason: `${behind}.` };
+}
+
+// ───────────────────────────── one day's entries ─────────────────────────────
+
+/** A day has 24 hours: one apprentice's OTJ entries for one date never add up to more. */
+export const MAX_OTJ_MINUTES_PER_DAY = 24 * 60;
+
+/**
+ * The refusal for an entry of `minutes` on a day that already holds `alreadyLogged` minutes of
+ * the apprentice's OTJ (latest versions, not withdrawn or rejected), or null when it fits.
+ */
+export function otjDayLimitRefusal(alreadyLogged: number, minutes: number): string | null {
+  if (alreadyLogged + minutes <= MAX_OTJ_MINUTES_PER_DAY) return null;
+  const left = Math.max(0, MAX_OTJ_MINUTES_PER_DAY - alreadyLogged);
+  return left === 0
+    ? `You have already logged ${formatMinutes(alreadyLogged)} of off-the-job training on that day, which is the most a day can hold (24 hours). Check the date, or change one of that day's entries.`
+    : `A day holds at most 24 hours of off-the-job training and you have already logged ${formatMinutes(alreadyLogged)} on that day, so enter ${formatMinutes(left)} or less.`;
 }
 
 // ───────────────────────────── ILR ─────────────────────────────

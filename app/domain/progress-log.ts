@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { addDays, isBefore, type IsoDate } from "./dates.ts";
+import { strictNumber } from "./form-numbers.ts";
 
 export const ENTRY_KINDS = ["MODULE_COMPLETED", "LEARNING_TIME", "CREDENTIAL", "OTJ_ACTIVITY"] as const;
 export type EntryKindName = (typeof ENTRY_KINDS)[number];
@@ -91,11 +92,13 @@ const isoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, "Enter a real date.");
 
-const minutes = z.coerce
-  .number({ message: "Enter the time in minutes, as a number." })
-  .int("Enter whole minutes.")
-  .min(1, "Enter at least 1 minute.")
-  .max(MAX_MINUTES_PER_ENTRY, `Enter at most ${MAX_MINUTES_PER_ENTRY} minutes (12 hours) in one entry. Log a longer activity as separate days.`);
+const minutes = strictNumber(
+  z
+    .number({ message: "Enter the time in minutes, as a number." })
+    .int("Enter whole minutes.")
+    .min(1, "Enter at least 1 minute.")
+    .max(MAX_MINUTES_PER_ENTRY, `Enter at most ${MAX_MINUTES_PER_ENTRY} minutes (12 hours) in one entry. Log a longer activity as separate days.`),
+);
 
 const uuid = (message: string) => z.string({ message }).trim().regex(UUID, message);
 

@@ -3,6 +3,7 @@
  * the server (apprenticeships.server.ts validates with them). No I/O, so safe in the browser.
  */
 import { z } from "zod";
+import { strictNumber } from "~/domain/form-numbers.ts";
 import { assertIsoDate } from "~/domain/dates.ts";
 import { email } from "~/utils/forms.ts";
 
@@ -38,16 +39,21 @@ export const EnrolmentFields = {
   standardId: z.string({ message: "Choose an apprenticeship standard." }).uuid("Choose an apprenticeship standard."),
   startDate: isoDate("the start date"),
   plannedEndDate: isoDate("the planned end date"),
-  contractedWeeklyHours: z.coerce
-    .number({ message: "Enter contracted weekly hours as a number, like 37.5." })
-    .min(1, "Contracted weekly hours must be between 1 and 48.")
-    .max(48, "Contracted weekly hours must be between 1 and 48.")
-    .refine((v) => Math.round(v * 100) === v * 100, "Contracted weekly hours can have at most two decimal places."),
-  priorLearningHours: z.coerce
-    .number({ message: "Enter prior learning hours as a whole number (0 if none)." })
-    .int("Enter prior learning hours as a whole number (0 if none).")
-    .min(0, "Prior learning hours cannot be negative.")
-    .max(5000, "Prior learning hours must be 5,000 or fewer."),
+  contractedWeeklyHours: strictNumber(
+    z
+      .number({ message: "Enter contracted weekly hours as a number, like 37.5." })
+      .min(1, "Contracted weekly hours must be between 1 and 48.")
+      .max(48, "Contracted weekly hours must be between 1 and 48.")
+      .refine((v) => Math.round(v * 100) === v * 100, "Contracted weekly hours can have at most two decimal places."),
+    { decimals: true },
+  ),
+  priorLearningHours: strictNumber(
+    z
+      .number({ message: "Enter prior learning hours as a whole number (0 if none)." })
+      .int("Enter prior learning hours as a whole number (0 if none).")
+      .min(0, "Prior learning hours cannot be negative.")
+      .max(5000, "Prior learning hours must be 5,000 or fewer."),
+  ),
   englishMaths: z.enum(["auto", "required", "not-required"], { message: "Choose whether English and maths are required." }),
   tutorId: z.string({ message: "Choose the tutor." }).uuid("Choose the tutor."),
   supervisorId: z.string({ message: "Choose the workplace supervisor." }).uuid("Choose the workplace supervisor."),

@@ -4,6 +4,7 @@
  * on the server, 50 at a time, with counts for the whole filtered set.
  */
 import { z } from "zod";
+import { strictNumber } from "~/domain/form-numbers.ts";
 import { db } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
@@ -20,7 +21,7 @@ const FilterSchema = z.object({
   district: z.union([z.literal(""), z.string().regex(/^E0[67]\d{6}$/, "Choose an area from the list.")], { message: "Choose an area from the list." }).optional().default(""),
   status: z.union([z.literal(""), z.enum(["ACTIVE", "COMPLETED", "WITHDRAWN"])], { message: "Choose a status from the list." }).optional().default(""),
   learner: z.union([z.literal(""), z.enum(["pupil", "teacher", "apprentice"])], { message: "Choose a learner type from the list." }).optional().default(""),
-  page: z.coerce.number({ message: "The page must be a whole number." }).int("The page must be a whole number.").min(1, "The page must be 1 or more.").max(100_000, "That page does not exist.").optional().default(1),
+  page: strictNumber(z.number({ message: "The page must be a whole number." }).int("The page must be a whole number.").min(1, "The page must be 1 or more.").max(100_000, "That page does not exist.").optional().default(1)),
 });
 
 export type EnrolmentFilters = z.infer<typeof FilterSchema>;

@@ -17,6 +17,7 @@
  * Outside reach: 404. The host pool shows employer names, districts and sectors only.
  */
 import { z } from "zod";
+import { strictNumber } from "~/domain/form-numbers.ts";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { PlacementStatus } from "~/generated/prisma/enums.ts";
@@ -107,7 +108,7 @@ export const PlacementFields = {
   title: z.string().trim().min(1, "Enter a title for the placement.").max(200, "Keep the title to 200 characters or fewer."),
   startDate: isoDate,
   endDate: isoDate,
-  hours: z.coerce.number({ message: "Enter the planned hours." }).int("Enter whole hours.").min(1, "Enter the planned hours, at least 1.").max(400, "Enter 400 hours or fewer."),
+  hours: strictNumber(z.number({ message: "Enter the planned hours." }).int("Enter whole hours.").min(1, "Enter the planned hours, at least 1.").max(400, "Enter 400 hours or fewer.")),
 };
 
 /** Choices for the new-placement form: the actor's schools, matching employers and, once one is chosen, its supervisors and the school's pupils. */
@@ -372,7 +373,7 @@ export async function completePlacement(actor: Actor, placementId: string, hours
 
 // ───────────────────────────── feedback and reflection ─────────────────────────────
 
-const rating = (label: string) => z.coerce.number({ message: `Choose a rating for ${label}.` }).int().min(1, `Choose a rating for ${label}.`).max(4, `Choose a rating for ${label}.`);
+const rating = (label: string) => strictNumber(z.number({ message: `Choose a rating for ${label}.` }).int().min(1, `Choose a rating for ${label}.`).max(4, `Choose a rating for ${label}.`));
 export const FeedbackFields = {
   pupilId: z.string().uuid(),
   attendance: rating("attendance"),

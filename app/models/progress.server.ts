@@ -32,7 +32,7 @@ import { can, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
-import { otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
+import { otjDayLimitRefusal, otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
 import {
   ENGLISH_MATHS_REFUSAL,
   fieldErrorsOf,
@@ -297,11 +297,15 @@ export async function logEntry(actor: Actor, input: Record<string, unknown>, opt
     if (existing) return { entry: toSummary(existing), duplicate: true };
   }
   const { content } = await validateEntry(actor.userId, input, options);
+  const insert = (client: Tx) => client.progressEntry.create({ data: { ...content, learnerId: actor.userId, createdById: actor.userId, clientRef }, select: SUMMARY_SELECT });
   try {
-    const row = await db().progressEntry.create({
-      data: { ...content, learnerId: actor.userId, createdById: actor.userId, clientRef },
-      select: SUMMARY_SELECT,
-    });
+    const row =
+      content.kind === "OTJ_ACTIVITY"
+        ? await db().$transaction(async (tx) => {
+            await assertOtjDayFits(tx, actor.userId, content.occurredOn, content.minutes);
+            return insert(tx);
+          })
+        : await insert(db());
     return { entry: toSummary(row), duplicate: false };
   } catch (error) {
     // Two resends racing: the unique (learner, client_ref) lets exactly one in.
@@ -311,6 +315,22 @@ export async function logEntry(actor: Actor, input: Record<string, unknown>, opt
     }
     throw error;
   }
+}
+
+/**
+ * The 24-hour day (otjDayLimitRefusal), checked in the transaction that writes an OTJ entry, after
+ * any version it corrects is stamped superseded. The advisory lock, per learner and date, held to
+ * the end of the transaction, makes concurrent posts for one day take turns, so each sees the
+ * minutes the one before it committed.
+ */
+async function assertOtjDayFits(tx: Tx, learnerId: string, occurredOn: Date, minutes: number) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`otj-day:${learnerId}:${toIsoDate(occurredOn)}`}, 0))`;
+  const logged = await tx.progressEntry.aggregate({
+    where: { learnerId, kind: "OTJ_ACTIVITY", occurredOn, supersededAt: null, status: { not: "REJECTED" } },
+    _sum: { minutes: true },
+  });
+  const refusal = otjDayLimitRefusal(logged._sum.minutes ?? 0, minutes);
+  if (refusal) throw new ProgressError({ minutes: refusal });
 }
 
 // ───────────────────────────── reading one entry ─────────────────────────────
@@ -466,6 +486,7 @@ export async function correctEntry(actor: Actor, entryId: string, changes: Entry
   return db().$transaction(async (tx) => {
     const stamped = await tx.progressEntry.updateMany({ where: { id: old.id, supersededAt: null }, data: { supersededAt: now } });
     if (stamped.count !== 1) throw new ProgressError({ form: "This entry has been corrected since you opened it. Open the latest version and try again." });
+    if (content?.kind === "OTJ_ACTIVITY") await assertOtjDayFits(tx, old.learnerId, content.occurredOn, content.minutes);
     const full = await tx.progressEntry.findUniqueOrThrow({ where: { id: old.id } });
     const row = await tx.progressEntry.create({
       data: {

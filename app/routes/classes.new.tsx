@@ -1,5 +1,6 @@
 import { data, Form, redirect, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
+import { strictNumber } from "~/domain/form-numbers.ts";
 import type { Route } from "./+types/classes.new";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
@@ -16,8 +17,8 @@ function years() {
 function schema(allowedYears: number[]) {
   return z.object({
     name: text("a class name", 60),
-    yearGroup: z.coerce.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13."),
-    academicYear: z.coerce.number({ message: "Choose an academic year." }).int().refine((y) => allowedYears.includes(y), "Choose one of the academic years listed."),
+    yearGroup: strictNumber(z.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13.")),
+    academicYear: strictNumber(z.number({ message: "Choose an academic year." }).int().refine((y) => allowedYears.includes(y), "Choose one of the academic years listed.")),
   });
 }
 

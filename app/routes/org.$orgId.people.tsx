@@ -1,8 +1,9 @@
 import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
+import { strictNumber } from "~/domain/form-numbers.ts";
 import type { Route } from "./+types/org.$orgId.people";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { AccountError, createInvitation, createPupilAccount, disableUser } from "~/auth/account.server.ts";
+import { AccountError, createInvitation, createPupilAccount, disableUser, removeFromOrganisation } from "~/auth/account.server.ts";
 import { can, orgsWith, ROLE_LABELS, ROLES_BY_ORG_KIND } from "~/auth/permissions.ts";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import type { Role } from "~/generated/prisma/enums.ts";
@@ -17,10 +18,10 @@ const PupilForm = z.object({
   intent: z.literal("create-pupil"),
   firstName: text("the pupil's first name", 100),
   lastName: text("the pupil's last name", 100),
-  yearGroup: z.coerce.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13."),
+  yearGroup: strictNumber(z.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13.")),
   upn: z.string().trim().toUpperCase().regex(/^([A-Z]\d{11}[0-9A-Z])?$/, "A UPN is 13 characters: a letter, 11 digits and a digit or letter.").optional(),
 });
-const DisableForm = z.object({ intent: z.literal("disable"), userId: z.string().uuid() });
+const PersonForm = z.object({ intent: z.enum(["remove", "disable"]), userId: z.string().uuid() });
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "people:read");
@@ -33,7 +34,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     members: members.map((m) => ({ ...m.user, role: ROLE_LABELS[m.role] })),
     canInvite: inOrg("staff:invite") && organisation.status === "APPROVED",
     canCreatePupil: organisation.kind === "SCHOOL" && orgsWith(viewer, "pupil:create").includes(organisation.id),
-    canDisable: inOrg("user:disable"),
+    canRemove: inOrg("membership:remove"),
+    canDisable: can(viewer, "user:disable"),
     invitableRoles: invitableRoles.map((role) => ({ value: role, label: ROLE_LABELS[role] })),
     viewerId: viewer.userId,
   };
@@ -57,9 +59,13 @@ export async function action({ request, params }: Route.ActionArgs) {
       const pupil = await createPupilAccount(viewer, { organisationId: organisation.id, ...form.data });
       return { intent, errors: null, notice: null, pupil: { name: `${form.data.firstName} ${form.data.lastName}`, username: pupil.username, setupCode: pupil.setupCode } };
     }
-    if (intent === "disable") {
-      const form = parseForm(formData, DisableForm);
+    if (intent === "remove" || intent === "disable") {
+      const form = parseForm(formData, PersonForm);
       if (!form.ok) throw new Response("Bad request", { status: 400 });
+      if (intent === "remove") {
+        const removed = await removeFromOrganisation(viewer, organisation.id, form.data.userId);
+        return { intent, errors: null, notice: `${removed.name} has been removed from ${removed.organisationName}. Their account, and any other organisations they belong to, are unchanged.`, pupil: null };
+      }
       await disableUser(viewer, form.data.userId);
       return { intent, errors: null, notice: "The account has been disabled and signed out everywhere.", pupil: null };
     }
@@ -71,7 +77,8 @@ export async function action({ request, params }: Route.ActionArgs) {
 }
 
 export default function People() {
-  const { organisation, members, canInvite, canCreatePupil, canDisable, invitableRoles, viewerId } = useLoaderData<typeof loader>();
+  const { organisation, members, canInvite, canCreatePupil, canRemove, canDisable, invitableRoles, viewerId } = useLoaderData<typeof loader>();
+  const canAct = canRemove || canDisable;
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: string) => (actionData?.intent === intent ? actionData.errors ?? undefined : undefined);
   return (
@@ -87,22 +94,41 @@ export default function People() {
           <p>Give this to the pupil on paper. They go to <strong>/setup</strong> to choose a password. The code works once and lasts 30 days. It is shown only now.</p>
         </section>
       ) : null}
+      {actionData?.intent === "remove" || actionData?.intent === "disable" ? <ErrorSummary errors={actionData.errors ?? undefined} /> : null}
+      {canRemove ? (
+        <p>
+          <strong>Remove from {organisation.name}</strong> ends a person's access here: they leave its classes and no longer appear on this page. Their account stays, with their learning
+          record and any other organisations they belong to.
+        </p>
+      ) : null}
+      {canDisable ? <p><strong>Disable account</strong> (partnership admins only) stops the person signing in anywhere and signs them out of every device.</p> : null}
       <ScrollTable caption={<>{members.length} people</>}>
-        <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Sign-in</th>{canDisable ? <th scope="col">Action</th> : null}</tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Sign-in</th>{canAct ? <th scope="col">Action</th> : null}</tr></thead>
         <tbody>
           {members.map((m) => (
             <tr key={`${m.id}-${m.role}`}>
               <td><Link to={`/people/${m.id}`}>{m.firstName} {m.lastName}</Link>{m.disabledAt ? <> <span className="tag tag--red">disabled</span></> : null}</td>
               <td>{m.role}</td>
               <td>{m.email ?? m.username}</td>
-              {canDisable ? (
+              {canAct ? (
                 <td>
-                  {!m.disabledAt && m.id !== viewerId ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="disable" />
-                      <input type="hidden" name="userId" value={m.id} />
-                      <button type="submit" className="secondary">Disable<span className="visually-hidden"> {m.firstName} {m.lastName}</span></button>
-                    </Form>
+                  {m.id !== viewerId ? (
+                    <div className="inline-form">
+                      {canRemove ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="remove" />
+                          <input type="hidden" name="userId" value={m.id} />
+                          <button type="submit" className="secondary">Remove<span className="visually-hidden"> {m.firstName} {m.lastName}</span> from {organisation.name}</button>
+                        </Form>
+                      ) : null}
+                      {canDisable && !m.disabledAt ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="disable" />
+                          <input type="hidden" name="userId" value={m.id} />
+                          <button type="submit" className="secondary">Disable account<span className="visually-hidden"> of {m.firstName} {m.lastName}</span> everywhere</button>
+                        </Form>
+                      ) : null}
+                    </div>
                   ) : null}
                 </td>
               ) : null}

@@ -48,6 +48,9 @@ export type Env = z.infer<typeof schema>;
 /** Settings whose defaults only make sense on a developer's machine. */
 export const PRODUCTION_REQUIRED = ["APP_URL", "SMTP_URL", "MAIL_FROM"] as const;
 
+/** Development/test only: env() refuses it in production, and unsubscribeSecret() never returns it there. */
+const DEV_UNSUBSCRIBE_SECRET = "dev-only-unsubscribe-secret-change-me-in-production";
+
 let cached: Env | undefined;
 
 export function env(): Env {
@@ -59,6 +62,8 @@ export function env(): Env {
   }
   if (parsed.data.NODE_ENV === "production") {
     if (parsed.data.AUTH_THROTTLE === "off") throw new Error("AUTH_THROTTLE=off is refused in production.");
+    // Anyone can read the repository, so its development key would let them forge links.
+    if (parsed.data.UNSUBSCRIBE_SECRET === DEV_UNSUBSCRIBE_SECRET) throw new Error("Invalid environment:\n  UNSUBSCRIBE_SECRET: the development value from the repository is refused in production; set a random string of at least 32 characters.");
     // Their development defaults would send people links to localhost, through a mail catcher
     // that is not there, from an example domain: in production they must be said out loud.
     const unset = PRODUCTION_REQUIRED.filter((name) => !process.env[name]);
@@ -76,9 +81,6 @@ export function resetEnvForTests() {
 export const isProduction = () => env().NODE_ENV === "production";
 
 // ── reminders (issue 6) ──
-/** Development/test only; production must set its own UNSUBSCRIBE_SECRET. */
-const DEV_UNSUBSCRIBE_SECRET = "dev-only-unsubscribe-secret-change-me-in-production";
-
 /**
  * The key for unsubscribe links. Enforced where it is used (signing a link, checking one) rather
  * than at start-up, so processes that never touch reminders keep starting without it; in

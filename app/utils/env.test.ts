@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { env, PRODUCTION_REQUIRED, resetEnvForTests } from "./env.server.ts";
+import { env, PRODUCTION_REQUIRED, resetEnvForTests, unsubscribeSecret } from "./env.server.ts";
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -29,5 +29,29 @@ describe("production settings", () => {
   it("keeps the development defaults outside production", () => {
     withEnv({ ...production, NODE_ENV: "development", APP_URL: undefined, SMTP_URL: undefined, MAIL_FROM: undefined });
     expect(env()).toMatchObject({ APP_URL: "http://localhost:3000", SMTP_URL: "smtp://127.0.0.1:1025" });
+  });
+});
+
+describe("the unsubscribe signing key", () => {
+  const committed = "dev-only-unsubscribe-secret-change-me-in-production";
+
+  it("refuses, in production, the development key that is in the repository", () => {
+    withEnv({ ...production, UNSUBSCRIBE_SECRET: committed });
+    expect(() => env()).toThrow("UNSUBSCRIBE_SECRET: the development value from the repository is refused in production");
+  });
+
+  it("has no default in production", () => {
+    withEnv({ ...production, UNSUBSCRIBE_SECRET: undefined });
+    expect(() => unsubscribeSecret()).toThrow("UNSUBSCRIBE_SECRET must be set in production");
+  });
+
+  it("uses the key production sets", () => {
+    withEnv({ ...production, UNSUBSCRIBE_SECRET: "a".repeat(40) });
+    expect(unsubscribeSecret()).toBe("a".repeat(40));
+  });
+
+  it("falls back to the development key outside production", () => {
+    withEnv({ ...production, NODE_ENV: "development", UNSUBSCRIBE_SECRET: undefined });
+    expect(unsubscribeSecret()).toBe(committed);
   });
 });

@@ -135,8 +135,10 @@ describe("sessions expire when idle and after an absolute lifetime", () => {
 });
 
 describe("disabling an account or changing a password ends sessions", () => {
-  it("signs a disabled person out of every browser at once", async () => {
-    const { school, admin } = await createSchoolWithAdmin();
+  it("signs a person the partnership admin disables out of every browser at once", async () => {
+    const { school } = await createSchoolWithAdmin();
+    const partnership = await createOrganisation({ kind: "PROVIDER" });
+    const admin = await createUser({ roles: [{ org: partnership, role: "PARTNERSHIP_ADMIN" }] });
     const teacher = await createUser({ roles: [{ org: school, role: "TEACHER" }] });
     const laptop = await signedIn(teacher);
     const phone = await signedIn(teacher);

@@ -62,6 +62,24 @@ describe("the log form without JavaScript", () => {
     expect(second.text).toContain("Choose at least one knowledge, skill or behaviour");
     expect(await testPrisma().progressEntry.count({ where: { learnerId: f.apprentice.id } })).toBe(0);
   });
+
+  it("refuses a third 12-hour entry on one day, and minutes written as hex, with a message on the field", async () => {
+    const f = await createApprenticeship({ startDate: "2025-09-01", plannedEndDate: "2027-06-30" });
+    const client = await signedIn(f.apprentice.email!, f.apprentice.password);
+    const otj = (minutes: string) => new URLSearchParams([["kind", "OTJ_ACTIVITY"], ["occurredOn", today()], ["minutes", minutes], ["activityType", "project"], ["description", "Rebuilt the lab"], ["atWork", "no"], ["ksbCodes", "K1"]]);
+
+    const hex = await client.post("/log", otj("0x10"));
+    expect(hex.status).toBe(400);
+    expect(hex.text).toContain("Enter the time in minutes, as a number.");
+
+    expect((await client.post("/log", otj("720"))).status).toBe(303);
+    expect((await client.post("/log", otj("720"))).status).toBe(303);
+    const third = await client.post("/log", otj("720"));
+    expect(third.status).toBe(400);
+    expect(third.text).toContain("which is the most a day can hold (24 hours)");
+    const rows = await testPrisma().progressEntry.findMany({ where: { learnerId: f.apprentice.id }, select: { minutes: true } });
+    expect(rows.map((r) => r.minutes)).toEqual([720, 720]);
+  });
 });
 
 describe("verification and tenancy over HTTP", () => {

@@ -137,6 +137,51 @@ describe("logging", () => {
   });
 });
 
+describe("a day of off-the-job training holds at most 24 hours", () => {
+  const DAY = "2026-11-18";
+
+  it("accepts 24 hours exactly across entries, refuses one minute more, and strict minutes", async () => {
+    const f = await createApprenticeship({ startDate: "2025-09-01" });
+    const apprentice = await actorFor(f.apprentice.id);
+    await logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "720" }), { today: TODAY });
+    await logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "720" }), { today: TODAY });
+    await expectFieldError(logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "1" }), { today: TODAY }), "minutes", /already logged 24 h of off-the-job training on that day/);
+    // Another day is its own day; there the message says how much is left.
+    await logEntry(apprentice, otjInput({ occurredOn: "2026-11-19", minutes: "720" }), { today: TODAY });
+    await logEntry(apprentice, otjInput({ occurredOn: "2026-11-19", minutes: "600" }), { today: TODAY });
+    await expectFieldError(logEntry(apprentice, otjInput({ occurredOn: "2026-11-19", minutes: "121" }), { today: TODAY }), "minutes", "A day holds at most 24 hours of off-the-job training and you have already logged 22 h on that day, so enter 2 h or less.");
+    for (const minutes of ["0x10", "1e2", "Infinity", "", " ", "16.0"]) await expectFieldError(logEntry(apprentice, otjInput({ occurredOn: "2026-11-17", minutes }), { today: TODAY }), "minutes");
+    expect(await testPrisma().progressEntry.aggregate({ where: { learnerId: f.apprentice.id, occurredOn: new Date(`${DAY}T00:00:00Z`) }, _sum: { minutes: true } })).toMatchObject({ _sum: { minutes: 1440 } });
+    expect(await testPrisma().progressEntry.count({ where: { learnerId: f.apprentice.id } })).toBe(4);
+  });
+
+  it("counts the latest version only: a correction replaces its entry, a withdrawn one frees its time", async () => {
+    const f = await createApprenticeship({ startDate: "2025-09-01" });
+    const apprentice = await actorFor(f.apprentice.id);
+    const { entry: first } = await logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "720" }), { today: TODAY });
+    const { entry: second } = await logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "600" }), { today: TODAY });
+    // 720 + 720 = 24 h: the corrected version replaces the 600, it does not add to it.
+    await correctEntry(apprentice, second.id, { minutes: "720" }, "It was a full shift", { today: TODAY });
+    await expectFieldError(logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "1" }), { today: TODAY }), "minutes", /already logged 24 h/);
+    // Moving an entry onto a full day is refused like a new one.
+    await logEntry(apprentice, otjInput({ occurredOn: "2026-11-16", minutes: "720" }), { today: TODAY });
+    await logEntry(apprentice, otjInput({ occurredOn: "2026-11-16", minutes: "720" }), { today: TODAY });
+    await expectFieldError(correctEntry(apprentice, first.id, { occurredOn: "2026-11-16" }, "Wrong day", { today: TODAY }), "minutes", /already logged 24 h/);
+    await correctEntry(apprentice, first.id, {}, "Logged by mistake", { withdraw: true });
+    await logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "720" }), { today: TODAY });
+  });
+
+  it("lets only one of two concurrent posts fill the last 12 hours", async () => {
+    const f = await createApprenticeship({ startDate: "2025-09-01" });
+    const apprentice = await actorFor(f.apprentice.id);
+    await logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "720" }), { today: TODAY });
+    const results = await Promise.allSettled([1, 2, 3].map(() => logEntry(apprentice, otjInput({ occurredOn: DAY, minutes: "720" }), { today: TODAY })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ProgressError);
+    expect((await testPrisma().progressEntry.aggregate({ where: { learnerId: f.apprentice.id }, _sum: { minutes: true } }))._sum.minutes).toBe(1440);
+  });
+});
+
 describe("verifying", () => {
   it("a teacher verifies and rejects pupils' entries; the learner sees the reason; bulk approve", async () => {
     const { teacher, pupils, pathway, cohortId } = await createSchoolClass({ pupils: 3 });

@@ -102,8 +102,9 @@ export default async function globalSetup(_config: FullConfig) {
       REDIS_PREFIX: redisPrefix,
       SMTP_URL: catcher.url,
       MAIL_FROM: "Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>",
-      // Signs unsubscribe links in the emails the journeys read (required in production mode).
-      UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? "e2e-only-unsubscribe-secret-0123456789abcdef",
+      // Signs unsubscribe links in the emails the journeys read (required in production mode);
+      // random per run, so no key that production would accept sits in the repository.
+      UNSUBSCRIBE_SECRET: process.env.UNSUBSCRIBE_SECRET ?? randomBytes(32).toString("hex"),
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
       // One web process: the browser, the worker and Postgres share the 2 cores with it.
       WEB_CONCURRENCY: "1",
