@@ -93,7 +93,7 @@ export async function listPendingEnrolments(actor: Actor) {
   const rows = await db().pendingEnrolment.findMany({
     where: { employerId: { in: employerIds } },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { createdAt: "desc" }],
-    select: { id: true, firstName: true, lastName: true, answers: true, problemAt: true, createdAt: true, invitation: { select: { email: true, expiresAt: true } } },
+    select: { id: true, firstName: true, lastName: true, answers: true, problemAt: true, createdAt: true, invitation: { select: { email: true, expiresAt: true, usedAt: true } } },
   });
   const answers = new Map(rows.map((r) => [r.id, EnrolmentSchema.safeParse(r.answers).data]));
   const standardIds = [...new Set([...answers.values()].flatMap((a) => (a ? [a.standardId] : [])))];
@@ -101,7 +101,8 @@ export async function listPendingEnrolments(actor: Actor) {
   return rows.map((r) => {
     const a = answers.get(r.id);
     const standard = standards.find((s) => s.id === a?.standardId);
-    const state: PendingEnrolmentState = r.problemAt ? "not-accepted" : r.invitation.expiresAt.getTime() <= Date.now() ? "expired" : "waiting";
+    const linkDead = r.invitation.usedAt !== null || r.invitation.expiresAt.getTime() <= Date.now();
+    const state: PendingEnrolmentState = r.problemAt ? "not-accepted" : linkDead ? "expired" : "waiting";
     return {
       id: r.id,
       name: `${r.firstName} ${r.lastName}`,
@@ -148,9 +149,14 @@ export async function resendPendingEnrolment(actor: Actor, pendingEnrolmentId: s
   });
 }
 
-/** The notice after confirming: the address the invitation went to (404 outside the actor's employers). */
+/** The notice after confirming: the address the invitation went to, or null outside the actor's employers. */
 export async function invitedEmail(actor: Actor, pendingEnrolmentId: string): Promise<string | null> {
-  return (await findPendingInScope(actor, pendingEnrolmentId, db())).invitation.email;
+  if (!z.string().uuid().safeParse(pendingEnrolmentId).success) return null;
+  const row = await db().pendingEnrolment.findFirst({
+    where: { id: pendingEnrolmentId, employerId: { in: orgsWith(actor, "apprentice:enrol") } },
+    select: { invitation: { select: { email: true } } },
+  });
+  return row?.invitation.email ?? null;
 }
 
 // ───────────────────────────── the invited person ─────────────────────────────

@@ -18,7 +18,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "apprentice:list");
   const url = new URL(request.url);
   const invitedId = url.searchParams.get("invited");
-  const [apprentices, pending, invited] = await Promise.all([listEmployerApprentices(viewer), listPendingEnrolments(viewer), invitedId ? invitedEmail(viewer, invitedId).catch(() => null) : null]);
+  const [apprentices, pending, invited] = await Promise.all([listEmployerApprentices(viewer), listPendingEnrolments(viewer), invitedId ? invitedEmail(viewer, invitedId) : null]);
   const isAdmin = viewer.memberships.some((m) => m.role === "EMPLOYER_ADMIN");
   return { apprentices, pending, invited, canEnrol: can(viewer, "apprentice:enrol"), isAdmin, enrolled: url.searchParams.get("enrolled") === "1" };
 }
