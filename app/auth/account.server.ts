@@ -3,7 +3,7 @@
  * removal from an organisation, disabling. Each email goes through the outbox in the same transaction as its token, so a
  * token never exists without its email queued, and no mail is sent inline.
  */
-import { db } from "~/db/client.server.ts";
+import { db, type Tx } from "~/db/client.server.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { hashPassword } from "~/auth/password.server.ts";
 import { passwordProblem } from "~/auth/password-policy.ts";
@@ -99,24 +99,30 @@ export async function createInvitation(actor: Actor, input: { organisationId: st
   if (input.role === "PUPIL") throw new AccountError("Pupils are added on the People page, not invited by email.");
   if (input.role === "PARTNERSHIP_ADMIN" && !isPartnershipAdmin) throw new AccountError("Only a partnership admin can invite a partnership admin.");
   if (organisation.status !== "APPROVED") throw new AccountError("This organisation is waiting for approval by the partnership; invitations open once it is approved.");
+  await db().$transaction((tx) => issueInvitation(tx, actor.userId, { organisationId: organisation.id, email: input.email, role: input.role }));
+}
+
+/**
+ * The invitation token, its email (through the outbox) and the audit entry, inside the caller's
+ * transaction. Callers have already checked that the actor may invite into the organisation.
+ */
+export async function issueInvitation(tx: Tx, actorId: string, input: { organisationId: string; email: string; role: Role }): Promise<{ tokenId: string }> {
   const secret = newLinkSecret();
-  const email = input.email.trim().toLowerCase();
-  await db().$transaction(async (tx) => {
-    const token = await tx.authToken.create({
-      data: {
-        kind: "INVITATION",
-        tokenHash: hashToken(secret),
-        email,
-        organisationId: organisation.id,
-        role: input.role,
-        createdById: actor.userId,
-        expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.INVITATION),
-      },
-      select: { id: true },
-    });
-    await enqueueOutbox(tx, "email.invitation", { tokenId: token.id, secret });
-    await audit({ actorId: actor.userId, action: "membership.invite", subjectType: "auth_token", subjectId: token.id, organisationId: organisation.id, metadata: { role: input.role } }, tx);
+  const token = await tx.authToken.create({
+    data: {
+      kind: "INVITATION",
+      tokenHash: hashToken(secret),
+      email: input.email.trim().toLowerCase(),
+      organisationId: input.organisationId,
+      role: input.role,
+      createdById: actorId,
+      expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.INVITATION),
+    },
+    select: { id: true },
   });
+  await enqueueOutbox(tx, "email.invitation", { tokenId: token.id, secret });
+  await audit({ actorId, action: "membership.invite", subjectType: "auth_token", subjectId: token.id, organisationId: input.organisationId, metadata: { role: input.role } }, tx);
+  return { tokenId: token.id };
 }
 
 export async function describeInvitation(secret: string) {
@@ -138,11 +144,15 @@ export async function describeInvitation(secret: string) {
   };
 }
 
+/** What an invitation leads to besides the membership (an apprenticeship), run in the same transaction. */
+export type OnInvitationAccepted = (tx: Tx, accepted: { tokenId: string; userId: string }) => Promise<void>;
+
 /**
  * Accepts an invitation. A new person sets their name and password; someone who already has an
  * account must be signed in as that account (so an invitation link alone never takes over one).
+ * `onAccepted` runs inside the acceptance transaction: if it throws, nothing is accepted.
  */
-export async function acceptInvitation(secret: string, input: { signedInUserId?: string; firstName?: string; lastName?: string; password?: string }) {
+export async function acceptInvitation(secret: string, input: { signedInUserId?: string; firstName?: string; lastName?: string; password?: string }, onAccepted?: OnInvitationAccepted) {
   const token = await findUsableToken(secret, "INVITATION");
   if (!token?.organisationId || !token.role || !token.email) throw new AccountError("This invitation has expired or has already been used. Ask for a new one.");
   const found = await db().user.findUnique({ where: { email: token.email }, select: { id: true, passwordHash: true, disabledAt: true } });
@@ -177,6 +187,7 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
       create: { userId, organisationId: token.organisationId!, role: token.role! },
     });
     await audit({ actorId: userId, action: "membership.accept", subjectType: "user", subjectId: userId, organisationId: token.organisationId, metadata: { role: token.role! } }, tx);
+    await onAccepted?.(tx, { tokenId: token.id, userId });
     const memberships = await tx.membership.findMany({ where: { userId }, select: { role: true } });
     return { userId, roles: memberships.map((m) => m.role) };
   });

@@ -4,22 +4,34 @@
  */
 import { z } from "zod";
 import { strictNumber } from "~/domain/form-numbers.ts";
-import { assertIsoDate } from "~/domain/dates.ts";
+import { assertIsoDate, formatLongDate, isBefore, type IsoDate } from "~/domain/dates.ts";
 import { email } from "~/utils/forms.ts";
 
-const isoDate = (label: string) =>
+/**
+ * A real calendar date inside a sane window. Dates far outside it (9999-12-31) are typing
+ * mistakes, and the date arithmetic of the OTJ rules cannot run past the year 9999.
+ */
+const isoDate = (label: string, window: { from: IsoDate; to: IsoDate }) =>
   z
     .string({ message: `Enter ${label}.` })
     .trim()
     .min(1, `Enter ${label}.`)
-    .refine((v) => {
-      try {
-        assertIsoDate(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, `Enter ${label} as a real date, for example 2026-09-01.`);
+    .refine(isRealDate, `Enter ${label} as a real date, for example 2026-09-01.`)
+    .refine((v) => !isRealDate(v) || (!isBefore(v, window.from) && !isBefore(window.to, v)), `Enter ${label} between ${formatLongDate(window.from)} and ${formatLongDate(window.to)}.`);
+
+function isRealDate(value: string): boolean {
+  try {
+    assertIsoDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Programme dates: the earliest start the product takes (2015) to well past any planned end. */
+const PROGRAMME_DATES = { from: "2015-01-01", to: "2099-12-31" };
+/** Dates of birth: anyone of working age; the age rules at the start are checked on the server. */
+const BIRTH_DATES = { from: "1900-01-01", to: "2099-12-31" };
 
 const optionalText = (max: number, label: string) => z.string().trim().max(max, `${label} must be ${max} characters or fewer.`).optional().default("");
 
@@ -35,10 +47,10 @@ export const EnrolmentFields = {
     .regex(/^([A-Z]\d{11}[0-9A-Z])?$/, "A UPN is 13 characters: a letter, 11 digits and a digit or letter. Leave it blank if you do not know it.")
     .optional()
     .default(""),
-  dateOfBirth: isoDate("their date of birth"),
+  dateOfBirth: isoDate("their date of birth", BIRTH_DATES),
   standardId: z.string({ message: "Choose an apprenticeship standard." }).uuid("Choose an apprenticeship standard."),
-  startDate: isoDate("the start date"),
-  plannedEndDate: isoDate("the planned end date"),
+  startDate: isoDate("the start date", PROGRAMME_DATES),
+  plannedEndDate: isoDate("the planned end date", PROGRAMME_DATES),
   contractedWeeklyHours: strictNumber(
     z
       .number({ message: "Enter contracted weekly hours as a number, like 37.5." })

@@ -1,6 +1,6 @@
 /**
- * Apprenticeships: an employer enrols an apprentice (one record for life: an existing person is
- * matched, never duplicated), the training plan is generated from that data and signed in place
+ * Apprenticeships: an employer enrols an apprentice (a person it already holds at once, anyone
+ * else through an invitation they accept: enrolment-invitations.server.ts), the training plan is generated from that data and signed in place
  * by the apprentice, the employer and the tutor, and each party sees only the apprenticeships
  * they are part of.
  *
@@ -16,7 +16,6 @@ import { z } from "zod";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { ApprenticeshipStatus } from "~/generated/prisma/enums.ts";
-import { createInvitation } from "~/auth/account.server.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { addCalendarMonths, addDays, formatLongDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
@@ -379,52 +378,65 @@ function sameName(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+/**
+ * Who the enrolment is for. `held`: a person who already belongs to this employer (matched by
+ * email, or by UPN with both names agreeing in full), enrolled at once. `invite`: anyone else,
+ * known to the partnership or not: they are invited and the apprenticeship starts when they
+ * accept (decision 024), so nothing here depends on whether the address or UPN is known.
+ */
 type PersonMatch =
-  | { kind: "existing"; userId: string; name: string; matchedBy: "email" | "upn"; dateOfBirth: IsoDate | null }
-  | { kind: "new"; email: string; firstName: string; lastName: string };
+  | { kind: "held"; userId: string; name: string; matchedBy: "email" | "upn"; dateOfBirth: IsoDate | null; disabled: boolean }
+  | { kind: "invite"; email: string; firstName: string; lastName: string };
+
+const personSelect = { id: true, firstName: true, lastName: true, disabledAt: true, erasedAt: true, mergedIntoId: true, dateOfBirth: true } satisfies Prisma.UserSelect;
 
 /** Follows merged_into_id to the surviving record (one record for life). */
 async function survivorOf(userId: string, tx: Tx) {
-  let current = await tx.user.findUnique({ where: { id: userId }, select: { id: true, firstName: true, lastName: true, disabledAt: true, erasedAt: true, mergedIntoId: true, dateOfBirth: true } });
+  let current = await tx.user.findUnique({ where: { id: userId }, select: personSelect });
   for (let hops = 0; current?.mergedIntoId && hops < 10; hops++) {
-    current = await tx.user.findUnique({ where: { id: current.mergedIntoId }, select: { id: true, firstName: true, lastName: true, disabledAt: true, erasedAt: true, mergedIntoId: true, dateOfBirth: true } });
+    current = await tx.user.findUnique({ where: { id: current.mergedIntoId }, select: personSelect });
   }
   return current;
 }
 
-async function matchPerson(input: EnrolmentInput, errors: FieldErrors, tx: Tx): Promise<PersonMatch | null> {
-  const byEmailRow = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  const byUpnRow = input.upn ? await tx.user.findUnique({ where: { upn: input.upn }, select: { id: true, lastName: true } }) : null;
-  const byEmail = byEmailRow ? await survivorOf(byEmailRow.id, tx) : null;
-  const byUpn = byUpnRow ? await survivorOf(byUpnRow.id, tx) : null;
-  if (byEmail && byUpn && byEmail.id !== byUpn.id) {
-    errors.upn = "That email address and that UPN belong to two different records. Leave the UPN blank, and ask the partnership to merge the records.";
-    return null;
-  }
-  const found = byEmail ?? byUpn;
-  if (found && (found.disabledAt || found.erasedAt)) {
-    errors.email = "This person's account is disabled. Ask the partnership to re-enable it before enrolling them.";
-    return null;
-  }
-  if (!byEmail && byUpn) {
-    // A UPN alone must not reveal whose record it is: the surname has to agree as well.
-    if (!input.lastName || !sameName(input.lastName, byUpn.lastName)) {
-      errors.upn = "That UPN does not match the last name given. Check both, or leave the UPN blank.";
-      return null;
-    }
-  }
-  if (found) {
-    return { kind: "existing", userId: found.id, name: `${found.firstName} ${found.lastName}`, matchedBy: byEmail ? "email" : "upn", dateOfBirth: found.dateOfBirth ? toIsoDate(found.dateOfBirth) : null };
-  }
-  if (!input.firstName) errors.firstName = "Enter their first name (they do not have an account yet).";
-  if (!input.lastName) errors.lastName = "Enter their last name (they do not have an account yet).";
-  if (!input.firstName || !input.lastName) return null;
-  return { kind: "new", email: input.email, firstName: input.firstName, lastName: input.lastName };
+/** The surviving record behind an identifier, only if it belongs to this employer; anyone else is unknown here. */
+async function heldBy(employerId: string, where: Prisma.UserWhereUniqueInput, tx: Tx) {
+  const row = await tx.user.findUnique({ where, select: { id: true } });
+  const survivor = row ? await survivorOf(row.id, tx) : null;
+  if (!survivor) return null;
+  const member = await tx.membership.findFirst({ where: { userId: survivor.id, organisationId: employerId }, select: { userId: true } });
+  return member ? survivor : null;
 }
 
-export type EnrolmentPreview = {
+async function matchPerson(employerId: string, input: EnrolmentInput, errors: FieldErrors, tx: Tx): Promise<PersonMatch | null> {
+  const byEmail = await heldBy(employerId, { email: input.email }, tx);
+  const byUpn = input.upn ? await heldBy(employerId, { upn: input.upn }, tx) : null;
+  if (byEmail && byUpn && byEmail.id !== byUpn.id) {
+    errors.upn = "That email address and that UPN belong to two different people in your organisation. Leave the UPN blank, and ask the partnership to merge the records.";
+    return null;
+  }
+  // A UPN alone proposes a match only when both names agree in full with the record.
+  const upnMatch = !byEmail && byUpn && sameName(input.firstName, byUpn.firstName) && sameName(input.lastName, byUpn.lastName) ? byUpn : null;
+  const found = byEmail ?? upnMatch;
+  if (found) {
+    return {
+      kind: "held",
+      userId: found.id,
+      name: `${found.firstName} ${found.lastName}`,
+      matchedBy: byEmail ? "email" : "upn",
+      dateOfBirth: found.dateOfBirth ? toIsoDate(found.dateOfBirth) : null,
+      disabled: Boolean(found.disabledAt || found.erasedAt),
+    };
+  }
+  if (!input.firstName) errors.firstName = "Enter their first name.";
+  if (!input.lastName) errors.lastName = "Enter their last name.";
+  if (!input.firstName || !input.lastName) return null;
+  return { kind: "invite", email: input.email, firstName: input.firstName, lastName: input.lastName };
+}
+
+/** Everything the enrolment works out from the answers, whoever the apprentice turns out to be. */
+export type EnrolmentAnswers = {
   employer: { id: string; name: string };
-  person: PersonMatch;
   dateOfBirth: IsoDate;
   ageAtStart: number;
   standard: { id: string; reference: string; title: string; level: number; otjMinimumHours: number | null; minDurationMonths: number; ksbs: { code: string; text: string }[] };
@@ -440,22 +452,50 @@ export type EnrolmentPreview = {
   warnings: string[];
 };
 
+export type EnrolmentPreview = EnrolmentAnswers & { person: PersonMatch };
+
+type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
 /**
  * Validates an enrolment against the database and the OTJ rules and works out everything the
- * check-your-answers page shows. Nothing is written.
+ * check-your-answers page shows. Nothing is written. Only people this employer already holds are
+ * looked up; everyone else is an invitation, whatever the partnership knows about them.
  */
 export async function checkEnrolment(actor: Actor, employerId: string, input: EnrolmentInput, tx: Tx = db()): Promise<{ ok: true; preview: EnrolmentPreview } | { ok: false; errors: FieldErrors }> {
   const employer = await enrollingEmployer(actor, employerId);
-  const errors: FieldErrors = {};
   if (employer.status !== "APPROVED") return { ok: false, errors: { form: "Your organisation is waiting for approval by the partnership. You can enrol apprentices once it is approved." } };
-  const warnings: string[] = [];
+  const errors: FieldErrors = {};
+  const person = await matchPerson(employer.id, input, errors, tx);
+  if (person?.kind === "held") {
+    if (person.userId === actor.userId) errors.email = "You cannot enrol yourself as an apprentice of your own organisation.";
+    else if (person.disabled) errors.email = `${person.name}'s account is disabled. Ask the partnership to re-enable it before enrolling them.`;
+    if (person.dateOfBirth && person.dateOfBirth !== input.dateOfBirth) errors.dateOfBirth = `That date of birth does not match the one on ${person.name}'s record. Check it with them.`;
+    if (await hasUnfinishedApprenticeship(person.userId, input.standardId, tx)) errors.standardId = `${person.name} already has an apprenticeship on this standard that has not finished.`;
+  }
+  const checked = await checkEnrolmentAnswers(employer, input, errors, tx);
+  if (!checked.ok) return checked;
+  if (!person) return { ok: false, errors: { form: "Some answers could not be checked. Review the form and try again." } };
+  return { ok: true, preview: { ...checked.value, person } };
+}
 
+export async function hasUnfinishedApprenticeship(userId: string, standardId: string, tx: Tx): Promise<boolean> {
+  const row = await tx.apprenticeship.findFirst({ where: { apprenticeId: userId, standardId, status: { in: ["ACTIVE", "BREAK", "GATEWAY"] } }, select: { id: true } });
+  return row !== null;
+}
+
+/**
+ * The answers' own rules (dates, age at the start, standard, tutor, supervisor, pathway, OTJ,
+ * English and maths), added to the errors already found. Used when the employer previews and
+ * confirms, and again when an invited person accepts.
+ */
+export async function checkEnrolmentAnswers(employer: { id: string; name: string }, input: EnrolmentInput, errors: FieldErrors, tx: Tx): Promise<Checked<EnrolmentAnswers>> {
+  const warnings: string[] = [];
   const today = toIsoDate(new Date());
   const { startDate, plannedEndDate, dateOfBirth } = input;
   if (isBefore(addCalendarMonths(today, 12), startDate)) errors.startDate = "The start date must be within the next 12 months.";
   if (isBefore(startDate, "2015-01-01")) errors.startDate = "The start date must be on or after 1 January 2015.";
   if (!isBefore(startDate, plannedEndDate)) errors.plannedEndDate = "The planned end date must be after the start date.";
-  if (!isBefore(dateOfBirth, today)) errors.dateOfBirth = "The date of birth must be in the past.";
+  if (!isBefore(dateOfBirth, today)) errors.dateOfBirth ??= "The date of birth must be in the past.";
   const ageAtStart = ageOn(dateOfBirth, startDate);
   if (!errors.dateOfBirth && ageAtStart < 16) errors.dateOfBirth = `An apprentice must be at least 16 when they start; on ${formatLongDate(startDate)} they would be ${Math.max(ageAtStart, 0)}.`;
   if (!errors.dateOfBirth && ageAtStart > 100) errors.dateOfBirth = "Check the date of birth: it makes them over 100 at the start.";
@@ -479,19 +519,6 @@ export async function checkEnrolment(actor: Actor, employerId: string, input: En
   if (!tutorMembership) errors.tutorId = "Choose a tutor from the training provider's list.";
   if (!supervisorMembership) errors.supervisorId = "Choose a workplace supervisor from your organisation's list.";
   if (input.pathwayId && !pathway) errors.pathwayId = "Choose an apprentice pathway from the list, or none.";
-
-  const person = await matchPerson(input, errors, tx);
-  if (person?.kind === "existing" && person.dateOfBirth && person.dateOfBirth !== dateOfBirth) {
-    errors.dateOfBirth = "That date of birth does not match the one on this person's record. Check it with them.";
-  }
-  if (person?.kind === "existing" && person.userId === actor.userId) errors.email = "You cannot enrol yourself as an apprentice of your own organisation.";
-  if (person?.kind === "existing" && standard) {
-    const duplicate = await tx.apprenticeship.findFirst({
-      where: { apprenticeId: person.userId, standardId: standard.id, status: { in: ["ACTIVE", "BREAK", "GATEWAY"] } },
-      select: { id: true },
-    });
-    if (duplicate) errors.standardId = `${person.name} already has an apprenticeship on this standard that has not finished.`;
-  }
 
   // English and maths: required for 16–18 at the start; optional from 19 (since February 2025).
   let englishMaths: EnrolmentPreview["englishMaths"] = { required: false, reason: "" };
@@ -539,15 +566,14 @@ export async function checkEnrolment(actor: Actor, employerId: string, input: En
     }
   }
 
-  if (Object.keys(errors).length || !standard || !tutorMembership || !supervisorMembership || !person || !otj) {
+  if (Object.keys(errors).length || !standard || !tutorMembership || !supervisorMembership || !otj) {
     if (!Object.keys(errors).length) errors.form = "Some answers could not be checked. Review the form and try again.";
     return { ok: false, errors };
   }
   return {
     ok: true,
-    preview: {
+    value: {
       employer: { id: employer.id, name: employer.name },
-      person,
       dateOfBirth,
       ageAtStart,
       standard: { ...standard, ksbs: sortKsbs(standard.ksbs) },
@@ -565,7 +591,7 @@ export async function checkEnrolment(actor: Actor, employerId: string, input: En
   };
 }
 
-function planContent(p: EnrolmentPreview, apprentice: { id: string; name: string }): TrainingPlanContent {
+function planContent(p: EnrolmentAnswers, apprentice: { id: string; name: string }): TrainingPlanContent {
   return {
     version: 1,
     generatedAt: new Date().toISOString(),
@@ -589,90 +615,61 @@ function planContent(p: EnrolmentPreview, apprentice: { id: string; name: string
 }
 
 /**
- * Enrols the apprentice: re-checks everything, then in one transaction links or creates the
- * person (one record for life), gives them the apprentice role at the employer, creates the
- * apprenticeship with its planned OTJ hours, the training plan and the optional pathway
- * enrolment, and audits it. A new person is then invited by email (the invitation flow).
+ * Creates the apprenticeship for a person already decided on: the apprentice role at the
+ * employer, the apprenticeship with its planned OTJ hours, the training plan and the optional
+ * pathway enrolment, audited as the enrolling employer admin's act. Inside the caller's
+ * transaction, after the answers were checked in it.
  */
-export async function enrolApprentice(actor: Actor, employerId: string, input: EnrolmentInput) {
-  const result = await db().$transaction(async (tx) => {
-    const checked = await checkEnrolment(actor, employerId, input, tx);
-    if (!checked.ok) return checked;
-    const p = checked.preview;
-    let apprentice: { id: string; name: string };
-    if (p.person.kind === "existing") {
-      apprentice = { id: p.person.userId, name: p.person.name };
-      if (!p.person.dateOfBirth) await tx.user.update({ where: { id: apprentice.id }, data: { dateOfBirth: toUtcDate(p.dateOfBirth) } });
-    } else {
-      const created = await tx.user.create({
-        data: { email: p.person.email, firstName: p.person.firstName, lastName: p.person.lastName, dateOfBirth: toUtcDate(p.dateOfBirth) },
-        select: { id: true },
-      });
-      apprentice = { id: created.id, name: `${p.person.firstName} ${p.person.lastName}` };
-    }
-    await tx.membership.upsert({
-      where: { userId_organisationId_role: { userId: apprentice.id, organisationId: p.employer.id, role: "APPRENTICE" } },
-      update: {},
-      create: { userId: apprentice.id, organisationId: p.employer.id, role: "APPRENTICE" },
-    });
-    const apprenticeship = await tx.apprenticeship.create({
-      data: {
-        apprenticeId: apprentice.id,
-        employerId: p.employer.id,
-        providerId: p.tutor.providerId,
-        standardId: p.standard.id,
-        tutorId: p.tutor.id,
-        supervisorId: p.supervisor.id,
-        startDate: toUtcDate(p.startDate),
-        plannedEndDate: toUtcDate(p.plannedEndDate),
-        contractedWeeklyHours: p.contractedWeeklyHours,
-        otjRegime: p.otj.regime,
-        plannedOtjHours: p.otj.hours,
-        priorLearningHours: p.priorLearningHours,
-        englishMathsRequired: p.englishMaths.required,
-      },
-      select: { id: true },
-    });
-    const plan = await tx.trainingPlan.create({
-      data: { apprenticeshipId: apprenticeship.id, content: planContent(p, apprentice) as unknown as Prisma.InputJsonObject },
-      select: { id: true },
-    });
-    let enrolmentId: string | null = null;
-    if (p.pathway) {
-      const enrolment = await tx.enrolment.upsert({
-        where: { userId_pathwayId: { userId: apprentice.id, pathwayId: p.pathway.id } },
-        update: {},
-        create: { userId: apprentice.id, pathwayId: p.pathway.id, organisationId: p.employer.id, startedOn: toUtcDate(p.startDate) },
-        select: { id: true },
-      });
-      enrolmentId = enrolment.id;
-    }
-    await audit(
-      {
-        actorId: actor.userId,
-        action: "apprenticeship.enrol",
-        subjectType: "apprenticeship",
-        subjectId: apprenticeship.id,
-        organisationId: p.employer.id,
-        metadata: {
-          apprenticeId: apprentice.id,
-          matchedBy: p.person.kind === "existing" ? p.person.matchedBy : "new",
-          standardId: p.standard.id,
-          regime: p.otj.regime,
-          plannedOtjHours: p.otj.hours,
-          trainingPlanId: plan.id,
-          enrolmentId,
-        },
-      },
-      tx,
-    );
-    return { ok: true as const, apprenticeshipId: apprenticeship.id, apprenticeId: apprentice.id, invite: p.person.kind === "new" ? p.person.email : null };
+export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprentice: { id: string; name: string }, by: { actorId: string; metadata: Record<string, string> }) {
+  await tx.membership.upsert({
+    where: { userId_organisationId_role: { userId: apprentice.id, organisationId: p.employer.id, role: "APPRENTICE" } },
+    update: {},
+    create: { userId: apprentice.id, organisationId: p.employer.id, role: "APPRENTICE" },
   });
-  if (result.ok && result.invite) {
-    // The existing invitation flow: the new person sets their name and password from the email.
-    await createInvitation(actor, { organisationId: employerId, email: result.invite, role: "APPRENTICE" });
+  const apprenticeship = await tx.apprenticeship.create({
+    data: {
+      apprenticeId: apprentice.id,
+      employerId: p.employer.id,
+      providerId: p.tutor.providerId,
+      standardId: p.standard.id,
+      tutorId: p.tutor.id,
+      supervisorId: p.supervisor.id,
+      startDate: toUtcDate(p.startDate),
+      plannedEndDate: toUtcDate(p.plannedEndDate),
+      contractedWeeklyHours: p.contractedWeeklyHours,
+      otjRegime: p.otj.regime,
+      plannedOtjHours: p.otj.hours,
+      priorLearningHours: p.priorLearningHours,
+      englishMathsRequired: p.englishMaths.required,
+    },
+    select: { id: true },
+  });
+  const plan = await tx.trainingPlan.create({
+    data: { apprenticeshipId: apprenticeship.id, content: planContent(p, apprentice) as unknown as Prisma.InputJsonObject },
+    select: { id: true },
+  });
+  let enrolmentId: string | null = null;
+  if (p.pathway) {
+    const enrolment = await tx.enrolment.upsert({
+      where: { userId_pathwayId: { userId: apprentice.id, pathwayId: p.pathway.id } },
+      update: {},
+      create: { userId: apprentice.id, pathwayId: p.pathway.id, organisationId: p.employer.id, startedOn: toUtcDate(p.startDate) },
+      select: { id: true },
+    });
+    enrolmentId = enrolment.id;
   }
-  return result;
+  await audit(
+    {
+      actorId: by.actorId,
+      action: "apprenticeship.enrol",
+      subjectType: "apprenticeship",
+      subjectId: apprenticeship.id,
+      organisationId: p.employer.id,
+      metadata: { ...by.metadata, apprenticeId: apprentice.id, standardId: p.standard.id, regime: p.otj.regime, plannedOtjHours: p.otj.hours, trainingPlanId: plan.id, enrolmentId },
+    },
+    tx,
+  );
+  return { apprenticeshipId: apprenticeship.id };
 }
 
 // ───────────────────────────── changing the plan before it is agreed ─────────────────────────────

@@ -71,7 +71,6 @@ export default function ApprenticeshipPage() {
   return (
     <div className="stack">
       <h1>{a.apprenticeName}: {a.standard}</h1>
-      {enrolled === "invited" ? <Notice tone="success">Enrolled. We have emailed {a.apprenticeName} an invitation to set up their account.</Notice> : null}
       {enrolled === "1" ? <Notice tone="success">Enrolled. {a.apprenticeName} can sign the plan with their existing account.</Notice> : null}
       {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
       {a.learningBeforeSignature > 0 ? (

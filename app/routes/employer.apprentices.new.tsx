@@ -5,7 +5,8 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import { EnrolmentFields } from "~/models/apprenticeship-fields.ts";
-import { checkEnrolment, enrolApprentice, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeships.server.ts";
+import { checkEnrolment, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeships.server.ts";
+import { enrolApprentice } from "~/models/enrolment-invitations.server.ts";
 import { parseForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enrol an apprentice – Staffordshire Digital Skills" }];
@@ -53,7 +54,8 @@ export async function action({ request }: Route.ActionArgs) {
     const { intent: _intent, ...input } = form.data;
     const result = await enrolApprentice(viewer, employer.id, input);
     if (!result.ok) return data({ stage: "form", errors: result.errors, values } satisfies ActionResult, { status: 400 });
-    return redirect(`/apprenticeships/${result.apprenticeshipId}?enrolled=${result.invite ? "invited" : "1"}`);
+    if (result.kind === "invited") return redirect(`/employer/apprentices?invited=${result.pendingEnrolmentId}`);
+    return redirect(`/apprenticeships/${result.apprenticeshipId}?enrolled=1`);
   }
   throw new Response("Bad request", { status: 400 });
 }
@@ -84,10 +86,10 @@ export default function EnrolApprentice() {
       <Form method="post" noValidate>
         <fieldset>
           <legend>The apprentice</legend>
-          <Field name="email" label="Email address" type="email" autoComplete="off" defaultValue={v.email} error={errors?.email} hint="If they already have a record with us (for example from school), we use it: one record for life." required />
-          <Field name="firstName" label="First name" defaultValue={v.firstName} error={errors?.firstName} hint="Only needed if they do not have an account yet." />
-          <Field name="lastName" label="Last name" defaultValue={v.lastName} error={errors?.lastName} hint="Only needed if they do not have an account yet, or to confirm a UPN." />
-          <Field name="upn" label="Unique pupil number (UPN), optional" defaultValue={v.upn} error={errors?.upn} hint="From their school, if they have it: it links their school record." />
+          <Field name="email" label="Email address" type="email" autoComplete="off" defaultValue={v.email} error={errors?.email} hint="Someone already in your organisation is enrolled at once. Anyone else is emailed an invitation, and the apprenticeship starts when they accept it (with their existing account, if they have one)." required />
+          <Field name="firstName" label="First name" defaultValue={v.firstName} error={errors?.firstName} hint="Not needed for someone already in your organisation." />
+          <Field name="lastName" label="Last name" defaultValue={v.lastName} error={errors?.lastName} hint="Not needed for someone already in your organisation." />
+          <Field name="upn" label="Unique pupil number (UPN), optional" defaultValue={v.upn} error={errors?.upn} hint="From their school, if they have it. With their full name it finds someone already in your organisation; otherwise the partnership uses it to link their school record." />
           <Field name="dateOfBirth" label="Date of birth" type="date" defaultValue={v.dateOfBirth} error={errors?.dateOfBirth} hint="Used for the age band at the start and whether English and maths are required." required />
         </fieldset>
         <fieldset>
@@ -143,7 +145,8 @@ export default function EnrolApprentice() {
 
 function CheckAnswers({ preview: p, values }: { preview: EnrolmentPreview; values: Values }) {
   const hidden = FIELD_NAMES.map((name) => <input key={name} type="hidden" name={name} value={values[name] ?? ""} />);
-  const person = p.person.kind === "existing" ? `${p.person.name} (existing record, matched by ${p.person.matchedBy === "email" ? "email address" : "UPN"})` : `${p.person.firstName} ${p.person.lastName}, ${p.person.email} (new: we will email them an invitation)`;
+  const invite = p.person.kind === "invite";
+  const person = p.person.kind === "held" ? `${p.person.name} (already in your organisation)` : `${p.person.firstName} ${p.person.lastName}, ${p.person.email} (we will email them an invitation; the apprenticeship starts when they accept it)`;
   return (
     <div className="stack">
       <h1>Check your answers before enrolling</h1>
@@ -173,7 +176,7 @@ function CheckAnswers({ preview: p, values }: { preview: EnrolmentPreview; value
       </details>
       <Form method="post" className="actions">
         {hidden}
-        <button type="submit" name="intent" value="confirm">Confirm and enrol</button>
+        <button type="submit" name="intent" value="confirm">{invite ? "Confirm and send the invitation" : "Confirm and enrol"}</button>
         <button type="submit" name="intent" value="change" className="secondary">Change answers</button>
       </Form>
     </div>

@@ -1,9 +1,10 @@
 /**
  * The demo employer admin enrols a new apprentice on ST0120: fills the form, reads the computed
- * off-the-job hours and how they were worked out on the check-your-answers page, confirms. Then
- * the three parties sign the training plan in place: the employer, the apprentice (who joins
- * through the emailed invitation, with the names already filled in) and the demo tutor (from
- * their caseload). The plan then shows as agreed by all three. axe runs on every page.
+ * off-the-job hours and how they were worked out on the check-your-answers page, confirms, which
+ * emails the person an invitation (the apprenticeship starts only when they accept it). The
+ * apprentice joins through the invitation (names already filled in, the apprenticeship described),
+ * and the three parties sign the training plan in place: the apprentice, the employer and the demo
+ * tutor (from their caseload). The plan then shows as agreed by all three. axe runs on every page.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { axe } from "./support/axe.ts";
@@ -52,23 +53,16 @@ test("an employer enrols an apprentice and all three parties sign the training p
   await expect(page.getByRole("heading", { level: 1, name: "Check your answers before enrolling" })).toBeVisible();
   await expect(page.getByRole("heading", { level: 2, name: "Planned off-the-job training: 278 hours" })).toBeVisible();
   await expect(page.getByText("How it was worked out: Standard ST0120 minimum 278 hours (no prior learning recorded)")).toBeVisible();
-  await expect(page.getByText(`Ellis ${lastName}, ${email} (new: we will email them an invitation)`)).toBeVisible();
+  await expect(page.getByText(`Ellis ${lastName}, ${email} (we will email them an invitation; the apprenticeship starts when they accept it)`)).toBeVisible();
   await expect(page.getByText("Not required: aged 21 at the start (optional from 19).")).toBeVisible();
   await axe(page, "check your answers");
-  await page.getByRole("button", { name: "Confirm and enrol" }).click();
+  await page.getByRole("button", { name: "Confirm and send the invitation" }).click();
 
-  await expect(page.getByRole("heading", { level: 1, name: `Ellis ${lastName}: Digital support technician (ST0120, level 3)` })).toBeVisible();
-  await expect(page.getByRole("status").first()).toContainText("We have emailed");
-  await expect(page.getByText("Signed by 0 of 3")).toBeVisible();
-  await axe(page, "apprenticeship page after enrolling");
-  const planUrl = page.url();
-
-  // Ticking nothing is explained, not ignored.
-  await page.getByRole("button", { name: "Sign the training plan" }).click();
-  await expect(page.getByRole("alert")).toContainText("Tick the box to confirm you agree to this training plan.");
-  await signPlan(page, "employer");
-  await expect(page.getByRole("row", { name: /Employer Marcus Bennett/ })).toBeVisible();
-  await axe(page, "plan signed by the employer");
+  // Nothing starts until they accept: the list shows the invitation, with the name as typed.
+  await expect(page.getByRole("heading", { level: 1, name: "Apprentices" })).toBeVisible();
+  await expect(page.getByRole("status").first()).toContainText(`Invitation sent to ${email}. The apprenticeship starts when they accept it.`);
+  await expect(page.getByRole("row", { name: new RegExp(`Ellis ${lastName}.*Invited – waiting to accept`) })).toBeVisible();
+  await axe(page, "apprentices list with an invitation");
 
   // ── the apprentice joins through the invitation and signs ──
   const mail = await waitForMailTo(email);
@@ -77,6 +71,7 @@ test("an employer enrols an apprentice and all three parties sign the training p
     const apprentice = await apprenticeContext.newPage();
     await apprentice.goto(linkIn(mail, "/invite/"));
     await expect(apprentice.getByRole("heading", { level: 1, name: "Join Trentside Digital Ltd" })).toBeVisible();
+    await expect(apprentice.getByText("Trentside Digital Ltd gave your date of birth as 15 June 2005.", { exact: false })).toBeVisible();
     await expect(apprentice.getByLabel("First name")).toHaveValue("Ellis");
     await expect(apprentice.getByLabel("Last name")).toHaveValue(lastName);
     await axe(apprentice, "invitation for the apprentice");
@@ -96,6 +91,22 @@ test("an employer enrols an apprentice and all three parties sign the training p
   } finally {
     await apprenticeContext.close();
   }
+
+  // ── the employer signs, from the list ──
+  await page.reload();
+  await expect(page.getByRole("row", { name: new RegExp(`Ellis ${lastName}.*Invited`) })).toHaveCount(0);
+  await page.getByRole("link", { name: `Ellis ${lastName}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Ellis ${lastName}: Digital support technician (ST0120, level 3)` })).toBeVisible();
+  await expect(page.getByText("Signed by 1 of 3")).toBeVisible();
+  await axe(page, "apprenticeship page after they accepted");
+  const planUrl = page.url();
+
+  // Ticking nothing is explained, not ignored.
+  await page.getByRole("button", { name: "Sign the training plan" }).click();
+  await expect(page.getByRole("alert")).toContainText("Tick the box to confirm you agree to this training plan.");
+  await signPlan(page, "employer");
+  await expect(page.getByRole("row", { name: /Employer Marcus Bennett/ })).toBeVisible();
+  await axe(page, "plan signed by the employer");
 
   // ── the tutor signs from their caseload ──
   const tutorContext = await browser.newContext();

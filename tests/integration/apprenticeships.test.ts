@@ -7,78 +7,47 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPrisma } from "../setup/db.ts";
-import { createOrganisation, createUser, type TestOrganisation, type TestUser } from "../support/factories.ts";
-import { actorFor, createStandard } from "../support/progress-fixtures.ts";
-import { startTestServer, type TestServer } from "../support/http.ts";
+import { createOrganisation, createUser, DEFAULT_PASSWORD } from "../support/factories.ts";
+import { actorFor } from "../support/progress-fixtures.ts";
+import { enrolmentForm, enrolmentInput, enrolmentWorld, invitationSecretOf, type EnrolmentForm, type EnrolmentWorld } from "../support/enrolment-fixtures.ts";
+import { startTestServer, visibleText, type TestServer } from "../support/http.ts";
 import { plannedOtjHours } from "../../app/domain/otj.ts";
-import { acceptInvitation } from "../../app/auth/account.server.ts";
 import { hashToken } from "../../app/auth/tokens.ts";
+import { acceptInvitationAndEnrolment, enrolApprentice, listPendingEnrolments } from "../../app/models/enrolment-invitations.server.ts";
 import {
   changePlanDetails,
   checkEnrolment,
   countLearningBeforePlanSigned,
-  enrolApprentice,
   EnrolmentSchema,
   getApprenticeship,
   listCaseload,
   listEmployerApprentices,
   signTrainingPlan,
   trainingPlanSignedAt,
-  type EnrolmentInput,
 } from "../../app/models/apprenticeships.server.ts";
 import { seed } from "../../prisma/seed.ts";
 
 const prisma = testPrisma();
 
-type World = {
-  employer: TestOrganisation;
-  provider: TestOrganisation;
-  admin: TestUser;
-  supervisor: TestUser;
-  tutor: TestUser;
-  standard: { id: string; reference: string };
-  pathway: { id: string };
-};
+type World = EnrolmentWorld;
+const world = enrolmentWorld;
+const input = enrolmentInput;
 
-async function world(): Promise<World> {
-  const employer = await createOrganisation({ kind: "EMPLOYER" });
-  const provider = await createOrganisation({ kind: "PROVIDER" });
-  const admin = await createUser({ roles: [{ org: employer, role: "EMPLOYER_ADMIN" }] });
-  const supervisor = await createUser({ roles: [{ org: employer, role: "WORKPLACE_SUPERVISOR" }] });
-  const tutor = await createUser({ roles: [{ org: provider, role: "TUTOR" }] });
-  const standard = await createStandard();
-  const pathway = await prisma.pathway.create({ data: { slug: `appr-${employer.id.slice(0, 8)}`, title: "Cloud fundamentals", audience: "APPRENTICE", hoursMin: 10, hoursMax: 15 }, select: { id: true } });
-  return { employer, provider, admin, supervisor, tutor, standard, pathway };
-}
-
-function input(w: World, overrides: Partial<Record<keyof EnrolmentInput, string>> = {}): EnrolmentInput {
-  const raw = {
-    email: `new.apprentice.${Math.random().toString(36).slice(2, 8)}@example.org`,
-    firstName: "Ava",
-    lastName: "Newton",
-    upn: "",
-    dateOfBirth: "2004-05-01",
-    standardId: w.standard.id,
-    startDate: "2025-09-01",
-    plannedEndDate: "2026-11-30",
-    contractedWeeklyHours: "37.5",
-    priorLearningHours: "0",
-    englishMaths: "auto",
-    tutorId: w.tutor.id,
-    supervisorId: w.supervisor.id,
-    pathwayId: "",
-    ...overrides,
-  };
-  return EnrolmentSchema.parse(raw);
-}
-
-async function enrolled(w: World, overrides: Partial<Record<keyof EnrolmentInput, string>> = {}) {
+/**
+ * Enrols through the real flow: someone the employer does not hold yet is invited, and accepts
+ * with a new account (the names given), which starts the apprenticeship.
+ */
+async function enrolled(w: World, overrides: Partial<EnrolmentForm> = {}) {
   const result = await enrolApprentice(await actorFor(w.admin.id), w.employer.id, input(w, overrides));
   if (!result.ok) throw new Error(`enrolment failed: ${JSON.stringify(result.errors)}`);
-  return result;
+  if (result.kind === "enrolled") return result;
+  const form = enrolmentForm(w, overrides);
+  const accepted = await acceptInvitationAndEnrolment(await invitationSecretOf(result.pendingEnrolmentId), { firstName: form.firstName, lastName: form.lastName, password: DEFAULT_PASSWORD });
+  const row = await prisma.apprenticeship.findFirstOrThrow({ where: { apprenticeId: accepted.userId, employerId: w.employer.id }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  return { apprenticeshipId: row.id, apprenticeId: accepted.userId };
 }
 
-async function errorsFor(w: World, overrides: Partial<Record<keyof EnrolmentInput, string>>) {
+async function errorsFor(w: World, overrides: Partial<EnrolmentForm>) {
   const result = await checkEnrolment(await actorFor(w.admin.id), w.employer.id, input(w, overrides));
   if (result.ok) throw new Error("expected validation errors");
   return result.errors;
@@ -111,7 +80,7 @@ describe("enrolling an apprentice", () => {
     expect(enrolment.organisationId).toBe(w.employer.id);
     const logged = await prisma.auditLog.findFirstOrThrow({ where: { action: "apprenticeship.enrol", subjectId: apprenticeshipId } });
     expect(logged.actorId).toBe(w.admin.id);
-    expect(logged.metadata).toMatchObject({ plannedOtjHours: 258, regime: "STANDARD_MINIMUM", matchedBy: "new" });
+    expect(logged.metadata).toMatchObject({ plannedOtjHours: 258, regime: "STANDARD_MINIMUM", matchedBy: "invitation", acceptedBy: row.apprenticeId });
   });
 
   it("uses the 6-hours-a-week regime for a 2024 start, exactly as otj.ts computes it", async () => {
@@ -125,58 +94,60 @@ describe("enrolling an apprentice", () => {
     expect(expected.explanation).toMatch(/pro rata for 25 contracted hours/);
   });
 
-  it("matches a former pupil by email: the same user becomes the apprentice (one record for life)", async () => {
+  it("enrols someone already in the organisation at once, found by email or by UPN with both names in full", async () => {
     const w = await world();
-    const school = await createOrganisation({ kind: "SCHOOL" });
-    const pupil = await createUser({ email: `former.pupil.${Date.now()}@example.org`, roles: [{ org: school, role: "PUPIL" }] });
-    await prisma.user.update({ where: { id: pupil.id }, data: { upn: "A123456789012" } });
+    const colleague = await createUser({ firstName: "Zoe", lastName: "Hughes", roles: [{ org: w.employer, role: "WORKPLACE_SUPERVISOR" }] });
+    await prisma.user.update({ where: { id: colleague.id }, data: { upn: "B123456789012" } });
+    const admin = await actorFor(w.admin.id);
+    const byEmail = await checkEnrolment(admin, w.employer.id, input(w, { email: colleague.email!.toUpperCase(), firstName: "", lastName: "" }));
+    expect(byEmail.ok && byEmail.preview.person).toMatchObject({ kind: "held", userId: colleague.id, name: "Zoe Hughes", matchedBy: "email" });
+    // A UPN proposes a match only when both names agree in full; otherwise the email is invited.
+    const surnameOnly = await checkEnrolment(admin, w.employer.id, input(w, { upn: "b123456789012", firstName: "Zara", lastName: "Hughes" }));
+    expect(surnameOnly.ok && surnameOnly.preview.person.kind).toBe("invite");
     const before = await prisma.user.count();
-    const result = await enrolled(w, { email: pupil.email!.toUpperCase(), firstName: "", lastName: "" });
-    expect(result.apprenticeId).toBe(pupil.id);
-    expect(result.invite).toBeNull();
+    const result = await enrolApprentice(admin, w.employer.id, input(w, { upn: "b123456789012", firstName: "zoe", lastName: "HUGHES" }));
+    expect(result).toMatchObject({ ok: true, kind: "enrolled", apprenticeId: colleague.id });
     expect(await prisma.user.count()).toBe(before);
-    const roles = await prisma.membership.findMany({ where: { userId: pupil.id }, select: { role: true, organisationId: true } });
-    expect(roles).toEqual(expect.arrayContaining([{ role: "PUPIL", organisationId: school.id }, { role: "APPRENTICE", organisationId: w.employer.id }]));
-    const record = await prisma.user.findUniqueOrThrow({ where: { id: pupil.id } });
-    expect(record.dateOfBirth?.toISOString().slice(0, 10)).toBe("2004-05-01");
+    const roles = await prisma.membership.findMany({ where: { userId: colleague.id }, select: { role: true } });
+    expect(roles.map((r) => r.role).sort()).toEqual(["APPRENTICE", "WORKPLACE_SUPERVISOR"]);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: colleague.id } })).dateOfBirth?.toISOString().slice(0, 10)).toBe("2004-05-01");
   });
 
-  it("matches a former pupil without email by UPN and surname, and refuses a UPN with another surname", async () => {
+  it("follows a merged record to its survivor in the organisation", async () => {
     const w = await world();
-    const school = await createOrganisation({ kind: "SCHOOL" });
-    const pupil = await createUser({ roles: [{ org: school, role: "PUPIL" }], lastName: "Hughes" });
-    await prisma.user.update({ where: { id: pupil.id }, data: { upn: "B123456789012" } });
-    expect((await errorsFor(w, { upn: "B123456789012", lastName: "Smith" })).upn).toBe("That UPN does not match the last name given. Check both, or leave the UPN blank.");
-    const result = await enrolled(w, { upn: "b123456789012", firstName: "Zoe", lastName: "hughes" });
-    expect(result.apprenticeId).toBe(pupil.id);
-  });
-
-  it("follows a merged record to its survivor", async () => {
-    const w = await world();
-    const survivor = await createUser({});
+    const survivor = await createUser({ roles: [{ org: w.employer, role: "WORKPLACE_SUPERVISOR" }] });
     const merged = await createUser({ email: `merged.${Date.now()}@example.org` });
     await prisma.user.update({ where: { id: merged.id }, data: { mergedIntoId: survivor.id, disabledAt: new Date() } });
     const result = await enrolled(w, { email: merged.email! });
     expect(result.apprenticeId).toBe(survivor.id);
   });
 
-  it("invites a new person through the invitation flow; accepting it claims the account made at enrolment", async () => {
+  it("invites a new person: nothing is created until they accept, then the apprenticeship starts", async () => {
     const w = await world();
     const email = `brand.new.${Date.now()}@example.org`;
-    const result = await enrolled(w, { email, firstName: "Nia", lastName: "Okafor" });
-    expect(result.invite).toBe(email);
-    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    expect(user.id).toBe(result.apprenticeId);
-    expect(user.passwordHash).toBeNull();
+    const result = await enrolApprentice(await actorFor(w.admin.id), w.employer.id, input(w, { email, firstName: "Nia", lastName: "Okafor" }));
+    if (!result.ok || result.kind !== "invited") throw new Error("expected an invitation");
+    expect(result.email).toBe(email);
+    expect(await prisma.user.findUnique({ where: { email } })).toBeNull();
+    expect(await prisma.apprenticeship.count({ where: { employerId: w.employer.id } })).toBe(0);
+    expect(await listPendingEnrolments(await actorFor(w.admin.id))).toEqual([
+      expect.objectContaining({ name: "Nia Okafor", email, state: "waiting", stateLabel: "Invited – waiting to accept", startDate: "2025-09-01" }),
+    ]);
+    expect(await listPendingEnrolments(await actorFor(w.supervisor.id))).toEqual([]);
     const token = await prisma.authToken.findFirstOrThrow({ where: { email, kind: "INVITATION" } });
     expect(token).toMatchObject({ role: "APPRENTICE", organisationId: w.employer.id, createdById: w.admin.id });
-    const outbox = await prisma.outboxMessage.findFirstOrThrow({ where: { topic: "email.invitation", payload: { path: ["tokenId"], equals: token.id } } });
-    const secret = (outbox.payload as { secret: string }).secret;
+    const secret = await invitationSecretOf(result.pendingEnrolmentId);
     expect(hashToken(secret)).toEqual(token.tokenHash);
-    const accepted = await acceptInvitation(secret, { firstName: "Nia", lastName: "Okafor", password: "lantern-harbour-velvet-19" });
-    expect(accepted.userId).toBe(result.apprenticeId);
+    const accepted = await acceptInvitationAndEnrolment(secret, { firstName: "Nia", lastName: "Okafor", password: "lantern-harbour-velvet-19" });
     expect(accepted.roles).toContain("APPRENTICE");
-    expect((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).not.toBeNull();
+    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+    expect(user.id).toBe(accepted.userId);
+    expect(user.passwordHash).not.toBeNull();
+    expect(user.dateOfBirth?.toISOString().slice(0, 10)).toBe("2004-05-01");
+    const row = await prisma.apprenticeship.findFirstOrThrow({ where: { apprenticeId: user.id }, include: { trainingPlan: true } });
+    expect(row).toMatchObject({ employerId: w.employer.id, plannedOtjHours: 278 });
+    expect((row.trainingPlan!.content as { parties: { apprentice: { name: string } } }).parties.apprentice.name).toBe("Nia Okafor");
+    expect(await listPendingEnrolments(await actorFor(w.admin.id))).toEqual([]);
   });
 
   it("explains every invalid answer in words", async () => {
@@ -193,7 +164,7 @@ describe("enrolling an apprentice", () => {
     expect((await errorsFor(w, { tutorId: w.supervisor.id })).tutorId).toBe("Choose a tutor from the training provider's list.");
     expect((await errorsFor(w, { supervisorId: strangerSupervisor.id })).supervisorId).toBe("Choose a workplace supervisor from your organisation's list.");
     expect((await errorsFor(w, { standardId: noMinimum.id })).standardId).toMatch(/no published minimum OTJ hours/);
-    expect((await errorsFor(w, { firstName: "", lastName: "" })).firstName).toBe("Enter their first name (they do not have an account yet).");
+    expect((await errorsFor(w, { firstName: "", lastName: "" })).firstName).toBe("Enter their first name.");
 
     const parsed = EnrolmentSchema.safeParse({ ...input(w), contractedWeeklyHours: "60", startDate: "2025-02-30", email: "not-an-email" });
     expect(parsed.success).toBe(false);
@@ -201,6 +172,11 @@ describe("enrolling an apprentice", () => {
     expect(messages.contractedWeeklyHours).toBe("Contracted weekly hours must be between 1 and 48.");
     expect(messages.startDate).toBe("Enter the start date as a real date, for example 2026-09-01.");
     expect(messages.email).toMatch(/right format/);
+    // Dates far outside any programme are a typing mistake, told in words (they used to fail with a RangeError).
+    const farOff = EnrolmentSchema.safeParse({ ...input(w), plannedEndDate: "9999-12-31", dateOfBirth: "1066-10-14" });
+    const farOffMessages = Object.fromEntries(farOff.error!.issues.map((i) => [String(i.path[0]), i.message]));
+    expect(farOffMessages.plannedEndDate).toBe("Enter the planned end date between 1 January 2015 and 31 December 2099.");
+    expect(farOffMessages.dateOfBirth).toBe("Enter their date of birth between 1 January 1900 and 31 December 2099.");
 
     // An employer still waiting for approval cannot enrol.
     const pending = await createOrganisation({ kind: "EMPLOYER", status: "PENDING" });
@@ -393,11 +369,31 @@ describe("the pages, over HTTP", () => {
     expect(preview.text).toContain(`Standard ${w.standard.reference} minimum 278 hours (no prior learning recorded)`);
     expect(await prisma.apprenticeship.count({ where: { employerId: w.employer.id } })).toBe(0);
 
+    // A far-off date is a field message, not a 500.
+    const farOff = await admin.post("/employer/apprentices/new", { ...form, intent: "preview", plannedEndDate: "9999-12-31" });
+    expect(farOff.status).toBe(400);
+    expect(farOff.text).toContain("Enter the planned end date between 1 January 2015 and 31 December 2099.");
+
     const confirm = await admin.post("/employer/apprentices/new", { ...form, intent: "confirm" });
     expect(confirm.status).toBe(302);
-    const id = confirm.location!.match(/\/apprenticeships\/([0-9a-f-]{36})/)![1];
-    const list = await admin.get("/employer/apprentices");
+    const pendingId = confirm.location!.match(/^\/employer\/apprentices\?invited=([0-9a-f-]{36})$/)![1];
+    const list = await admin.get(confirm.location!);
+    expect(visibleText(list.text)).toContain(`Invitation sent to ${form.email}. The apprenticeship starts when they accept it.`);
     expect(list.text).toContain("Hana Price");
+    expect(list.text).toContain("Invited – waiting to accept");
+
+    // Hana accepts from the email with a new account; the apprenticeship starts.
+    const invitee = server.client();
+    const invitationPath = `/invite/${await invitationSecretOf(pendingId)}`;
+    const invitationPage = visibleText((await invitee.get(invitationPath)).text);
+    expect(invitationPage).toContain(`gave your date of birth as 2 February 2003`);
+    expect((await invitee.post(invitationPath, { firstName: "Hana", lastName: "Price", password: DEFAULT_PASSWORD })).status).toBe(302);
+    const id = (await prisma.apprenticeship.findFirstOrThrow({ where: { employerId: w.employer.id }, select: { id: true } })).id;
+    expect((await admin.get("/employer/apprentices")).text).not.toContain("Invited – waiting to accept");
+
+    const farOffChange = await admin.post(`/apprenticeships/${id}`, { intent: "change-plan", plannedEndDate: "9999-12-31", contractedWeeklyHours: "37.5", priorLearningHours: "0" });
+    expect(farOffChange.status).toBe(400);
+    expect(farOffChange.text).toContain("Enter the planned end date between 1 January 2015 and 31 December 2099.");
 
     const stranger = server.client();
     await stranger.signIn(other.admin.email!, other.admin.password);
