@@ -38,6 +38,14 @@ function tooLargeMessage(limit: number): string {
 export function bodyLimit(formLimit: number) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === "GET" || req.method === "HEAD") return next();
+    // An action may answer without reading the body (a 404 before it looks at the form). React
+    // Router's reader then holds the body paused, and the connection could carry no further
+    // request: once the answer is sent, the rest of the body is read and thrown away.
+    res.once("finish", () => {
+      if (req.complete) return;
+      req.removeAllListeners("data");
+      req.resume();
+    });
     const limit = bodyLimitFor(req.path, formLimit);
     const refuse = () => {
       // The rest of the body is not worth reading: close the connection after the answer.
