@@ -21,4 +21,14 @@ export default defineConfig(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    files: ["app/routes/**"],
+    rules: {
+      // A body that is not a form must answer 4xx, never 500: actions read it through readForm.
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.object.name='request'][callee.property.name=/^(formData|json|arrayBuffer|blob)$/]", message: "Read the body with readForm(request) from ~/utils/forms.ts (or readUpload for files)." },
+      ],
+    },
+  },
 );

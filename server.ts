@@ -1,11 +1,13 @@
 /**
  * The web server: Express 5 in front of React Router. Compression, security headers with a
- * per-request CSP nonce, request logging without personal data, a cross-origin check on every
- * state-changing request, then the app. Development runs Vite in middleware mode (hot reload);
+ * per-request CSP nonce, request logging without personal data (each request gets an id, sent
+ * back as X-Request-Id; 5xx answers log at error level), a cross-origin check on every
+ * state-changing request, the request body limit, then the app. Development runs Vite in middleware mode (hot reload);
  * production serves the build. Workers never run here (npm run worker).
  */
 import compression from "compression";
-import express, { type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import { randomUUID } from "node:crypto";
 import cluster from "node:cluster";
 import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -16,6 +18,7 @@ import { env } from "./app/utils/env.server.ts";
 import { logger, redactPath } from "./app/utils/logger.server.ts";
 import { securityHeaders } from "./app/http/security-headers.server.ts";
 import { originCheck } from "./app/http/origin-check.server.ts";
+import { bodyLimit } from "./app/http/body-limit.server.ts";
 import { mountQueueDashboard } from "./app/http/queue-dashboard.server.ts";
 import { runWebProcesses } from "./app/http/web-processes.server.ts";
 import { connectRedis } from "./app/utils/redis.server.ts";
@@ -32,6 +35,14 @@ export async function createServer() {
   app.use(
     pinoHttp({
       logger,
+      genReqId: (_req, res) => {
+        const id = randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      // Every line about a request carries its id as `reqId` (handleError logs it too).
+      quietReqLogger: true,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
       autoLogging: { ignore: (req) => req.url === "/healthz" || (req.url ?? "").startsWith("/assets/") },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: redactPath(req.url) }),
@@ -40,6 +51,7 @@ export async function createServer() {
     }),
   );
   app.use(originCheck());
+  app.use(bodyLimit(config.BODY_LIMIT_BYTES));
 
   await mountQueueDashboard(app);
 
@@ -59,11 +71,22 @@ export async function createServer() {
     createRequestHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown" }),
+      getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) }),
     }),
   );
+  app.use(lastResort);
   return app;
 }
+
+/**
+ * An error that escaped React Router (or a middleware): logged with the request id, and a plain
+ * 500 without details, instead of Express's default handler, which prints to stderr.
+ */
+const lastResort: ErrorRequestHandler = (error, req, res, next) => {
+  req.log.error({ err: error }, "request failed");
+  if (res.headersSent) return next(error);
+  res.status(500).type("text/plain").send(`Sorry, there is a problem with the service. Quote this reference if you contact us: ${String(req.id)}`);
+};
 
 /**
  * The few top-level public files (favicon), served without asking the file system on every

@@ -8,9 +8,10 @@
  * (docs/decisions/019-whole-page-rendering.md).
  */
 import { Writable } from "node:stream";
-import type { AppLoadContext, EntryContext } from "react-router";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "react-router";
 import { ServerRouter } from "react-router";
 import { renderToPipeableStream } from "react-dom/server";
+import { logger } from "~/utils/logger.server.ts";
 
 export const streamTimeout = 5_000;
 
@@ -56,9 +57,18 @@ export default function handleRequest(
       },
       onError(error: unknown) {
         responseStatusCode = 500;
-        // Errors before the shell reach React Router, which logs them; later ones only come here.
-        if (shellRendered) console.error(error);
+        // Errors before the shell reach React Router, which passes them to handleError; later ones only come here.
+        if (shellRendered) logger.error({ err: error, reqId: loadContext.requestId }, "rendering failed");
       },
     });
   });
 }
+
+/**
+ * An error thrown by a loader, an action or rendering: the answer is a 500, so it is logged at
+ * error level with the request's id. A request the client gave up on is not an error of ours.
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  logger.error({ err: error, reqId: (context as AppLoadContext | undefined)?.requestId }, "request failed");
+};

@@ -5,6 +5,8 @@ declare module "react-router" {
     nonce: string;
     /** The client's address as Express sees it (honours TRUST_PROXY). */
     clientIp: string;
+    /** This request's id in the logs (also sent back as X-Request-Id). */
+    requestId: string;
   }
 }
 

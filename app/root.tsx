@@ -108,10 +108,12 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const title = notFound ? "Page not found" : isRouteErrorResponse(error) ? `Sorry, there is a problem (${error.status})` : "Sorry, there is a problem with the service";
+  // A 4xx thrown with a sentence (readForm's, for one) says what went wrong; show it.
+  const told = isRouteErrorResponse(error) && error.status < 500 && typeof error.data === "string" ? error.data : null;
   return (
     <main id="main" className="container" tabIndex={-1}>
       <h1>{title}</h1>
-      <p>{notFound ? "If you typed the web address, check it is correct. If you followed a link, it may point to something you cannot see." : "Try again later."}</p>
+      <p>{notFound ? "If you typed the web address, check it is correct. If you followed a link, it may point to something you cannot see." : (told ?? "Try again later.")}</p>
       <p><Link to="/">Go to the home page</Link></p>
     </main>
   );

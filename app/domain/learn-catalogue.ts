@@ -11,6 +11,8 @@
 import { z } from "zod";
 import { decodeCsvBytes, parseCsv } from "./csv-decode.ts";
 
+export const MAX_CATALOGUE_BYTES = 5 * 1024 * 1024;
+
 /** Field names follow the `Module` model in prisma/schema.prisma. */
 export interface LearnModule {
   uid: string;

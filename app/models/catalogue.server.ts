@@ -12,10 +12,8 @@
 import { db } from "~/db/client.server.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { decodeCsvBytes } from "~/domain/csv-decode.ts";
-import { diffCatalogue, parseLearnCatalogue, type CatalogueDiff, type LearnModule, type ModuleField } from "~/domain/learn-catalogue.ts";
+import { diffCatalogue, MAX_CATALOGUE_BYTES, parseLearnCatalogue, type CatalogueDiff, type LearnModule, type ModuleField } from "~/domain/learn-catalogue.ts";
 import { audit } from "~/utils/audit.server.ts";
-
-export const MAX_CATALOGUE_BYTES = 5 * 1024 * 1024;
 
 export class CatalogueError extends Error {}
 

@@ -30,6 +30,9 @@ export type Registration = {
 export async function registerOrganisation(input: Registration) {
   const problem = passwordProblem(input.password, { email: input.email });
   if (problem) throw new AccountError(problem);
+  // The form offers the districts as a list; a code of the right shape that is not one of them is refused here, not by the foreign key.
+  if (!(await db().district.findUnique({ where: { code: input.districtCode }, select: { code: true } })))
+    throw new AccountError("Choose the area the organisation is in from the list.");
   if (await db().user.findUnique({ where: { email: input.email }, select: { id: true } }))
     throw new AccountError("An account with that email address already exists. Sign in, or ask your organisation's admin to invite you.");
   if (input.urn && (await db().organisation.findUnique({ where: { urn: input.urn }, select: { id: true } })))

@@ -6,7 +6,7 @@ import { AccountError, changePassword } from "~/auth/account.server.ts";
 import { verifyPassword } from "~/auth/password.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { getPrefs, setPrefs } from "~/models/notification-prefs.server.ts"; // issue 6: notification preferences
 
 export const meta: Route.MetaFunction = () => [{ title: "Your account – Staffordshire Digital Skills" }];
@@ -30,7 +30,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "notifications") {
     const prefsForm = parseForm(formData, NotificationsForm);
     if (!prefsForm.ok) return data({ changed: false, prefsSaved: false, errors: prefsForm.errors }, { status: 400 });

@@ -2,9 +2,11 @@ import { data, Form, Link, redirect, useActionData, useLoaderData } from "react-
 import type { Route } from "./+types/admin.catalogue.import";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
-import { applyCatalogueImport, CatalogueError, getCatalogueImport, MAX_CATALOGUE_BYTES, previewCatalogueImport } from "~/models/catalogue.server.ts";
+import { MAX_CATALOGUE_BYTES } from "~/domain/learn-catalogue.ts";
+import { applyCatalogueImport, CatalogueError, getCatalogueImport, previewCatalogueImport } from "~/models/catalogue.server.ts";
 import { readUpload } from "~/utils/upload.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Import catalogue modules – Staffordshire Digital Skills" }];
 
@@ -23,7 +25,7 @@ export async function action({ request }: Route.ActionArgs) {
     if (!outcome.ok) return data({ problems: outcome.problems }, { status: 400 });
     return redirect(`/admin/catalogue/import?import=${outcome.importId}`);
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const importId = form.get("importId");
   if (form.get("intent") !== "apply" || typeof importId !== "string" || [...form.keys()].some((k) => k !== "intent" && k !== "importId")) {
     throw new Response("Bad request", { status: 400 });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Route } from "./+types/admin.organisations";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { listOrganisations, setOrganisationStatus } from "~/models/organisation.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Organisations – Staffordshire Digital Skills" }];
@@ -17,7 +17,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "org:approve");
-  const form = parseForm(await request.formData(), StatusForm);
+  const form = parseForm(await readForm(request), StatusForm);
   if (!form.ok) throw new Response("Bad request", { status: 400 });
   await setOrganisationStatus(viewer, form.data.organisationId, form.data.status);
   return { ok: true };

@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { MergeError, mergePeople, previewMerge, searchPeople, type MergeCounts } from "~/models/people-merge.server.ts";
 import { listIdentityFlags } from "~/models/identity-flags.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Merge duplicate people – Staffordshire Digital Skills" }];
@@ -42,7 +42,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "people:merge");
-  const form = parseForm(await request.formData(), ConfirmForm);
+  const form = parseForm(await readForm(request), ConfirmForm);
   if (!form.ok) return data({ errors: form.errors, merged: null }, { status: 400 });
   try {
     const result = await mergePeople(viewer, { survivorId: form.data.survivorId, duplicateId: form.data.duplicateId });

@@ -9,7 +9,7 @@ import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
 import { changePlanDetails, getApprenticeship, signTrainingPlan } from "~/models/apprenticeships.server.ts";
 import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
 import { apprenticeshipOtj } from "~/models/progress.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Apprenticeship and training plan – Staffordshire Digital Skills" }];
 
@@ -29,7 +29,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   if (intent === "sign") {
     const party = formData.get("party");

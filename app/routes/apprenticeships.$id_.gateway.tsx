@@ -5,7 +5,7 @@ import { requireViewer } from "~/auth/auth.server.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { confirmGateway, GatewayError, getGateway } from "~/models/gateway.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "EPA gateway – Staffordshire Digital Skills" }];
@@ -25,7 +25,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const form = parseForm(formData, ConfirmForm);
   if (!form.ok) {
     const g = await getGateway(viewer, params.id);

@@ -4,7 +4,7 @@ import type { Route } from "./+types/classes.$classId._index";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { Notice, SelectField } from "~/components/form.tsx";
 import { enrolClassInPathway, formatAcademicYear, loadClassGrid } from "~/models/classes.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { can } from "~/auth/permissions.ts";
 import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
@@ -40,7 +40,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "class:manage");
-  const form = parseForm(await request.formData(), EnrolForm);
+  const form = parseForm(await readForm(request), EnrolForm);
   if (!form.ok) return data({ error: form.errors.pathwayId ?? "Choose a pathway.", notice: null }, { status: 400 });
   const { pathwayTitle, enrolmentsCreated } = await enrolClassInPathway(viewer, params.classId, form.data.pathwayId);
   return { error: null, notice: `The class is enrolled in ${pathwayTitle}. ${enrolmentsCreated} ${enrolmentsCreated === 1 ? "pupil was" : "pupils were"} newly enrolled; pupils who join the class later are enrolled too.` };

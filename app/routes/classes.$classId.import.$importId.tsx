@@ -5,6 +5,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { BACKGROUND_THRESHOLD, confirmClassImport, getClassImport, ImportError, type SameAs } from "~/models/class-import.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Class list import – Staffordshire Digital Skills" }];
 
@@ -20,7 +21,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "class:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const keys = new Set([...form.keys()]);
   if (form.get("intent") !== "confirm" || [...keys].some((k) => k !== "intent" && k !== "same")) throw new Response("Bad request", { status: 400 });
   const sameAs: SameAs = {};

@@ -4,6 +4,7 @@ import type { Route } from "./+types/classes.$classId.setup-codes";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { Notice } from "~/components/form.tsx";
 import { generateSetupCodes, pupilsAwaitingSetup } from "~/models/class-import.server.ts";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Setup codes – Staffordshire Digital Skills" }];
 
@@ -15,7 +16,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "class:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "generate" || [...form.keys()].some((k) => k !== "intent")) throw new Response("Bad request", { status: 400 });
   const { lines } = await generateSetupCodes(viewer, params.classId);
   return { lines, generatedAt: new Date().toISOString() };

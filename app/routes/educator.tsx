@@ -4,7 +4,7 @@ import type { Route } from "./+types/educator";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice, SelectField } from "~/components/form.tsx";
 import { educatorOverview, enrolEducator } from "~/models/educator.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Educator pathway – Staffordshire Digital Skills" }];
@@ -23,7 +23,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "educator:enrol");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   if (intent === "enrol-me") {
     const form = parseForm(formData, SelfForm);

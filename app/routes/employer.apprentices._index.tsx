@@ -8,7 +8,7 @@ import { Notice } from "~/components/form.tsx";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { listEmployerApprentices } from "~/models/apprenticeships.server.ts";
 import { cancelPendingEnrolment, invitedEmail, listPendingEnrolments, resendPendingEnrolment, type PendingEnrolmentItem } from "~/models/enrolment-invitations.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Apprentices – Staffordshire Digital Skills" }];
 
@@ -25,7 +25,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "apprentice:enrol");
-  const form = parseForm(await request.formData(), InvitationForm);
+  const form = parseForm(await readForm(request), InvitationForm);
   if (!form.ok) throw new Response("Bad request", { status: 400 });
   if (form.data.intent === "cancel") {
     await cancelPendingEnrolment(viewer, form.data.pendingEnrolmentId);

@@ -7,7 +7,7 @@ import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx"
 import { EnrolmentFields } from "~/models/apprenticeship-fields.ts";
 import { checkEnrolment, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeships.server.ts";
 import { enrolApprentice } from "~/models/enrolment-invitations.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enrol an apprentice – Staffordshire Digital Skills" }];
 
@@ -32,7 +32,7 @@ type ActionResult = { stage: "form"; errors: Record<string, string> | null; valu
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "apprentice:enrol");
   const employer = await enrollingEmployer(viewer, orgParam(request));
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const values: Values = {};
   for (const name of FIELD_NAMES) {

@@ -7,7 +7,7 @@ import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { FeedbackForm, PrerequisitesForm } from "~/components/placement-forms.tsx";
 import { inboxCount, inboxItems } from "~/models/inbox.server.ts";
 import { ProgressError, verifyEntries } from "~/models/progress.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Inbox – Staffordshire Digital Skills" }];
 
@@ -21,7 +21,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "inbox:read");
-  const form = parseForm(await request.formData(), ConfirmOtjForm);
+  const form = parseForm(await readForm(request), ConfirmOtjForm);
   if (!form.ok) throw new Response("Bad request", { status: 400 });
   try {
     // The ledger's own confirmation: scoped to the entries this person may confirm (else 404).

@@ -6,7 +6,7 @@ import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx"
 import { todayInEngland } from "~/domain/progress-log.ts";
 import { EncounterFields, encounterOptions, logEncounter, PlacementError } from "~/models/placements.server.ts";
 import { ENCOUNTER_KIND_LABELS, ENCOUNTER_KINDS } from "~/models/placements.shared.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log an employer encounter – Staffordshire Digital Skills" }];
 
@@ -19,7 +19,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "placement:manage");
-  const form = parseForm(await request.formData(), EncounterForm);
+  const form = parseForm(await readForm(request), EncounterForm);
   if (!form.ok) return data({ errors: form.errors, notice: null }, { status: 400 });
   try {
     const result = await logEncounter(viewer, form.data);

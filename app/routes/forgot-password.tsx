@@ -3,14 +3,14 @@ import { z } from "zod";
 import type { Route } from "./+types/forgot-password";
 import { requestPasswordReset } from "~/auth/account.server.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
-import { email, parseForm } from "~/utils/forms.ts";
+import { email, parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Reset your password – Staffordshire Digital Skills" }];
 
 const ForgotForm = z.object({ email: email() });
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const form = parseForm(await request.formData(), ForgotForm);
+  const form = parseForm(await readForm(request), ForgotForm);
   if (!form.ok) return data({ sent: false, errors: form.errors }, { status: 400 });
   await requestPasswordReset(form.data.email, context.clientIp);
   // The same answer whether or not the address has an account.

@@ -7,7 +7,7 @@ import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
 import { acceptInvitationAndEnrolment, describeEnrolmentInvitation } from "~/models/enrolment-invitations.server.ts";
-import { parseForm, text } from "~/utils/forms.ts";
+import { parseForm, readForm, text } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Accept your invitation – Staffordshire Digital Skills" }];
 
@@ -24,7 +24,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await getViewer(request);
   const invitation = await describeInvitation(params.token);
   const schema = invitation?.hasAccount ? ExistingAccountForm : NewAccountForm;
-  const form = parseForm(await request.formData(), schema);
+  const form = parseForm(await readForm(request), schema);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {
     const accepted = await acceptInvitationAndEnrolment(params.token, { signedInUserId: viewer?.userId, ...(form.data as Partial<z.infer<typeof NewAccountForm>>) });

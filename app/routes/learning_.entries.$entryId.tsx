@@ -12,6 +12,7 @@ import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, ENTRY_KIND_LABELS, formatMinutes, OTJ_ACTIVITY_TYPES } from "~/domain/progress-log.ts";
 import { correctEntry, entryHistory, getEntry, ProgressError, type EntryChanges } from "~/models/progress.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Entry – Staffordshire Digital Skills" }];
 
@@ -26,7 +27,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const reason = String(form.get("reason") ?? "");
   const str = (k: string) => {

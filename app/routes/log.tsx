@@ -24,6 +24,7 @@ import {
 } from "~/domain/progress-log.ts";
 import { getEntry, logEntry, logFormOptions, ProgressError } from "~/models/progress.server.ts";
 import { enqueue, flushQueue, isNetworkFailure, newClientRef, readQueue, discard, type QueuedEntry } from "~/offline/log-queue.ts";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log learning – Staffordshire Digital Skills" }];
 
@@ -55,7 +56,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "progress:log");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = logFormValues(formData);
   try {
     const { entry, duplicate } = await logEntry(viewer, values);

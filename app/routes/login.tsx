@@ -4,7 +4,7 @@ import type { Route } from "./+types/login";
 import { getViewer, startSession } from "~/auth/auth.server.ts";
 import { signIn } from "~/auth/sign-in.server.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 
@@ -24,7 +24,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const form = parseForm(await request.formData(), SignInForm);
+  const form = parseForm(await readForm(request), SignInForm);
   if (!form.ok) return data({ errors: form.errors, identifier: form.values.identifier ?? "" }, { status: 400 });
   const result = await signIn({ identifier: form.data.identifier, password: form.data.password, ip: context.clientIp });
   if (!result.ok) {

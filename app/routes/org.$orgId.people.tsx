@@ -8,7 +8,7 @@ import { can, orgsWith, ROLE_LABELS, ROLES_BY_ORG_KIND } from "~/auth/permission
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { getOrganisation, listMembers } from "~/models/organisation.server.ts";
-import { email, parseForm, text } from "~/utils/forms.ts";
+import { email, parseForm, readForm, text } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "People – Staffordshire Digital Skills" }];
@@ -44,7 +44,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "people:read");
   const organisation = await getOrganisation(viewer, params.orgId, "people:read");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "invite") {

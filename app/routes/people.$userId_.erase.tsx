@@ -10,7 +10,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { erasePerson, erasurePreview, ErasureError } from "~/models/data-rights.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Erase a person's record – Staffordshire Digital Skills" }];
@@ -25,7 +25,7 @@ const ConfirmForm = z.object({ confirm: z.literal("yes", { message: "Tick the bo
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "person:erase");
   await erasurePreview(viewer, params.userId); // 404 outside reach, before reading the form
-  const form = parseForm(await request.formData(), ConfirmForm);
+  const form = parseForm(await readForm(request), ConfirmForm);
   if (!form.ok) return data({ errors: form.errors, counts: null }, { status: 400 });
   try {
     const counts = await erasePerson(viewer, params.userId);

@@ -18,7 +18,7 @@ import {
   startPlacement,
 } from "~/models/placements.server.ts";
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, FEEDBACK_CRITERIA, FEEDBACK_CRITERION_LABELS, FEEDBACK_SCALE } from "~/models/placements.shared.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
@@ -39,7 +39,7 @@ type Result = { intent: string; key?: string; errors: Record<string, string> | n
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const key = String(formData.get("pupilId") ?? "");
   // Anyone outside the placement gets a 404 before any validation message.

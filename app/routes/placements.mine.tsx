@@ -7,7 +7,7 @@ import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { BENCHMARK_STATE_LABELS } from "~/domain/gatsby.ts";
 import { myPlacements, PlacementError, saveReflection } from "~/models/placements.server.ts";
 import { FEEDBACK_CRITERIA, FEEDBACK_CRITERION_LABELS, FEEDBACK_SCALE } from "~/models/placements.shared.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "My work experience – Staffordshire Digital Skills" }];
@@ -21,7 +21,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "placement:reflect");
-  const form = parseForm(await request.formData(), ReflectionForm);
+  const form = parseForm(await readForm(request), ReflectionForm);
   if (!form.ok) return data({ placementId: form.values.placementId ?? null, errors: form.errors, notice: null }, { status: 400 });
   try {
     await saveReflection(viewer, form.data.placementId, form.data.reflection);

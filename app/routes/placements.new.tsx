@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { todayInEngland } from "~/domain/progress-log.ts";
 import { createPlacement, newPlacementOptions, PlacementError, PlacementFields } from "~/models/placements.server.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Set up a placement – Staffordshire Digital Skills" }];
 
@@ -26,7 +26,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "placement:manage");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const form = parseForm(formData, CreateForm);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const pupilIds = formData.getAll("pupilId").map(String);

@@ -8,7 +8,7 @@ import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { db } from "~/db/client.server.ts";
 import { registerOrganisation } from "~/models/organisation.server.ts";
-import { email, parseForm, text } from "~/utils/forms.ts";
+import { email, parseForm, readForm, text } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Ask to join – Staffordshire Digital Skills" }];
@@ -37,7 +37,7 @@ export async function loader() {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const form = parseForm(formData, RegisterForm);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   // What was typed comes back for the next try, but never the password (parseForm drops it from

@@ -6,7 +6,7 @@ import { can } from "~/auth/permissions.ts";
 import { offeredPeriods, parsePeriod, PERIOD_TYPE_LABELS } from "~/domain/report-period.ts";
 import { latestSnapshots, listBuildRequests, listSnapshots, ownReportOrganisations, requestReportBuild } from "~/models/reports.server.ts";
 import { todayInEngland } from "~/domain/progress-log.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Outcome reports – Staffordshire Digital Skills" }];
@@ -42,7 +42,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
   if (!can(viewer, "report:build")) notFound();
-  const form = parseForm(await request.formData(), BuildForm);
+  const form = parseForm(await readForm(request), BuildForm);
   if (!form.ok) return data({ ok: false as const, error: form.errors.period ?? form.errors.form ?? "Choose a period." }, { status: 400 });
   const [type, key] = form.data.period.split(/:(.*)/s);
   const period = parsePeriod(type, key);

@@ -4,7 +4,7 @@ import type { Route } from "./+types/reset-password.$token";
 import { AccountError, isResetLinkUsable, resetPassword } from "~/auth/account.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Choose a new password – Staffordshire Digital Skills" }];
 
@@ -15,7 +15,7 @@ export async function loader({ params }: Route.LoaderArgs) {
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
-  const form = parseForm(await request.formData(), ResetForm);
+  const form = parseForm(await readForm(request), ResetForm);
   if (!form.ok) return data({ errors: form.errors }, { status: 400 });
   try {
     await resetPassword(params.token, form.data.password);

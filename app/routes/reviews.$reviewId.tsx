@@ -16,7 +16,7 @@ import {
   signReview,
 } from "~/models/reviews.server.ts";
 import { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, type ReviewParty } from "~/models/reviews.shared.ts";
-import { parseForm } from "~/utils/forms.ts";
+import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
@@ -42,7 +42,7 @@ type ActionResult = { intent: string; party?: string; errors: Record<string, str
 
 export async function action({ request, params }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const fail = (errors: Record<string, string>, party?: string) => data<ActionResult>({ intent: String(intent), party, errors, notice: null }, { status: 400 });
   try {

@@ -6,7 +6,7 @@ import { AccountError, redeemSetupCode } from "~/auth/account.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
-import { parseForm, text } from "~/utils/forms.ts";
+import { parseForm, readForm, text } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Set your password – Staffordshire Digital Skills" }];
@@ -20,7 +20,7 @@ const SetupForm = z.object({
 export const headers = retryAfterHeaders;
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const form = parseForm(await request.formData(), SetupForm);
+  const form = parseForm(await readForm(request), SetupForm);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   // Setup codes are short, so guesses are throttled like sign-ins.
   const verdict = await checkSignInThrottle(`setup:${form.data.username}`, context.clientIp);

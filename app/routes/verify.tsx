@@ -15,6 +15,7 @@ import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, formatMinutes } from "~/domain/progress-log.ts";
 import { ProgressError, verificationQueue, verifyEntries, type Queue, type QueueEntry } from "~/models/progress.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Verify learning – Staffordshire Digital Skills" }];
 
@@ -32,7 +33,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requireViewer(request);
   if (!can(viewer, "progress:verify") && !can(viewer, "otj:confirm")) notFound();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const role = form.get("role") === "supervisor" ? "supervisor" : "verifier";
   const ids = form.getAll("entryId").filter((v): v is string => typeof v === "string");

@@ -22,6 +22,11 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
   PUPIL_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
   PUPIL_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(8),
+  /**
+   * Largest request body the app reads, in bytes; larger ones answer 413 before being read.
+   * Pages that take a file have their own limit (app/http/body-limit.server.ts).
+   */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(16 * 1024).default(2 * 1024 * 1024),
   /** Set when a TLS proxy sits in front (see docs/operations.md). Express `trust proxy` value. */
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,8 +1,30 @@
 /**
  * Server-side form parsing: one zod schema per form, strict (an unexpected field is an error,
  * never silently applied). Errors come back per field, in words a person can act on.
+ *
+ * Every action reads its body through `readForm`: a body that is not a form, or does not parse
+ * as one, is the sender's mistake and answers 4xx with a message, never 500.
  */
+import { data } from "react-router";
 import { z } from "zod";
+
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/**
+ * The request's form, or a thrown 4xx answer the page's error boundary shows: 400 when no form
+ * came or it cannot be read (a broken multipart body, a body cut off, one over the size limit:
+ * the server has already answered 413 to that one), 415 for any other kind of body (JSON, text).
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const type = request.headers.get("content-type");
+  if (!type) throw data("No form arrived with this request. Go back, reload the page and try again.", { status: 400 });
+  if (!FORM_TYPES.test(type)) throw data("This address takes forms sent from its page, and what arrived was not one.", { status: 415 });
+  try {
+    return await request.formData();
+  } catch {
+    throw data("The form did not arrive complete. Go back, reload the page and try again.", { status: 400 });
+  }
+}
 
 export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };

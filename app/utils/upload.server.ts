@@ -1,16 +1,12 @@
 /**
- * Reads one uploaded file from a multipart form post. The declared size is checked before the
- * body is read, so an oversized upload is refused without buffering it; the real size is
- * checked again after reading.
+ * Reads one uploaded file from a multipart form post. The body's size is bounded before it is
+ * read, by the upload's own limit in the server's body limit (app/http/body-limit.server.ts,
+ * which lists the pages that take files); the file's size is checked again after reading.
  */
 export type Upload = { ok: true; bytes: Uint8Array; fields: FormData } | { ok: false; problem: string };
 
-const FORM_OVERHEAD = 64 * 1024;
-
 export async function readUpload(request: Request, field: string, maxBytes: number): Promise<Upload> {
   const tooBig = `The file is larger than ${Math.round((maxBytes / (1024 * 1024)) * 10) / 10} MB, which is more than we can take in one go. Please split it and upload each part.`;
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes + FORM_OVERHEAD) return { ok: false, problem: tooBig };
   let form: FormData;
   try {
     form = await request.formData();
