@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { buildFigures, type FamilyName, type Grouped, type MeasureInput, type ReportFigures } from "./report-figures.ts";
+import { DISCLOSURE_RULE_TEXT } from "./disclosure.ts";
+import { buildFigures, figuresToCsv, type FamilyName, type Grouped, type MeasureInput, type ReportFigures } from "./report-figures.ts";
 import { parsePeriod } from "./report-period.ts";
 
 const YEAR = parsePeriod("academic-year", "2025/26")!;
@@ -122,6 +123,18 @@ describe("an attacker searching for the true counts behind a published report", 
     expect(headline(publish(reviews(7)), "median_days_to_sign")).toBe("c"); // published 5
     expect(headline(publish(reviews(8)), "median_days_to_sign")).toBe(4); // published 10
     expect(headline(publish(reviews(12)), "median_days_to_sign")).toBe(4);
+  });
+});
+
+describe("the rule stated with the figures", () => {
+  test("an export states the rule its figures were built under, so an older snapshot keeps its own", () => {
+    const f = publish(achievement(7, 12));
+    expect(f.rule).toBe(DISCLOSURE_RULE_TEXT);
+    expect(figuresToCsv(f)).toContain(DISCLOSURE_RULE_TEXT);
+    const older = { ...f, rule: "Rates are calculated from unrounded numbers." };
+    const csv = figuresToCsv(older);
+    expect(csv).toContain(older.rule);
+    expect(csv).not.toContain(DISCLOSURE_RULE_TEXT);
   });
 });
 

@@ -536,6 +536,7 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   }
   const measureList = [...measures.values()];
   return {
+    rule: figures.rule ?? undefined,
     timePeriod: figures.period.timePeriod,
     timeIdentifier: figures.period.timeIdentifier,
     breakdowns: [{ name: "breakdown_topic", label: "Breakdown topic" }, { name: "breakdown", label: "Breakdown" }],
