@@ -158,6 +158,8 @@ describe("protectRate", () => {
     expect(() => protectRate(5, 12)).toThrow(RangeError);
   });
 
+  // Published denominators are multiples of 5, so thresholds 6 to 10 behave alike here; the
+  // rule text names the constant itself, and its test below pins it at 10.
   test("a published denominator of 5 is too small to show; 10 is the first shown", () => {
     expect(protectRate(5, 5)).toBe("c");
     expect(protectRate(5, 10)).toBe(50);

@@ -62,15 +62,16 @@ export const MIN_RATE_DENOMINATOR = 10;
 /** A median is shown only when the published count of values behind it is at least this. */
 export const MIN_MEDIAN_BASIS = 10;
 
-/** Printed on every report page and in every export. */
+/** Printed on every report page and in every export; built from the constants it states. */
 export const DISCLOSURE_RULE_TEXT =
-  "To protect individuals, counts of 1 to 4 are shown as c and all other counts are rounded to " +
-  "the nearest 5 (0 is shown as 0). Where a hidden figure could be worked out from a total, " +
-  "further figures are also shown as c. Totals are calculated from unrounded numbers, so rounded " +
-  "figures may not add up to the totals shown. Percentages, including progress against targets, " +
-  "are calculated from the rounded figures shown, so they reveal nothing the counts do not; a " +
-  "percentage is shown only where the rounded group size is at least 10 and is c where either " +
-  "count is c. Symbols: c confidential, x not available, z not applicable.";
+  `To protect individuals, counts of 1 to ${SMALLEST_SHOWN_COUNT - 1} are shown as c and all other ` +
+  `counts are rounded to the nearest ${ROUNDING_BASE} (0 is shown as 0). Where a hidden figure could ` +
+  "be worked out from a total, further figures are also shown as c. Totals are calculated from " +
+  "unrounded numbers, so rounded figures may not add up to the totals shown. Percentages, " +
+  "including progress against targets, are calculated from the rounded figures shown, so they " +
+  `reveal nothing the counts do not; a percentage is shown only where the rounded group size is ` +
+  `at least ${MIN_RATE_DENOMINATOR} and is c where either count is c. Symbols: c confidential, ` +
+  "x not available, z not applicable.";
 
 function assertCount(n: number, what = "count"): void {
   if (!Number.isSafeInteger(n) || n < 0) {
