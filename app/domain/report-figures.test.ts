@@ -136,6 +136,12 @@ describe("the rule stated with the figures", () => {
     expect(csv).toContain(older.rule);
     expect(csv).not.toContain(DISCLOSURE_RULE_TEXT);
   });
+
+  test("a target passed (122 of 100) exports as 120 and 120%, not a failed export", () => {
+    const f = publish({}, [{ key: "businesses-engaged", label: "Businesses engaged", targetValue: 100, endsOn: "2030-07-31", achieved: 122 }]);
+    expect(f.targets[0]).toMatchObject({ achieved: 120, percent: 120 });
+    expect(figuresToCsv(f)).toMatch(/Businesses engaged,.*,100,120,120,/);
+  });
 });
 
 // --- the property: a report is a function of its protected counts ----------------------------

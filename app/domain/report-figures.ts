@@ -52,6 +52,8 @@ export interface FigureColumn {
   key: string;
   label: string;
   kind: ColumnKind;
+  /** A percentage that may pass 100 (share of a target). */
+  mayExceed100?: boolean;
 }
 
 export interface FigureRow {
@@ -485,7 +487,7 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   if (!figures.protected) throw new Error("only protected figures can be exported");
   const measures = new Map<string, MeasureSpec>();
   const addMeasure = (col: FigureColumn) => {
-    if (!measures.has(col.key)) measures.set(col.key, { name: col.key, kind: col.kind, label: col.label });
+    if (!measures.has(col.key)) measures.set(col.key, { name: col.key, kind: col.kind, label: col.label, mayExceed100: col.mayExceed100 });
   };
   const rows = new Map<string, TidyRow & { measures: Record<string, Cell> }>();
   const rowFor = (geography: Geography, topic: string, breakdown: string) => {
@@ -529,7 +531,7 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   const targetColumns: FigureColumn[] = [
     { key: "target_value", label: "Target", kind: "statistic" },
     { key: "target_progress", label: "Progress to date", kind: "count" },
-    { key: "target_progress_percent", label: "Progress (% of target)", kind: "percentage" },
+    { key: "target_progress_percent", label: "Progress (% of target)", kind: "percentage", mayExceed100: true },
   ];
   for (const t of figures.targets) {
     put(rowFor(partnership, "Target", t.label), targetColumns, [t.targetValue, t.achieved, t.percent]);

@@ -178,6 +178,8 @@ export interface MeasureSpec {
   kind: MeasureKind;
   /** Human label for the metadata file. */
   label?: string;
+  /** A percentage that may pass 100 (progress against a target that has been exceeded). */
+  mayExceed100?: boolean;
 }
 
 export interface BreakdownSpec {
@@ -248,7 +250,7 @@ function formatMeasure(spec: MeasureSpec, value: ProtectedCell | undefined): str
       `measure "${spec.name}" is a count but ${value} is not protected (0 or a multiple of ${ROUNDING_BASE})`,
     );
   }
-  if (spec.kind === "percentage" && value > 100) {
+  if (spec.kind === "percentage" && value > 100 && !spec.mayExceed100) {
     throw new RangeError(`measure "${spec.name}" is a percentage but got ${value}`);
   }
   return String(value);
