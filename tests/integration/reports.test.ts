@@ -266,7 +266,7 @@ describe("the council's report: protected figures", () => {
     f = await buildProtectedFigures(YEAR, TODAY);
   });
 
-  test("counts of 1–4 are c, others round to 5, rates need 10 and no small group", async () => {
+  test("counts of 1–4 are c, others round to 5, rates are worked out from the rounded counts", async () => {
     expect(f.protected).toBe(true);
     expect(f.rule).toBe(DISCLOSURE_RULE_TEXT);
     expect(headline(f, "starts")).toBe(20); // 19 true
