@@ -10,12 +10,24 @@
  *   subtracted to reveal a small group. Only whole, non-negative counts are accepted, so a tie
  *   (a remainder of exactly 2.5) cannot occur: remainders 0-2 round down, 3-4 round up
  *   (12 -> 10, 13 -> 15, 7 -> 5, 8 -> 10).
- * - Rates. A percentage is shown only when its denominator is at least 10. We also hide a rate
- *   whose numerator, or whose denominator minus numerator, is 1 to 4: "92% of 12 achieved" tells
- *   a reader that exactly one person in a known group did not, which is the small count the
- *   count rule hides. A denominator of 0 gives `z` (not applicable: there is no rate). Rates are
- *   computed from unrounded counts and shown as whole percentages (half rounds up); a coarse
- *   percentage next to rounded counts leaves less room to back-solve the exact counts.
+ * - Derived figures add nothing. Every rate, percentage, share of a target and statistic about
+ *   people is computed from the published (protected) counts, never from the unrounded ones, and
+ *   whether it is shown depends on published figures alone. So the true counts consistent with a
+ *   whole report (and with all its filters and versions) are exactly those consistent with its
+ *   counts: a rate can never narrow a count that rounding left open. (Computing "7 of 12" as 58%
+ *   beside the rounded 5 and 10 would pin the counts to 7 and 12; from 5 and 10 it is 50%.)
+ * - Rates. A percentage is shown only when its published denominator is at least 10; its
+ *   numerator or denominator shown as `c` makes it `c`; a published denominator of 0 gives `z`
+ *   (not applicable: there is no rate). Whole percentages, half up. The threshold is on the
+ *   published denominator because showing or hiding is itself published: a threshold on the
+ *   true count would tell a reader of "10" whether the group is 8-9 or 10-12. Published counts
+ *   are multiples of 5, so "at least 10" means a group of at least 8 people. No separate rule
+ *   for a complement of 1-4 is needed: the difference of two published counts is 0 or 5+.
+ * - Targets. Progress is a count (protected as one); the share of the target reached is the
+ *   published progress over the (public) target value, rounded down.
+ * - Statistics about a group (hours, a median) are shown only where the published count of the
+ *   people behind them is large enough (5; 10 for a median), and rounded (hours to 10, days to
+ *   whole days). They are sums and medians of hours and days, not counts of people.
  * - Tables. Where a row or column has exactly one hidden value, the hidden value could be worked
  *   out from the total. So a second value in that line (the next smallest non-zero one) is hidden
  *   too, repeating until stable. Totals are part of their lines: a total computed from unrounded
@@ -26,7 +38,8 @@
  * - Symbols follow the Government Statistical Service: `c` confidential, `x` unavailable,
  *   `z` not applicable.
  *
- * Pure: no I/O. Callers pass unrounded aggregates in and send only the output onwards.
+ * Pure: no I/O. Callers pass unrounded counts to the count functions, published cells to the
+ * derived ones (rates, target shares, statistics), and send only the output onwards.
  */
 
 /** DfE/GSS symbol: confidential (suppressed to protect people). */
@@ -44,21 +57,33 @@ export type ProtectedCell = number | DisclosureSymbol;
 export const SMALLEST_SHOWN_COUNT = 5;
 /** Counts are rounded to a multiple of this. */
 export const ROUNDING_BASE = 5;
-/** A rate is shown only when its denominator is at least this. */
+/** A rate is shown only when its published denominator is at least this. */
 export const MIN_RATE_DENOMINATOR = 10;
+/** A median is shown only when the published count of values behind it is at least this. */
+export const MIN_MEDIAN_BASIS = 10;
 
-/** Printed on every report page and in every export. */
+/** Printed on every report page and in every export; built from the constants it states. */
 export const DISCLOSURE_RULE_TEXT =
-  "To protect individuals, counts of 1 to 4 are shown as c and all other counts are rounded to " +
-  "the nearest 5 (0 is shown as 0). Percentages are shown only where the group has at least 10 " +
-  "people and neither those counted nor those not counted number 1 to 4. Where a hidden figure " +
-  "could be worked out from a total, further figures are also shown as c. Totals and percentages " +
-  "are calculated from unrounded numbers, so rounded figures may not add up to the totals shown. " +
-  "Symbols: c confidential, x not available, z not applicable.";
+  `To protect individuals, counts of 1 to ${SMALLEST_SHOWN_COUNT - 1} are shown as c and all other ` +
+  `counts are rounded to the nearest ${ROUNDING_BASE} (0 is shown as 0). Where a hidden figure could ` +
+  "be worked out from a total, further figures are also shown as c. Totals are calculated from " +
+  "unrounded numbers, so rounded figures may not add up to the totals shown. Percentages, " +
+  "including progress against targets, are calculated from the rounded figures shown, so they " +
+  `reveal nothing the counts do not; a percentage is shown only where the rounded group size is ` +
+  `at least ${MIN_RATE_DENOMINATOR} and is c where either count is c. Symbols: c confidential, ` +
+  "x not available, z not applicable.";
 
 function assertCount(n: number, what = "count"): void {
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new RangeError(`${what} must be a whole number of at least 0, got ${n}`);
+  }
+}
+
+/** Only a value `protectCount` can publish (0, or a multiple of 5 from 5) may feed a derived figure. */
+function assertPublished(n: number, what: string): void {
+  assertCount(n, what);
+  if (n % ROUNDING_BASE !== 0) {
+    throw new RangeError(`${what} must be a published count (0 or a multiple of ${ROUNDING_BASE}), got ${n}`);
   }
 }
 
@@ -80,23 +105,60 @@ export function protectCount(n: number): ProtectedCell {
   return roundToBase(n);
 }
 
+/** A symbol in, the same kind of gap out: `x` stays `x`, anything else hidden is `c`. */
+function gapFor(...cells: ProtectedCell[]): ProtectedCell {
+  return cells.includes(UNAVAILABLE) ? UNAVAILABLE : CONFIDENTIAL;
+}
+
 /**
- * Protect a proportion as a whole percentage (0-100), computed from the unrounded counts.
+ * A proportion as a whole percentage (0-100), from the PUBLISHED numerator and denominator
+ * (the output of `protectCount`/`protectSeries`/`protectTable`; a raw count is refused):
  * - denominator 0 -> `z` (no rate exists);
- * - denominator 1-9 -> `c`;
- * - numerator 1-4, or denominator - numerator 1-4 -> `c` (either would reveal a small group);
+ * - numerator or denominator `c` -> `c` (`x` -> `x`);
+ * - denominator below 10 (i.e. 5) -> `c`;
  * - otherwise round(100 * numerator / denominator), half up, in exact integer arithmetic.
  */
-export function protectRate(numerator: number, denominator: number): ProtectedCell {
-  assertCount(numerator, "numerator");
-  assertCount(denominator, "denominator");
+export function protectRate(numerator: ProtectedCell, denominator: ProtectedCell): ProtectedCell {
+  if (denominator === 0) return NOT_APPLICABLE;
+  if (typeof numerator !== "number" || typeof denominator !== "number") return gapFor(numerator, denominator);
+  assertPublished(numerator, "numerator");
+  assertPublished(denominator, "denominator");
   if (numerator > denominator) {
     throw new RangeError(`numerator ${numerator} exceeds denominator ${denominator}`);
   }
-  if (denominator === 0) return NOT_APPLICABLE;
   if (denominator < MIN_RATE_DENOMINATOR) return CONFIDENTIAL;
-  if (isSmall(numerator) || isSmall(denominator - numerator)) return CONFIDENTIAL;
   return Math.floor((200 * numerator + denominator) / (2 * denominator));
+}
+
+/**
+ * Progress as a whole percentage of a target, rounded down (a target is not reached until it
+ * is), from the PUBLISHED progress and the target value (a public figure, not a count of
+ * people). A target of 0 or less has no share (`z`); hidden progress hides the share.
+ */
+export function protectTargetShare(progress: ProtectedCell, targetValue: number): ProtectedCell {
+  if (!(targetValue > 0)) return NOT_APPLICABLE;
+  if (typeof progress !== "number") return gapFor(progress);
+  assertPublished(progress, "target progress");
+  return Math.floor((100 * progress) / targetValue);
+}
+
+/**
+ * A statistic about a group of people (total hours, median days), shown only where the
+ * PUBLISHED count of the people (or records) behind it is at least `minBasis`:
+ * - basis 0 -> `whenEmpty` (0 hours; `z` for a median of nothing);
+ * - basis `c`, or below `minBasis` -> `c` (`x` -> `x`);
+ * - otherwise the value rounded to the nearest `roundTo`.
+ */
+export function protectStatistic(
+  value: number,
+  basis: ProtectedCell,
+  options: { minBasis: number; roundTo: number; whenEmpty: ProtectedCell },
+): ProtectedCell {
+  if (basis === 0) return options.whenEmpty;
+  if (typeof basis !== "number") return gapFor(basis);
+  assertPublished(basis, "basis");
+  if (basis < options.minBasis) return CONFIDENTIAL;
+  return Math.round(value / options.roundTo) * options.roundTo;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,25 +6,30 @@
  * In protected mode every figure goes through app/domain/disclosure.ts:
  * - count columns: `protectSeries` per breakdown column (cells + total as one equation); the
  *   published total is the protected unrounded grand total, hidden too if the series hid it;
- * - rates: `protectRate` from unrounded numerator and denominator, and hidden wherever the
- *   denominator's own cell is hidden (so a shown rate cannot unlock a hidden count);
- * - statistics (hours, median days): hidden where the count of people behind them is hidden
- *   or too small (10 for a median, 5 otherwise); hours rounded to the nearest 10;
+ * - rates: `protectRate` from the PUBLISHED numerator and denominator cells of the same row, so a
+ *   rate adds nothing to what the counts say (never from the unrounded counts);
+ * - statistics (hours, median days): `protectStatistic`, hidden where the published count of
+ *   people behind them is hidden or too small (10 for a median, 5 otherwise); hours rounded to
+ *   the nearest 10;
  * - the area × learner-type table: `protectTable`, and its margins REPLACE the starts figures
  *   in the area and learner-type tables, so one set of published margins serves all three and
  *   no table reveals a margin another one hid;
- * - targets: progress protected as a count; the percentage of target hidden with it.
+ * - targets: progress protected as a count; the percentage of target from the published
+ *   progress (`protectTargetShare`).
  * In unrounded mode (an organisation's own report) figures are shown as they are.
  */
 import {
   CONFIDENTIAL,
   DISCLOSURE_RULE_TEXT,
+  MIN_MEDIAN_BASIS,
   NOT_APPLICABLE,
   UNAVAILABLE,
   protectCount,
   protectRate,
   protectSeries,
+  protectStatistic,
   protectTable,
+  protectTargetShare,
   type ProtectedCell,
 } from "./disclosure.ts";
 import type { ReportPeriod } from "./report-period.ts";
@@ -47,6 +52,8 @@ export interface FigureColumn {
   key: string;
   label: string;
   kind: ColumnKind;
+  /** A percentage that may pass 100 (share of a target). */
+  mayExceed100?: boolean;
 }
 
 export interface FigureRow {
@@ -153,7 +160,7 @@ const COL = {
   reviewsOnTime: c("reviews", "reviews_on_time", "Reviews held on time"),
   reviewsRate: pct("reviews", "reviews_on_time_rate", "Reviews held on time (%)", "reviews_on_time", "reviews_due"),
   reviewsSigned: c("reviews", "reviews_fully_signed", "Reviews signed by all three"),
-  medianDays: { key: "median_days_to_sign", label: "Median days to all three signatures", kind: "statistic", family: "reviews", measure: "median_days_to_sign", basis: "reviews_fully_signed", minBasis: 10, roundTo: 1 } as ColumnSpec,
+  medianDays: { key: "median_days_to_sign", label: "Median days to all three signatures", kind: "statistic", family: "reviews", measure: "median_days_to_sign", basis: "reviews_fully_signed", minBasis: MIN_MEDIAN_BASIS, roundTo: 1 } as ColumnSpec,
   pupils: c("pupils", "pupils", "Pupils"),
   g5: c("pupils", "gatsby5_met", "Pupils meeting Gatsby 5 this year"),
   g5Rate: pct("pupils", "gatsby5_rate", "Gatsby 5 this year (%)", "gatsby5_met", "pupils"),
@@ -269,8 +276,6 @@ function categoriesFor(spec: TableSpec, input: MeasureInput): { key: string; lab
   return [...keys].map(([key, label]) => ({ key, label }));
 }
 
-const roundTo = (v: number, step: number) => Math.round(v / step) * step;
-
 function buildTable(spec: TableSpec, input: MeasureInput, look: Lookup, protect: boolean): FigureTable {
   const cats = categoriesFor(spec, input);
   const keys = cats.map((c) => c.key);
@@ -302,23 +307,21 @@ function buildTable(spec: TableSpec, input: MeasureInput, look: Lookup, protect:
     if (col.kind === "percentage") {
       const num = countSeries(col.family, col.num);
       const den = countSeries(col.family, col.den);
-      const one = (n: number, d: number, denCell: Cell): Cell => {
-        if (!protect) return d === 0 ? NOT_APPLICABLE : Math.round((100 * n) / d);
-        if (d > 0 && denCell === CONFIDENTIAL) return CONFIDENTIAL;
-        return protectRate(Math.min(n, d), d);
-      };
-      return { cells: num.raw.map((n, i) => one(n, den.raw[i], den.cells[i])), total: one(num.rawTotal, den.rawTotal, den.total) };
+      if (!protect) {
+        const one = (n: number, d: number): Cell => (d === 0 ? NOT_APPLICABLE : Math.round((100 * n) / d));
+        return { cells: num.raw.map((n, i) => one(n, den.raw[i])), total: one(num.rawTotal, den.rawTotal) };
+      }
+      return { cells: num.cells.map((n, i) => protectRate(n, den.cells[i])), total: protectRate(num.total, den.total) };
     }
     const basis = countSeries(col.family, col.basis);
     const scale = col.scale ?? 1;
-    const one = (key: string | null, basisRaw: number, basisCell: Cell): Cell => {
+    const isMedian = col.measure === "median_days_to_sign";
+    const one = (key: string | null, basisCell: Cell): Cell => {
       const v = look(col.family, spec.dimension, key, col.measure) * scale;
       if (!protect) return Math.round(v * 10) / 10;
-      if (basisRaw === 0) return col.measure === "median_days_to_sign" ? NOT_APPLICABLE : 0;
-      if (basisCell === CONFIDENTIAL || basisRaw < (col.minBasis ?? 5)) return CONFIDENTIAL;
-      return roundTo(v, col.roundTo ?? 1);
+      return protectStatistic(v, basisCell, { minBasis: col.minBasis ?? 5, roundTo: col.roundTo ?? 1, whenEmpty: isMedian ? NOT_APPLICABLE : 0 });
     };
-    return { cells: keys.map((k, i) => one(k, basis.raw[i], basis.cells[i])), total: one(null, basis.rawTotal, basis.total) };
+    return { cells: keys.map((k, i) => one(k, basis.cells[i])), total: one(null, basis.total) };
   };
   const columns = spec.columns.map((col) => ({ spec: col, ...columnCells(col) }));
   return {
@@ -450,7 +453,9 @@ export function buildFigures(period: ReportPeriod, input: MeasureInput, options:
   const targets: TargetFigure[] = input.targets.map((t) => {
     if (t.achieved === null) return { key: t.key, label: t.label, targetValue: t.targetValue, endsOn: t.endsOn, achieved: UNAVAILABLE, percent: UNAVAILABLE };
     const achieved = protect ? protectCount(t.achieved) : t.achieved;
-    const percent: Cell = t.targetValue <= 0 ? NOT_APPLICABLE : achieved === CONFIDENTIAL ? CONFIDENTIAL : Math.floor((100 * t.achieved) / t.targetValue);
+    const percent: Cell = protect
+      ? protectTargetShare(achieved, t.targetValue)
+      : t.targetValue <= 0 ? NOT_APPLICABLE : Math.floor((100 * t.achieved) / t.targetValue);
     return { key: t.key, label: t.label, targetValue: t.targetValue, endsOn: t.endsOn, achieved, percent };
   });
 
@@ -482,7 +487,7 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   if (!figures.protected) throw new Error("only protected figures can be exported");
   const measures = new Map<string, MeasureSpec>();
   const addMeasure = (col: FigureColumn) => {
-    if (!measures.has(col.key)) measures.set(col.key, { name: col.key, kind: col.kind, label: col.label });
+    if (!measures.has(col.key)) measures.set(col.key, { name: col.key, kind: col.kind, label: col.label, mayExceed100: col.mayExceed100 });
   };
   const rows = new Map<string, TidyRow & { measures: Record<string, Cell> }>();
   const rowFor = (geography: Geography, topic: string, breakdown: string) => {
@@ -526,13 +531,14 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   const targetColumns: FigureColumn[] = [
     { key: "target_value", label: "Target", kind: "statistic" },
     { key: "target_progress", label: "Progress to date", kind: "count" },
-    { key: "target_progress_percent", label: "Progress (% of target)", kind: "percentage" },
+    { key: "target_progress_percent", label: "Progress (% of target)", kind: "percentage", mayExceed100: true },
   ];
   for (const t of figures.targets) {
     put(rowFor(partnership, "Target", t.label), targetColumns, [t.targetValue, t.achieved, t.percent]);
   }
   const measureList = [...measures.values()];
   return {
+    rule: figures.rule ?? undefined,
     timePeriod: figures.period.timePeriod,
     timeIdentifier: figures.period.timeIdentifier,
     breakdowns: [{ name: "breakdown_topic", label: "Breakdown topic" }, { name: "breakdown", label: "Breakdown" }],

@@ -65,12 +65,12 @@ const baseReport = (over: Partial<TidyReport> = {}): TidyReport => ({
     {
       geography: { level: "Local authority district", ladCode: "E07000195" },
       breakdowns: { learner_type: "Apprentice" },
-      measures: { active_learners: protectCount(31), achievement_rate: protectRate(20, 31) },
+      measures: { active_learners: protectCount(31), achievement_rate: protectRate(protectCount(20), protectCount(31)) },
     },
     {
       geography: { level: "Local authority district", ladCode: "E07000199" },
       breakdowns: { learner_type: "Apprentice" },
-      measures: { active_learners: protectCount(3), achievement_rate: protectRate(2, 3) },
+      measures: { active_learners: protectCount(3), achievement_rate: protectRate(protectCount(2), protectCount(3)) },
     },
   ],
   ...over,
@@ -114,7 +114,7 @@ describe("toTidyCsv", () => {
       "Newcastle-under-Lyme",
       "Apprentice",
       "30",
-      "65",
+      "67", // 20 of 30 as published
       DISCLOSURE_RULE_TEXT,
     ]);
     // small counts and rates arrive as c and are written as c

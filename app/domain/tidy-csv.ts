@@ -178,6 +178,8 @@ export interface MeasureSpec {
   kind: MeasureKind;
   /** Human label for the metadata file. */
   label?: string;
+  /** A percentage that may pass 100 (progress against a target that has been exceeded). */
+  mayExceed100?: boolean;
 }
 
 export interface BreakdownSpec {
@@ -199,6 +201,11 @@ export interface TidyReport {
   breakdowns: readonly BreakdownSpec[];
   measures: readonly MeasureSpec[];
   rows: readonly TidyRow[];
+  /**
+   * The rule the figures were protected under, if not today's: a stored snapshot keeps the rule
+   * it was built with, so its export must not claim a rule its figures did not follow.
+   */
+  rule?: string;
 }
 
 export interface TidyCsvOptions {
@@ -243,7 +250,7 @@ function formatMeasure(spec: MeasureSpec, value: ProtectedCell | undefined): str
       `measure "${spec.name}" is a count but ${value} is not protected (0 or a multiple of ${ROUNDING_BASE})`,
     );
   }
-  if (spec.kind === "percentage" && value > 100) {
+  if (spec.kind === "percentage" && value > 100 && !spec.mayExceed100) {
     throw new RangeError(`measure "${spec.name}" is a percentage but got ${value}`);
   }
   return String(value);
@@ -297,7 +304,7 @@ export function toTidyCsv(report: TidyReport, options: TidyCsvOptions = {}): str
         return textField(label);
       }),
       ...report.measures.map((m) => csvField(formatMeasure(m, row.measures[m.name]))),
-      textField(DISCLOSURE_RULE_TEXT),
+      textField(report.rule ?? DISCLOSURE_RULE_TEXT),
     ];
     lines.push(fields.join(","));
   }
@@ -309,7 +316,7 @@ export function toTidyCsv(report: TidyReport, options: TidyCsvOptions = {}): str
  * be screened and loaded like a national statistics release. The disclosure rule is in the
  * note column's label too, so the pair of files states it twice.
  */
-export function toTidyMetaCsv(report: Pick<TidyReport, "breakdowns" | "measures">): string {
+export function toTidyMetaCsv(report: Pick<TidyReport, "breakdowns" | "measures" | "rule">): string {
   tidyColumns(report);
   const header = [
     "col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp",
@@ -329,7 +336,7 @@ export function toTidyMetaCsv(report: Pick<TidyReport, "breakdowns" | "measures"
     ]),
     // The rule column is a filter with a single value: valid tidy data, and the hint carries
     // the rule into the release's own metadata.
-    [NOTE_COLUMN, "Filter", "Disclosure control", "", "", "", DISCLOSURE_RULE_TEXT, ""],
+    [NOTE_COLUMN, "Filter", "Disclosure control", "", "", "", report.rule ?? DISCLOSURE_RULE_TEXT, ""],
   ];
   return [header, ...rows].map((r) => `${r.map(textField).join(",")}\r\n`).join("");
 }

@@ -36,6 +36,7 @@
  * - Host employers: employers with a "would host again" answer of yes by the period end.
  *   Businesses engaged: employers with an apprenticeship, placement or encounter in the window.
  */
+import { createHash } from "node:crypto";
 import { db } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { ReportPeriod } from "~/domain/report-period.ts";
@@ -621,9 +622,11 @@ export async function pathwayLabels(): Promise<Map<string, string>> {
 
 /**
  * What the figures include: the number of ledger rows and the latest time any of them was
- * written or verified, plus the latest change to enrolments, apprenticeships and placements
- * (e.g. "e1000000@2026-10-31T12:00:00.000Z"). Two builds with the same data version saw the
- * same ledger. Cheap: the count is an index-only scan; the latest write is one index probe per
+ * written or verified, plus the latest change to enrolments, apprenticeships and placements,
+ * published as a digest (16 hex digits). Two builds with the same data version saw the same
+ * ledger. A digest because the version is printed beside every version of a report: the plain
+ * "e1000000@2026-10-31T12:00:00.000Z" would tell a reader that exactly one entry arrived
+ * between two versions, and a rounded count that then moves from 5 to 10 was 7 and is 8. Cheap: the count is an index-only scan; the latest write is one index probe per
  * entry status on (status, created_at) and the latest verification one probe on verified_at
  * (max of GREATEST(created_at, verified_at) over rows = GREATEST of the two maxima).
  */
@@ -639,7 +642,8 @@ export async function dataVersion(): Promise<string> {
              (SELECT max(updated_at) FROM placements),
              (SELECT max(updated_at) FROM reviews)
            ) AS latest`;
-  return `e${row.n}@${row.latest ? new Date(row.latest).toISOString() : "none"}`;
+  const plain = `e${row.n}@${row.latest ? new Date(row.latest).toISOString() : "none"}`;
+  return createHash("sha256").update(plain).digest("hex").slice(0, 16);
 }
 
 export interface RawMeasures {

@@ -266,13 +266,13 @@ describe("the council's report: protected figures", () => {
     f = await buildProtectedFigures(YEAR, TODAY);
   });
 
-  test("counts of 1–4 are c, others round to 5, rates need 10 and no small group", async () => {
+  test("counts of 1–4 are c, others round to 5, rates are worked out from the rounded counts", async () => {
     expect(f.protected).toBe(true);
     expect(f.rule).toBe(DISCLOSURE_RULE_TEXT);
     expect(headline(f, "starts")).toBe(20); // 19 true
     expect(headline(f, "active_learners")).toBe(20); // 20 true
     expect(headline(f, "completions")).toBe(15); // 13 true
-    expect(headline(f, "achievement_rate")).toBe(72); // 13 of 18 leavers, from unrounded values
+    expect(headline(f, "achievement_rate")).toBe(75); // 15 of 20 as published (13 of 18 true)
     expect(cell(f, "area-learning", LICHFIELD, "starts")).toBe("c"); // 3
     expect(cell(f, "area-learning", TAMWORTH, "starts")).toBe("c"); // 16, hidden so Lichfield's 3 can't be worked out
     expect(cell(f, "area-learning", "E07000192", "starts")).toBe(0); // an empty area is 0
@@ -281,7 +281,7 @@ describe("the council's report: protected figures", () => {
     expect(headline(f, "apprenticeship_starts")).toBe("c"); // 1
     expect(headline(f, "median_days_to_sign")).toBe("c"); // 2 reviews: too few for a median
     expect(cell(f, "area-pupils", "total", "pupils")).toBe(20); // 19 true
-    expect(headline(f, "gatsby5_rate")).toBe(74); // 14 of 19
+    expect(headline(f, "gatsby5_rate")).toBe(75); // 15 of 20 as published (14 of 19 true)
     expect(headline(f, "gatsby6_rate")).toBe("c"); // 1 of 3
     expect(headline(f, "host_employers")).toBe("c"); // 1
     const target = f.targets.find((t) => t.key === "businesses-engaged")!;
@@ -351,6 +351,8 @@ describe("snapshots and the CSV", () => {
     const second = await buildSnapshot(YEAR, ids.partnershipAdmin.userId, { today: TODAY });
     expect(second.version).toBe(first.version + 1);
     expect(second.dataVersion).not.toBe(first.dataVersion);
+    // an opaque digest: it cannot tell a reader how many entries arrived between versions
+    expect([first.dataVersion, second.dataVersion]).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}$/)]);
     const reopened = await getSnapshot(ids.officer, first.id);
     expect(reopened.figures).toEqual(firstFigures);
     expect(reopened.versions[0].version).toBe(second.version);
@@ -358,6 +360,24 @@ describe("snapshots and the CSV", () => {
     const latest = await getSnapshot(ids.officer, second.id);
     expect(headline(latest.figures, "learning_hours")).toBe(160); // 63 + 100 hours
     expect(headline(firstFigures, "learning_hours")).toBe(60);
+  });
+
+  test("versions: one more leaver who completed changes no published figure, so comparing versions shows nothing", async () => {
+    const first = await buildSnapshot(YEAR, null, { today: TODAY });
+    const before = (await getSnapshot(ids.officer, first.id)).figures;
+    expect([headline(before, "completions"), cell(before, "area-learning", "total", "leavers"), headline(before, "achievement_rate")]).toEqual([15, 20, 75]); // 13 of 18
+    // School B's one active October learner completes: 14 completions of 19 leavers.
+    const active = await testPrisma().enrolment.findFirstOrThrow({ where: { organisationId: ids.schoolB, status: "ACTIVE", startedOn: d("2025-10-01") }, select: { id: true } });
+    await testPrisma().enrolment.update({ where: { id: active.id }, data: { status: "COMPLETED", completedOn: d("2026-01-20") } });
+    try {
+      const second = await buildSnapshot(YEAR, null, { today: TODAY });
+      expect(second.version).toBe(first.version + 1);
+      const after = (await getSnapshot(ids.officer, second.id)).figures;
+      expect(after).toEqual(before); // was 72% then 74%: exactly one new leaver, who completed
+      expect((await exportSnapshotCsv(ids.officer, second.id)).csv).toBe((await exportSnapshotCsv(ids.officer, first.id)).csv);
+    } finally {
+      await testPrisma().enrolment.update({ where: { id: active.id }, data: { status: "ACTIVE", completedOn: null } });
+    }
   });
 
   test("the CSV parses back: DfE columns, c cells, the rule on every row, formulas neutralised, export audited", async () => {
