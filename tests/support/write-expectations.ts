@@ -149,7 +149,8 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
         takes: (p) => isUserId(p) && Boolean(p.pupil),
         actors: "attackers",
         steps: importFlow(
-          (p) => `Legal Forename,Legal Surname,Year\r\n${p.firstName},${p.lastName},${p.yearGroup}\r\n`,
+          // Fresh names: the pupils earlier probes created at the attacker's school must not show up as candidates in one run and not the other.
+          (p, ctx) => `Legal Forename,Legal Surname,Year\r\nSame${ctx.fresh},Probe${ctx.fresh},${p.yearGroup}\r\n`,
           (p) => [["intent", "confirm"], ["same", `2:${p.value}`]],
         ),
         controlGetsThrough: SCHOOL_STAFF,
