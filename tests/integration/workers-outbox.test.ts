@@ -131,6 +131,8 @@ describe("invitation email", () => {
     await vi.waitFor(async () => {
       const row = await outboxRow(outbox.id);
       expect(row.payload).toEqual({ tokenId: token.id });
+      // Done once sent, not when handed to Redis: the relay never hands it over again.
+      expect(row.doneAt).not.toBeNull();
     });
     const log = await prisma.notificationLog.findUniqueOrThrow({ where: { dedupeKey: dedupeKeyForOutbox(outbox.id) } });
     expect(log).toMatchObject({ status: "sent", kind: "invitation" });
