@@ -19,7 +19,7 @@ import { Queue, type Job, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
 import { OUTBOX_TOPICS, type OutboxJobData, type QueueName } from "~/jobs/definitions.ts";
-import { markOutboxDone, OUTBOX_LEASE_MS } from "~/jobs/outbox.server.ts";
+import { markOutboxDone, outboxLeaseMs } from "~/jobs/outbox.server.ts";
 import { OUTBOX_JOB_OPTIONS, queuePrefix } from "~/jobs/queues.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { closeConnection, producerConnection } from "./connection.ts";
@@ -37,7 +37,7 @@ export type RelayOptions = {
   prefix?: string;
   batchSize?: number;
   intervalMs?: number;
-  /** Hand a row over again when it is not done this long after (OUTBOX_LEASE_MS by default). */
+  /** Hand a row over again when it is not done this long after (OUTBOX_LEASE_SECONDS by default). */
   leaseMs?: number;
 };
 
@@ -70,7 +70,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const prefix = options.prefix ?? queuePrefix();
   const batchSize = options.batchSize ?? 20;
   const intervalMs = options.intervalMs ?? 500;
-  const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
+  const leaseMs = options.leaseMs ?? outboxLeaseMs();
   const queues = new Map<QueueName, Queue>();
   let outage = false;
   // A connection still making its first connect is not an outage: stay quiet for a moment.

@@ -15,12 +15,11 @@ import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
 import { SCHEDULED_JOBS, SCHEDULES, type Schedule } from "~/jobs/definitions.ts";
 import { queuePrefix } from "~/jobs/queues.server.ts";
+import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 
 const log = logger.child({ component: "schedules" });
 
-/** How often the keeper looks for schedulers that Redis has lost. */
-export const SCHEDULE_KEEPER_INTERVAL_MS = 60_000;
 
 type DeclareOptions = { connection: Redis; prefix?: string; schedules?: readonly Schedule[] };
 
@@ -70,10 +69,10 @@ export type ScheduleKeeper = {
   stop(): Promise<void>;
 };
 
-/** Re-declares lost schedulers every intervalMs (SCHEDULE_KEEPER_INTERVAL_MS by default). */
+/** Re-declares lost schedulers every intervalMs (SCHEDULE_CHECK_SECONDS by default). */
 export function startScheduleKeeper(options: DeclareOptions & { intervalMs?: number }): ScheduleKeeper {
   const schedules = options.schedules ?? SCHEDULES;
-  const intervalMs = options.intervalMs ?? SCHEDULE_KEEPER_INTERVAL_MS;
+  const intervalMs = options.intervalMs ?? env().SCHEDULE_CHECK_SECONDS * 1000;
   const queues = queuesFor(options);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();

@@ -6,17 +6,19 @@
  *
  * A row is done when its job has finished (`done_at`), not when it was handed to Redis
  * (`dispatched_at`): Redis may lose a job it was given, so a row handed over and not done
- * within OUTBOX_LEASE_MS is handed over again (decision 027).
+ * within the lease is handed over again (decision 027).
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import { OUTBOX_TOPICS, type OutboxPayload, type OutboxTopic } from "~/jobs/definitions.ts";
+import { env } from "~/utils/env.server.ts";
 
 /**
- * How long a handed-over row may stay not done before the relay hands it over again. Longer
- * than a healthy job takes; handing over a job Redis still holds is a no-op (same job id), so
- * a short lease costs one Redis command per waiting row, never a second run.
+ * How long a handed-over row may stay not done before the relay hands it over again
+ * (OUTBOX_LEASE_SECONDS, 5 minutes by default). Handing over a job Redis still holds is a
+ * no-op (same job id), so a short lease costs one Redis command per waiting row, never a
+ * second run; a long one delays the recovery of jobs Redis lost.
  */
-export const OUTBOX_LEASE_MS = 5 * 60 * 1000;
+export const outboxLeaseMs = () => env().OUTBOX_LEASE_SECONDS * 1000;
 
 export async function enqueueOutbox<T extends OutboxTopic>(tx: Tx, topic: T, payload: OutboxPayload<T>, options: { availableAt?: Date } = {}) {
   const parsed = OUTBOX_TOPICS[topic].payload.parse(payload);
