@@ -33,9 +33,9 @@ async function ready(connection: Redis) {
 }
 
 /** A relay on its own producer connection; closed at the end of the file. */
-async function newRelay(url = "redis://127.0.0.1:6379", options: { batchSize?: number } = {}): Promise<Relay> {
+async function newRelay(url = "redis://127.0.0.1:6379", options: { batchSize?: number; leaseMs?: number } = {}): Promise<Relay> {
   const connection = producerConnection("test-relay", url);
-  const relay = createRelay({ connection, batchSize: options.batchSize });
+  const relay = createRelay({ connection, batchSize: options.batchSize, leaseMs: options.leaseMs });
   cleanups.push(async () => {
     await relay.stop();
     await closeConnection(connection);
@@ -213,6 +213,20 @@ describe("two relays at once", () => {
     await vi.waitFor(() => expect(catcher.messages().filter((m) => m.to[0]?.endsWith("@relays.example.org"))).toHaveLength(12), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const user of users) expect(catcher.messages().filter(sentTo(user.email!))).toHaveLength(1);
+  });
+});
+
+describe("a job that can never succeed", () => {
+  it("is given up: its row is done with the reason, so the relay stops handing it over", async () => {
+    // An email row whose payload no longer matches its schema: an UnrecoverableError, one attempt.
+    const row = await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: { tokenId: "not-a-token" } } });
+    expect(await relayAll(await newRelay())).toBe(1);
+    await vi.waitFor(async () => expect((await outboxRow(row.id)).doneAt).not.toBeNull(), { timeout: 10_000 });
+    expect((await outboxRow(row.id)).lastError).toMatch(/^gave up after 1 attempt\(s\): .*does not match its schema/);
+    // Even with a lease long past, a done row is never handed over again.
+    const relay = await newRelay(undefined, { leaseMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await relay.relayOnce()).toEqual({ dispatched: 0, redisDown: false });
   });
 });
 

@@ -104,6 +104,28 @@ describe("job schedulers", () => {
   });
 });
 
+describe("scheduled runs", () => {
+  it("are recorded in Postgres when they complete, so their age survives Redis losing its data", async () => {
+    const client = connection();
+    const everySecond = { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "* * * * * *", lateAfterMs: 60_000 } as const;
+    await prisma.jobScheduleRun.deleteMany({});
+    await upsertSchedules({ connection: client, schedules: [everySecond] });
+    const { worker, connection: workerConn } = startMaintenanceWorker();
+    connections.push(workerConn);
+    const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
+    try {
+      await vi.waitFor(async () => expect((await prisma.jobScheduleRun.findUniqueOrThrow({ where: { schedulerId: everySecond.id } })).lastRunAt).not.toBeNull(), { timeout: 10_000, interval: 100 });
+      const health = (await scheduleHealth()).find((s) => s.id === everySecond.id)!;
+      expect(health.ageMs).toBeLessThan(10_000);
+      expect(health.late).toBe(false);
+    } finally {
+      await queue.removeJobScheduler(everySecond.id);
+      await queue.close();
+      await worker.close();
+    }
+  });
+});
+
 describe("health figures for alerting", () => {
   it("report the oldest undone outbox row and each schedule's last run, late ones included", async () => {
     const now = new Date();
