@@ -107,7 +107,8 @@ export function startScheduleKeeper(options: DeclareOptions & { intervalMs?: num
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running.catch(() => undefined);
+      // A look waiting for a Redis that is down must not hold up the worker's shutdown.
+      await Promise.race([running.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
       await queues.close();
     },
   };

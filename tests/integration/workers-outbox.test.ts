@@ -216,6 +216,43 @@ describe("two relays at once", () => {
   });
 });
 
+describe("the same row handled twice (handed over again after Redis lost its job)", () => {
+  it("sends once when the second attempt starts while the first is still sending", async () => {
+    const slow = await startMailCatcher({ port: 0, delayMs: 300 });
+    const slowTransport = createMailTransport(slow.url);
+    cleanups.push(async () => {
+      slowTransport.close();
+      await slow.close();
+    });
+    const { outbox } = await invite("twice.at.once@example.org");
+    const deps = { transport: slowTransport, from: FROM, appUrl: APP_URL };
+    // The second waits on the row lock the first holds, then finds the send key recorded.
+    const outcomes = await Promise.all([handleOutboxEmail({ outboxId: outbox.id }, deps), handleOutboxEmail({ outboxId: outbox.id }, deps)]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["already-sent", "sent"]);
+    expect(slow.messages()).toHaveLength(1);
+    expect((await outboxRow(outbox.id)).doneAt).not.toBeNull();
+  });
+
+  it("sends twice only in the window we accept: the mail server took it, then the commit was lost", async () => {
+    const email = "lost.commit@example.org";
+    const { outbox } = await invite(email);
+    // The message is delivered, then the attempt dies before its transaction commits.
+    const dying = { sendMail: async (message: Parameters<MailTransport["sendMail"]>[0]) => {
+      await transport.sendMail(message);
+      throw new Error("connection lost after 250 OK");
+    } } as unknown as MailTransport;
+    await expect(handleOutboxEmail({ outboxId: outbox.id }, { transport: dying, from: FROM, appUrl: APP_URL })).rejects.toThrow(/connection lost/);
+    const row = await outboxRow(outbox.id);
+    expect(row.doneAt).toBeNull();
+    expect(await prisma.notificationLog.findUnique({ where: { dedupeKey: dedupeKeyForOutbox(outbox.id) } })).toBeNull();
+    // The retry cannot know the first got through: a duplicate link, never a lost one (decision 027).
+    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe("sent");
+    expect(catcher.messages().filter(sentTo(email))).toHaveLength(2);
+    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe("already-sent");
+    expect(catcher.messages().filter(sentTo(email))).toHaveLength(2);
+  });
+});
+
 describe("a job that can never succeed", () => {
   it("is given up: its row is done with the reason, so the relay stops handing it over", async () => {
     // An email row whose payload no longer matches its schema: an UnrecoverableError, one attempt.
