@@ -12,10 +12,12 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
 import { OUTBOX_TOPICS, outboxJobData } from "~/jobs/definitions.ts";
+import { markOutboxDone } from "~/jobs/outbox.server.ts";
 import { queuePrefix } from "~/jobs/queues.server.ts";
 import { ImportError, markImportFailed, runClassImport, type ImportResult } from "~/models/class-import.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { workerConnection } from "./connection.ts";
+import { markGivenUpOutboxJobs } from "./relay.ts";
 
 const log = logger.child({ component: "imports-worker" });
 
@@ -70,6 +72,8 @@ export async function handleImportJob(data: unknown, attempt: { made: number; ma
   const payload = OUTBOX_TOPICS["import.class-list"].payload.safeParse(row.payload);
   if (!payload.success) throw new UnrecoverableError("import.class-list outbox row with an invalid payload");
   const outcome = await processClassImport(payload.data.importJobId, { finalAttempt: attempt.made + 1 >= attempt.max });
+  // Before returning: a job BullMQ records as completed always has a done row (decision 027).
+  await markOutboxDone(parsed.data.outboxId);
   log.info({ importJobId: payload.data.importJobId, status: outcome.status }, "class-list import processed");
   return outcome;
 }
@@ -84,7 +88,7 @@ export function createImportsWorker(options: { connection: Redis; prefix?: strin
   });
   worker.on("failed", (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "imports job failed"));
   worker.on("error", (error) => log.error({ err: error.message }, "imports worker error"));
-  return worker;
+  return markGivenUpOutboxJobs(worker);
 }
 
 /** A worker with its own connection, for the watchdog (workers/main.ts). */

@@ -5,14 +5,18 @@
  * Idempotency (at-least-once delivery, style convention 10): notification_log has a unique
  * dedupe key `outbox:<id>`. The handler locks the outbox row (`SELECT … FOR UPDATE`) for the
  * whole attempt, skips if the key is already 'sent' or 'suppressed', otherwise sends, then
- * records the key as 'sent' and scrubs the secret from the row, and commits. So:
- * - a retried or duplicated job after a successful send finds the key and sends nothing;
+ * records the key as 'sent', marks the row done and scrubs the secret from it, and commits:
+ * the key and "done" are one commit, so there is no state where one holds without the other.
+ * - a retried or duplicated job after a successful send finds the key and sends nothing: so
+ *   does the same row handed over again by the relay after its lease (Redis lost the job);
  * - two attempts of the same row never run side by side (the row lock serialises them, even
- *   if BullMQ's stalled-job recovery ever ran a job twice);
- * - the one window left is a crash (or a lost commit) after the SMTP server accepted the
- *   message and before the commit: the retry sends the same link again. We accept that on
- *   purpose: a duplicate reset link is harmless, a lost one locks someone out. Recording
- *   "about to send" first would turn that window into a silently lost email instead.
+ *   if BullMQ's stalled-job recovery ran a job twice, or a job handed over again meets the
+ *   first still running after a Redis flush);
+ * - the one window left is a crash (or a lost commit, e.g. the transaction's timeout) after
+ *   the SMTP server accepted the message and before the commit: the retry sends the same link
+ *   again. We accept that on purpose: a duplicate reset link is harmless, a lost one locks
+ *   someone out. Recording "about to send" first would turn that window into a silently lost
+ *   email instead (decisions 005 and 027).
  * A token already used or expired is not an error: the row is marked 'suppressed' and scrubbed.
  * A mail server failure throws, so BullMQ retries with backoff; after the last attempt the job
  * stays in the failed set with its reason (and the secret stays in Postgres for a manual retry).
@@ -29,6 +33,7 @@ import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { workerConnection } from "./connection.ts";
+import { markGivenUpOutboxJobs } from "./relay.ts";
 
 const log = logger.child({ component: "email-worker" });
 
@@ -95,7 +100,7 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
 
   return db().$transaction(
     async (tx) => {
-      // Serialises attempts for this row; the relay has already dispatched it, so no relay waits.
+      // Serialises attempts for this row; the relay skips a locked row, so none waits on it.
       const [row] = await tx.$queryRaw<Array<{ id: string; topic: string; payload: unknown }>>`
         SELECT id::text AS id, topic, payload FROM outbox_messages WHERE id = ${outboxId}::uuid FOR UPDATE`;
       if (!row) {
@@ -104,7 +109,7 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
       }
       const previous = await tx.notificationLog.findUnique({ where: { dedupeKey }, select: { status: true } });
       if (previous && (previous.status === "sent" || previous.status === "suppressed")) {
-        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload) } });
+        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), doneAt: new Date() } });
         log.info({ outboxId, status: previous.status }, "email already handled; not sending again");
         return { outcome: "already-sent" as const };
       }
@@ -121,7 +126,7 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
           create: { dedupeKey, kind: topic.replace(/^email\./, ""), status: "suppressed", userId: null },
           update: { status: "suppressed", sentAt: new Date() },
         });
-        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: outgoing.suppressed } });
+        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: outgoing.suppressed, doneAt: new Date() } });
         log.info({ outboxId, reason: outgoing.suppressed }, "email suppressed");
         return { outcome: "suppressed" as const, reason: outgoing.suppressed };
       }
@@ -141,7 +146,7 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
         create: { dedupeKey, kind: outgoing.kind, status: "sent", userId: outgoing.userId },
         update: { status: "sent", sentAt: new Date(), userId: outgoing.userId },
       });
-      await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: null } });
+      await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: null, doneAt: new Date() } });
       log.info({ outboxId, kind: outgoing.kind }, "email sent");
       return { outcome: "sent" as const };
     },
@@ -174,7 +179,7 @@ export function createEmailWorker(options: EmailWorkerOptions): Worker {
   });
   worker.on("failed", (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "email job failed"));
   worker.on("error", (error) => log.error({ err: error.message }, "email worker error"));
-  return worker;
+  return markGivenUpOutboxJobs(worker);
 }
 
 /** A worker with its own connection, for the watchdog to replace wholesale. */

@@ -1,6 +1,6 @@
 /**
  * The "maintenance" queue: housekeeping created by job schedulers (workers/schedules.ts).
- * The purge of expired sessions, old one-time tokens and long-sent outbox rows, and the retention purge of evidence
+ * The purge of expired sessions, old one-time tokens and long-done outbox rows, and the retention purge of evidence
  * and pupil records past their retention date (app/models/retention.server.ts). Counts, never
  * people, go to the audit log.
  */
@@ -14,19 +14,21 @@ import { purgeExpiredRecords } from "~/models/retention.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { workerConnection } from "./connection.ts";
+import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "maintenance-worker" });
 
 /** Used or expired tokens are kept this long (support questions: "my link did not work"). */
 export const TOKEN_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-/** Dispatched outbox rows are kept this long (support questions: "was the email sent?"). */
+/** Done outbox rows are kept this long (support questions: "was the email sent?"). */
 export const OUTBOX_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Deletes sessions past their absolute expiry or idle for longer than any policy allows, auth
- * tokens used or expired more than TOKEN_RETENTION_MS ago, and outbox rows dispatched more than
- * OUTBOX_RETENTION_MS ago (one per email: the table would otherwise grow for ever). Undispatched
- * rows are never touched. Idempotent: a second run the same day deletes nothing more.
+ * tokens used or expired more than TOKEN_RETENTION_MS ago, and outbox rows done more than
+ * OUTBOX_RETENTION_MS ago (one per email: the table would otherwise grow for ever). Rows not
+ * done, handed to Redis or not, are never touched: they may still need handing over again.
+ * Idempotent: a second run the same day deletes nothing more.
  */
 export async function purgeAuthData(now: Date = new Date()) {
   const longestIdleMs = Math.max(sessionPolicy(true).idleMs, sessionPolicy(false).idleMs);
@@ -35,7 +37,7 @@ export async function purgeAuthData(now: Date = new Date()) {
   return db().$transaction(async (tx) => {
     const sessions = await tx.session.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastActiveAt: { lte: idleCutoff } }] } });
     const tokens = await tx.authToken.deleteMany({ where: { OR: [{ usedAt: { lte: tokenCutoff } }, { expiresAt: { lte: tokenCutoff } }] } });
-    const outbox = await tx.outboxMessage.deleteMany({ where: { dispatchedAt: { lte: new Date(now.getTime() - OUTBOX_RETENTION_MS) } } });
+    const outbox = await tx.outboxMessage.deleteMany({ where: { doneAt: { lte: new Date(now.getTime() - OUTBOX_RETENTION_MS) } } });
     const counts = { sessions: sessions.count, tokens: tokens.count, outboxMessages: outbox.count };
     await audit({ actorId: null, action: "maintenance.purge-auth", subjectType: "system", metadata: counts }, tx);
     return counts;
@@ -49,7 +51,7 @@ export async function handleMaintenanceJob(job: Pick<Job, "name" | "data">) {
   switch (job.name as ScheduledJobName) {
     case "maintenance.purge-auth": {
       const counts = await purgeAuthData();
-      log.info(counts, "purged expired sessions, old tokens and long-sent outbox rows");
+      log.info(counts, "purged expired sessions, old tokens and long-done outbox rows");
       return counts;
     }
     case "maintenance.retention-purge": {
@@ -69,7 +71,7 @@ export function createMaintenanceWorker(options: { connection: Redis; prefix?: s
   });
   worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, err: error.message }, "maintenance job failed"));
   worker.on("error", (error) => log.error({ err: error.message }, "maintenance worker error"));
-  return worker;
+  return recordScheduledRuns(worker);
 }
 
 export function startMaintenanceWorker(options: { prefix?: string; redisUrl?: string } = {}) {

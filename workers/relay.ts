@@ -1,20 +1,25 @@
 /**
- * The outbox relay: moves rows written by the web app (app/jobs/outbox.server.ts) into BullMQ.
+ * The outbox relay: hands rows written by the web app (app/jobs/outbox.server.ts) to BullMQ.
  *
- * Each poll claims a small batch of due rows with `FOR UPDATE SKIP LOCKED` inside one Postgres
- * transaction, adds one job per row (job id = outbox id, data `{ outboxId }`; BullMQ ignores a
- * second add with the same id), marks the rows dispatched and commits. So:
- * - two relays never claim the same row (the second skips locked rows);
+ * Each poll claims a small batch of rows that are due and not done, and either never handed
+ * over or handed over longer than the lease ago, with `FOR UPDATE SKIP LOCKED` inside one
+ * Postgres transaction; adds one job per row (job id = outbox id, data `{ outboxId }`; BullMQ
+ * ignores a second add with an id it still holds), stamps the rows dispatched and commits. The
+ * handler marks a row done when its job finishes (decision 027). So:
+ * - two relays never claim the same row (the second skips locked rows), nor a row whose
+ *   handler is running (the handler holds its lock);
  * - a crash between the add and the commit leaves the row undispatched; the next poll adds it
- *   again and BullMQ dedupes by job id (and the email worker's notification_log key covers the
- *   rare case of the job having been trimmed meanwhile);
+ *   again and BullMQ dedupes by job id;
+ * - a job Redis lost (restarted without persistence, a failover) is added again once the
+ *   lease runs out, and the handler's notification_log key keeps it to one email;
  * - while Redis is down the relay does not claim anything: rows wait in Postgres, nothing is
  *   lost, and the outage is logged once, not on every poll.
  */
-import { Queue } from "bullmq";
+import { Queue, type Job, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
 import { OUTBOX_TOPICS, type OutboxJobData, type QueueName } from "~/jobs/definitions.ts";
+import { markOutboxDone, outboxLeaseMs } from "~/jobs/outbox.server.ts";
 import { OUTBOX_JOB_OPTIONS, queuePrefix } from "~/jobs/queues.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { closeConnection, producerConnection } from "./connection.ts";
@@ -32,6 +37,8 @@ export type RelayOptions = {
   prefix?: string;
   batchSize?: number;
   intervalMs?: number;
+  /** Hand a row over again when it is not done this long after (OUTBOX_LEASE_SECONDS by default). */
+  leaseMs?: number;
 };
 
 export type RelayResult = { dispatched: number; redisDown: boolean };
@@ -45,7 +52,7 @@ export type Relay = {
   stop(): Promise<void>;
 };
 
-type ClaimedRow = { id: string; topic: string };
+type ClaimedRow = { id: string; topic: string; handed_before: boolean };
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -63,6 +70,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const prefix = options.prefix ?? queuePrefix();
   const batchSize = options.batchSize ?? 20;
   const intervalMs = options.intervalMs ?? 500;
+  const leaseMs = options.leaseMs ?? outboxLeaseMs();
   const queues = new Map<QueueName, Queue>();
   let outage = false;
   // A connection still making its first connect is not an outage: stay quiet for a moment.
@@ -99,9 +107,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const dispatched = await db().$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<ClaimedRow[]>`
-          SELECT id::text AS id, topic
+          SELECT id::text AS id, topic, dispatched_at IS NOT NULL AS handed_before
           FROM outbox_messages
-          WHERE dispatched_at IS NULL AND available_at <= now()
+          WHERE done_at IS NULL AND available_at <= now()
+            AND (dispatched_at IS NULL OR dispatched_at <= now() - ${leaseMs}::int * interval '1 millisecond')
           ORDER BY available_at, id
           LIMIT ${batchSize}
           FOR UPDATE SKIP LOCKED`;
@@ -130,6 +139,9 @@ export function createRelay(options: RelayOptions = {}): Relay {
             break;
           }
         }
+        const again = rows.filter((row) => row.handed_before && done.includes(row.id)).length;
+        // Usually a no-op (Redis still holds the job, a long queue); many at once after Redis lost its data.
+        if (again > 0) log.info({ rows: again, leaseMs }, "outbox rows not done within their lease handed over again");
         if (done.length > 0) {
           await tx.$executeRaw`
             UPDATE outbox_messages SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL
@@ -174,4 +186,21 @@ export function createRelay(options: RelayOptions = {}): Relay {
       if (ownsConnection) await closeConnection(connection);
     },
   };
+}
+
+/**
+ * The other end of the lease: an outbox job that fails for the last time (attempts used up, or
+ * an UnrecoverableError) is marked done with its reason, so the relay stops handing it over;
+ * the job stays in BullMQ's failed set for a manual retry, and `last_error` says why.
+ */
+export function markGivenUpOutboxJobs(worker: Worker): Worker {
+  worker.on("failed", (job: Job | undefined, error: Error) => {
+    const outboxId = (job?.data as Partial<OutboxJobData> | undefined)?.outboxId;
+    // finishedOn is set only when BullMQ moves the job to the failed set, not on a retry.
+    if (!job?.finishedOn || typeof outboxId !== "string") return;
+    markOutboxDone(outboxId, { lastError: `gave up after ${job.attemptsMade} attempt(s): ${error.message}` }).catch((failure: unknown) =>
+      log.error({ outboxId, err: failure instanceof Error ? failure.message : String(failure) }, "could not mark a given-up outbox row"),
+    );
+  });
+  return worker;
 }

@@ -41,6 +41,7 @@ import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { workerConnection } from "./connection.ts";
 import { runSweep, type SweepOptions } from "./reminder-sweep.ts";
+import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "reminder-worker" });
 
@@ -220,7 +221,7 @@ export function createRemindersWorker(options: RemindersWorkerOptions): Worker {
   worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, "reminders job failed"));
   worker.on("error", (error) => log.error({ err: error.message }, "reminders worker error"));
   worker.on("closed", () => void queue?.close().catch(() => undefined));
-  return worker;
+  return recordScheduledRuns(worker);
 }
 
 /** A worker with its own connection, for the watchdog (workers/run.ts). */

@@ -10,6 +10,7 @@
 import { UnrecoverableError } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { OUTBOX_TOPICS, outboxJobData } from "~/jobs/definitions.ts";
+import { markOutboxDone } from "~/jobs/outbox.server.ts";
 import { parsePeriod } from "~/domain/report-period.ts";
 import { buildSnapshot } from "~/models/reports.server.ts";
 import { dataVersion } from "~/models/report-measures.server.ts";
@@ -51,5 +52,8 @@ export async function handleReportBuildJob(data: unknown) {
   if (!parsed.success) throw new UnrecoverableError("reports job without a valid outboxId");
   const row = await db().outboxMessage.findUnique({ where: { id: parsed.data.outboxId }, select: { topic: true, payload: true, createdAt: true } });
   if (!row || row.topic !== "report.build") return { status: "skipped" as const, reason: "no such outbox row" };
-  return processReportBuild(row.payload, { requestedAt: row.createdAt });
+  const outcome = await processReportBuild(row.payload, { requestedAt: row.createdAt });
+  // Before returning: a job BullMQ records as completed always has a done row (decision 027).
+  await markOutboxDone(parsed.data.outboxId);
+  return outcome;
 }

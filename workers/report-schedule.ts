@@ -1,13 +1,13 @@
 /**
- * The monthly outcome report: a BullMQ job scheduler fires "report.build-last-month" on the 1st
- * of each month at 06:00 UK time; the processor builds last month's protected snapshot and
+ * The monthly outcome report: a BullMQ job scheduler ("monthly-report" in SCHEDULES,
+ * app/jobs/definitions.ts) fires "report.build-last-month" on the 1st of each month at 06:00 UK time; the processor builds last month's protected snapshot and
  * emails every council officer a summary with a link. The email carries protected,
  * partnership-wide figures only: nothing about a person.
  *
  * Idempotent: a retry reuses a snapshot the schedule already built for that month today, and
  * notification_log's unique key "report-ready:<period>:<user>" decides whether each email goes.
  */
-import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
 import { SCHEDULED_JOBS } from "~/jobs/definitions.ts";
@@ -23,19 +23,10 @@ import { renderEmail } from "~/mail/render.server.ts";
 import type { ReportReadyEmailProps } from "../emails/report-ready.tsx";
 import { handleReportBuildJob } from "./report-build.ts";
 import { workerConnection } from "./connection.ts";
+import { markGivenUpOutboxJobs } from "./relay.ts";
+import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "report-schedule" });
-
-export const MONTHLY_REPORT_SCHEDULER_ID = "monthly-report";
-
-/** Declare the schedule (idempotent: re-running replaces it). */
-export async function registerReportSchedule(queue: Pick<Queue, "upsertJobScheduler">) {
-  return queue.upsertJobScheduler(
-    MONTHLY_REPORT_SCHEDULER_ID,
-    { pattern: "0 6 1 * *", tz: "Europe/London" },
-    { name: "report.build-last-month", data: {}, opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: 100, removeOnFail: 1000 } },
-  );
-}
 
 export type SendMail = (message: { to: string; subject: string; html: string; text: string; headers?: Record<string, string> }) => Promise<unknown>;
 
@@ -104,7 +95,7 @@ export function createReportsWorker(options: { connection: Redis; prefix?: strin
   });
   worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, err: error.message }, "reports job failed"));
   worker.on("error", (error) => log.error({ err: error.message }, "reports worker error"));
-  return worker;
+  return recordScheduledRuns(markGivenUpOutboxJobs(worker));
 }
 
 /** A worker with its own connection, for the watchdog (workers/main.ts). */

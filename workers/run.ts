@@ -1,9 +1,11 @@
 /**
  * The worker process's body (workers/main.ts is the entry point): never part of the web server. It
  * 1. refuses to start unless Redis' maxmemory-policy is noeviction (warns if CONFIG is disabled);
- * 2. declares the job schedulers (workers/schedules.ts);
+ * 2. declares the job schedulers (workers/schedules.ts), and re-declares any that Redis loses,
+ *    on a timer;
  * 3. runs the outbox relay and the email, maintenance, reminders, imports and reports workers,
- *    each under a watchdog;
+ *    each under a watchdog, and a periodic health check that warns of a stuck outbox or a
+ *    missed schedule (workers/health-check.ts);
  * 4. on SIGTERM/SIGINT stops taking work, lets running jobs finish, closes every connection.
  * Queue keys live under REDIS_PREFIX (app/jobs/queues.server.ts).
  */
@@ -19,7 +21,8 @@ import { startMaintenanceWorker } from "./maintenance-worker.ts";
 import { startRemindersWorker } from "./reminder-worker.ts";
 import { startReportsWorker } from "./report-schedule.ts";
 import { createRelay } from "./relay.ts";
-import { upsertSchedules } from "./schedules.ts";
+import { startHealthCheck } from "./health-check.ts";
+import { startScheduleKeeper, upsertSchedules } from "./schedules.ts";
 import { superviseWorker, type Supervisor } from "./watchdog.ts";
 
 const log = logger.child({ component: "worker-main" });
@@ -43,6 +46,8 @@ export async function main() {
   }
   await upsertSchedules({ connection: control, prefix });
 
+  const keeper = startScheduleKeeper({ connection: control, prefix });
+  const healthCheck = startHealthCheck();
   const relay = createRelay({ prefix });
   relay.start();
   const supervisors: Supervisor[] = [
@@ -70,7 +75,7 @@ export async function main() {
     }, 30_000);
     hardStop.unref();
     await relay.stop();
-    await Promise.allSettled(supervisors.map((s) => s.stop()));
+    await Promise.allSettled([keeper.stop(), healthCheck.stop(), ...supervisors.map((s) => s.stop())]);
     await closeConnection(control);
     closeMailTransports();
     await disconnectDb();

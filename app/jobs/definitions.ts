@@ -68,6 +68,36 @@ export const SCHEDULED_JOBS = {
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
 
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+export type Schedule = {
+  /** The job scheduler's id in Redis: a stable name (renaming one leaves the old one firing). */
+  id: string;
+  job: ScheduledJobName;
+  /** Cron pattern in UK local time (Europe/London), not UTC. */
+  pattern: string;
+  /** Longest gap between two runs when all is well (a month is 31 days, a day 25 hours across
+   * a clock change), plus an hour's grace: a last run older than this is a missed run. */
+  lateAfterMs: number;
+};
+
+/**
+ * The timetable of recurring work, declared with BullMQ job schedulers by the worker
+ * (workers/schedules.ts) and watched from Postgres (app/jobs/health.server.ts).
+ */
+export const SCHEDULES: readonly Schedule[] = [
+  // 03:10 every night: quiet hours, after backups.
+  { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "10 3 * * *", lateAfterMs: 26 * HOUR },
+  // Issue 8: the retention purge, nightly after the auth purge.
+  { id: "retention-purge-daily", job: "maintenance.retention-purge", pattern: "40 3 * * *", lateAfterMs: 26 * HOUR },
+  // Issue 7: last month's outcome report on the 1st at 06:00 (workers/report-schedule.ts).
+  { id: "monthly-report", job: "report.build-last-month", pattern: "0 6 1 * *", lateAfterMs: 31 * DAY + 2 * HOUR },
+  // Issue 6: reminders after quiet hours end (07:00) and before the working day; digests on Mondays.
+  { id: "reminders-daily", job: "reminders.daily-sweep", pattern: "30 7 * * *", lateAfterMs: 26 * HOUR },
+  { id: "digests-weekly", job: "reminders.weekly-digest", pattern: "30 7 * * 1", lateAfterMs: 7 * DAY + 2 * HOUR },
+];
+
 // ── reminders and digests (issue 6) ──
 /**
  * One reminder or digest for one person (queue "reminders", added by workers/reminder-sweep.ts

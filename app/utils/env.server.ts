@@ -46,6 +46,11 @@ const schema = z.object({
   SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(100),
   /** Tests and benches turn throttling off for their own traffic. */
   AUTH_THROTTLE: z.enum(["on", "off"]).default("on"),
+  // ── background work after Redis lost its data (decision 027) ──
+  /** An outbox row handed to Redis and not done this long after is handed over again. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(24 * 60 * 60).default(300),
+  /** How often the worker re-declares job schedulers that Redis no longer holds. */
+  SCHEDULE_CHECK_SECONDS: z.coerce.number().positive().max(60 * 60).default(60),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -33,9 +33,9 @@ async function ready(connection: Redis) {
 }
 
 /** A relay on its own producer connection; closed at the end of the file. */
-async function newRelay(url = "redis://127.0.0.1:6379", options: { batchSize?: number } = {}): Promise<Relay> {
+async function newRelay(url = "redis://127.0.0.1:6379", options: { batchSize?: number; leaseMs?: number } = {}): Promise<Relay> {
   const connection = producerConnection("test-relay", url);
-  const relay = createRelay({ connection, batchSize: options.batchSize });
+  const relay = createRelay({ connection, batchSize: options.batchSize, leaseMs: options.leaseMs });
   cleanups.push(async () => {
     await relay.stop();
     await closeConnection(connection);
@@ -131,6 +131,8 @@ describe("invitation email", () => {
     await vi.waitFor(async () => {
       const row = await outboxRow(outbox.id);
       expect(row.payload).toEqual({ tokenId: token.id });
+      // Done once sent, not when handed to Redis: the relay never hands it over again.
+      expect(row.doneAt).not.toBeNull();
     });
     const log = await prisma.notificationLog.findUniqueOrThrow({ where: { dedupeKey: dedupeKeyForOutbox(outbox.id) } });
     expect(log).toMatchObject({ status: "sent", kind: "invitation" });
@@ -211,6 +213,57 @@ describe("two relays at once", () => {
     await vi.waitFor(() => expect(catcher.messages().filter((m) => m.to[0]?.endsWith("@relays.example.org"))).toHaveLength(12), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const user of users) expect(catcher.messages().filter(sentTo(user.email!))).toHaveLength(1);
+  });
+});
+
+describe("the same row handled twice (handed over again after Redis lost its job)", () => {
+  it("sends once when the second attempt starts while the first is still sending", async () => {
+    const slow = await startMailCatcher({ port: 0, delayMs: 300 });
+    const slowTransport = createMailTransport(slow.url);
+    cleanups.push(async () => {
+      slowTransport.close();
+      await slow.close();
+    });
+    const { outbox } = await invite("twice.at.once@example.org");
+    const deps = { transport: slowTransport, from: FROM, appUrl: APP_URL };
+    // The second waits on the row lock the first holds, then finds the send key recorded.
+    const outcomes = await Promise.all([handleOutboxEmail({ outboxId: outbox.id }, deps), handleOutboxEmail({ outboxId: outbox.id }, deps)]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["already-sent", "sent"]);
+    expect(slow.messages()).toHaveLength(1);
+    expect((await outboxRow(outbox.id)).doneAt).not.toBeNull();
+  });
+
+  it("sends twice only in the window we accept: the mail server took it, then the commit was lost", async () => {
+    const email = "lost.commit@example.org";
+    const { outbox } = await invite(email);
+    // The message is delivered, then the attempt dies before its transaction commits.
+    const dying = { sendMail: async (message: Parameters<MailTransport["sendMail"]>[0]) => {
+      await transport.sendMail(message);
+      throw new Error("connection lost after 250 OK");
+    } } as unknown as MailTransport;
+    await expect(handleOutboxEmail({ outboxId: outbox.id }, { transport: dying, from: FROM, appUrl: APP_URL })).rejects.toThrow(/connection lost/);
+    const row = await outboxRow(outbox.id);
+    expect(row.doneAt).toBeNull();
+    expect(await prisma.notificationLog.findUnique({ where: { dedupeKey: dedupeKeyForOutbox(outbox.id) } })).toBeNull();
+    // The retry cannot know the first got through: a duplicate link, never a lost one (decision 027).
+    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe("sent");
+    expect(catcher.messages().filter(sentTo(email))).toHaveLength(2);
+    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe("already-sent");
+    expect(catcher.messages().filter(sentTo(email))).toHaveLength(2);
+  });
+});
+
+describe("a job that can never succeed", () => {
+  it("is given up: its row is done with the reason, so the relay stops handing it over", async () => {
+    // An email row whose payload no longer matches its schema: an UnrecoverableError, one attempt.
+    const row = await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: { tokenId: "not-a-token" } } });
+    expect(await relayAll(await newRelay())).toBe(1);
+    await vi.waitFor(async () => expect((await outboxRow(row.id)).doneAt).not.toBeNull(), { timeout: 10_000 });
+    expect((await outboxRow(row.id)).lastError).toMatch(/^gave up after 1 attempt\(s\): .*does not match its schema/);
+    // Even with a lease long past, a done row is never handed over again.
+    const relay = await newRelay(undefined, { leaseMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await relay.relayOnce()).toEqual({ dispatched: 0, redisDown: false });
   });
 });
 

@@ -7,9 +7,9 @@
  *   hopeless one ends in the failed set with its reason, nothing is delivered twice.
  *
  * The shared Redis on 6379 is never restarted: the Redis tests start their own redis-server on a
- * free port. It runs with an append-only file (`--appendonly yes`), as production Redis must:
- * with `--appendonly no` a restarted Redis is empty, and jobs that were only in Redis would be
- * gone (outbox rows already marked dispatched included), whatever the workers did.
+ * free port. It runs with an append-only file (`--appendonly yes`), as production Redis should:
+ * with `--appendonly no` a restarted Redis is empty; outbox jobs then come back only after their
+ * lease (workers-redis-loss.test.ts covers that case).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

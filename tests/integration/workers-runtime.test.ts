@@ -9,11 +9,13 @@ import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { hashToken, newLinkSecret } from "../../app/auth/tokens.ts";
 import { disconnectDb } from "../../app/db/client.server.ts";
-import { QUEUES } from "../../app/jobs/definitions.ts";
+import { QUEUES, SCHEDULES } from "../../app/jobs/definitions.ts";
+import { outboxHealth, scheduleHealth } from "../../app/jobs/health.server.ts";
 import { queuePrefix } from "../../app/jobs/queues.server.ts";
 import { assertNoEviction, closeConnection, EvictionPolicyError, judgeEvictionPolicy, producerConnection, workerConnection } from "../../workers/connection.ts";
 import { purgeAuthData, startMaintenanceWorker } from "../../workers/maintenance-worker.ts";
-import { SCHEDULES, upsertSchedules } from "../../workers/schedules.ts";
+import { checkBackgroundHealth } from "../../workers/health-check.ts";
+import { startScheduleKeeper, upsertSchedules } from "../../workers/schedules.ts";
 import { superviseWorker } from "../../workers/watchdog.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createUser } from "../support/factories.ts";
@@ -81,6 +83,72 @@ describe("job schedulers", () => {
     expect(byName["maintenance.retention-purge"]).toMatchObject({ pattern: "40 3 * * *", tz: "Europe/London" });
     expect(await queue.getDelayedCount()).toBe(2);
     await queue.close();
+    // Their first declaration is recorded in Postgres, where a missed first run can be seen.
+    expect((await prisma.jobScheduleRun.findMany({ select: { schedulerId: true } })).map((r) => r.schedulerId).sort()).toEqual(SCHEDULES.map((s) => s.id).sort());
+  });
+
+  it("come back by themselves when Redis has lost them, with a warning", async () => {
+    const client = connection();
+    await upsertSchedules({ connection: client });
+    const queue = new Queue("reminders", { connection: client, prefix: queuePrefix() });
+    await queue.removeJobScheduler("digests-weekly");
+    const keeper = startScheduleKeeper({ connection: client, intervalMs: 60_000 });
+    try {
+      expect(await keeper.check()).toEqual(["digests-weekly"]);
+      expect(await queue.getJobScheduler("digests-weekly")).toMatchObject({ pattern: "30 7 * * 1", tz: "Europe/London" });
+      expect(await keeper.check()).toEqual([]);
+    } finally {
+      await keeper.stop();
+      await queue.close();
+    }
+  });
+});
+
+describe("scheduled runs", () => {
+  it("are recorded in Postgres when they complete, so their age survives Redis losing its data", async () => {
+    const client = connection();
+    const everySecond = { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "* * * * * *", lateAfterMs: 60_000 } as const;
+    await prisma.jobScheduleRun.deleteMany({});
+    await upsertSchedules({ connection: client, schedules: [everySecond] });
+    const { worker, connection: workerConn } = startMaintenanceWorker();
+    connections.push(workerConn);
+    const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
+    try {
+      await vi.waitFor(async () => expect((await prisma.jobScheduleRun.findUniqueOrThrow({ where: { schedulerId: everySecond.id } })).lastRunAt).not.toBeNull(), { timeout: 10_000, interval: 100 });
+      const health = (await scheduleHealth()).find((s) => s.id === everySecond.id)!;
+      expect(health.ageMs).toBeLessThan(10_000);
+      expect(health.late).toBe(false);
+    } finally {
+      await queue.removeJobScheduler(everySecond.id);
+      await queue.close();
+      await worker.close();
+    }
+  });
+});
+
+describe("health figures for alerting", () => {
+  it("report the oldest undone outbox row and each schedule's last run, late ones included", async () => {
+    const now = new Date();
+    await prisma.outboxMessage.deleteMany({});
+    expect(await outboxHealth(now)).toMatchObject({ undone: 0, oldestUndoneAt: null, late: false });
+    const handedLongAgo = new Date(now.getTime() - 20 * 60 * 1000);
+    await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: {}, availableAt: handedLongAgo, dispatchedAt: handedLongAgo } });
+    await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: {}, availableAt: new Date(now.getTime() - 2 * DAY), doneAt: new Date(now.getTime() - DAY) } });
+    const outbox = await outboxHealth(now);
+    expect(outbox).toMatchObject({ undone: 1, oldestUndoneAt: handedLongAgo, oldestUndoneAgeMs: 20 * 60 * 1000, late: true });
+
+    await prisma.jobScheduleRun.deleteMany({});
+    await prisma.jobScheduleRun.create({ data: { schedulerId: "purge-auth-daily", jobName: "maintenance.purge-auth", declaredAt: new Date(now.getTime() - 9 * DAY), lastRunAt: new Date(now.getTime() - 3 * DAY) } });
+    await prisma.jobScheduleRun.create({ data: { schedulerId: "monthly-report", jobName: "report.build-last-month", declaredAt: new Date(now.getTime() - 9 * DAY), lastRunAt: null } });
+    const schedules = Object.fromEntries((await scheduleHealth(now)).map((s) => [s.id, s]));
+    expect(schedules["purge-auth-daily"]).toMatchObject({ ageMs: 3 * DAY, late: true });
+    expect(schedules["monthly-report"]).toMatchObject({ lastRunAt: null, ageMs: 9 * DAY, late: false });
+    expect(schedules["reminders-daily"]).toMatchObject({ declaredAt: null, ageMs: null, late: false });
+
+    const warned = await checkBackgroundHealth(now);
+    expect(warned.outbox.late).toBe(true);
+    expect(warned.lateSchedules.map((s) => s.id)).toEqual(["purge-auth-daily"]);
+    await prisma.outboxMessage.deleteMany({});
   });
 });
 
@@ -92,7 +160,7 @@ async function token(input: { expiresAt: Date; usedAt?: Date | null }) {
   return prisma.authToken.create({ data: { kind: "PASSWORD_RESET", tokenHash: hashToken(newLinkSecret()), expiresAt: input.expiresAt, usedAt: input.usedAt ?? null } });
 }
 
-describe("purge of expired sessions, old tokens and long-sent outbox rows", () => {
+describe("purge of expired sessions, old tokens and long-done outbox rows", () => {
   it("deletes what has expired, keeps what is live or recent, and writes the counts to the audit log", async () => {
     const user = await createUser();
     const now = Date.now();
@@ -106,10 +174,11 @@ describe("purge of expired sessions, old tokens and long-sent outbox rows", () =
     const usedLongAgo = await token({ expiresAt: new Date(now + DAY), usedAt: new Date(now - 8 * DAY) });
     const expiredLongAgo = await token({ expiresAt: new Date(now - 8 * DAY) });
 
-    const outbox = (dispatchedAt: Date | null, createdAt = new Date(now - 40 * DAY)) => prisma.outboxMessage.create({ data: { topic: "email.send", payload: {}, dispatchedAt, createdAt } });
-    const sentLongAgo = await outbox(new Date(now - 31 * DAY));
-    const sentRecently = await outbox(new Date(now - 29 * DAY));
-    const neverSent = await outbox(null);
+    const outbox = (dispatchedAt: Date | null, doneAt: Date | null, createdAt = new Date(now - 40 * DAY)) => prisma.outboxMessage.create({ data: { topic: "email.send", payload: {}, dispatchedAt, doneAt, createdAt } });
+    const sentLongAgo = await outbox(new Date(now - 31 * DAY), new Date(now - 31 * DAY));
+    const sentRecently = await outbox(new Date(now - 31 * DAY), new Date(now - 29 * DAY));
+    // Handed to Redis long ago and never done (Redis lost it?): kept, the relay hands it over again.
+    const neverSent = await outbox(new Date(now - 31 * DAY), null);
 
     const counts = await purgeAuthData();
     expect(counts).toEqual({ sessions: 2, tokens: 2, outboxMessages: 1 });
