@@ -5,7 +5,6 @@
  * Every action reads its body through `readForm`: a body that is not a form, or does not parse
  * as one, is the sender's mistake and answers 4xx with a message, never 500.
  */
-import { data } from "react-router";
 import { z } from "zod";
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
@@ -17,14 +16,18 @@ const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data
  */
 export async function readForm(request: Request): Promise<FormData> {
   const type = request.headers.get("content-type");
-  if (!type) throw data("No form arrived with this request. Go back, reload the page and try again.", { status: 400 });
-  if (!FORM_TYPES.test(type)) throw data("This address takes forms sent from its page, and what arrived was not one.", { status: 415 });
+  if (!type) throw refusal("No form arrived with this request. Go back, reload the page and try again.", 400);
+  if (!FORM_TYPES.test(type)) throw refusal("This address takes forms sent from its page, and what arrived was not one.", 415);
   try {
     return await request.formData();
   } catch {
-    throw data("The form did not arrive complete. Go back, reload the page and try again.", { status: 400 });
+    throw refusal("The form did not arrive complete. Go back, reload the page and try again.", 400);
   }
 }
+
+// A plain Response, not react-router's data(): this module is shared with the browser and with
+// tests that import models, and must not load React before the server bundle does.
+const refusal = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
