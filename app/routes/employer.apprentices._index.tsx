@@ -80,7 +80,7 @@ function PendingInvitations({ rows }: { rows: PendingEnrolmentItem[] }) {
               <td>
                 <Form method="post" className="actions">
                   <input type="hidden" name="pendingEnrolmentId" value={r.id} />
-                  <button type="submit" name="intent" value="resend" className="secondary" aria-label={`Send the invitation to ${r.name} again`}>Send again</button>
+                  <button type="submit" name="intent" value="resend" className="secondary" aria-label={`Send again: the invitation to ${r.name}`}>Send again</button>
                   <button type="submit" name="intent" value="cancel" className="secondary" aria-label={`Cancel the invitation to ${r.name}`}>Cancel</button>
                 </Form>
               </td>
