@@ -26,7 +26,7 @@ import type { Redis } from "ioredis";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
-import { OUTBOX_TOPICS, outboxJobData, SECRET_PAYLOAD_FIELDS, type OutboxTopic } from "~/jobs/definitions.ts";
+import { OUTBOX_TOPICS, outboxJobData, SECRET_PAYLOAD_FIELDS, type OutboxPayload, type OutboxTopic } from "~/jobs/definitions.ts";
 import { queuePrefix } from "~/jobs/queues.server.ts";
 import { durationInWords, renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
 import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
@@ -47,12 +47,21 @@ type EmailTopic = Extract<OutboxTopic, `email.${string}`>;
 type Outgoing = { to: string; userId: string | null; kind: string; email: RenderedEmail };
 
 /** Builds the email for one outbox row, or explains why none should go out. */
-async function compose(tx: Tx, topic: EmailTopic, payload: { tokenId: string; secret: string }, appUrl: string): Promise<Outgoing | { suppressed: string }> {
+async function compose(tx: Tx, topic: EmailTopic, data: unknown, appUrl: string): Promise<Outgoing | { suppressed: string }> {
+  const base = appUrl.replace(/\/$/, "");
+  if (topic === "email.registration-existing-account") {
+    const { userId } = data as OutboxPayload<typeof topic>;
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, erasedAt: true } });
+    if (!user?.email || user.erasedAt) return { suppressed: "account has no address" };
+    const email = await renderEmail("registration-existing-account", { signInUrl: `${base}/login`, forgotPasswordUrl: `${base}/forgot-password` });
+    return { to: user.email, userId, kind: "registration-existing-account", email };
+  }
+  // Every other email carries a one-time link.
+  const payload = data as OutboxPayload<typeof topic>;
   const token = await tx.authToken.findUnique({ where: { id: payload.tokenId } });
   if (!token) return { suppressed: "token deleted" };
   if (token.usedAt) return { suppressed: "token already used" };
   if (token.expiresAt.getTime() <= Date.now()) return { suppressed: "token expired" };
-  const base = appUrl.replace(/\/$/, "");
 
   switch (topic) {
     case "email.invitation": {
@@ -77,6 +86,17 @@ async function compose(tx: Tx, topic: EmailTopic, payload: { tokenId: string; se
         expiresIn: durationInWords(token.expiresAt.getTime() - token.createdAt.getTime()),
       });
       return { to: user.email, userId: token.userId, kind: "password-reset", email };
+    }
+    case "email.registration-confirm": {
+      if (token.kind !== "REGISTRATION" || !token.email) return { suppressed: "not a registration token" };
+      const pending = await tx.pendingRegistration.findUnique({ where: { tokenId: token.id }, select: { kind: true } });
+      if (!pending) return { suppressed: "registration withdrawn" };
+      const email = await renderEmail("registration-confirm", {
+        kindLabel: pending.kind === "SCHOOL" ? "school" : "employer",
+        confirmUrl: `${base}/register/confirm/${payload.secret}`,
+        expiresIn: durationInWords(token.expiresAt.getTime() - token.createdAt.getTime()),
+      });
+      return { to: token.email, userId: null, kind: "registration-confirm", email };
     }
     default:
       throw new UnrecoverableError(`no email for outbox topic ${topic satisfies never}`);

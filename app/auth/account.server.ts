@@ -4,7 +4,7 @@
  * token never exists without its email queued, and no mail is sent inline.
  */
 import { db, type Tx } from "~/db/client.server.ts";
-import type { Role } from "~/generated/prisma/enums.ts";
+import type { AuthTokenKind, Role } from "~/generated/prisma/enums.ts";
 import { hashPassword } from "~/auth/password.server.ts";
 import { passwordProblem } from "~/auth/password-policy.ts";
 import { invalidateUserSessions } from "~/auth/session.server.ts";
@@ -40,7 +40,8 @@ export async function requestPasswordReset(email: string, ip = "unknown") {
   });
 }
 
-async function findUsableToken(secret: string, kind: "PASSWORD_RESET" | "INVITATION" | "SETUP_CODE") {
+/** The token behind a link or code, if it is of this kind, unused and unexpired. */
+export async function findUsableToken(secret: string, kind: AuthTokenKind) {
   const token = await db().authToken.findUnique({ where: { tokenHash: hashToken(secret) } });
   if (!token || token.kind !== kind || token.usedAt || token.expiresAt.getTime() <= Date.now()) return null;
   return token;

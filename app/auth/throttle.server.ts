@@ -18,7 +18,7 @@ export const ACCOUNT_LIMIT = { failures: 5, windowSeconds: 15 * 60 };
 // what stops guessing. Behind a proxy set TRUST_PROXY, or every user shares one counter.
 const ipLimit = () => ({ failures: env().SIGNIN_IP_LIMIT, windowSeconds: 15 * 60 });
 export const RESET_LIMIT = { perAddress: 3, perClient: 20, windowSeconds: 60 * 60 };
-export const REGISTER_LIMIT = { perClient: 10, windowSeconds: 60 * 60 };
+export const REGISTER_LIMIT = { perClient: 10, perAddress: 3, windowSeconds: 60 * 60 };
 
 // Hash the identifier so Redis holds no email addresses.
 const accountKey = (identifier: string) => redisKey("throttle", "acct", createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32));
@@ -95,9 +95,9 @@ export async function allowResetRequest(email: string, ip: string): Promise<bool
 }
 
 /**
- * Organisation registrations: ten per client address each hour. Each one hashes a password, and
- * the form has to say when an email address, URN or company number is already registered, so
- * without a limit it would be a fast way to test which addresses have accounts. A school
+ * Organisation registrations: ten per client address each hour. Each one hashes a password and
+ * the form says when a URN or company number is already registered, so without a limit it would
+ * be a fast way to make the server hash in bulk or to list registered organisations. A school
  * registers once, so ten is plenty even for schools that share an address. Fails open like sign-in.
  */
 export async function checkRegistrationThrottle(ip: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
@@ -110,6 +110,22 @@ export async function checkRegistrationThrottle(ip: string): Promise<{ allowed: 
   } catch (error) {
     logger.warn({ err: (error as Error).message }, "registration throttle unavailable; allowing attempt");
     return { allowed: true };
+  }
+}
+
+/**
+ * Registration emails: a few per address each hour, whichever network asks, so the form cannot
+ * be used to flood someone's inbox. Past the limit the answer is the same and nothing is sent.
+ */
+export async function allowRegistrationEmail(email: string): Promise<boolean> {
+  if (env().AUTH_THROTTLE === "off") return true;
+  const key = redisKey("throttle", "register-address", createHash("sha256").update(email).digest("hex").slice(0, 32));
+  try {
+    const results = (await redis().multi().incr(key).expire(key, REGISTER_LIMIT.windowSeconds, "NX").exec()) as [unknown, number][];
+    return results[0][1] <= REGISTER_LIMIT.perAddress;
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "registration email throttle unavailable; allowing request");
+    return true;
   }
 }
 

@@ -35,4 +35,5 @@ export const TOKEN_LIFETIME_MS = {
   PASSWORD_RESET: 60 * 60 * 1000, // 1 hour
   INVITATION: 7 * 24 * 60 * 60 * 1000, // 7 days
   SETUP_CODE: 30 * 24 * 60 * 60 * 1000, // 30 days: handed out in class, used when the pupil is ready
+  REGISTRATION: 24 * 60 * 60 * 1000, // 1 day: the request was just made, and the row holds a password hash
 } as const;

@@ -23,6 +23,10 @@ export const OUTBOX_TOPICS = {
   "email.invitation": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
   /** A one-time password reset link. */
   "email.password-reset": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
+  /** The link that confirms a request to register an organisation (decision 030). */
+  "email.registration-confirm": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
+  /** Someone asked to register an organisation with the address of an existing account: tell its owner, change nothing. */
+  "email.registration-existing-account": { queue: "email", payload: z.object({ userId: uuid }).strict() },
   /** Class-list import over BACKGROUND_THRESHOLD rows: the file stays in import_jobs (workers/class-import.ts). */
   "import.class-list": { queue: "imports", payload: z.object({ importJobId: uuid }).strict() },
   // ── outcome reports (issue 7) ──

@@ -7,6 +7,8 @@ import { createElement } from "react";
 import { render, toPlainText } from "react-email";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "../../emails/invitation.tsx";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "../../emails/password-reset.tsx";
+import RegistrationConfirmEmail, { registrationConfirmSubject, type RegistrationConfirmEmailProps } from "../../emails/registration-confirm.tsx";
+import RegistrationExistingAccountEmail, { registrationExistingAccountSubject, type RegistrationExistingAccountEmailProps } from "../../emails/registration-existing-account.tsx";
 // ── reminders and digests (issue 6), and the monthly report email (issue 7) ──
 import ApprenticeOtjReminderEmail, { apprenticeOtjReminderSubject, type ApprenticeOtjReminderEmailProps } from "../../emails/apprentice-otj-reminder.tsx";
 import InboxDigestEmail, { inboxDigestSubject, type InboxDigestEmailProps } from "../../emails/inbox-digest.tsx";
@@ -20,6 +22,8 @@ export type RenderedEmail = { subject: string; html: string; text: string };
 export type EmailTemplates = {
   invitation: InvitationEmailProps;
   "password-reset": PasswordResetEmailProps;
+  "registration-confirm": RegistrationConfirmEmailProps;
+  "registration-existing-account": RegistrationExistingAccountEmailProps;
   "apprentice-otj-reminder": ApprenticeOtjReminderEmailProps;
   "review-due": ReviewDueEmailProps;
   "inbox-digest": InboxDigestEmailProps;
@@ -31,6 +35,8 @@ export type EmailTemplates = {
 const TEMPLATES: { [K in keyof EmailTemplates]: { component: (props: EmailTemplates[K]) => React.ReactNode; subject: (props: EmailTemplates[K]) => string } } = {
   invitation: { component: InvitationEmail, subject: invitationSubject },
   "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
+  "registration-confirm": { component: RegistrationConfirmEmail, subject: registrationConfirmSubject },
+  "registration-existing-account": { component: RegistrationExistingAccountEmail, subject: registrationExistingAccountSubject },
   "apprentice-otj-reminder": { component: ApprenticeOtjReminderEmail, subject: apprenticeOtjReminderSubject },
   "review-due": { component: ReviewDueEmail, subject: reviewDueSubject },
   "inbox-digest": { component: InboxDigestEmail, subject: inboxDigestSubject },

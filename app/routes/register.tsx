@@ -1,13 +1,12 @@
-import { data, Form, useActionData, useLoaderData } from "react-router";
+import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/register";
-import { startSession } from "~/auth/auth.server.ts";
 import { AccountError } from "~/auth/account.server.ts";
 import { checkRegistrationThrottle, registrationRetryMessage } from "~/auth/throttle.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { db } from "~/db/client.server.ts";
-import { registerOrganisation } from "~/models/organisation.server.ts";
+import { requestRegistration } from "~/models/registration.server.ts";
 import { email, parseForm, readForm, text } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
 
@@ -48,8 +47,10 @@ export async function action({ request, context }: Route.ActionArgs) {
     return data({ errors: { form: registrationRetryMessage(throttle.retryAfterSeconds) } as Record<string, string>, values }, { status: 429, headers: { "Retry-After": String(throttle.retryAfterSeconds) } });
   }
   try {
-    const created = await registerOrganisation(form.data);
-    return startSession(created.userId, created.roles, "/?registered=1", request);
+    // The same answer whether or not the address has an account (decision 030): what happens
+    // next is in the email, which only the owner of the address reads.
+    await requestRegistration(form.data);
+    return { sent: form.data.email };
   } catch (error) {
     if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string>, values }, { status: 400 });
     throw error;
@@ -59,6 +60,19 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function Register() {
   const { districts } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  if (actionData && "sent" in actionData) {
+    return (
+      <div className="stack" style={{ maxWidth: "36rem" }}>
+        <h1>Check your email</h1>
+        <p role="status">
+          We've sent a link to <strong>{actionData.sent}</strong> to confirm your request. Open it within a day to send your request to the partnership.
+        </p>
+        <p>
+          If nothing arrives within a few minutes, look in your spam folder, or check the address and <Link to="/register">ask again</Link>.
+        </p>
+      </div>
+    );
+  }
   const errors = actionData?.errors;
   const values = (actionData?.values ?? {}) as Record<string, string>;
   return (

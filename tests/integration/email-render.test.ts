@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { PARTNERSHIP_NAME } from "../../emails/components/layout.tsx";
 import InvitationEmail from "../../emails/invitation.tsx";
 import PasswordResetEmail from "../../emails/password-reset.tsx";
+import RegistrationConfirmEmail from "../../emails/registration-confirm.tsx";
+import RegistrationExistingAccountEmail from "../../emails/registration-existing-account.tsx";
 import { durationInWords, renderEmail } from "../../app/mail/render.server.ts";
 
 const invitation = { organisationName: "Tamworth Academy", roleLabel: "Teacher", inviteUrl: "http://localhost:3000/invite/abcdefghijklmnopqrstuvwxyz234567", expiresIn: "7 days" };
@@ -52,6 +54,39 @@ describe("password reset email", () => {
     expect(email.html).toMatch(/<h1[^>]*>Reset your password<\/h1>/);
     expect(email.html).toMatch(/>Choose a new password<\/a>/);
     expect(email.html).not.toMatch(/@[a-z0-9-]+\.[a-z]/i);
+  });
+});
+
+describe("registration emails", () => {
+  it("the confirmation carries the link and its lifetime, and nothing the requester typed but the kind", async () => {
+    const props = { kindLabel: "school", confirmUrl: "http://localhost:3000/register/confirm/abcdefghijklmnopqrstuvwxyz234567", expiresIn: "1 day" };
+    expect(RegistrationConfirmEmail.PreviewProps.confirmUrl).toMatch(/\/register\/confirm\//);
+    const email = await renderEmail("registration-confirm", props);
+    expect(email.subject).toBe("Confirm your request to join Staffordshire Digital Skills");
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain(props.confirmUrl);
+      expect(body).toContain(PARTNERSHIP_NAME);
+      expect(body).toContain("register a school");
+      expect(body).toContain("1 day");
+    }
+    expect(email.html).toMatch(/<h1[^>]*>Confirm your request to join<\/h1>/);
+    expect(email.html).toMatch(/>Confirm your email address and send the request<\/a>/);
+    expect(email.html).not.toMatch(/@[a-z0-9-]+\.[a-z]/i);
+  });
+
+  it("the note to an existing account links to sign-in and a new password, and says nothing changed", async () => {
+    const props = { signInUrl: "http://localhost:3000/login", forgotPasswordUrl: "http://localhost:3000/forgot-password" };
+    expect(RegistrationExistingAccountEmail.PreviewProps).toEqual(props);
+    const email = await renderEmail("registration-existing-account", props);
+    expect(email.subject).toBe("You already have a Staffordshire Digital Skills account");
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain(props.signInUrl);
+      expect(body).toContain(props.forgotPasswordUrl);
+      expect(body).toContain("no new account or organisation was created");
+    }
+    expect(email.html).toMatch(/<h1[^>]*>You already have an account<\/h1>/);
+    expect(email.html).toMatch(/>Sign in to your account<\/a>/);
+    expect(email.text).not.toMatch(/<[a-z]/i);
   });
 });
 

@@ -53,6 +53,7 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/logout": { own: everyone("redirect"), skipActions: "signs the actor out (tests/integration/auth-sessions.test.ts covers it)" },
   "routes/forgot-password": { own: everyone("page") },
   "routes/register": { own: everyone("page") },
+  "routes/register_.confirm.$token": { params: { token: "token" }, own: everyone("page") },
   "routes/setup": { own: everyone("page") },
   // Tokens are the credential: an unknown one is "not usable" for everyone.
   "routes/invite.$token": { params: { token: "token" }, own: everyone("page") },

@@ -223,6 +223,7 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
   "routes/employer.inbox": { none: "an entry id" },
   "routes/encounters.new": { none: "a class id and an employer id: attendees come from the class" },
   "routes/invite.$token": { none: "the invitation token carries the address; the form takes names and a password" },
+  "routes/register_.confirm.$token": { none: "the confirmation token carries the request; the form takes nothing" },
   "routes/learning_.entries.$entryId": { none: "withdraws or corrects the entry in the path" },
   "routes/log": { none: "the learner's own progress entry" },
   "routes/logout": { none: "ends the actor's own session" },
