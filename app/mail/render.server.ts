@@ -7,7 +7,7 @@ import { createElement } from "react";
 import { render, toPlainText } from "react-email";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "../../emails/invitation.tsx";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "../../emails/password-reset.tsx";
-// ── reminders and digests (issue 6), and the monthly report email (issue 7) ──
+// ── reminders and digests, and the monthly report email ──
 import ApprenticeOtjReminderEmail, { apprenticeOtjReminderSubject, type ApprenticeOtjReminderEmailProps } from "../../emails/apprentice-otj-reminder.tsx";
 import InboxDigestEmail, { inboxDigestSubject, type InboxDigestEmailProps } from "../../emails/inbox-digest.tsx";
 import ReportReadyEmail, { reportReadySubject, type ReportReadyEmailProps } from "../../emails/report-ready.tsx";
