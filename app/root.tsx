@@ -3,8 +3,8 @@ import type { Route } from "./+types/root";
 import { getViewer } from "~/auth/auth.server.ts";
 import { navigationFor } from "~/auth/navigation.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
-import { inboxCount } from "~/models/inbox.server.ts"; // issue 5: "Inbox (N)" in the navigation
-import { pendingCount } from "~/models/progress.server.ts"; // issue 4: "Verify (N)" in the navigation
+import { inboxCount } from "~/models/inbox.server.ts"; // "Inbox (N)" in the navigation
+import { pendingCount } from "~/models/progress.server.ts"; // "Verify (N)" in the navigation
 import stylesheet from "~/styles/app.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -22,13 +22,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       ? {
           displayName: viewer.displayName,
           roles: [...new Set(viewer.memberships.map((m) => `${ROLE_LABELS[m.role]}, ${m.organisationName}`))],
-          nav: navigationFor(viewer, { inbox: (await inboxCount(viewer))?.total, verify: await pendingCount(viewer) /* issue 4: no query unless a verifier */ }), // issue 5: one cheap count query for employer roles
+          nav: navigationFor(viewer, { inbox: (await inboxCount(viewer))?.total, verify: await pendingCount(viewer) /* no query unless a verifier */ }), // one cheap count query for employer roles
         }
       : null,
   };
 }
 
-// issue 4: an entry the log form kept on the device (offline) must not trigger a reload of the
+// An entry the log form kept on the device (offline) must not trigger a reload of the
 // layout's data, which would fail without a connection and replace the page with an error.
 export function shouldRevalidate({ actionResult, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
   if (actionResult && typeof actionResult === "object" && "queued" in actionResult && actionResult.queued) return false;

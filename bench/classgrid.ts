@@ -4,7 +4,7 @@
  * build under load (autocannon, 20 connections, 10 s each after 5 s of warm-up), beside a bare
  * route of the same app (/healthz: one Postgres and one Redis ping) in the same run.
  *
- * Goal (issue 4): the class grid answers at p99 under 150 ms at 20 concurrent connections.
+ * Goal: the class grid answers at p99 under 150 ms at 20 concurrent connections.
  * Uses its own database (bench_classgrid, dropped afterwards); sessions are created directly.
  * Needs a production build (made here if build/ is missing) and Redis on REDIS_URL.
  */

@@ -4,7 +4,7 @@
  * runClassImport the web app and the worker use), beside a raw multi-row INSERT of the same
  * shape of rows (users + memberships + cohort_members) in the same run.
  *
- * Goal (issue 3): the 5,000-row import under 3 s and within 3× the raw insert.
+ * Goal: the 5,000-row import under 3 s and within 3× the raw insert.
  * Uses its own database (bench_enrol, dropped afterwards). The class is not enrolled in a
  * pathway, so both sides write the same three tables.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- load`: a mixed workload against the production build (issue 8).
+ * `npm run bench -- load`: a mixed workload against the production build.
  *
  * 50 concurrent signed-in users, in the four groups of the product, for BENCH_DURATION_S
  * (default 60) seconds, all in one run so the latency figures cover the mix. A person reads a

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- reminders` (issue 6):
+ * `npm run bench -- reminders`:
  * 1. generates 100,000 apprentices, all due an OTJ reminder (set-based SQL, bench_reminders DB);
  * 2. baseline: raw BullMQ addBulk of 100,000 trivial jobs in chunks of 1,000;
  * 3. the daily sweep: select who is due (set-based SQL + the pure rules) and enqueue one job per

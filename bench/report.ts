@@ -13,7 +13,7 @@
  * - baseline: the same aggregates (the same hand-written family queries) as ONE SQL statement
  *   sent straight through pg, with no Prisma, no JavaScript shaping and no protection; median of 3;
  * - open: reading one stored snapshot by id (`getSnapshot`, what the report page does); median of 20.
- * Goals (issue 7): build < 2 s, build ≤ 1.5 × baseline, open < 50 ms.
+ * Goals: build < 2 s, build ≤ 1.5 × baseline, open < 50 ms.
  *
  * The build runs the families concurrently on separate connections; the baseline is one
  * statement, so one backend. Both use the same family SQL (report-measures.server.ts), so a

@@ -11,7 +11,7 @@ import { CREDENTIALS, moduleUrl, PATHWAYS, STANDARDS } from "./seed-data/catalog
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS } from "./seed-data/organisations.ts";
 import { seedReportDemo } from "./seed-data/report-demo.ts";
 import { DEMO_APPRENTICESHIPS } from "./seed-data/apprenticeships.ts";
-import { seedProgress } from "./seed-data/progress.ts"; // issue 4
+import { seedProgress } from "./seed-data/progress.ts";
 import { DEMO_ENCOUNTER, DEMO_PLACEMENT, DEMO_REVIEW } from "./seed-data/placements.ts";
 import { plannedOtjHours } from "../app/domain/otj.ts";
 
@@ -91,14 +91,14 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
   });
   await seedApprenticeships(db, orgIds);
   await seedWorkExperienceAndReviews(db, orgIds);
-  await seedProgress(db, orgIds); // issue 4: a demo class with entries waiting for verification
+  await seedProgress(db, orgIds); // a demo class with entries waiting for verification
 
-  // Outcome report demo (issue 7): a little learning and one protected snapshot to open.
+  // Outcome report demo: a little learning and one protected snapshot to open.
   await seedReportDemo(db, log);
   log(`Seeded ${ORGANISATIONS.length} organisations, ${DEMO_ACCOUNTS.length} demo accounts, ${PATHWAYS.length} pathways, ${STANDARDS.length} standards.`);
 }
 
-// ── demo apprenticeship and training plan (issue 3) ──
+// ── demo apprenticeship and training plan ──
 // Created once per apprentice and standard; a re-run leaves it (and any signatures) alone.
 async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>) {
   const REGIME_LABELS = {
@@ -191,7 +191,7 @@ async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>
   }
 }
 
-// ── demo placement, encounter and first progress review (issue 5) ──
+// ── demo placement, encounter and first progress review ──
 // Each is created once (looked up by its natural key) and never changed by a re-run.
 async function seedWorkExperienceAndReviews(db: PrismaClient, orgIds: Map<string, string>) {
   const userId = async (key: string) => {

@@ -25,7 +25,7 @@ export type MailCatcher = {
   clear: () => void;
   close: () => Promise<void>;
   /**
-   * Issue 6 (crash tests): stop answering DATA. Messages that arrive are held without a reply;
+   * For the crash tests: stop answering DATA. Messages that arrive are held without a reply;
    * on resume() those whose client is still connected are accepted, those whose client went away
    * (a killed worker) are dropped, as a server drops a message it never said 250 to.
    */
@@ -40,9 +40,9 @@ export type MailCatcherOptions = {
   host?: string;
   dir?: string;
   failRate?: number;
-  /** Issue 6 (resilience tests): these recipients always get a temporary 451, whatever failRate. */
+  /** For the resilience tests: these recipients always get a temporary 451, whatever failRate. */
   failRecipients?: string[];
-  /** Issue 6: wait this long before accepting each message's sender (a slow mail server). */
+  /** Wait this long before accepting each message's sender (a slow mail server). */
   delayMs?: number;
 };
 
@@ -93,7 +93,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             text: parsed.text ?? "",
             html: typeof parsed.html === "string" ? parsed.html : "",
             receivedAt: new Date(),
-            // Issue 6: raw header lines (List-Unsubscribe, X-Entity-Ref-ID…), lower-cased names.
+            // Raw header lines (List-Unsubscribe, X-Entity-Ref-ID…), lower-cased names.
             headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(":") + 1).trim()])),
           };
           caught.push(mail);

@@ -32,7 +32,7 @@ export type SendMail = (message: { to: string; subject: string; html: string; te
 
 const HEADLINE_KEYS = ["starts", "learning_hours", "apprenticeship_starts", "placements_completed", "gatsby5_rate"];
 
-/** Through app/mail/render.server.ts, the one place emails are rendered (issue 6 review). */
+/** Through app/mail/render.server.ts, the one place emails are rendered. */
 export async function renderReportReady(props: ReportReadyEmailProps) {
   return renderEmail("report-ready", props);
 }

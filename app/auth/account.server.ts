@@ -133,7 +133,7 @@ export async function describeInvitation(secret: string) {
     db().organisation.findUniqueOrThrow({ where: { id: token.organisationId }, select: { name: true } }),
     db().user.findUnique({ where: { email: token.email }, select: { id: true, passwordHash: true, disabledAt: true, firstName: true, lastName: true } }),
   ]);
-  // Issue 3: an account enrolled for someone (an apprentice) and never signed into is claimed
+  // An account enrolled for someone (an apprentice) and never signed into is claimed
   // through the invitation: the form is the new-person one, prefilled with the names given.
   const pending = existing !== null && existing.passwordHash === null && existing.disabledAt === null;
   return {
@@ -157,7 +157,7 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
   const token = await findUsableToken(secret, "INVITATION");
   if (!token?.organisationId || !token.role || !token.email) throw new AccountError("This invitation has expired or has already been used. Ask for a new one.");
   const found = await db().user.findUnique({ where: { email: token.email }, select: { id: true, passwordHash: true, disabledAt: true } });
-  // Issue 3: a never-used account made at enrolment (no password yet) is claimed, not refused.
+  // A never-used account made at enrolment (no password yet) is claimed, not refused.
   const pending = found && found.passwordHash === null && found.disabledAt === null ? found : null;
   const existing = pending ? null : found;
   if (existing && existing.id !== input.signedInUserId) throw new AccountError("You already have an account: sign in first, then open the invitation link again.");

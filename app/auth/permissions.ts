@@ -31,17 +31,17 @@ export const PERMISSIONS = {
   "report:protected": ["COUNCIL_OFFICER", "PARTNERSHIP_ADMIN"],
   "report:own-org": ["SCHOOL_ADMIN", "EMPLOYER_ADMIN"],
   "report:build": ["PARTNERSHIP_ADMIN"],
-  // ── apprenticeships and enrolment views (issue 3) ──
+  // ── apprenticeships and enrolment views ──
   "apprentice:list": ["EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"],
   "caseload:read": ["TUTOR"],
   "enrolments:read-all": ["PARTNERSHIP_ADMIN"],
   "people:merge": ["PARTNERSHIP_ADMIN"],
   "educator:enrol": ["TEACHER", "SCHOOL_ADMIN"],
   "educator:enrol-colleague": ["SCHOOL_ADMIN"],
-  // ── reviews, placements and the employer's inbox (issue 5) ──
+  // ── reviews, placements and the employer's inbox ──
   "inbox:read": ["EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"],
   "placement:reflect": ["PUPIL"],
-  // ── children's data rights (issue 8): subject access and erasure ──
+  // ── children's data rights: subject access and erasure ──
   "person:export": ["PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"],
   "person:erase": ["PARTNERSHIP_ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;

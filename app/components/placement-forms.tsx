@@ -1,5 +1,5 @@
 /**
- * Forms shared by the placement page and the employer's inbox (issue 5): the employer's
+ * Forms shared by the placement page and the employer's inbox: the employer's
  * prerequisite confirmations and the supervisor's feedback on one pupil. Plain form posts to the
  * placement's own route, so both work without JavaScript; `returnTo` brings the person back.
  */

@@ -1,7 +1,7 @@
 /**
  * Applies the SQL migrations in prisma/migrations/<name>/migration.sql and records them in
  * `_prisma_migrations` exactly the way `prisma migrate deploy` does, because Prisma's native
- * schema engine cannot be downloaded on our machines (docs: /work/shared/stack-notes.md).
+ * schema engine cannot be downloaded on our machines (docs/decisions/003).
  * A database migrated here is seen as up to date by `prisma migrate deploy`, and vice versa.
  *
  * What matches Prisma:

@@ -1,6 +1,8 @@
 /**
  * Gatsby benchmarks 5 and 6 and the Youth Guarantee work-experience entitlement for one pupil:
- * pure functions, no I/O. Source: /work/shared/domain.md "School pupils".
+ * pure functions, no I/O. Sources: "Careers guidance and access for education and training
+ * providers" (DfE statutory guidance, benchmark 6 strengthened from September 2025) and the
+ * Careers & Enterprise Company's Gatsby benchmark pages.
  *
  * - Benchmark 5 (this academic year): at least one meaningful employer encounter in the current
  *   academic year (August–July): an encounter the pupil attended, or a pathway completed this

@@ -1,10 +1,10 @@
 /**
  * Off-the-job (OTJ) training rules engine: pure functions, no I/O.
  *
- * Source: /work/shared/domain.md "Apprenticeship rules (England)", which summarises the DfE/ESFA
- * apprenticeship funding rules; the statutory-leave deduction follows the funding rules' own
- * worked calculation (2022/23 rules P43.2: "the apprentice's statutory leave entitlement must
- * be deducted … the equivalent of 5.6 weeks").
+ * Source: the apprenticeship funding rules (DfE/ESFA): "Apprenticeship funding rules 2025 to 2026"
+ * for starts from 1 Aug 2025, the rules of the start's own year before that. The statutory-leave
+ * deduction follows the funding rules' own worked calculation (2022/23 rules P43.2: "the
+ * apprentice's statutory leave entitlement must be deducted … the equivalent of 5.6 weeks").
  *
  * Which regime applies depends only on the start date (`otjRegimeFor`):
  *   - PERCENT_20        start before 1 Aug 2022: at least 20% of contracted hours;

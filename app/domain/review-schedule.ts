@@ -1,13 +1,14 @@
 /**
  * Progress-review schedule for an apprenticeship: pure functions, no I/O.
  *
- * Source: /work/shared/domain.md "Progress reviews": at least every 3 calendar months, "a start
- * on 1 Aug is due by 30 Nov"; three-way (tutor, employer, apprentice) and signed by all three.
+ * Source: "Apprenticeship funding rules 2025 to 2026" (DfE), progress reviews (rules 92 and 92.1):
+ * at least every 3 calendar months, so a start on 1 Aug is due by 30 Nov; three-way (tutor,
+ * employer, apprentice) and signed by all three.
  *
  * The due rule. A review is due by the LAST DAY of the calendar month that is three months
  * after the month of its anchor: 1 Aug → 30 Nov, 31 Aug → 30 Nov, 30 Nov → 28 Feb (29 Feb in
  * a leap year), 15 Dec → 31 Mar. ("Start + 3 months" alone would give 1 Nov for a 1 Aug
- * start, which contradicts the domain's example.) Review n's anchor is:
+ * start, which contradicts that example.) Review n's anchor is:
  *   - the start date, for the first review;
  *   - the date review n−1 was held, whether early or late (holding a review restarts the clock);
  *   - review n−1's due date, while n−1 has not been held (the projected future schedule).

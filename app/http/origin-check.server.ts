@@ -24,7 +24,7 @@ export function isCrossSiteRequest(input: { method: string; secFetchSite?: strin
 }
 
 /**
- * The ONE exemption (issue 6, reminders): RFC 8058 one-click unsubscribe. A mail client sends
+ * The ONE exemption (reminders): RFC 8058 one-click unsubscribe. A mail client sends
  * `POST /unsubscribe/<token>` with body `List-Unsubscribe=One-Click` from its own origin (a
  * webmail's), so it is cross-site by design. Safe to let through because that action reads no
  * cookie and no session: the signed token in the path is the whole authorisation, and all it can

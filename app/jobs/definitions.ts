@@ -29,7 +29,7 @@ export const OUTBOX_TOPICS = {
   "email.registration-existing-account": { queue: "email", payload: z.object({ userId: uuid }).strict() },
   /** Class-list import over BACKGROUND_THRESHOLD rows: the file stays in import_jobs (workers/class-import.ts). */
   "import.class-list": { queue: "imports", payload: z.object({ importJobId: uuid }).strict() },
-  // ── outcome reports (issue 7) ──
+  // ── outcome reports ──
   /** Build a protected report snapshot for one period (a partnership admin pressed "Build now"). */
   "report.build": {
     queue: "reports",
@@ -58,12 +58,12 @@ export const SECRET_PAYLOAD_FIELDS = ["secret"] as const;
 export const SCHEDULED_JOBS = {
   /** Delete expired sessions and auth tokens used or expired more than a week ago. */
   "maintenance.purge-auth": { queue: "maintenance", payload: z.object({}).strict() },
-  /** Issue 8: the retention schedule (app/models/retention.server.ts); counts go to the audit log. */
+  /** The retention schedule (app/models/retention.server.ts); counts go to the audit log. */
   "maintenance.retention-purge": { queue: "maintenance", payload: z.object({}).strict() },
-  // ── outcome reports (issue 7) ──
+  // ── outcome reports ──
   /** On the 1st at 06:00 UK time: build last month's report and email the council (workers/report-schedule.ts). */
   "report.build-last-month": { queue: "reports", payload: z.object({}).strict() },
-  // ── reminders and digests (issue 6) ──
+  // ── reminders and digests ──
   /** 07:30 UK time daily: find who is due an OTJ/review reminder or an inbox digest; enqueue one job per person. */
   "reminders.daily-sweep": { queue: "reminders", payload: z.object({}).strict() },
   /** 07:30 UK time on Mondays: teachers' and tutors' weekly digests. */
@@ -93,16 +93,16 @@ export type Schedule = {
 export const SCHEDULES: readonly Schedule[] = [
   // 03:10 every night: quiet hours, after backups.
   { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "10 3 * * *", lateAfterMs: 26 * HOUR },
-  // Issue 8: the retention purge, nightly after the auth purge.
+  // The retention purge, nightly after the auth purge.
   { id: "retention-purge-daily", job: "maintenance.retention-purge", pattern: "40 3 * * *", lateAfterMs: 26 * HOUR },
-  // Issue 7: last month's outcome report on the 1st at 06:00 (workers/report-schedule.ts).
+  // Last month's outcome report on the 1st at 06:00 (workers/report-schedule.ts).
   { id: "monthly-report", job: "report.build-last-month", pattern: "0 6 1 * *", lateAfterMs: 31 * DAY + 2 * HOUR },
-  // Issue 6: reminders after quiet hours end (07:00) and before the working day; digests on Mondays.
+  // Reminders after quiet hours end (07:00) and before the working day; digests on Mondays.
   { id: "reminders-daily", job: "reminders.daily-sweep", pattern: "30 7 * * *", lateAfterMs: 26 * HOUR },
   { id: "digests-weekly", job: "reminders.weekly-digest", pattern: "30 7 * * 1", lateAfterMs: 7 * DAY + 2 * HOUR },
 ];
 
-// ── reminders and digests (issue 6) ──
+// ── reminders and digests ──
 /**
  * One reminder or digest for one person (queue "reminders", added by workers/reminder-sweep.ts
  * with addBulk). Ids only; job id = reminderJobId(userId, kind, period), so BullMQ keeps one job

@@ -9,7 +9,7 @@ import InvitationEmail, { invitationSubject, type InvitationEmailProps } from ".
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "../../emails/password-reset.tsx";
 import RegistrationConfirmEmail, { registrationConfirmSubject, type RegistrationConfirmEmailProps } from "../../emails/registration-confirm.tsx";
 import RegistrationExistingAccountEmail, { registrationExistingAccountSubject, type RegistrationExistingAccountEmailProps } from "../../emails/registration-existing-account.tsx";
-// ── reminders and digests (issue 6), and the monthly report email (issue 7) ──
+// ── reminders and digests, and the monthly report email ──
 import ApprenticeOtjReminderEmail, { apprenticeOtjReminderSubject, type ApprenticeOtjReminderEmailProps } from "../../emails/apprentice-otj-reminder.tsx";
 import InboxDigestEmail, { inboxDigestSubject, type InboxDigestEmailProps } from "../../emails/inbox-digest.tsx";
 import ReportReadyEmail, { reportReadySubject, type ReportReadyEmailProps } from "../../emails/report-ready.tsx";

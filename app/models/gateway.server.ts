@@ -1,7 +1,7 @@
 /**
- * End-point assessment gateway checklist of an apprenticeship (domain.md "EPA gateway"): the
- * employer and the tutor each confirm the apprentice is occupationally competent; English and
- * maths are confirmed where the apprenticeship requires them; the minimum duration and the OTJ
+ * End-point assessment gateway checklist of an apprenticeship (the gateway of the DfE
+ * apprenticeship funding rules): the employer and the tutor each confirm the apprentice is
+ * occupationally competent; English and maths are confirmed where the apprenticeship requires them; the minimum duration and the OTJ
  * hours are COMPUTED (standard's minimum months of time in learning, breaks excluded; verified
  * OTJ from the ledger ≥ the planned total), never ticked. When everything is in, the gateway date
  * is recorded on the check and the apprenticeship moves to GATEWAY.

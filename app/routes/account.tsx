@@ -7,7 +7,7 @@ import { verifyPassword } from "~/auth/password.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { parseForm, readForm } from "~/utils/forms.ts";
-import { getPrefs, setPrefs } from "~/models/notification-prefs.server.ts"; // issue 6: notification preferences
+import { getPrefs, setPrefs } from "~/models/notification-prefs.server.ts"; // notification preferences
 
 export const meta: Route.MetaFunction = () => [{ title: "Your account – Staffordshire Digital Skills" }];
 
@@ -16,7 +16,7 @@ const ChangePasswordForm = z.object({
   newPassword: z.string().min(1, "Enter a new password."),
 });
 
-// ── issue 6: notification preferences (check boxes post "on" when ticked, nothing when not) ──
+// ── notification preferences (check boxes post "on" when ticked, nothing when not) ──
 const NotificationsForm = z.object({
   intent: z.literal("notifications"),
   reminders: z.literal("on").optional(),
@@ -62,7 +62,7 @@ export default function Account() {
         <Field name="newPassword" label="New password" hint={`At least ${PASSWORD_MIN} characters.`} type="password" autoComplete="new-password" error={actionData?.errors?.newPassword} required />
         <button type="submit">Change password</button>
       </Form>
-      {/* issue 6: notification preferences */}
+      {/* Notification preferences */}
       <h2 id="notifications">Email reminders and digests</h2>
       {actionData?.prefsSaved ? <Notice tone="success">Your email choices have been saved.</Notice> : null}
       <Form method="post" noValidate>

@@ -85,7 +85,7 @@ export default function ApprenticeshipPage() {
         <div><dt>Tutor</dt><dd>{a.tutorName ?? "None yet"}</dd></div>
         <div><dt>Workplace supervisor</dt><dd>{a.supervisorName ?? "None yet"}</dd></div>
         <div><dt>Training plan</dt><dd>{a.state.label}</dd></div>
-        {/* issue 5: progress reviews and the EPA gateway checklist */}
+        {/* Progress reviews and the EPA gateway checklist */}
         <div><dt>Progress reviews</dt><dd><a href={`/apprenticeships/${a.id}/reviews`}>Review schedule and signatures</a> · <a href={`/apprenticeships/${a.id}/gateway`}>EPA gateway checklist</a></dd></div>
       </dl>
 

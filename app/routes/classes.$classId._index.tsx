@@ -73,7 +73,7 @@ export default function ClassGrid() {
 
       <section aria-labelledby="grid-title">
         <h2 id="grid-title">Progress</h2>
-        {/* issue 4: the class's verification queue and stuck pupils */}
+        {/* The class's verification queue and stuck pupils */}
         <p className="grid-flags">
           {canVerify ? (pendingCount > 0 ? <Link to={`/verify?class=${cohort.id}`}>{pendingCount} {pendingCount === 1 ? "entry is" : "entries are"} waiting for verification</Link> : "No entries are waiting for verification.") : `${pendingCount} ${pendingCount === 1 ? "entry is" : "entries are"} waiting for a teacher to verify.`}
           {stuckCount > 0 ? ` ${stuckCount} ${stuckCount === 1 ? "pupil has" : "pupils have"} had no verified progress in ${STUCK_AFTER_DAYS} days.` : ""}

@@ -1,5 +1,5 @@
 /**
- * One-click unsubscribe from reminders or digests (issue 6). No sign-in: the signed token in the
+ * One-click unsubscribe from reminders or digests. No sign-in: the signed token in the
  * address is the authorisation (app/models/notification-prefs.server.ts).
  * - GET shows what will stop and a button; it never changes anything (link scanners and
  *   prefetchers follow GET links).

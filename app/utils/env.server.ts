@@ -36,7 +36,7 @@ const schema = z.object({
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   /** Distinct SQL texts each process keeps as prepared statements; 0 for none (a pooler in transaction mode older than PgBouncer 1.21). */
   DB_STATEMENT_CACHE: z.coerce.number().int().min(0).default(500),
-  // ── reminders (issue 6): signs one-click unsubscribe links (HMAC-SHA256 of user id + category).
+  // ── reminders: signs one-click unsubscribe links (HMAC-SHA256 of user id + category).
   // Changing it invalidates every link already sent. Required in production: read it through
   // unsubscribeSecret() below, which refuses the development default there.
   UNSUBSCRIBE_SECRET: z.string().min(32, { message: "UNSUBSCRIBE_SECRET must be at least 32 characters" }).optional(),
@@ -90,7 +90,7 @@ export function resetEnvForTests() {
 
 export const isProduction = () => env().NODE_ENV === "production";
 
-// ── reminders (issue 6) ──
+// ── reminders ──
 /**
  * The key for unsubscribe links. Enforced where it is used (signing a link, checking one) rather
  * than at start-up, so processes that never touch reminders keep starting without it; in

@@ -42,7 +42,7 @@ export type EmailLayoutProps = {
   children: ReactNode;
   /** Why this person received the email, in one sentence. */
   reason: string;
-  /** Non-essential emails (reminders, digests; issue 6): a one-click link that stops this kind. */
+  /** Non-essential emails (reminders, digests): a one-click link that stops this kind. */
   unsubscribe?: { url: string; label: string };
 };
 

@@ -1,5 +1,5 @@
 /**
- * Demo apprenticeships (issue 3): the demo apprentice on Digital support technician (ST0120) from
+ * Demo apprenticeships: the demo apprentice on Digital support technician (ST0120) from
  * 1 September 2025 with the demo tutor and supervisor. Its training plan is signed by the
  * apprentice and the tutor and waits for the employer, so the demo shows the signing flow (and
  * the "waiting for employer" state the partnership complains about).

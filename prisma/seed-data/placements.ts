@@ -1,5 +1,5 @@
 /**
- * Demo work experience and reviews (issue 5): a planned placement at Trentside Digital for the
+ * Demo work experience and reviews: a planned placement at Trentside Digital for the
  * demo pupil (the employer has confirmed the risk assessment only, so the school sees what is
  * missing and the employer's inbox has it), a careers talk the demo pupil attended this academic
  * year (Gatsby benchmark 5), and the demo apprenticeship's first progress review, held and signed

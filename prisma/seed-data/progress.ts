@@ -1,5 +1,5 @@
 /**
- * Demo progress (issue 4): a demo class at Chase Valley Academy with the demo pupil and three
+ * Demo progress: a demo class at Chase Valley Academy with the demo pupil and three
  * more pupils, enrolled in Digital foundations, each with entries waiting for the demo teacher to
  * verify (the teacher's bulk-approve journey starts from these). Idempotent: pupils by username,
  * the class by (school, year, name), entries by their client_ref; a re-run adds nothing.

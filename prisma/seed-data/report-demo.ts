@@ -1,5 +1,5 @@
 /**
- * Demo data for the council's outcome report (issue 7): a few dozen pupils' learning in the
+ * Demo data for the council's outcome report: a few dozen pupils' learning in the
  * current academic year at two demo schools, then one protected report snapshot for that year,
  * so a council officer signing in to a fresh demo has a report to open, whose CSV shows
  * suppressed cells (`c`). Idempotent: people by username, enrolments by (learner, pathway),

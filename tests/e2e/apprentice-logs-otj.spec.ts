@@ -1,5 +1,5 @@
 /**
- * Off-the-job training (issue 4): the demo apprentice logs an activity on a phone in a few taps,
+ * Off-the-job training: the demo apprentice logs an activity on a phone in a few taps,
  * the workplace supervisor confirms it was done at work, the tutor verifies it, and the
  * apprentice's verified hours go up. Plus the offline queue: an entry made with no connection is
  * kept on the device and arrives exactly once when the connection returns.

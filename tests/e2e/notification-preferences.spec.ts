@@ -1,5 +1,5 @@
 /**
- * Reminder emails people can stop (issue 6): an apprentice opens the unsubscribe link a reminder
+ * Reminder emails people can stop: an apprentice opens the unsubscribe link a reminder
  * carries, confirms, and the reminders stop; the account page shows it and turns them back on;
  * a mail client's one-click unsubscribe (RFC 8058: a cross-site POST with no cookie) stops the
  * digests. Uses an apprentice of its own so the demo accounts keep their choices.

@@ -1,5 +1,5 @@
 /**
- * Work experience (issue 5): a teacher sets up a placement for the demo pupil with Trentside
+ * Work experience: a teacher sets up a placement for the demo pupil with Trentside
  * Digital and records consent; starting is refused while the employer's checks are missing; the
  * employer confirms them; the placement starts; the supervisor gives feedback; the teacher
  * completes it; the pupil's Gatsby status and hours update, and Trentside joins the host pool.

@@ -1,5 +1,5 @@
 /**
- * Three-way progress review (issue 5): the tutor opens the demo apprentice's next review, fills it
+ * Three-way progress review: the tutor opens the demo apprentice's next review, fills it
  * in (OTJ comes from the ledger) and signs first; the apprentice signs from the review link; the
  * employer signs from the inbox on a phone-sized screen; the third signature locks the review.
  */

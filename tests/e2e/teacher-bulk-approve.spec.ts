@@ -1,5 +1,5 @@
 /**
- * A teacher bulk-approves a class's entries (issue 4): the demo class 9D demo has entries waiting
+ * A teacher bulk-approves a class's entries: the demo class 9D demo has entries waiting
  * (seeded); the teacher sees them grouped by class, oldest first, rejects one with a comment,
  * approves the rest with "Approve selected", and the class grid shows nothing waiting.
  */

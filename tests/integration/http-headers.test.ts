@@ -72,7 +72,7 @@ describe("security headers", () => {
   });
 });
 
-// Issue 8: not a sample of pages but every route of the production build's manifest (params
+// Not a sample of pages but every route of the production build's manifest (params
 // filled with an id that exists nowhere), signed out and as a partnership admin, page and .data.
 describe("security headers on every route", () => {
   it("are on every answer of every route in the manifest, whatever its status", async () => {

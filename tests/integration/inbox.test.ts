@@ -1,5 +1,5 @@
 /**
- * The employer's inbox (issue 5): what is waiting on an employer admin or a workplace supervisor,
+ * The employer's inbox: what is waiting on an employer admin or a workplace supervisor,
  * oldest first, the one-statement counts, scoping (a supervisor sees only their own apprentices
  * and placements), and items leaving the inbox once acted on.
  */
@@ -12,7 +12,7 @@ import { verifyEntries } from "../../app/models/progress.server.ts";
 import { listApprenticeshipReviews, openReview, saveReviewContent, signReview } from "../../app/models/reviews.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation } from "../support/factories.ts";
-import { apprenticeship, apprenticeshipWorld, expectNotFound, otjEntry, person } from "./support/issue5.ts";
+import { apprenticeship, apprenticeshipWorld, expectNotFound, otjEntry, person } from "./support/apprenticeship-world.ts";
 
 let w: Awaited<ReturnType<typeof apprenticeshipWorld>>;
 let ids: { a1: string; a2: string; otj1: string; otj2: string; review: string; planned: string; started: string; pupilId: string };

@@ -1,5 +1,5 @@
 /**
- * Work experience (issue 5): creating a placement, the prerequisites that stop it starting, consent,
+ * Work experience: creating a placement, the prerequisites that stop it starting, consent,
  * feedback and reflection, completion, encounters for a class, Gatsby status per pupil and per
  * school, the host pool, and tenancy between schools, employers and supervisors.
  */
@@ -23,7 +23,7 @@ import {
 } from "../../app/models/placements.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation } from "../support/factories.ts";
-import { expectNotFound, person } from "./support/issue5.ts";
+import { expectNotFound, person } from "./support/apprenticeship-world.ts";
 
 const TODAY = "2026-11-25";
 const ratings = { attendance: 4, punctuality: 3, teamwork: 4, communication: 3, digitalSkills: 4 };

@@ -1,5 +1,5 @@
 /**
- * The reminder and digest templates (issue 6): each renders from its PreviewProps to HTML and
+ * The reminder and digest templates: each renders from its PreviewProps to HTML and
  * plain text with a real heading, the partnership's name, the link to act on, a one-click
  * unsubscribe link, and nothing personal beyond the recipient's own first name.
  */

@@ -1,5 +1,5 @@
 /**
- * Progress reviews (issue 5): the schedule materialised and moved (held early, breaks), the
+ * Progress reviews: the schedule materialised and moved (held early, breaks), the
  * sign-off order, locking, addenda, who may sign (404 for everyone else), the OTJ figures copied
  * from the ledger, the lists, and the EPA gateway checklist.
  */
@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { confirmGateway, getGateway } from "../../app/models/gateway.server.ts";
 import { addReviewAddendum, ensureReviewSchedule, getReview, listApprenticeshipReviews, listReviewsForActor, openReview, ReviewError, saveReviewContent, signReview } from "../../app/models/reviews.server.ts";
 import { testPrisma } from "../setup/db.ts";
-import { apprenticeship, apprenticeshipWorld, day, expectNotFound, otjEntry } from "./support/issue5.ts";
+import { apprenticeship, apprenticeshipWorld, day, expectNotFound, otjEntry } from "./support/apprenticeship-world.ts";
 
 let w: Awaited<ReturnType<typeof apprenticeshipWorld>>;
 beforeAll(async () => {

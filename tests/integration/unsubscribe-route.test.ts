@@ -1,5 +1,5 @@
 /**
- * One-click unsubscribe over HTTP (issue 6), against the production build:
+ * One-click unsubscribe over HTTP, against the production build:
  * - GET /unsubscribe/<token> shows a button and changes nothing (link scanners follow GETs);
  * - the RFC 8058 POST a mail client sends cross-site (no cookie, `List-Unsubscribe=One-Click`)
  *   is let through the origin check for that exact path and switches the category off;

@@ -1,6 +1,6 @@
 /**
- * Redis loses its data in the middle of a run (issue 15, case 4: a Redis restarted without
- * persistence, or a failover that lost writes). A few hundred invitation emails are being sent
+ * Redis loses its data in the middle of a run (a Redis restarted without persistence,
+ * or a failover that lost writes). A few hundred invitation emails are being sent
  * and the job schedulers are declared when the private Redis is flushed. Every email must still
  * arrive exactly once, and the schedules must come back by themselves, with a warning.
  *

@@ -1,5 +1,5 @@
 /**
- * Resilience of the worker process (issue 6), through real Postgres, Redis and SMTP servers:
+ * Resilience of the worker process, through real Postgres, Redis and SMTP servers:
  * - the worker process killed with SIGKILL mid-batch, then restarted: every email once;
  * - a (private) Redis killed and restarted under load: workers resume in the same process;
  * - Redis down while people use the app: outbox rows wait, then everything is delivered once;

@@ -109,7 +109,7 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   // through /tutor/apprentices and the apprenticeship pages, not here.
   "routes/people.$userId": { params: { userId: "user" }, own: page("PARTNERSHIP_ADMIN", "SCHOOL_ADMIN", "TEACHER", "EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR"), foreignReach: PA, mayShowForeignPeople: PA },
 
-  // ── children's data rights (issue 8): subject access for partnership admins and the pupil's school ──
+  // ── children's data rights: subject access for partnership admins and the pupil's school ──
   "routes/people.$userId_.export[.json]": { params: { userId: "user" }, own: page("PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"), foreignReach: PA, mayShowForeignPeople: PA },
   "routes/people.$userId_.record": { params: { userId: "user" }, own: page("PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"), foreignReach: PA, mayShowForeignPeople: PA },
   "routes/people.$userId_.erase": { params: { userId: "user" }, own: page("PARTNERSHIP_ADMIN"), foreignReach: PA, mayShowForeignPeople: PA },

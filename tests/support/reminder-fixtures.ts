@@ -1,5 +1,5 @@
 /**
- * Data for reminder and digest tests (issue 6): apprentices due an OTJ reminder, employer
+ * Data for reminder and digest tests: apprentices due an OTJ reminder, employer
  * inboxes with items waiting, classes with stuck pupils, tutors with overdue reviews. Written
  * through this file's own Prisma client; dates are relative to the `today` the test passes.
  */

@@ -1,5 +1,5 @@
 /**
- * Small builders for the review, placement and inbox tests (issue 5): actors as the app builds
+ * Small builders for the review, placement and inbox tests: actors as the app builds
  * them, a standard with KSBs, an apprenticeship, ledger entries, classes.
  */
 import type { Actor } from "../../../app/auth/permissions.ts";
