@@ -30,19 +30,22 @@ let f: ApprenticeshipFixture;
 beforeAll(async () => {
   f = await createApprenticeship({ startDate: "2025-09-01", plannedEndDate: "2027-02-28" });
   const db = testPrisma();
-  const otj = (data: Record<string, unknown>) =>
+  // Every entry is verified by the tutor.
+  const otj = (data: { occurredOn: Date; minutes: number; atWork?: boolean; supersededAt?: Date; version?: number; supersedesId?: string; correctionReason?: string }) =>
     db.progressEntry.create({
-      data: { learnerId: f.apprentice.id, apprenticeshipId: f.apprenticeshipId, createdById: f.apprentice.id, kind: "OTJ_ACTIVITY", activityType: "training", description: "Network course", ...data },
+      data: {
+        learnerId: f.apprentice.id, apprenticeshipId: f.apprenticeshipId, createdById: f.apprentice.id, kind: "OTJ_ACTIVITY", activityType: "training", description: "Network course",
+        status: "VERIFIED", verifiedById: f.tutor.id, verifiedAt: new Date("2025-11-20T10:00:00Z"), ...data,
+      },
       select: { id: true },
     });
-  const verified = { status: "VERIFIED", verifiedById: f.tutor.id, verifiedAt: new Date("2025-11-20T10:00:00Z") };
   // (a) at work, verified, waiting for the supervisor.
-  await otj({ ...verified, occurredOn: d("2025-11-10"), minutes: 120, atWork: true });
+  await otj({ occurredOn: d("2025-11-10"), minutes: 120, atWork: true });
   // (b) verified, then corrected: version 1 superseded by version 2.
-  const old = await otj({ ...verified, occurredOn: d("2025-11-12"), minutes: 240, supersededAt: new Date("2025-11-21T09:00:00Z") });
-  await otj({ ...verified, occurredOn: d("2025-11-12"), minutes: 90, version: 2, supersedesId: old.id, correctionReason: "Was 1.5 hours, not 4" });
+  const old = await otj({ occurredOn: d("2025-11-12"), minutes: 240, supersededAt: new Date("2025-11-21T09:00:00Z") });
+  await otj({ occurredOn: d("2025-11-12"), minutes: 90, version: 2, supersedesId: old.id, correctionReason: "Was 1.5 hours, not 4" });
   // (c) off-site, verified.
-  await otj({ ...verified, occurredOn: d("2025-12-01"), minutes: 180 });
+  await otj({ occurredOn: d("2025-12-01"), minutes: 180 });
 });
 
 describe("the apprenticeship page and the council report count the same OTJ", () => {
