@@ -20,6 +20,7 @@ import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { addCalendarMonths, addDays, formatLongDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { otjRegimeFor, plannedOtjHours, type OtjRegime } from "~/domain/otj.ts";
+import { isPlanFullySigned, loggedBeforePlanSignedWhere, planFullySignedAt, PLAN_PARTIES, type PlanParty, type PlanSignatures } from "~/domain/training-plan.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { EnrolmentFields, EnrolmentSchema, PlanChangeSchema, type EnrolmentInput } from "~/models/apprenticeship-fields.ts";
@@ -57,25 +58,7 @@ function rolesOrgs(actor: Actor, role: string): string[] {
 
 // ───────────────────────────── training plan signatures ─────────────────────────────
 
-export type PlanParty = "apprentice" | "employer" | "tutor";
-export const PLAN_PARTIES: readonly PlanParty[] = ["apprentice", "employer", "tutor"];
 export const PARTY_LABELS: Record<PlanParty, string> = { apprentice: "Apprentice", employer: "Employer", tutor: "Training provider (tutor)" };
-
-type PlanSignatures = {
-  apprenticeSignedAt: Date | null;
-  employerSignedAt: Date | null;
-  tutorSignedAt: Date | null;
-};
-
-export function isPlanFullySigned(plan: PlanSignatures | null | undefined): boolean {
-  return Boolean(plan?.apprenticeSignedAt && plan.employerSignedAt && plan.tutorSignedAt);
-}
-
-/** When the last of the three signatures was given, or null while any is missing. */
-export function planFullySignedAt(plan: PlanSignatures | null | undefined): Date | null {
-  if (!plan || !isPlanFullySigned(plan)) return null;
-  return new Date(Math.max(plan.apprenticeSignedAt!.getTime(), plan.employerSignedAt!.getTime(), plan.tutorSignedAt!.getTime()));
-}
 
 /**
  * When the training plan of an apprenticeship became fully signed (all three parties), or null.
@@ -90,19 +73,10 @@ export async function trainingPlanSignedAt(apprenticeshipId: string, tx: Tx = db
   return planFullySignedAt(plan);
 }
 
-/** Whether a piece of learning was logged before the plan was fully signed (so it is flagged). */
-export function isLoggedBeforePlanSigned(entry: { createdAt: Date; occurredOn: Date }, signedAt: Date | null): boolean {
-  if (!signedAt) return true;
-  return entry.createdAt < signedAt || toIsoDate(entry.occurredOn) < toIsoDate(signedAt);
-}
-
 /** How many progress entries of the apprenticeship were logged before full signature. */
 export async function countLearningBeforePlanSigned(apprenticeshipId: string, tx: Tx = db()): Promise<number> {
   const signedAt = await trainingPlanSignedAt(apprenticeshipId, tx);
-  if (!signedAt) return tx.progressEntry.count({ where: { apprenticeshipId, supersededAt: null } });
-  return tx.progressEntry.count({
-    where: { apprenticeshipId, supersededAt: null, OR: [{ createdAt: { lt: signedAt } }, { occurredOn: { lt: toUtcDate(toIsoDate(signedAt)) } }] },
-  });
+  return tx.progressEntry.count({ where: { apprenticeshipId, supersededAt: null, ...loggedBeforePlanSignedWhere(signedAt) } });
 }
 
 function signatureState(plan: (PlanSignatures & { apprenticeSignedAt: Date | null }) | null) {

@@ -7,9 +7,9 @@
  * only columns set after insert are the verification decision (status, verified_by/at, comment),
  * the supervisor's confirmation (supervisor_confirmed_by/at) and superseded_at.
  *
- * What counts (hours, completions, OTJ actual, reports): the latest version (superseded_at IS
- * NULL), status VERIFIED, and, for OTJ done at work, also confirmed by the workplace supervisor
- * (`COUNTING_WHERE` / `COUNTING_SQL`). Decision (docs/decisions/009-otj-two-key-verification.md):
+ * What counts (hours, completions, OTJ actual, reports): one rule, app/domain/counting.ts (the
+ * latest version, verified, and for OTJ done at work also confirmed by the workplace supervisor).
+ * Decision (docs/decisions/014-progress-ledger-and-otj-verification.md):
  * the tutor verifies every apprentice entry; an at-work OTJ activity additionally needs the
  * supervisor's confirmation, in either order. A supervisor may reject an at-work activity that did
  * not happen at work; the learner sees the reason either way.
@@ -32,6 +32,8 @@ import { can, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
+import { entryCounts } from "~/domain/counting.ts";
+import { planFullySignedAt } from "~/domain/training-plan.ts";
 import { otjDayLimitRefusal, otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
 import {
   ENGLISH_MATHS_REFUSAL,
@@ -41,6 +43,7 @@ import {
   type FieldErrors,
   type LogEntryData,
 } from "~/domain/progress-log.ts";
+import { COUNTING_SQL, COUNTING_WHERE, LOGGED_BEFORE_PLAN_SIGNED_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 
 export class ProgressError extends Error {
@@ -53,22 +56,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function notFound(): never {
   throw new Response("Not found", { status: 404 });
-}
-
-// ───────────────────────────── what counts ─────────────────────────────
-
-/** Latest, verified and (for at-work OTJ) confirmed by the supervisor. */
-export const COUNTING_WHERE = {
-  supersededAt: null,
-  status: "VERIFIED",
-  OR: [{ atWork: false }, { supervisorConfirmedAt: { not: null } }],
-} satisfies Prisma.ProgressEntryWhereInput;
-
-/** The same rule for raw SQL over progress_entries aliased `pe`. */
-export const COUNTING_SQL = Prisma.sql`pe.superseded_at IS NULL AND pe.status = 'VERIFIED' AND (pe.at_work = false OR pe.supervisor_confirmed_at IS NOT NULL)`;
-
-export function entryCounts(e: { supersededAt: Date | null; status: EntryStatus; atWork: boolean; supervisorConfirmedAt: Date | null }): boolean {
-  return e.supersededAt === null && e.status === "VERIFIED" && (!e.atWork || e.supervisorConfirmedAt !== null);
 }
 
 // ───────────────────────────── scopes ─────────────────────────────
@@ -723,7 +710,7 @@ export type ApprenticeshipOtj = {
   pending: number;
   planSignedAt: Date | null;
   /** Entries logged or dated before the training plan was signed by all three (any, while unsigned):
-   *  the same rule as apprenticeships.server.ts isLoggedBeforePlanSigned, in one query for a list. */
+   *  app/domain/training-plan.ts loggedBeforePlanSigned, in one query for a list. */
   loggedBeforePlanSigned: number;
 };
 
@@ -741,12 +728,6 @@ const APPRENTICESHIP_OTJ_SELECT = {
 } satisfies Prisma.ApprenticeshipSelect;
 
 type ApprenticeshipOtjRow = Prisma.ApprenticeshipGetPayload<{ select: typeof APPRENTICESHIP_OTJ_SELECT }>;
-
-/** When all three signed (the latest signature), or null. Mirrors apprenticeships' rule. */
-export function planSignedAt(plan: { apprenticeSignedAt: Date | null; employerSignedAt: Date | null; tutorSignedAt: Date | null } | null): Date | null {
-  if (!plan || !plan.apprenticeSignedAt || !plan.employerSignedAt || !plan.tutorSignedAt) return null;
-  return new Date(Math.max(plan.apprenticeSignedAt.getTime(), plan.employerSignedAt.getTime(), plan.tutorSignedAt.getTime()));
-}
 
 function planInput(a: ApprenticeshipOtjRow) {
   return {
@@ -783,10 +764,7 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
     FROM progress_entries pe
     JOIN apprenticeships a ON a.id = pe.apprenticeship_id
     LEFT JOIN training_plans tp ON tp.apprenticeship_id = a.id
-    WHERE pe.superseded_at IS NULL AND pe.apprenticeship_id = ANY(${ids}::uuid[])
-      AND (tp.apprentice_signed_at IS NULL OR tp.employer_signed_at IS NULL OR tp.tutor_signed_at IS NULL
-           OR pe.created_at < GREATEST(tp.apprentice_signed_at, tp.employer_signed_at, tp.tutor_signed_at)
-           OR pe.occurred_on < (GREATEST(tp.apprentice_signed_at, tp.employer_signed_at, tp.tutor_signed_at) AT TIME ZONE 'UTC')::date)
+    WHERE pe.superseded_at IS NULL AND pe.apprenticeship_id = ANY(${ids}::uuid[]) AND ${LOGGED_BEFORE_PLAN_SIGNED_SQL}
     GROUP BY pe.apprenticeship_id`;
   const byId = new Map(sums.map((s) => [s.apprenticeship_id, s]));
   const beforeById = new Map(before.map((b) => [b.apprenticeship_id, b.n]));
@@ -800,7 +778,7 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
       status: otjStatus({ ...planInput(a), verifiedMinutes: Number(s?.verified ?? 0) }, asOf),
       awaitingConfirmation: Number(s?.awaiting ?? 0),
       pending: Number(s?.pending ?? 0),
-      planSignedAt: planSignedAt(a.trainingPlan),
+      planSignedAt: planFullySignedAt(a.trainingPlan),
       loggedBeforePlanSigned: Number(beforeById.get(a.id) ?? 0),
     };
   });

@@ -32,7 +32,7 @@ import {
   type TutorDigest,
   type TutorReviewFact,
 } from "~/domain/reminders.ts";
-import { COUNTING_SQL } from "~/models/progress.server.ts";
+import { COUNTING_SQL } from "~/models/rule-sql.server.ts";
 
 export type ReminderContent = {
   "otj-reminder": { reminders: OtjReminder[]; rag: OtjRag };

@@ -9,7 +9,8 @@
  * statement's WHERE clause.
  *
  * Definitions (also in docs/decisions/010-outcome-report-measures.md):
- * - Ledger: only the latest version of an entry (superseded_at IS NULL) with status VERIFIED.
+ * - Ledger: only entries that count (app/domain/counting.ts: the latest version, verified, and
+ *   for OTJ done at work also confirmed by the workplace supervisor), as on the learner's pages.
  * - Where a learner is: the organisation of the enrolment (school/employer/provider), or the
  *   employer of the apprenticeship; its district is the area (ONS code).
  * - Learner type: from the learner's memberships (pupil before apprentice before teacher).
@@ -40,6 +41,7 @@ import { createHash } from "node:crypto";
 import { db } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { ReportPeriod } from "~/domain/report-period.ts";
+import { COUNTING_SQL, LATEST_VERIFIED_SQL } from "~/models/rule-sql.server.ts";
 
 export type MeasureScope = { kind: "all" } | { kind: "organisations"; organisationIds: string[] };
 
@@ -230,9 +232,9 @@ export function ledgerSql(period: ReportPeriod, scope: MeasureScope): Sql {
              count(*) FILTER (WHERE pe.kind = 'MODULE_COMPLETED') AS modules,
              bit_or(1::bigint << (${month} - ${periodMonths[0]}::int)) AS months
       FROM progress_entries pe
-      WHERE pe.status = 'VERIFIED' AND pe.kind IN ('LEARNING_TIME', 'MODULE_COMPLETED')
+      WHERE ${LATEST_VERIFIED_SQL} AND pe.kind IN ('LEARNING_TIME', 'MODULE_COMPLETED')
         AND pe.occurred_on BETWEEN ${period.from}::date AND ${period.to}::date
-        AND pe.superseded_at IS NULL AND ${ledgerSourceInScope(scope)}
+        AND ${ledgerSourceInScope(scope)}
       GROUP BY GROUPING SETS ((pe.learner_id, pe.enrolment_id, pe.apprenticeship_id), (${month}))
     ),
     by_source AS (
@@ -315,7 +317,7 @@ export function credentialSql(period: ReportPeriod, scope: MeasureScope): Sql {
       LEFT JOIN chain ON chain.code = pe.credential_code
       LEFT JOIN enrolments e ON e.id = pe.enrolment_id
       LEFT JOIN apprenticeships a ON a.id = pe.apprenticeship_id
-      WHERE pe.superseded_at IS NULL AND pe.status = 'VERIFIED' AND pe.kind = 'CREDENTIAL'
+      WHERE ${LATEST_VERIFIED_SQL} AND pe.kind = 'CREDENTIAL'
         AND pe.credential_code IS NOT NULL
         AND pe.occurred_on BETWEEN ${period.from}::date AND ${period.to}::date
         AND ${inScope(scope, sql`COALESCE(e.organisation_id, a.employer_id)`)}
@@ -351,8 +353,8 @@ export function apprenticeshipSql(period: ReportPeriod, scope: MeasureScope): Sq
     WITH otj AS (
       SELECT pe.apprenticeship_id, sum(pe.minutes) AS minutes
       FROM progress_entries pe
-      WHERE pe.apprenticeship_id IS NOT NULL AND pe.kind = 'OTJ_ACTIVITY' AND pe.status = 'VERIFIED'
-        AND pe.superseded_at IS NULL AND pe.occurred_on <= ${period.to}::date
+      WHERE pe.apprenticeship_id IS NOT NULL AND pe.kind = 'OTJ_ACTIVITY' AND ${COUNTING_SQL}
+        AND pe.occurred_on <= ${period.to}::date
       GROUP BY pe.apprenticeship_id
     ),
     f AS (

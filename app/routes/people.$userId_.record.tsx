@@ -6,6 +6,7 @@ import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/people.$userId_.record";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
+import { isPlanFullySigned } from "~/domain/training-plan.ts";
 import { exportSubjectAccess } from "~/models/data-rights.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
@@ -78,7 +79,7 @@ export default function PersonalRecord() {
       <Section title="Classes" rows={record.classes} />
       <Section title="Enrolments" rows={record.enrolments} />
       <Section title="Learning and off-the-job records" rows={record.progressEntries} />
-      <Section title="Apprenticeships" rows={record.apprenticeships.map(({ reviews, breaks, trainingPlan, ...a }) => ({ ...a, reviews: reviews.length, breaks: breaks.length, trainingPlanSigned: Boolean(trainingPlan?.apprenticeSignedAt && trainingPlan.employerSignedAt && trainingPlan.tutorSignedAt) }))} />
+      <Section title="Apprenticeships" rows={record.apprenticeships.map(({ reviews, breaks, trainingPlan, ...a }) => ({ ...a, reviews: reviews.length, breaks: breaks.length, trainingPlanSigned: isPlanFullySigned(trainingPlan) }))} />
       <Section title="Progress reviews" rows={record.apprenticeships.flatMap((a) => a.reviews)} />
       <Section title="Work experience" rows={record.placements} />
       <Section title="Employer encounters" rows={record.employerEncounters} />
