@@ -284,7 +284,8 @@ export type TrainingPlanContent = {
   otj: { regime: OtjRegime; regimeLabel: string; hours: number; explanation: string };
   englishMaths: { required: boolean; reason: string };
   parties: {
-    apprentice: { id: string; name: string };
+    /** The date of birth is the one the age and the English and maths rule were worked out from; it stays off the person's record when another organisation holds them. */
+    apprentice: { id: string; name: string; dateOfBirth?: IsoDate };
     employer: { id: string; name: string };
     provider: { id: string; name: string };
     tutor: { id: string; name: string };
@@ -578,7 +579,7 @@ function planContent(p: EnrolmentAnswers, apprentice: { id: string; name: string
     otj: p.otj,
     englishMaths: p.englishMaths,
     parties: {
-      apprentice,
+      apprentice: { ...apprentice, dateOfBirth: p.dateOfBirth },
       employer: p.employer,
       provider: { id: p.tutor.providerId, name: p.tutor.providerName },
       tutor: { id: p.tutor.id, name: p.tutor.name },
@@ -586,6 +587,18 @@ function planContent(p: EnrolmentAnswers, apprentice: { id: string; name: string
     },
     pathway: p.pathway,
   };
+}
+
+/**
+ * Fills an empty date of birth on the apprentice's record with the enrolment's, only when the
+ * employer is the only organisation holding them: an enrolment never writes a field of a person
+ * another organisation holds (their school, another employer). The condition is in the UPDATE.
+ */
+export async function fillDateOfBirth(tx: Tx, apprenticeId: string, employerId: string, dateOfBirth: IsoDate) {
+  await tx.user.updateMany({
+    where: { id: apprenticeId, dateOfBirth: null, memberships: { none: { organisationId: { not: employerId } } } },
+    data: { dateOfBirth: toUtcDate(dateOfBirth) },
+  });
 }
 
 /**

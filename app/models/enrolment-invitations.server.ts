@@ -18,8 +18,8 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { acceptInvitation, AccountError, issueInvitation } from "~/auth/account.server.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { hashToken } from "~/auth/tokens.ts";
-import { formatLongDate, toIsoDate, toUtcDate } from "~/domain/dates.ts";
-import { checkEnrolment, checkEnrolmentAnswers, createApprenticeship, EnrolmentSchema, hasUnfinishedApprenticeship, type EnrolmentInput } from "~/models/apprenticeships.server.ts";
+import { formatLongDate, toIsoDate } from "~/domain/dates.ts";
+import { checkEnrolment, checkEnrolmentAnswers, createApprenticeship, EnrolmentSchema, fillDateOfBirth, hasUnfinishedApprenticeship, type EnrolmentInput } from "~/models/apprenticeships.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 
@@ -51,7 +51,7 @@ export async function enrolApprentice(actor: Actor, employerId: string, input: E
     const p = checked.preview;
     if (p.person.kind === "held") {
       const apprentice = { id: p.person.userId, name: p.person.name };
-      if (!p.person.dateOfBirth) await tx.user.update({ where: { id: apprentice.id }, data: { dateOfBirth: toUtcDate(p.dateOfBirth) } });
+      await fillDateOfBirth(tx, apprentice.id, p.employer.id, p.dateOfBirth);
       await flagUpnOnOtherRecord(tx, { actorId: actor.userId, organisationId: p.employer.id, upn: input.upn, apprenticeId: apprentice.id });
       const { apprenticeshipId } = await createApprenticeship(tx, p, apprentice, { actorId: actor.userId, metadata: { matchedBy: p.person.matchedBy } });
       return { ok: true as const, kind: "enrolled" as const, apprenticeshipId, apprenticeId: apprentice.id };
@@ -219,8 +219,8 @@ async function completePendingEnrolment(tx: Tx, accepted: { tokenId: string; use
   }
   const checked = await checkEnrolmentAnswers(employer, answers, {}, tx);
   if (!checked.ok) throw refuse(`${employer.name} needs to change this enrolment before it can start: ${Object.values(checked.errors)[0]} Ask them to enrol you again.`);
-  // The person has just seen this date on the invitation page and accepted it as theirs.
-  if (!recorded) await tx.user.update({ where: { id: accepted.userId }, data: { dateOfBirth: toUtcDate(answers.dateOfBirth) } });
+  // The person has just seen this date on the invitation page; it still goes on their record only if no other organisation holds them.
+  await fillDateOfBirth(tx, accepted.userId, employer.id, answers.dateOfBirth);
   const actorId = pending.invitation.createdById;
   await flagUpnOnOtherRecord(tx, { actorId, organisationId: employer.id, upn: answers.upn, apprenticeId: accepted.userId });
   await createApprenticeship(tx, checked.value, { id: accepted.userId, name: `${person.firstName} ${person.lastName}` }, { actorId: actorId ?? accepted.userId, metadata: { matchedBy: "invitation", acceptedBy: accepted.userId } });

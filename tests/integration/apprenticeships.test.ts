@@ -113,6 +113,25 @@ describe("enrolling an apprentice", () => {
     expect((await prisma.user.findUniqueOrThrow({ where: { id: colleague.id } })).dateOfBirth?.toISOString().slice(0, 10)).toBe("2004-05-01");
   });
 
+  it("never writes the date of birth of a person another organisation also holds; the plan keeps the date it was worked out from", async () => {
+    const w = await world();
+    const school = await createOrganisation({ kind: "SCHOOL" });
+    const shared = await createUser({ firstName: "Ravi", lastName: "Shah", roles: [{ org: w.employer, role: "WORKPLACE_SUPERVISOR" }, { org: school, role: "TEACHER" }] });
+    const result = await enrolled(w, { email: shared.email!, dateOfBirth: "2001-07-08" });
+    expect(result.apprenticeId).toBe(shared.id);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: shared.id } })).dateOfBirth).toBeNull();
+    const plan = await prisma.trainingPlan.findFirstOrThrow({ where: { apprenticeshipId: result.apprenticeshipId } });
+    expect((plan.content as { parties: { apprentice: { dateOfBirth: string } } }).parties.apprentice.dateOfBirth).toBe("2001-07-08");
+
+    // Accepting an invitation is the same rule: a teacher of another school keeps an empty date of birth.
+    const teacher = await createUser({ firstName: "Tess", lastName: "Okoro", roles: [{ org: school, role: "TEACHER" }] });
+    const invited = await enrolApprentice(await actorFor(w.admin.id), w.employer.id, input(w, { email: teacher.email!, firstName: "Tess", lastName: "Okoro", dateOfBirth: "1999-01-02" }));
+    if (!invited.ok || invited.kind !== "invited") throw new Error("expected an invitation");
+    await acceptInvitationAndEnrolment(await invitationSecretOf(invited.pendingEnrolmentId), { signedInUserId: teacher.id });
+    expect(await prisma.apprenticeship.count({ where: { apprenticeId: teacher.id, employerId: w.employer.id } })).toBe(1);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: teacher.id } })).dateOfBirth).toBeNull();
+  });
+
   it("follows a merged record to its survivor in the organisation", async () => {
     const w = await world();
     const survivor = await createUser({ roles: [{ org: w.employer, role: "WORKPLACE_SUPERVISOR" }] });

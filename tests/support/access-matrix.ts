@@ -53,6 +53,12 @@ export type World = {
   councilOfficer: TestUser;
   snapshotId: string;
   sides: [Side, Side];
+  /**
+   * On request, a copy of set 0's shape (its own school, employer, people and records; set 0's
+   * tutor): the write matrix's control side, so a control request runs on an organisation
+   * whose history is the same as the one the real request runs on.
+   */
+  mirror?: Side;
   /** Every set-0 id with its set-1 counterpart, for replaying own forms against foreign records. */
   counterpart: Map<string, string>;
   /** The set-0 user acting as each role. */
@@ -162,7 +168,7 @@ function academicYearNow(): number {
   return m >= 8 ? y : y - 1;
 }
 
-export async function buildWorld(): Promise<World> {
+export async function buildWorld(options: { mirror?: boolean } = {}): Promise<World> {
   const prisma = testPrisma();
   const marker = { own: "OwnMarker", foreign: "ForeignMarker" };
   const provider = await createOrganisation({ kind: "PROVIDER", name: `University ${hex()}` });
@@ -189,6 +195,9 @@ export async function buildWorld(): Promise<World> {
   const { buildSnapshot, periodOrNotFound } = await import("../../app/models/reports.server.ts");
   const y = academicYearNow();
   const snapshot = await buildSnapshot(periodOrNotFound("academic-year", `${y}/${String((y + 1) % 100).padStart(2, "0")}`), partnershipAdmin.id);
+
+  // The copy shares set 0's tutor: the provider's tutors are listed to every employer, and one more would sit in a different place in that list.
+  const mirror = options.mirror ? await buildSide(0, marker.own, { ...shared, tutor: tutors[0] }) : undefined;
 
   const counterpart = new Map<string, string>();
   for (const key of Object.keys(sides[0]) as (keyof Side)[]) {
@@ -232,5 +241,5 @@ export async function buildWorld(): Promise<World> {
     }
   };
 
-  return { marker, provider, council, partnershipAdmin, councilOfficer, snapshotId: snapshot.id, sides, counterpart, actorUserId: (role) => byRole[role], param };
+  return { marker, provider, council, partnershipAdmin, councilOfficer, snapshotId: snapshot.id, sides, mirror, counterpart, actorUserId: (role) => byRole[role], param };
 }

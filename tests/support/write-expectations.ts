@@ -4,14 +4,16 @@
  * or why the route takes none. Pure data and request builders, no I/O; the test
  * (tests/integration/write-matrix.test.ts) replays every form as every role of the attacking
  * school and employer, once with each identifier of the other organisations' people and once
- * with a made-up identifier that exists nowhere, and compares the answers and the victims' data.
+ * with its control (a made-up identifier, the same one wherever that identifier is used, replayed
+ * on a copy of the attacking organisations), and compares the answers and the victims' data.
  *
  * A route with an action and no entry here fails the test, naming it, so a new form cannot ship
  * without someone deciding whether it matches people.
  */
 import type { ActorName } from "./access-expectations.ts";
 
-export type IdKind = "email" | "upn" | "username" | "userId";
+/** `pendingEnrolmentId`: an employer's invitation to an apprenticeship, waiting for a person to accept. */
+export type IdKind = "email" | "upn" | "username" | "userId" | "pendingEnrolmentId";
 
 /** One identifier of a person of the victim side, with what an attacker would type beside it. */
 export type Probe = {
@@ -22,7 +24,7 @@ export type Probe = {
   lastName: string;
   yearGroup: number;
   dateOfBirth?: string;
-  /** The attacker's organisation legitimately holds this person too: the answer may differ. */
+  /** The attacker's organisation legitimately holds this person too (their control is a person the copy holds in the same way). */
   held?: boolean;
   /** A pupil (for forms that only make sense for pupils). */
   pupil?: boolean;
@@ -75,6 +77,7 @@ export type WriteExpectation = { forms: WriteForm[] } | { none: string };
 const isEmail = (p: Probe) => p.kind === "email";
 const isUpn = (p: Probe) => p.kind === "upn";
 const isUserId = (p: Probe) => p.kind === "userId";
+const isPendingEnrolment = (p: Probe) => p.kind === "pendingEnrolmentId";
 
 function enrolmentFields(intent: "preview" | "confirm", p: Probe, ctx: Context): Fields {
   return [
@@ -121,11 +124,27 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
       { name: "enrolment confirm", takes: (p) => isEmail(p) || isUpn(p), actors: "attackers", steps: (p, ctx) => [{ post: "/employer/apprentices/new", fields: enrolmentFields("confirm", p, ctx) }, { follow: true }], controlGetsThrough: ["EMPLOYER_ADMIN"] },
     ],
   },
+  "routes/employer.apprentices._index": {
+    // Another employer's pending enrolment must answer like an id that exists nowhere (404) and stay as it was.
+    forms: [
+      { name: "cancel a pending enrolment", takes: isPendingEnrolment, actors: "attackers", steps: (p) => [{ post: "/employer/apprentices", fields: [["intent", "cancel"], ["pendingEnrolmentId", p.value]] }], controlGetsThrough: [] },
+      { name: "resend a pending enrolment", takes: isPendingEnrolment, actors: "attackers", steps: (p) => [{ post: "/employer/apprentices", fields: [["intent", "resend"], ["pendingEnrolmentId", p.value]] }], controlGetsThrough: [] },
+    ],
+  },
   "routes/org.$orgId.people": {
     forms: [
       { name: "invite by email", takes: isEmail, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "invite"], ["email", p.value], ["role", "TEACHER"]] }], controlGetsThrough: ["SCHOOL_ADMIN"] },
       { name: "invite by email (employer)", takes: isEmail, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`, fields: [["intent", "invite"], ["email", p.value], ["role", "WORKPLACE_SUPERVISOR"]] }], controlGetsThrough: ["EMPLOYER_ADMIN"] },
-      { name: "add pupil with UPN", takes: isUpn, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "create-pupil"], ["firstName", p.firstName], ["lastName", p.lastName], ["yearGroup", String(p.yearGroup)], ["upn", p.value]] }], controlGetsThrough: SCHOOL_STAFF },
+      {
+        name: "add pupil with UPN",
+        takes: isUpn,
+        actors: "attackers",
+        steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "create-pupil"], ["firstName", p.firstName], ["lastName", p.lastName], ["yearGroup", String(p.yearGroup)], ["upn", p.value]] }],
+        // The school admin adds the pupil first; the teacher then meets that pupil on both sides (the claimed UPN, the copy's own pupil).
+        controlGetsThrough: ["SCHOOL_ADMIN"],
+      },
+      { name: "remove (school)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "remove"], ["userId", p.value]] }], controlGetsThrough: [] },
+      { name: "remove (employer)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`, fields: [["intent", "remove"], ["userId", p.value]] }], controlGetsThrough: [] },
       { name: "disable (school)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "disable"], ["userId", p.value]] }], controlGetsThrough: [] },
       { name: "disable (employer)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`, fields: [["intent", "disable"], ["userId", p.value]] }], controlGetsThrough: [] },
     ],
@@ -158,6 +177,7 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
     ],
   },
   "routes/admin.people.merge": {
+    // The identity flags listed on the page are links to a merge preview (the loader); the action still takes the two ids.
     forms: [
       { name: "merge (victim kept)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: "/admin/people/merge", fields: [["survivorId", p.value], ["duplicateId", ctx.ownPupilId], ["confirm", "yes"]] }], controlGetsThrough: [] },
       { name: "merge (victim merged away)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: "/admin/people/merge", fields: [["survivorId", ctx.ownPupilId], ["duplicateId", p.value], ["confirm", "yes"]] }], controlGetsThrough: [] },
@@ -222,7 +242,7 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
   "routes/classes.new": { none: "a class name, year group and academic year" },
   "routes/employer.inbox": { none: "an entry id" },
   "routes/encounters.new": { none: "a class id and an employer id: attendees come from the class" },
-  "routes/invite.$token": { none: "the invitation token carries the address; the form takes names and a password" },
+  "routes/invite.$token": { none: "the secret token, sent to the invited address, names the invitation (and any pending enrolment); the form takes names and a password, and an existing account must be signed in as itself" },
   "routes/register_.confirm.$token": { none: "the confirmation token carries the request; the form takes nothing" },
   "routes/learning_.entries.$entryId": { none: "withdraws or corrects the entry in the path" },
   "routes/log": { none: "the learner's own progress entry" },
