@@ -21,6 +21,7 @@ import { hashToken } from "~/auth/tokens.ts";
 import { formatLongDate, toIsoDate } from "~/domain/dates.ts";
 import { checkEnrolment, checkEnrolmentAnswers, createApprenticeship, EnrolmentSchema, fillDateOfBirth, hasUnfinishedApprenticeship, type EnrolmentInput } from "~/models/apprenticeships.server.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { flagIdentityClaims } from "~/models/identity-flags.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 
 const notFound = () => new Response("Not found", { status: 404 });
@@ -65,15 +66,19 @@ export async function enrolApprentice(actor: Actor, employerId: string, input: E
   });
 }
 
-/** A UPN typed at enrolment that is on someone else's record: never attached, left for the partnership admin. */
-async function flagUpnOnOtherRecord(tx: Tx, input: { actorId: string | null; organisationId: string; upn: string; apprenticeId: string }) {
+/**
+ * A UPN typed at enrolment that is on someone else's record is never attached: it becomes an
+ * identity flag for the partnership admin (decision 025), like one a school's class list names.
+ */
+async function flagUpnOnOtherRecord(tx: Tx, input: { actorId: string; organisationId: string; upn: string; apprenticeId: string }) {
   if (!input.upn) return;
   const owner = await tx.user.findUnique({ where: { upn: input.upn }, select: { id: true, mergedIntoId: true } });
   if (!owner || owner.id === input.apprenticeId || owner.mergedIntoId === input.apprenticeId) return;
-  await audit(
-    { actorId: input.actorId, action: "enrolment.upn-on-other-record", subjectType: "user", subjectId: input.apprenticeId, organisationId: input.organisationId, metadata: { otherUserId: owner.id } },
-    tx,
-  );
+  await flagIdentityClaims(tx, {
+    actorId: input.actorId,
+    organisationId: input.organisationId,
+    claims: [{ claimantId: input.apprenticeId, kind: "UPN", value: input.upn, holderId: owner.mergedIntoId ?? owner.id }],
+  });
 }
 
 // ───────────────────────────── the employer's list ─────────────────────────────
@@ -222,7 +227,7 @@ async function completePendingEnrolment(tx: Tx, accepted: { tokenId: string; use
   // The person has just seen this date on the invitation page; it still goes on their record only if no other organisation holds them.
   await fillDateOfBirth(tx, accepted.userId, employer.id, answers.dateOfBirth);
   const actorId = pending.invitation.createdById;
-  await flagUpnOnOtherRecord(tx, { actorId, organisationId: employer.id, upn: answers.upn, apprenticeId: accepted.userId });
+  await flagUpnOnOtherRecord(tx, { actorId: actorId ?? accepted.userId, organisationId: employer.id, upn: answers.upn, apprenticeId: accepted.userId });
   await createApprenticeship(tx, checked.value, { id: accepted.userId, name: `${person.firstName} ${person.lastName}` }, { actorId: actorId ?? accepted.userId, metadata: { matchedBy: "invitation", acceptedBy: accepted.userId } });
   await tx.pendingEnrolment.delete({ where: { id: pending.id } });
 }

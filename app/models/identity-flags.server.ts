@@ -1,11 +1,13 @@
 /**
- * Identifiers a school gave one of its pupils that another account already holds (decision 025).
+ * Identifiers an organisation gave one of its people that another account already holds
+ * (decision 025).
  *
- * A school's class list or "add pupil" form names pupils by UPN and email. When the identifier
- * belongs to someone the school does not hold, matching would hand that person to the school, so
- * instead the school's pupil is created (or kept) without it, and a flag records the claim for the
- * partnership admin, who can merge the two records with the merge tool if they are one child. The
- * school's answer is the same as for an identifier nobody holds: the flag is never shown to it.
+ * A school's class list or "add pupil" form names pupils by UPN and email, and an employer's
+ * enrolment may name a UPN. When the identifier belongs to someone the organisation does not hold,
+ * matching would hand that person over, so instead the organisation's person is created (or kept)
+ * without it, and a flag records the claim for the partnership admin, who can merge the two records
+ * with the merge tool if they are one person. The organisation's answer is the same as for an
+ * identifier nobody holds: the flag is never shown to it.
  *
  * A flag also keeps re-imports idempotent: the next time the school names the same identifier, it
  * means the same pupil of theirs (the claimant), not a new one.
@@ -69,7 +71,7 @@ export async function listIdentityFlags(actor: Actor) {
     kind: f.kind,
     value: f.value,
     flaggedAt: f.createdAt.toISOString(),
-    school: f.organisation.name,
+    organisation: f.organisation.name,
     claimant: describe(f.claimant),
     holder: describe(f.holder),
   }));

@@ -100,15 +100,15 @@ export default function MergePeople() {
       <p>One person, one record for life. Find the two records, choose which to keep, check what moves, then confirm. Nothing is lost: every learning record, placement and credential moves to the record kept.</p>
       {flags.length ? (
         <section aria-labelledby="flags-title">
-          <h2 id="flags-title">Identifiers a school gave that another record holds</h2>
-          <p>A school named one of its pupils with a UPN or email address that already belongs to someone else. The school's pupil was kept without it, and the school was not told. If the two records are the same child, merge them; the flag closes when they are merged.</p>
+          <h2 id="flags-title">Identifiers an organisation gave that another record holds</h2>
+          <p>A school (for one of its pupils) or an employer (for an apprentice) gave a UPN or email address that already belongs to someone else. Their person was kept without it, and they were not told. If the two records are the same person, merge them; the flag closes when they are merged.</p>
           <ScrollTable caption={<>{flags.length} open flag{flags.length === 1 ? "" : "s"}</>}>
             <thead><tr><th scope="col">Identifier</th><th scope="col">Given by</th><th scope="col">Their pupil</th><th scope="col">Record that holds it</th><th scope="col">Action</th></tr></thead>
             <tbody>
               {flags.map((f) => (
                 <tr key={f.id}>
                   <th scope="row">{f.kind === "UPN" ? "UPN" : "Email"} {f.value}</th>
-                  <td>{f.school}, {f.flaggedAt.slice(0, 10)}</td>
+                  <td>{f.organisation}, {f.flaggedAt.slice(0, 10)}</td>
                   <td><Link to={`/people/${f.claimant.id}`}>{f.claimant.name}</Link></td>
                   <td><Link to={`/people/${f.holder.id}`}>{f.holder.name}</Link> ({f.holder.roles.join("; ") || "no roles"})</td>
                   <td><Link to={`/admin/people/merge?keep=${f.holder.id}&duplicate=${f.claimant.id}`}>Compare<span className="visually-hidden"> {f.claimant.name} with {f.holder.name}</span></Link></td>

@@ -116,7 +116,7 @@ describe("a class list naming another school's pupil by UPN", () => {
     const [claimant] = attack.members;
 
     const flags = (await listIdentityFlags(admin)).filter((f) => f.holder.id === victim.id);
-    expect(flags).toEqual([expect.objectContaining({ kind: "UPN", value: upn(3), school: (await prisma.organisation.findUniqueOrThrow({ where: { id: attack.org.id } })).name, claimant: expect.objectContaining({ id: claimant }) })]);
+    expect(flags).toEqual([expect.objectContaining({ kind: "UPN", value: upn(3), organisation: (await prisma.organisation.findUniqueOrThrow({ where: { id: attack.org.id } })).name, claimant: expect.objectContaining({ id: claimant }) })]);
     const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "person.identifier-flagged", subjectId: victim.id } });
     expect(audit).toMatchObject({ organisationId: attack.org.id, metadata: expect.objectContaining({ claimantId: claimant, kind: "UPN" }) });
 

@@ -162,8 +162,10 @@ describe("accepting an enrolment invitation", () => {
     expect(accepted.userId).not.toBe(v.pupil.id);
     expect(await prisma.user.findUniqueOrThrow({ where: { id: accepted.userId } })).toMatchObject({ email, upn: null });
     expect(await snapshot([v.pupil.id])).toEqual(before);
-    const flag = await prisma.auditLog.findFirstOrThrow({ where: { action: "enrolment.upn-on-other-record", subjectId: accepted.userId } });
-    expect(flag).toMatchObject({ actorId: attacker.admin.id, organisationId: attacker.employer.id, metadata: { otherUserId: v.pupil.id } });
+    // Left for the partnership admin as an identity flag, like a school's class list would leave it.
+    const flag = await prisma.identityFlag.findFirstOrThrow({ where: { claimantId: accepted.userId } });
+    expect(flag).toMatchObject({ organisationId: attacker.employer.id, kind: "UPN", value: v.pupilUpn, holderId: v.pupil.id });
+    expect(await prisma.auditLog.count({ where: { action: "person.identifier-flagged", actorId: attacker.admin.id, subjectId: v.pupil.id } })).toBe(1);
   });
 
   it("an unfinished apprenticeship on the same standard stops the acceptance, told to the person only", async () => {
