@@ -56,7 +56,7 @@ function school(overrides: Record<string, string> = {}): Record<string, string> 
 async function deliverEmails(): Promise<CaughtMail[]> {
   catcher.clear();
   const child = spawn(process.execPath, ["--import", "tsx", "tests/support/run-email-jobs.ts"], {
-    env: { ...process.env, SMTP_URL: catcher.url, APP_URL, NODE_ENV: "development", LOG_LEVEL: "warn" },
+    env: { ...process.env, MAIL_CATCHER_URL: catcher.url, APP_URL, NODE_ENV: "development", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -5,7 +5,7 @@
  * React out of a test process that serves the production build (two Reacts do not mix).
  * Used by tests/integration/data-rights.test.ts, which reads this process's log output, and
  * tests/integration/registration.test.ts, which reads the emails from its mail catcher.
- * Env: the test file's DATABASE_URL, REDIS_URL and REDIS_PREFIX; SMTP_URL to send to a mail
+ * Env: the test file's DATABASE_URL, REDIS_URL and REDIS_PREFIX; MAIL_CATCHER_URL to send to a mail
  * catcher (default: a transport that sends nothing); APP_URL for the links (default http://localhost).
  */
 import nodemailer from "nodemailer";
@@ -17,7 +17,8 @@ import { createRelay } from "../../workers/relay.ts";
 const producer = producerConnection("test-relay");
 const consumer = workerConnection("test-email");
 const relay = createRelay({ connection: producer });
-const transport = process.env.SMTP_URL ? createMailTransport(process.env.SMTP_URL) : nodemailer.createTransport({ jsonTransport: true });
+// Not SMTP_URL: the test server sets that to a development default nothing listens on.
+const transport = process.env.MAIL_CATCHER_URL ? createMailTransport(process.env.MAIL_CATCHER_URL) : nodemailer.createTransport({ jsonTransport: true });
 const worker = createEmailWorker({ connection: consumer, transport, from: "no-reply@example.org", appUrl: process.env.APP_URL ?? "http://localhost" });
 let completed = 0;
 const failed: string[] = [];
