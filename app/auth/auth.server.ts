@@ -7,6 +7,7 @@ import { redirect } from "react-router";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, isPupilOnly, type Actor, type Permission } from "~/auth/permissions.ts";
 import { createSession, invalidateSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type SessionUser, type ValidSession } from "~/auth/session.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export type Viewer = Actor & { session: ValidSession };
 
@@ -51,10 +52,6 @@ export async function requireViewer(request: Request): Promise<Viewer> {
     throw redirect(`/login?redirectTo=${encodeURIComponent(back + url.search)}`);
   }
   return viewer;
-}
-
-export function notFound(): never {
-  throw new Response("Not found", { status: 404 });
 }
 
 export async function requirePermission(request: Request, permission: Permission): Promise<Viewer> {

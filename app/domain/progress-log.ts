@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { addDays, isBefore, type IsoDate } from "./dates.ts";
 import { strictNumber } from "./form-numbers.ts";
+import { isUuid, UUID } from "./ids.ts";
 
 export const ENTRY_KINDS = ["MODULE_COMPLETED", "LEARNING_TIME", "CREDENTIAL", "OTJ_ACTIVITY"] as const;
 export type EntryKindName = (typeof ENTRY_KINDS)[number];
@@ -80,8 +81,6 @@ export function formatHours(minutes: number): string {
   return `${ONE_DECIMAL.format(hours)} ${hours === 1 ? "hour" : "hours"}`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const isoDate = z
   .string({ message: "Enter the date." })
   .trim()
@@ -107,7 +106,7 @@ const optionalUuid = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined))
-  .refine((v) => v === undefined || UUID.test(v), "Choose an option from the list.");
+  .refine((v) => v === undefined || isUuid(v), "Choose an option from the list.");
 
 /** An https link or nothing. */
 export const httpsUrl = z

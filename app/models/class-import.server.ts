@@ -44,6 +44,8 @@ import { audit } from "~/utils/audit.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { getClass } from "~/models/classes.server.ts";
 import { flagIdentityClaims, type IdentityClaim } from "~/models/identity-flags.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 /** Files with more valid rows than this are written by the background worker. */
 export const BACKGROUND_THRESHOLD = 300;
@@ -53,8 +55,6 @@ export const CHUNK_ROWS = 1000;
 const MAX_DUPLICATE_CANDIDATES = 5;
 
 export class ImportError extends Error {}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type CohortRef = { id: string; organisationId: string; academicYear: number };
 
@@ -345,12 +345,12 @@ export async function previewClassImport(actor: Actor, classId: string, file: Ui
 /** One import of this class within the actor's reach, or 404. */
 export async function getClassImport(actor: Actor, classId: string, importId: string) {
   const cohort = await getClass(actor, classId);
-  if (!UUID.test(importId)) throw new Response("Not found", { status: 404 });
+  if (!isUuid(importId)) notFound();
   const job = await db().importJob.findFirst({
     where: { id: importId, cohortId: cohort.id, kind: "class-list", organisationId: { in: orgsWith(actor, "class:manage") } },
     select: { id: true, status: true, totalRows: true, processedRows: true, summary: true, error: true, createdAt: true, finishedAt: true },
   });
-  if (!job) throw new Response("Not found", { status: 404 });
+  if (!job) notFound();
   const summary = job.summary as { preview?: ImportSummary; result?: ImportResult };
   return { cohort, job: { ...job, preview: summary.preview ?? null, result: summary.result ?? null } };
 }
@@ -366,7 +366,7 @@ export async function confirmClassImport(actor: Actor, classId: string, importId
   const { cohort, job } = await getClassImport(actor, classId, importId);
   if (job.status !== "preview") throw new ImportError("This upload has already been confirmed or replaced. Upload the file again to see a fresh preview.");
   const cleanSameAs: SameAs = {};
-  for (const [line, userId] of Object.entries(sameAs)) if (/^\d{1,5}$/.test(line) && UUID.test(userId)) cleanSameAs[line] = userId;
+  for (const [line, userId] of Object.entries(sameAs)) if (/^\d{1,5}$/.test(line) && isUuid(userId)) cleanSameAs[line] = userId;
 
   if (job.totalRows > BACKGROUND_THRESHOLD) {
     await db().$transaction(async (tx) => {

@@ -10,6 +10,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { LEARNER_TYPES, PAGE_SIZE } from "~/models/enrolment-filters.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export { LEARNER_TYPES, PAGE_SIZE };
 
@@ -58,7 +59,7 @@ function whereFor(f: EnrolmentFilters): Prisma.EnrolmentWhereInput {
 }
 
 export async function listEnrolments(actor: Actor, filters: EnrolmentFilters) {
-  if (!can(actor, "enrolments:read-all")) throw new Response("Not found", { status: 404 });
+  if (!can(actor, "enrolments:read-all")) notFound();
   const where = whereFor(filters);
   const [total, byStatus, rows, pathways, organisations, districts] = await Promise.all([
     db().enrolment.count({ where }),

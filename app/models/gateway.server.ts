@@ -17,12 +17,8 @@ import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.t
 import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
 import { otjStatuses } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export class GatewayError extends Error {}
 
@@ -36,7 +32,7 @@ export function minimumDurationMet(input: { startDate: IsoDate; months: number; 
 }
 
 async function loadGateway(actor: Actor, apprenticeshipId: string, asOf: IsoDate, tx: Tx = db()) {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const a = await tx.apprenticeship.findFirst({
     where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: {

@@ -18,6 +18,7 @@ import type { Actor } from "~/auth/permissions.ts";
 import { toIsoDate, type IsoDate } from "~/domain/dates.ts";
 import { todayInEngland } from "~/domain/progress-log.ts";
 import { daysUnsigned } from "~/domain/review-schedule.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 function roleOrgs(actor: Actor, role: string): string[] {
   return [...new Set(actor.memberships.filter((m) => m.role === role && m.organisationKind === "EMPLOYER").map((m) => m.organisationId))];
@@ -87,7 +88,7 @@ export const INBOX_PAGE_SIZE = 50;
 /** The oldest items waiting on the actor (INBOX_PAGE_SIZE at most). 404 for people without an inbox. */
 export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()): Promise<InboxItem[]> {
   const s = scope(actor);
-  if (!s) throw new Response("Not found", { status: 404 });
+  if (!s) notFound();
   const name = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`;
   const [otj, reviews, placements, feedback, gateway] = await Promise.all([
     db().progressEntry.findMany({

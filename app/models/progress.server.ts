@@ -45,17 +45,13 @@ import {
 } from "~/domain/progress-log.ts";
 import { COUNTING_SQL, COUNTING_WHERE, LOGGED_BEFORE_PLAN_SIGNED_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export class ProgressError extends Error {
   constructor(readonly fields: FieldErrors) {
     super(Object.values(fields)[0] ?? "The entry could not be saved.");
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
 }
 
 // ───────────────────────────── scopes ─────────────────────────────
@@ -323,7 +319,7 @@ async function assertOtjDayFits(tx: Tx, learnerId: string, occurredOn: Date, min
 // ───────────────────────────── reading one entry ─────────────────────────────
 
 export async function getEntry(actor: Actor, entryId: string) {
-  if (!UUID.test(entryId)) notFound();
+  if (!isUuid(entryId)) notFound();
   const row = await db().progressEntry.findFirst({
     where: { AND: [{ id: entryId }, readerWhere(actor)] },
     select: { ...SUMMARY_SELECT, learnerId: true, supersededAt: true, apprenticeshipId: true, learner: { select: { firstName: true, lastName: true } } },
@@ -371,7 +367,7 @@ const VERSION_SELECT = {
 
 /** Every version of an entry, oldest first (the ledger behind one line on the dashboard). */
 export async function entryHistory(actor: Actor, entryId: string): Promise<EntryVersion[]> {
-  if (!UUID.test(entryId)) notFound();
+  if (!isUuid(entryId)) notFound();
   const scope = readerWhere(actor);
   const start = await db().progressEntry.findFirst({ where: { AND: [{ id: entryId }, scope] }, select: { id: true, learnerId: true } });
   if (!start) notFound();
@@ -433,7 +429,7 @@ export type EntryChanges = Partial<{
  * Allowed for the learner and for a verifier in scope (never for a supervisor).
  */
 export async function correctEntry(actor: Actor, entryId: string, changes: EntryChanges, reason: string, options: { withdraw?: boolean; today?: IsoDate } = {}) {
-  if (!UUID.test(entryId)) notFound();
+  if (!isUuid(entryId)) notFound();
   const verifier = verifierWhere(actor);
   const scope: Prisma.ProgressEntryWhereInput = { OR: [{ learnerId: actor.userId }, ...(verifier ? [verifier] : [])] };
   const old = await db().progressEntry.findFirst({
@@ -528,7 +524,7 @@ export type Decision = "approve" | "reject";
 export async function verifyEntries(actor: Actor, entryIds: readonly string[], decision: Decision, comment = "", options: { as?: "verifier" | "supervisor" } = {}) {
   const ids = [...new Set(entryIds)];
   if (ids.length === 0) throw new ProgressError({ entryId: "Select at least one entry." });
-  if (ids.length > 500 || ids.some((id) => !UUID.test(id))) notFound();
+  if (ids.length > 500 || ids.some((id) => !isUuid(id))) notFound();
   if (decision !== "approve" && decision !== "reject") throw new ProgressError({ form: "Choose approve or reject." });
   const note = comment.trim();
   if (decision === "reject" && !note) throw new ProgressError({ comment: "Say why you are rejecting this, so the learner can put it right." });
@@ -635,7 +631,7 @@ export async function verificationQueue(actor: Actor, filter: { cohortId?: strin
   const verifier = verifierWhere(actor);
   if (verifier) {
     const cohortFilter: Prisma.ProgressEntryWhereInput =
-      filter.cohortId && UUID.test(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
+      filter.cohortId && isUuid(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
     const pending: Prisma.ProgressEntryWhereInput = { AND: [verifier, cohortFilter, { status: "PENDING", supersededAt: null }] };
     if (schools.length > 0) {
       queues.push(
@@ -746,7 +742,7 @@ function planInput(a: ApprenticeshipOtjRow) {
  */
 export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: string[]; activeOnly?: boolean } = {}, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj[]> {
   const where: Prisma.ApprenticeshipWhereInput = {
-    AND: [apprenticeshipsVisibleTo(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => UUID.test(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
+    AND: [apprenticeshipsVisibleTo(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => isUuid(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
   };
   const apprenticeships = await db().apprenticeship.findMany({ where, select: APPRENTICESHIP_OTJ_SELECT, orderBy: [{ apprentice: { lastName: "asc" } }, { startDate: "asc" }] });
   if (apprenticeships.length === 0) return [];
@@ -786,7 +782,7 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
 
 /** One apprenticeship's OTJ status with its chart series; 404 outside reach. */
 export async function apprenticeshipOtj(actor: Actor, apprenticeshipId: string, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj & { series: OtjSeriesPoint[] }> {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const [summary] = await otjStatuses(actor, { apprenticeshipIds: [apprenticeshipId] }, asOf);
   if (!summary) notFound();
   const a = await db().apprenticeship.findUniqueOrThrow({ where: { id: apprenticeshipId }, select: APPRENTICESHIP_OTJ_SELECT });
@@ -952,7 +948,7 @@ const AUDIT_EVENTS: Record<string, string> = {
  * logged or corrected it, when, why) and each verification decision from the audit log.
  */
 export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const apprenticeship = await db().apprenticeship.findFirst({
     where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: { id: true, employerId: true, apprentice: { select: { firstName: true, lastName: true } }, standard: { select: { reference: true, title: true } } },

@@ -10,6 +10,7 @@ import { changePlanDetails, getApprenticeship, signTrainingPlan } from "~/models
 import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
 import { apprenticeshipOtj } from "~/models/progress.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Apprenticeship and training plan – Staffordshire Digital Skills" }];
 
@@ -37,7 +38,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (!form.ok) {
       // Someone who cannot sign for that party learns nothing: the same 404 as a stranger.
       const visible = await getApprenticeship(viewer, params.id);
-      if (!visible.mySignatureParties.some((p) => p === party)) throw new Response("Not found", { status: 404 });
+      if (!visible.mySignatureParties.some((p) => p === party)) notFound();
       return data({ intent: "sign", party: typeof party === "string" ? party : null, errors: form.errors, notice: null }, { status: 400 });
     }
     const result = await signTrainingPlan(viewer, params.id, form.data.party);
@@ -46,7 +47,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (intent === "change-plan") {
     const form = parseForm(formData, ChangeForm);
     if (!form.ok) {
-      if (!(await getApprenticeship(viewer, params.id)).canEdit) throw new Response("Not found", { status: 404 });
+      if (!(await getApprenticeship(viewer, params.id)).canEdit) notFound();
       return data({ intent: "change-plan", party: null, errors: form.errors, notice: null }, { status: 400 });
     }
     const { intent: _intent, ...input } = form.data;

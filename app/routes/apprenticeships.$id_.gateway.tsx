@@ -7,6 +7,7 @@ import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { confirmGateway, GatewayError, getGateway } from "~/models/gateway.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "EPA gateway – Staffordshire Digital Skills" }];
 
@@ -29,7 +30,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const form = parseForm(formData, ConfirmForm);
   if (!form.ok) {
     const g = await getGateway(viewer, params.id);
-    if (!g.myParties.length) throw new Response("Not found", { status: 404 });
+    if (!g.myParties.length) notFound();
     return data({ errors: form.errors, notice: null }, { status: 400 });
   }
   try {

@@ -5,6 +5,7 @@ import { can } from "~/auth/permissions.ts";
 import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { listPlacements } from "~/models/placements.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Work experience placements – Staffordshire Digital Skills" }];
 
@@ -13,7 +14,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const school = can(viewer, "placement:manage");
   if (!school && !can(viewer, "placement:host")) {
     if (can(viewer, "placement:reflect")) throw redirect("/placements/mine");
-    throw new Response("Not found", { status: 404 });
+    notFound();
   }
   return { school, placements: await listPlacements(viewer) };
 }

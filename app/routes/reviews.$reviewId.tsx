@@ -19,6 +19,7 @@ import { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PAR
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Progress review – Staffordshire Digital Skills" }];
 
@@ -55,7 +56,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (intent === "save") {
       // The form's fields depend on the standard's KSBs: read them (scoped) before parsing.
       const review = await getReview(viewer, params.reviewId);
-      if (!review.can.edit && !review.myParties.includes("tutor")) throw new Response("Not found", { status: 404 });
+      if (!review.can.edit && !review.myParties.includes("tutor")) notFound();
       const codes = review.ksbs.map((k) => k.code);
       const form = parseForm(formData, reviewContentSchema(codes));
       if (!form.ok) return fail(form.errors);
@@ -70,7 +71,7 @@ export async function action({ request, params }: Route.ActionArgs) {
       if (!form.ok) {
         // Someone who cannot sign for that party learns nothing: the same 404 as a stranger.
         const review = await getReview(viewer, params.reviewId);
-        if (!review.myParties.some((p) => p === party)) throw new Response("Not found", { status: 404 });
+        if (!review.myParties.some((p) => p === party)) notFound();
         return fail(form.errors, typeof party === "string" ? party : undefined);
       }
       const result = await signReview(viewer, params.reviewId, form.data.party, form.data.comment ?? "");
