@@ -39,7 +39,7 @@ export async function main() {
   const { Queue, QueueEvents } = await import("bullmq");
   const { disconnectDb } = await import("../app/db/client.server.ts");
   const { queuePrefix } = await import("../app/jobs/queues.server.ts");
-  const { todayInEngland } = await import("../app/domain/progress-log.ts");
+  const { todayInEngland } = await import("../app/domain/dates.ts");
   const { londonInstant, isoWeek, reminderJobId } = await import("../app/domain/reminders.ts");
   const { renderEmail } = await import("../app/mail/render.server.ts");
   const { createMailTransport } = await import("../app/mail/transport.server.ts");

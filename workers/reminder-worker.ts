@@ -18,8 +18,8 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { db } from "~/db/client.server.ts";
-import { formatLongDate } from "~/domain/dates.ts";
-import { STUCK_AFTER_DAYS, todayInEngland } from "~/domain/progress-log.ts";
+import { formatLongDate, todayInEngland } from "~/domain/dates.ts";
+import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
 import {
   INBOX_WAITING_DAYS,
   KIND_CATEGORY,

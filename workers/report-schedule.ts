@@ -16,7 +16,7 @@ import { mailTransport } from "~/mail/transport.server.ts";
 import { describeCell, type ReportFigures } from "~/domain/report-figures.ts";
 import { previousMonth } from "~/domain/report-period.ts";
 import { buildSnapshot } from "~/models/reports.server.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { renderEmail } from "~/mail/render.server.ts";

@@ -58,15 +58,8 @@ export function isStuck(joinedOn: IsoDate, lastVerifiedProgress: IsoDate | null,
 export const ENGLISH_MATHS_REFUSAL =
   "English and maths up to level 2 do not count as off-the-job training, so this cannot be logged as OTJ. Ask your tutor how to record it.";
 
-/** Today's date in England, 'YYYY-MM-DD' (a date logged late in the evening is still today). */
 // Built once: constructing an Intl formatter costs far more than using one (hot on every page).
-const LONDON_ISO_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
 const ONE_DECIMAL = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
-
-/** Today's date in England as YYYY-MM-DD (the UK calendar day, whatever the server's zone). */
-export function todayInEngland(now: Date = new Date()): string {
-  return LONDON_ISO_DATE.format(now);
-}
 
 /** "1 h 30 min", "45 min", "2 h". */
 export function formatMinutes(minutes: number): string {

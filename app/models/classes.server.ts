@@ -10,8 +10,8 @@
 import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
-import { academicYearOf, toIsoDate, type IsoDate } from "~/domain/dates.ts";
-import { isStuck, todayInEngland } from "~/domain/progress-log.ts";
+import { academicYearOf, toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
+import { isStuck } from "~/domain/progress-log.ts";
 import { COUNTING_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";

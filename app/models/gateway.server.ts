@@ -11,8 +11,7 @@
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
 import { otjStatuses } from "~/models/progress.server.ts";

@@ -15,8 +15,7 @@
 import { db } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { toIsoDate, type IsoDate } from "~/domain/dates.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysUnsigned } from "~/domain/review-schedule.ts";
 import { notFound } from "~/utils/http-errors.ts";
 

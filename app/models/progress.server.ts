@@ -30,19 +30,12 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import type { EntryKind, EntryStatus } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
-import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
+import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
 import { entryCounts } from "~/domain/counting.ts";
 import { planFullySignedAt } from "~/domain/training-plan.ts";
 import { otjDayLimitRefusal, otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
-import {
-  ENGLISH_MATHS_REFUSAL,
-  fieldErrorsOf,
-  LogEntrySchema,
-  todayInEngland,
-  type FieldErrors,
-  type LogEntryData,
-} from "~/domain/progress-log.ts";
+import { ENGLISH_MATHS_REFUSAL, fieldErrorsOf, LogEntrySchema, type FieldErrors, type LogEntryData } from "~/domain/progress-log.ts";
 import { COUNTING_SQL, COUNTING_WHERE, LOGGED_BEFORE_PLAN_SIGNED_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";

@@ -19,7 +19,7 @@ import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { buildFigures, figuresToCsv, type FamilyName, type ReportFigures } from "~/domain/report-figures.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { parsePeriod, type PeriodType, type ReportPeriod } from "~/domain/report-period.ts";
 import { computeMeasures, dataVersion, type MeasureScope } from "~/models/report-measures.server.ts";
 import { isUuid } from "~/domain/ids.ts";

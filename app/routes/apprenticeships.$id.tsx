@@ -2,7 +2,7 @@ import { data, Form, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/apprenticeships.$id";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate, formatLongDateTime } from "~/domain/dates.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
@@ -58,10 +58,6 @@ export async function action({ request, params }: Route.ActionArgs) {
   throw new Response("Bad request", { status: 400 });
 }
 
-function formatTimestamp(iso: string) {
-  return new Date(iso).toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
-}
-
 export default function ApprenticeshipPage() {
   const { a, otj, enrolled } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -100,11 +96,11 @@ export default function ApprenticeshipPage() {
       {plan && c ? (
         <section aria-labelledby="plan-title" className="training-plan">
           <h2 id="plan-title">Training plan</h2>
-          {plan.fullySigned ? <Notice tone="success">Agreed by all three parties on {formatTimestamp(plan.fullySignedAt!)}. The plan is locked.</Notice> : <p>The apprentice, the employer and the training provider each agree to this plan before training starts.</p>}
+          {plan.fullySigned ? <Notice tone="success">Agreed by all three parties on {formatLongDateTime(plan.fullySignedAt!)}. The plan is locked.</Notice> : <p>The apprentice, the employer and the training provider each agree to this plan before training starts.</p>}
           <dl className="summary-list">
             <div><dt>Standard</dt><dd>{c.standard.reference} {c.standard.title}, level {c.standard.level}</dd></div>
-            <div><dt>Start date</dt><dd>{formatDate(c.startDate)}</dd></div>
-            <div><dt>Planned end date</dt><dd>{formatDate(c.plannedEndDate)}</dd></div>
+            <div><dt>Start date</dt><dd>{formatShortDate(c.startDate)}</dd></div>
+            <div><dt>Planned end date</dt><dd>{formatShortDate(c.plannedEndDate)}</dd></div>
             <div><dt>Contracted weekly hours</dt><dd>{c.contractedWeeklyHours}</dd></div>
             <div><dt>Prior learning (RPL)</dt><dd>{c.priorLearningHours} hours</dd></div>
             <div><dt>Planned off-the-job training</dt><dd><strong>{c.otj.hours} hours</strong>. {c.otj.regimeLabel}.<br />How it was worked out: {c.otj.explanation}</dd></div>
@@ -125,7 +121,7 @@ export default function ApprenticeshipPage() {
                 <tr key={s.party}>
                   <th scope="row">{s.label}</th>
                   <td>{s.signedBy ?? <span className="tag tag--amber">Not signed yet</span>}</td>
-                  <td>{s.signedAt ? formatTimestamp(s.signedAt) : "–"}</td>
+                  <td>{s.signedAt ? formatLongDateTime(s.signedAt) : "–"}</td>
                 </tr>
               ))}
             </tbody>
