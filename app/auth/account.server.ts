@@ -16,6 +16,7 @@ import { allowResetRequest, checkSignInThrottle, recordSignInFailure, retryMessa
 import { usernameBase, usernameCandidate } from "~/domain/usernames.ts";
 import { flagIdentityClaims } from "~/models/identity-flags.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class AccountError extends Error {}
 
@@ -293,7 +294,7 @@ export async function removeFromOrganisation(actor: Actor, organisationId: strin
     select: { role: true, user: { select: { firstName: true, lastName: true } }, organisation: { select: { name: true } } },
   });
   if (memberships.length === 0) notFound();
-  const name = `${memberships[0].user.firstName} ${memberships[0].user.lastName}`;
+  const name = fullName(memberships[0].user);
   const organisationName = memberships[0].organisation.name;
   if (userId === actor.userId) throw new AccountError("You cannot remove yourself. Ask another admin of this organisation, or the partnership.");
   // The apprenticeship stays with this employer: without the membership the apprentice could not

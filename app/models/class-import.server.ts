@@ -46,6 +46,7 @@ import { getClass } from "~/models/classes.server.ts";
 import { flagIdentityClaims, type IdentityClaim } from "~/models/identity-flags.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 /** Files with more valid rows than this are written by the background worker. */
 export const BACKGROUND_THRESHOLD = 300;
@@ -631,7 +632,7 @@ export async function pupilsAwaitingSetup(actor: Actor, classId: string) {
 export async function generateSetupCodes(actor: Actor, classId: string): Promise<{ cohort: Awaited<ReturnType<typeof getClass>>; lines: SetupCodeLine[] }> {
   const { cohort, pupils } = await pupilsAwaitingSetup(actor, classId);
   if (pupils.length === 0) return { cohort, lines: [] };
-  const lines = pupils.map((p) => ({ userId: p.id, name: `${p.firstName} ${p.lastName}`, username: p.username!, code: newSetupCode() }));
+  const lines = pupils.map((p) => ({ userId: p.id, name: fullName(p), username: p.username!, code: newSetupCode() }));
   const now = new Date();
   await db().$transaction(async (tx) => {
     await tx.authToken.updateMany({

@@ -16,6 +16,7 @@ import { COUNTING_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class ClassError extends Error {}
 
@@ -65,7 +66,7 @@ export async function listClasses(actor: Actor, academicYear = currentAcademicYe
     yearGroup: c.yearGroup,
     academicYear: c.academicYear,
     schoolName: c.organisation.name,
-    teacherName: c.teacher ? `${c.teacher.firstName} ${c.teacher.lastName}` : null,
+    teacherName: c.teacher ? fullName(c.teacher) : null,
     pathways: c.pathways.map((p) => p.pathway.title),
     pupils: c._count.members,
   }));

@@ -23,6 +23,7 @@ import { can, hasRole, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export const ERASED_FIRST_NAME = "Erased";
 export const ERASED_LAST_NAME = "person";
@@ -175,7 +176,7 @@ export async function erasurePreview(actor: Actor, userId: string) {
     client.apprenticeship.count({ where: { apprenticeId: userId } }),
   ]);
   return {
-    person: { id: person.id, name: `${person.firstName} ${person.lastName}`, erased: person.erasedAt !== null, roles: person.memberships.map((m) => ({ role: m.role, organisation: m.organisation.name })) },
+    person: { id: person.id, name: fullName(person), erased: person.erasedAt !== null, roles: person.memberships.map((m) => ({ role: m.role, organisation: m.organisation.name })) },
     isSelf: person.id === actor.userId,
     counts: { sessions, tokens, progressEntries: entries, placements, encounters, addenda, enrolments, apprenticeships },
   };

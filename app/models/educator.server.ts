@@ -6,6 +6,7 @@ import { db } from "~/db/client.server.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 /** The school through which the actor takes part (first school where they may enrol). */
 function schoolOf(actor: Actor): string {
@@ -49,7 +50,7 @@ export async function educatorOverview(actor: Actor) {
     pathways: pathways.map((p) => ({ ...p, myEnrolment: mine.find((e) => e.pathwayId === p.id) ?? null })),
     colleagues: colleagues.map((m) => ({
       id: m.user.id,
-      name: `${m.user.firstName} ${m.user.lastName}`,
+      name: fullName(m.user),
       isMe: m.user.id === actor.userId,
       enrolments: m.user.enrolments.map((e) => ({ pathway: e.pathway.title, status: e.status })),
     })),

@@ -11,6 +11,7 @@ import type { Role } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { LEARNER_TYPES, PAGE_SIZE } from "~/models/enrolment-filters.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export { LEARNER_TYPES, PAGE_SIZE };
 
@@ -99,7 +100,7 @@ export async function listEnrolments(actor: Actor, filters: EnrolmentFilters) {
     rows: rows.map((r) => ({
       id: r.id,
       learnerId: r.user.id,
-      learner: `${r.user.firstName} ${r.user.lastName}`,
+      learner: fullName(r.user),
       learnerType: learnerType(r.user.memberships.map((m) => m.role)),
       pathway: r.pathway.title,
       organisation: r.organisation.name,

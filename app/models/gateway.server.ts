@@ -18,6 +18,7 @@ import { otjStatuses } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class GatewayError extends Error {}
 
@@ -69,10 +70,10 @@ export async function getGateway(actor: Actor, apprenticeshipId: string, asOf: I
   const names = await db().user.findMany({ where: { id: { in: [g?.employerConfirmedById, g?.tutorConfirmedById].filter((x): x is string => Boolean(x)) } }, select: { id: true, firstName: true, lastName: true } });
   const nameOf = (id: string | null | undefined) => {
     const p = names.find((n) => n.id === id);
-    return p ? `${p.firstName} ${p.lastName}` : null;
+    return p ? fullName(p) : null;
   };
   return {
-    apprenticeship: { id: a.id, apprenticeName: `${a.apprentice.firstName} ${a.apprentice.lastName}`, standard: `${a.standard.title} (${a.standard.reference})`, status: a.status, startDate: toIsoDate(a.startDate) },
+    apprenticeship: { id: a.id, apprenticeName: fullName(a.apprentice), standard: `${a.standard.title} (${a.standard.reference})`, status: a.status, startDate: toIsoDate(a.startDate) },
     englishMathsRequired: a.englishMathsRequired,
     englishMathsMet: Boolean(g?.englishMathsMet),
     minDurationMonths: a.standard.minDurationMonths,

@@ -15,6 +15,7 @@ import type { IdentifierKind } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export type IdentityClaim = { claimantId: string; kind: IdentifierKind; value: string; holderId: string };
 
@@ -62,7 +63,7 @@ export async function listIdentityFlags(actor: Actor) {
   });
   const describe = (p: (typeof flags)[number]["holder"]) => ({
     id: p.id,
-    name: `${p.firstName} ${p.lastName}`,
+    name: fullName(p),
     roles: p.memberships.map((m) => `${m.role} at ${m.organisation.name}`),
   });
   return flags.map((f) => ({

@@ -26,6 +26,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class MergeError extends Error {}
 
@@ -76,7 +77,7 @@ export async function searchPeople(actor: Actor, query: string) {
 function describePerson(p: Prisma.UserGetPayload<{ select: typeof personSelect }>) {
   return {
     id: p.id,
-    name: `${p.firstName} ${p.lastName}`,
+    name: fullName(p),
     email: p.email,
     username: p.username,
     upn: p.upn,

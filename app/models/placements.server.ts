@@ -29,6 +29,7 @@ import type { FieldErrors } from "~/utils/forms.ts";
 import { CONSENT_METHODS, ENCOUNTER_KINDS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export * from "~/models/placements.shared.ts";
 
@@ -86,7 +87,7 @@ export function missingPrerequisites(p: PrereqPlacement, pupils: readonly Prereq
   if (!p.insuranceConfirmedAt) missing.push(`${p.employer.name} has not confirmed Employers' Liability insurance.`);
   if (!p.healthSafetyAt) missing.push(`${p.employer.name} has not confirmed health and safety.`);
   for (const r of pupils) {
-    if (!r.consentGivenBy || !r.consentDate || !r.consentMethod) missing.push(`Parental consent has not been recorded for ${r.pupil.firstName} ${r.pupil.lastName}.`);
+    if (!r.consentGivenBy || !r.consentDate || !r.consentMethod) missing.push(`Parental consent has not been recorded for ${fullName(r.pupil)}.`);
   }
   if (pupils.length === 0) missing.push("No pupils are on this placement.");
   return missing;
@@ -135,7 +136,7 @@ export async function newPlacementOptions(actor: Actor, filter: { q?: string; em
         }),
         schoolPupils(schoolId, filter.yearGroup),
       ]);
-      supervisors = sup.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}` }));
+      supervisors = sup.map((u) => ({ id: u.id, name: fullName(u) }));
       pupils = pup;
     }
   }
@@ -156,7 +157,7 @@ async function schoolPupils(schoolId: string, yearGroup?: number) {
     orderBy: [{ yearGroup: "asc" }, { lastName: "asc" }, { firstName: "asc" }],
     take: 2000,
   });
-  return rows.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}`, yearGroup: u.yearGroup }));
+  return rows.map((u) => ({ id: u.id, name: fullName(u), yearGroup: u.yearGroup }));
 }
 
 export type NewPlacement = { schoolId: string; employerId: string; supervisorId?: string; title: string; startDate: IsoDate; endDate: IsoDate; hours: number; pupilIds: string[] };
@@ -260,12 +261,12 @@ export async function getPlacement(actor: Actor, placementId: string) {
   const side = sideOf(actor, p);
   return {
     ...placementHeadline(p),
-    supervisorName: p.supervisor ? `${p.supervisor.firstName} ${p.supervisor.lastName}` : null,
+    supervisorName: p.supervisor ? fullName(p.supervisor) : null,
     prerequisites: { riskAssessment: p.riskAssessmentAt?.toISOString() ?? null, insurance: p.insuranceConfirmedAt?.toISOString() ?? null, healthSafety: p.healthSafetyAt?.toISOString() ?? null },
     missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils) : [],
     pupils: p.pupils.map((r) => ({
       pupilId: r.pupilId,
-      name: `${r.pupil.firstName} ${r.pupil.lastName}`,
+      name: fullName(r.pupil),
       yearGroup: r.pupil.yearGroup,
       consent: r.consentGivenBy && r.consentDate && r.consentMethod ? { givenBy: r.consentGivenBy, date: toIsoDate(r.consentDate), method: r.consentMethod } : null,
       hoursAttended: r.hoursAttended,
@@ -355,7 +356,7 @@ export async function completePlacement(actor: Actor, placementId: string, hours
     const errors: FieldErrors = {};
     for (const r of p.pupils) {
       const h = hoursByPupil[r.pupilId];
-      if (h === undefined || !Number.isInteger(h) || h < 0 || h > 400) errors[`hours_${r.pupilId}`] = `Enter the hours ${r.pupil.firstName} ${r.pupil.lastName} attended, from 0 to 400.`;
+      if (h === undefined || !Number.isInteger(h) || h < 0 || h > 400) errors[`hours_${r.pupilId}`] = `Enter the hours ${fullName(r.pupil)} attended, from 0 to 400.`;
     }
     if (Object.keys(errors).length) throw new PlacementError(errors);
     for (const r of p.pupils) {

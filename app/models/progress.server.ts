@@ -40,6 +40,7 @@ import { COUNTING_SQL, COUNTING_WHERE, LOGGED_BEFORE_PLAN_SIGNED_SQL } from "~/m
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class ProgressError extends Error {
   constructor(readonly fields: FieldErrors) {
@@ -322,7 +323,7 @@ export async function getEntry(actor: Actor, entryId: string) {
   return {
     ...toSummary(summary),
     learnerId,
-    learnerName: `${learner.firstName} ${learner.lastName}`,
+    learnerName: fullName(learner),
     apprenticeshipId,
     supersededAt,
     isOwn: learnerId === actor.userId,
@@ -383,7 +384,7 @@ export async function entryHistory(actor: Actor, entryId: string): Promise<Entry
     orderBy: { version: "asc" },
   });
   const confirmerIds = [...new Set(versions.map((v) => v.supervisorConfirmedById).filter((v): v is string => v !== null))];
-  const confirmers = new Map((await db().user.findMany({ where: { id: { in: confirmerIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`]));
+  const confirmers = new Map((await db().user.findMany({ where: { id: { in: confirmerIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, fullName(u)]));
   return versions.map((v) => {
     const { createdBy, verifiedBy, supervisorConfirmedById, createdAt, correctionReason, supersededAt, supersedesId, verifiedAt, ...summary } = v;
     return {
@@ -393,8 +394,8 @@ export async function entryHistory(actor: Actor, entryId: string): Promise<Entry
       supersededAt,
       supersedesId,
       verifiedAt,
-      createdByName: `${createdBy.firstName} ${createdBy.lastName}`,
-      verifiedByName: verifiedBy ? `${verifiedBy.firstName} ${verifiedBy.lastName}` : null,
+      createdByName: fullName(createdBy),
+      verifiedByName: verifiedBy ? fullName(verifiedBy) : null,
       supervisorConfirmedByName: supervisorConfirmedById ? (confirmers.get(supervisorConfirmedById) ?? null) : null,
     };
   });
@@ -637,14 +638,14 @@ export async function verificationQueue(actor: Actor, filter: { cohortId?: strin
     if (orgsWhereRole(actor, "TUTOR", "PROVIDER").length > 0) {
       const tutorEntries = schools.length > 0 ? { AND: [pending, { NOT: SCHOOL_ENTRY }] } : pending;
       queues.push(
-        await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
+        await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${fullName(r.learner)}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
       );
     }
   }
   const confirmer = confirmerWhere(actor);
   if (confirmer) {
     const unconfirmed = { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" as const } }] };
-    queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}` })));
+    queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: fullName(r.learner) })));
   }
   return queues;
 }
@@ -666,7 +667,7 @@ function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title:
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { key, title, entries: [] }));
     const { learner, learnerId, createdAt, apprenticeship: _a, ...summary } = r;
-    group.entries.push({ ...toSummary(summary), learnerId, learnerName: `${learner.firstName} ${learner.lastName}`, createdAt, verifiedByTutor: r.status === "VERIFIED" });
+    group.entries.push({ ...toSummary(summary), learnerId, learnerName: fullName(learner), createdAt, verifiedByTutor: r.status === "VERIFIED" });
   }
   return [...groups.values()];
 }
@@ -761,7 +762,7 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
     const s = byId.get(a.id);
     return {
       apprenticeshipId: a.id,
-      apprenticeName: `${a.apprentice.firstName} ${a.apprentice.lastName}`,
+      apprenticeName: fullName(a.apprentice),
       standard: `${a.standard.reference} ${a.standard.title}`,
       employerName: a.employer.name,
       status: otjStatus({ ...planInput(a), verifiedMinutes: Number(s?.verified ?? 0) }, asOf),
@@ -991,7 +992,7 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
       activityType: v.activityType,
       ksbCodes: v.ksbCodes,
       atWork: v.atWork,
-      by: `${v.createdBy.firstName} ${v.createdBy.lastName}`,
+      by: fullName(v.createdBy),
       note: v.correctionReason ?? "",
     });
   }
@@ -1009,14 +1010,14 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
       activityType: v.activityType,
       ksbCodes: v.ksbCodes,
       atWork: v.atWork,
-      by: e.actor ? `${e.actor.firstName} ${e.actor.lastName}` : "(deleted account)",
+      by: e.actor ? fullName(e.actor) : "(deleted account)",
       note: isReject && e.actorId === v.verifiedById ? (v.verifierComment ?? "") : "",
     });
   }
   rows.sort((a, b) => a.at.getTime() - b.at.getTime() || a.version - b.version);
   const verifiedMinutes = versions.filter((v) => entryCounts({ ...v })).reduce((s, v) => s + v.minutes, 0);
   return {
-    apprenticeship: { id: apprenticeship.id, apprenticeName: `${apprenticeship.apprentice.firstName} ${apprenticeship.apprentice.lastName}`, standard: `${apprenticeship.standard.reference} ${apprenticeship.standard.title}`, employerId: apprenticeship.employerId },
+    apprenticeship: { id: apprenticeship.id, apprenticeName: fullName(apprenticeship.apprentice), standard: `${apprenticeship.standard.reference} ${apprenticeship.standard.title}`, employerId: apprenticeship.employerId },
     rows,
     verifiedMinutes,
   };

@@ -34,6 +34,7 @@ import type { FieldErrors } from "~/utils/forms.ts";
 import { KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName, type PersonName } from "~/domain/names.ts";
 
 export { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
 
@@ -147,7 +148,7 @@ export async function ensureReviewSchedule(apprenticeshipId: string, client?: Tx
 
 // ───────────────────────────── reading ─────────────────────────────
 
-const personName = (p: { firstName: string; lastName: string } | null | undefined) => (p ? `${p.firstName} ${p.lastName}` : null);
+const personName = (p: PersonName | null | undefined) => (p ? fullName(p) : null);
 
 async function visibleApprenticeship(actor: Actor, apprenticeshipId: string, tx: Tx = db()) {
   if (!isUuid(apprenticeshipId)) notFound();

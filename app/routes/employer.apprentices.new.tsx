@@ -8,6 +8,7 @@ import { EnrolmentFields } from "~/models/apprenticeship-fields.ts";
 import { checkEnrolment, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeships.server.ts";
 import { enrolApprentice } from "~/models/enrolment-invitations.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enrol an apprentice – Staffordshire Digital Skills" }];
 
@@ -146,7 +147,7 @@ export default function EnrolApprentice() {
 function CheckAnswers({ preview: p, values }: { preview: EnrolmentPreview; values: Values }) {
   const hidden = FIELD_NAMES.map((name) => <input key={name} type="hidden" name={name} value={values[name] ?? ""} />);
   const invite = p.person.kind === "invite";
-  const person = p.person.kind === "held" ? `${p.person.name} (already in your organisation)` : `${p.person.firstName} ${p.person.lastName}, ${p.person.email} (we will email them an invitation; the apprenticeship starts when they accept it)`;
+  const person = p.person.kind === "held" ? `${p.person.name} (already in your organisation)` : `${fullName(p.person)}, ${p.person.email} (we will email them an invitation; the apprenticeship starts when they accept it)`;
   return (
     <div className="stack">
       <h1>Check your answers before enrolling</h1>

@@ -6,6 +6,7 @@ import { dataRightsOver } from "~/models/data-rights.server.ts";
 import { getPerson } from "~/models/organisation.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Person – Staffordshire Digital Skills" }];
 
@@ -22,7 +23,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export default function Person() {
   const { person, rights } = useLoaderData<typeof loader>();
-  const name = `${person.firstName} ${person.lastName}`;
+  const name = fullName(person);
   return (
     <div className="stack">
       <h1>{name}</h1>
