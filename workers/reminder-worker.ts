@@ -15,8 +15,7 @@
  * crash after the SMTP server accepted the message and before the commit; we accept a rare
  * duplicate reminder there rather than risk a lost one.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { DelayedError, Queue, UnrecoverableError, type Job } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { formatLongDate, todayInEngland } from "~/domain/dates.ts";
 import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
@@ -39,7 +38,7 @@ import { unsubscribeUrl } from "~/models/notification-prefs.server.ts";
 import { dueFor, type ReminderContent } from "~/models/reminders.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
-import { workerConnection } from "./connection.ts";
+import { defineWorker, type QueueWorkerOptions } from "./define-worker.ts";
 import { runSweep, type SweepOptions } from "./reminder-sweep.ts";
 import { recordScheduledRuns } from "./schedules.ts";
 
@@ -161,10 +160,7 @@ export async function sendReminder(data: unknown, deps: ReminderDeps): Promise<R
   );
 }
 
-export type RemindersWorkerOptions = {
-  connection: Redis;
-  prefix?: string;
-  concurrency?: number;
+export type RemindersWorkerOptions = QueueWorkerOptions & {
   transport?: MailTransport;
   from?: string;
   appUrl?: string;
@@ -196,36 +192,27 @@ export function reminderProcessor(deps: ReminderDeps, sweepQueue: () => Queue, s
   };
 }
 
-export function createRemindersWorker(options: RemindersWorkerOptions): Worker {
-  const prefix = options.prefix ?? queuePrefix();
-  const deps: ReminderDeps = {
-    transport: options.transport ?? mailTransport(),
-    from: options.from ?? env().MAIL_FROM,
-    appUrl: options.appUrl ?? env().APP_URL,
-    now: options.now ?? (() => new Date()),
-  };
-  let queue: Queue | undefined;
-  const sweepQueue = () => {
-    if (!queue) {
-      queue = new Queue("reminders", { connection: options.connection, prefix });
-      queue.on("error", (error) => log.debug({ err: error.message }, "reminders queue error"));
-    }
-    return queue;
-  };
-  const worker = new Worker("reminders", reminderProcessor(deps, sweepQueue, options.sweep), {
-    connection: options.connection,
-    prefix,
-    concurrency: options.concurrency ?? 5,
-    name: "reminders",
-  });
-  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, "reminders job failed"));
-  worker.on("error", (error) => log.error({ err: error.message }, "reminders worker error"));
-  worker.on("closed", () => void queue?.close().catch(() => undefined));
-  return recordScheduledRuns(worker);
-}
-
-/** A worker with its own connection, for the watchdog (workers/run.ts). */
-export function startRemindersWorker(options: Omit<RemindersWorkerOptions, "connection"> & { redisUrl?: string } = {}) {
-  const connection = workerConnection("worker:reminders", options.redisUrl);
-  return { worker: createRemindersWorker({ ...options, connection }), connection };
-}
+export const { create: createRemindersWorker, start: startRemindersWorker } = defineWorker<RemindersWorkerOptions>({
+  queue: "reminders",
+  concurrency: 5,
+  log,
+  setup: (options) => {
+    const deps: ReminderDeps = {
+      transport: options.transport ?? mailTransport(),
+      from: options.from ?? env().MAIL_FROM,
+      appUrl: options.appUrl ?? env().APP_URL,
+      now: options.now ?? (() => new Date()),
+    };
+    // The sweeps add their jobs through a queue handle of their own, opened on first use.
+    let queue: Queue | undefined;
+    const sweepQueue = () => {
+      if (!queue) {
+        queue = new Queue("reminders", { connection: options.connection, prefix: options.prefix ?? queuePrefix() });
+        queue.on("error", (error) => log.debug({ err: error.message }, "reminders queue error"));
+      }
+      return queue;
+    };
+    return { processor: reminderProcessor(deps, sweepQueue, options.sweep), onClosed: () => void queue?.close().catch(() => undefined) };
+  },
+  listeners: [recordScheduledRuns],
+});
