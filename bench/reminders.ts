@@ -46,7 +46,7 @@ export async function main() {
   const { startMailCatcher } = await import("../scripts/mail-catcher.ts");
   const { closeConnection, workerConnection } = await import("../workers/connection.ts");
   const { runSweep } = await import("../workers/reminder-sweep.ts");
-  const { createRemindersWorker } = await import("../workers/reminder-worker.ts");
+  const { createRemindersWorker } = await import("../workers/reminders-worker.ts");
 
   const raw = new pg.Client({ connectionString: benchUrl });
   await raw.connect();

@@ -10,7 +10,7 @@
  *    and the job is looked up within the teacher's school (never trusted from the form).
  * 2. confirmClassImport: small files are written at once; files over BACKGROUND_THRESHOLD rows
  *    are queued (status "queued" + an outbox row with the job id only) and written by
- *    workers/class-import.ts. Both paths call runClassImport, which re-parses the stored file,
+ *    workers/imports-worker.ts. Both paths call runClassImport, which re-parses the stored file,
  *    re-plans against the database as it is now, and writes everything in ONE transaction.
  *
  * Matching: only ever among this school's own pupils (decision 025)

@@ -17,7 +17,7 @@ import { unsubscribe, unsubscribeToken, verifyUnsubscribeToken } from "../../app
 import { startMailCatcher, type CaughtMail, type MailCatcher } from "../../scripts/mail-catcher.ts";
 import { closeConnection, workerConnection } from "../../workers/connection.ts";
 import { runSweep } from "../../workers/reminder-sweep.ts";
-import { createRemindersWorker, sendReminder } from "../../workers/reminder-worker.ts";
+import { createRemindersWorker, sendReminder } from "../../workers/reminders-worker.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";
 import { apprenticeDue, providerOrg, withdrawAll } from "../support/reminder-fixtures.ts";

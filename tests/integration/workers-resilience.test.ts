@@ -32,7 +32,7 @@ import { closeConnection, producerConnection, workerConnection } from "../../wor
 import { startEmailWorker } from "../../workers/email-worker.ts";
 import { createRelay } from "../../workers/relay.ts";
 import { runSweep } from "../../workers/reminder-sweep.ts";
-import { createRemindersWorker, startRemindersWorker } from "../../workers/reminder-worker.ts";
+import { createRemindersWorker, startRemindersWorker } from "../../workers/reminders-worker.ts";
 import { superviseWorker } from "../../workers/watchdog.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";
