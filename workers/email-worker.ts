@@ -173,22 +173,25 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
   );
 }
 
-export type EmailWorkerOptions = QueueWorkerOptions & {
-  transport?: MailTransport;
-  from?: string;
-  appUrl?: string;
-};
+/** What a worker that sends mail may be given instead of the environment's (tests pass a catcher). */
+export type MailOptions = { transport?: MailTransport; from?: string; appUrl?: string };
+
+export function mailDeps(options: MailOptions): EmailDeps {
+  return {
+    transport: options.transport ?? mailTransport(),
+    from: options.from ?? env().MAIL_FROM,
+    appUrl: options.appUrl ?? env().APP_URL,
+  };
+}
+
+export type EmailWorkerOptions = QueueWorkerOptions & MailOptions;
 
 export const { create: createEmailWorker, start: startEmailWorker } = defineWorker<EmailWorkerOptions>({
   queue: "email",
   concurrency: 4,
   log,
   setup: (options) => {
-    const deps: EmailDeps = {
-      transport: options.transport ?? mailTransport(),
-      from: options.from ?? env().MAIL_FROM,
-      appUrl: options.appUrl ?? env().APP_URL,
-    };
+    const deps = mailDeps(options);
     return { processor: (job: Job) => handleOutboxEmail(job.data, deps) };
   },
   listeners: [markGivenUpOutboxJobs],

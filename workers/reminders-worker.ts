@@ -33,18 +33,17 @@ import {
 import { REMINDER_JOB_NAME, reminderJobData, SCHEDULED_JOBS } from "~/jobs/definitions.ts";
 import { queuePrefix } from "~/jobs/queues.server.ts";
 import { renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
-import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
 import { unsubscribeUrl } from "~/models/notification-prefs.server.ts";
 import { dueFor, type ReminderContent } from "~/models/reminders.server.ts";
-import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { defineWorker, type QueueWorkerOptions } from "./define-worker.ts";
+import { mailDeps, type EmailDeps, type MailOptions } from "./email-worker.ts";
 import { runSweep, type SweepOptions } from "./reminder-sweep.ts";
 import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "reminder-worker" });
 
-export type ReminderDeps = { transport: MailTransport; from: string; appUrl: string; now: () => Date };
+export type ReminderDeps = EmailDeps & { now: () => Date };
 
 export type ReminderOutcome = { outcome: "sent" | "already-sent" | "opted-out" | "nothing-due" | "no-such-person" };
 
@@ -160,10 +159,7 @@ export async function sendReminder(data: unknown, deps: ReminderDeps): Promise<R
   );
 }
 
-export type RemindersWorkerOptions = QueueWorkerOptions & {
-  transport?: MailTransport;
-  from?: string;
-  appUrl?: string;
+export type RemindersWorkerOptions = QueueWorkerOptions & MailOptions & {
   /** The clock (quiet hours, "today"); tests inject one. */
   now?: () => Date;
   /** Passed to the sweeps (tests shorten the backoff of the jobs they add). */
@@ -197,12 +193,7 @@ export const { create: createRemindersWorker, start: startRemindersWorker } = de
   concurrency: 5,
   log,
   setup: (options) => {
-    const deps: ReminderDeps = {
-      transport: options.transport ?? mailTransport(),
-      from: options.from ?? env().MAIL_FROM,
-      appUrl: options.appUrl ?? env().APP_URL,
-      now: options.now ?? (() => new Date()),
-    };
+    const deps: ReminderDeps = { ...mailDeps(options), now: options.now ?? (() => new Date()) };
     // The sweeps add their jobs through a queue handle of their own, opened on first use.
     let queue: Queue | undefined;
     const sweepQueue = () => {
