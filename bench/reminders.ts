@@ -39,14 +39,14 @@ export async function main() {
   const { Queue, QueueEvents } = await import("bullmq");
   const { disconnectDb } = await import("../app/db/client.server.ts");
   const { queuePrefix } = await import("../app/jobs/queues.server.ts");
-  const { todayInEngland } = await import("../app/domain/progress-log.ts");
+  const { todayInEngland } = await import("../app/domain/dates.ts");
   const { londonInstant, isoWeek, reminderJobId } = await import("../app/domain/reminders.ts");
   const { renderEmail } = await import("../app/mail/render.server.ts");
   const { createMailTransport } = await import("../app/mail/transport.server.ts");
   const { startMailCatcher } = await import("../scripts/mail-catcher.ts");
   const { closeConnection, workerConnection } = await import("../workers/connection.ts");
   const { runSweep } = await import("../workers/reminder-sweep.ts");
-  const { createRemindersWorker } = await import("../workers/reminder-worker.ts");
+  const { createRemindersWorker } = await import("../workers/reminders-worker.ts");
 
   const raw = new pg.Client({ connectionString: benchUrl });
   await raw.connect();

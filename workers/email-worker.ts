@@ -21,18 +21,16 @@
  * A mail server failure throws, so BullMQ retries with backoff; after the last attempt the job
  * stays in the failed set with its reason (and the secret stays in Postgres for a manual retry).
  */
-import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { UnrecoverableError, type Job } from "bullmq";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { OUTBOX_TOPICS, outboxJobData, SECRET_PAYLOAD_FIELDS, type OutboxPayload, type OutboxTopic } from "~/jobs/definitions.ts";
-import { queuePrefix } from "~/jobs/queues.server.ts";
 import { durationInWords, renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
 import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
-import { workerConnection } from "./connection.ts";
+import { defineWorker, type QueueWorkerOptions } from "./define-worker.ts";
 import { markGivenUpOutboxJobs } from "./relay.ts";
 
 const log = logger.child({ component: "email-worker" });
@@ -175,35 +173,26 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
   );
 }
 
-export type EmailWorkerOptions = {
-  /** Worker connection (maxRetriesPerRequest: null). The caller closes it. */
-  connection: Redis;
-  prefix?: string;
-  concurrency?: number;
-  transport?: MailTransport;
-  from?: string;
-  appUrl?: string;
-};
+/** What a worker that sends mail may be given instead of the environment's (tests pass a catcher). */
+export type MailOptions = { transport?: MailTransport; from?: string; appUrl?: string };
 
-export function createEmailWorker(options: EmailWorkerOptions): Worker {
-  const deps: EmailDeps = {
+export function mailDeps(options: MailOptions): EmailDeps {
+  return {
     transport: options.transport ?? mailTransport(),
     from: options.from ?? env().MAIL_FROM,
     appUrl: options.appUrl ?? env().APP_URL,
   };
-  const worker = new Worker("email", (job: Job) => handleOutboxEmail(job.data, deps), {
-    connection: options.connection,
-    prefix: options.prefix ?? queuePrefix(),
-    concurrency: options.concurrency ?? 4,
-    name: "email",
-  });
-  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "email job failed"));
-  worker.on("error", (error) => log.error({ err: error.message }, "email worker error"));
-  return markGivenUpOutboxJobs(worker);
 }
 
-/** A worker with its own connection, for the watchdog to replace wholesale. */
-export function startEmailWorker(options: Omit<EmailWorkerOptions, "connection"> & { redisUrl?: string } = {}) {
-  const connection = workerConnection("worker:email", options.redisUrl);
-  return { worker: createEmailWorker({ ...options, connection }), connection };
-}
+export type EmailWorkerOptions = QueueWorkerOptions & MailOptions;
+
+export const { create: createEmailWorker, start: startEmailWorker } = defineWorker<EmailWorkerOptions>({
+  queue: "email",
+  concurrency: 4,
+  log,
+  setup: (options) => {
+    const deps = mailDeps(options);
+    return { processor: (job: Job) => handleOutboxEmail(job.data, deps) };
+  },
+  listeners: [markGivenUpOutboxJobs],
+});

@@ -4,16 +4,14 @@
  * and pupil records past their retention date (app/models/retention.server.ts). Counts, never
  * people, go to the audit log.
  */
-import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { UnrecoverableError, type Job } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { sessionPolicy } from "~/auth/session.server.ts";
 import { SCHEDULED_JOBS, type ScheduledJobName } from "~/jobs/definitions.ts";
-import { queuePrefix } from "~/jobs/queues.server.ts";
 import { purgeExpiredRecords } from "~/models/retention.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { logger } from "~/utils/logger.server.ts";
-import { workerConnection } from "./connection.ts";
+import { defineWorker } from "./define-worker.ts";
 import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "maintenance-worker" });
@@ -62,19 +60,10 @@ export async function handleMaintenanceJob(job: Pick<Job, "name" | "data">) {
   }
 }
 
-export function createMaintenanceWorker(options: { connection: Redis; prefix?: string }): Worker {
-  const worker = new Worker("maintenance", (job: Job) => handleMaintenanceJob(job), {
-    connection: options.connection,
-    prefix: options.prefix ?? queuePrefix(),
-    concurrency: 1,
-    name: "maintenance",
-  });
-  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, err: error.message }, "maintenance job failed"));
-  worker.on("error", (error) => log.error({ err: error.message }, "maintenance worker error"));
-  return recordScheduledRuns(worker);
-}
-
-export function startMaintenanceWorker(options: { prefix?: string; redisUrl?: string } = {}) {
-  const connection = workerConnection("worker:maintenance", options.redisUrl);
-  return { worker: createMaintenanceWorker({ ...options, connection }), connection };
-}
+export const { create: createMaintenanceWorker, start: startMaintenanceWorker } = defineWorker({
+  queue: "maintenance",
+  concurrency: 1,
+  log,
+  setup: () => ({ processor: (job: Job) => handleMaintenanceJob(job) }),
+  listeners: [recordScheduledRuns],
+});

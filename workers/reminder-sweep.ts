@@ -12,7 +12,7 @@
 import type { JobsOptions, Queue } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { REMINDER_JOB_NAME, type ReminderJobData } from "~/jobs/definitions.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { KIND_CADENCE, periodFor, REMINDER_KINDS, reminderDedupeKey, reminderJobId, type ReminderKind } from "~/domain/reminders.ts";
 import { dueFor } from "~/models/reminders.server.ts";
 import { logger } from "~/utils/logger.server.ts";

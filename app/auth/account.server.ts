@@ -15,6 +15,8 @@ import { audit } from "~/utils/audit.server.ts";
 import { allowResetRequest, checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
 import { usernameBase, usernameCandidate } from "~/domain/usernames.ts";
 import { flagIdentityClaims } from "~/models/identity-flags.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class AccountError extends Error {}
 
@@ -94,7 +96,7 @@ export async function createInvitation(actor: Actor, input: { organisationId: st
     where: { id: input.organisationId, ...(isPartnershipAdmin ? {} : { id: { in: allowedOrgs.filter((id) => id === input.organisationId) } }) },
     select: { id: true, kind: true, status: true },
   });
-  if (!organisation) throw new Response("Not found", { status: 404 });
+  if (!organisation) notFound();
   if (!ROLES_BY_ORG_KIND[organisation.kind].includes(input.role)) throw new AccountError("That role does not exist in this kind of organisation.");
   // Pupils are added by their school (with a paper setup code), never invited by email.
   if (input.role === "PUPIL") throw new AccountError("Pupils are added on the People page, not invited by email.");
@@ -203,7 +205,7 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
  * the same answer as for a UPN nobody holds, and a second try finds its own earlier claim.
  */
 export async function createPupilAccount(actor: Actor, input: { organisationId: string; firstName: string; lastName: string; yearGroup: number; upn?: string | null }) {
-  if (!orgsWith(actor, "pupil:create").includes(input.organisationId)) throw new Response("Not found", { status: 404 });
+  if (!orgsWith(actor, "pupil:create").includes(input.organisationId)) notFound();
   const code = newSetupCode();
   const givenUpn = input.upn || null;
   const created = db().$transaction(async (tx) => {
@@ -275,8 +277,6 @@ export async function redeemSetupCode(input: { username: string; code: string; p
 
 // ── removal from an organisation, and disabling ──
 
-const notFound = () => new Response("Not found", { status: 404 });
-
 /** Apprenticeship statuses in which the employer still has duties to the apprentice. */
 const NOT_ENDED = ["ACTIVE", "BREAK", "GATEWAY"] as const;
 
@@ -288,13 +288,13 @@ const NOT_ENDED = ["ACTIVE", "BREAK", "GATEWAY"] as const;
  * not a member answers 404, like one that does not exist.
  */
 export async function removeFromOrganisation(actor: Actor, organisationId: string, userId: string): Promise<{ name: string; organisationName: string }> {
-  if (!hasRole(actor, "PARTNERSHIP_ADMIN") && !orgsWith(actor, "membership:remove").includes(organisationId)) throw notFound();
+  if (!hasRole(actor, "PARTNERSHIP_ADMIN") && !orgsWith(actor, "membership:remove").includes(organisationId)) notFound();
   const memberships = await db().membership.findMany({
     where: { organisationId, userId },
     select: { role: true, user: { select: { firstName: true, lastName: true } }, organisation: { select: { name: true } } },
   });
-  if (memberships.length === 0) throw notFound();
-  const name = `${memberships[0].user.firstName} ${memberships[0].user.lastName}`;
+  if (memberships.length === 0) notFound();
+  const name = fullName(memberships[0].user);
   const organisationName = memberships[0].organisation.name;
   if (userId === actor.userId) throw new AccountError("You cannot remove yourself. Ask another admin of this organisation, or the partnership.");
   // The apprenticeship stays with this employer: without the membership the apprentice could not
@@ -311,9 +311,9 @@ export async function removeFromOrganisation(actor: Actor, organisationId: strin
 
 /** Disables an account everywhere and ends all its sessions at once: the partnership admin's alone. */
 export async function disableUser(actor: Actor, userId: string) {
-  if (!can(actor, "user:disable")) throw notFound();
+  if (!can(actor, "user:disable")) notFound();
   const target = await db().user.findFirst({ where: { id: userId }, select: { id: true } });
-  if (!target || target.id === actor.userId) throw notFound();
+  if (!target || target.id === actor.userId) notFound();
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: target.id }, data: { disabledAt: new Date() } });
     await tx.session.deleteMany({ where: { userId: target.id } });

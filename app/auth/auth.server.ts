@@ -7,6 +7,8 @@ import { redirect } from "react-router";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, isPupilOnly, type Actor, type Permission } from "~/auth/permissions.ts";
 import { createSession, invalidateSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type SessionUser, type ValidSession } from "~/auth/session.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export type Viewer = Actor & { session: ValidSession };
 
@@ -15,7 +17,7 @@ function actorOf(user: SessionUser): Actor | null {
   if (user.disabledAt || user.erasedAt) return null;
   return {
     userId: user.id,
-    displayName: `${user.firstName} ${user.lastName}`,
+    displayName: fullName(user),
     // Memberships of suspended organisations grant nothing; pending ones only let the
     // organisation's own admin see that approval is awaited.
     memberships: user.memberships
@@ -51,10 +53,6 @@ export async function requireViewer(request: Request): Promise<Viewer> {
     throw redirect(`/login?redirectTo=${encodeURIComponent(back + url.search)}`);
   }
   return viewer;
-}
-
-export function notFound(): never {
-  throw new Response("Not found", { status: 404 });
 }
 
 export async function requirePermission(request: Request, permission: Permission): Promise<Viewer> {

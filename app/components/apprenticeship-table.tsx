@@ -1,6 +1,7 @@
 /** A table of apprenticeships (employer list, tutor caseload, an apprentice's own). */
 import { Link } from "react-router";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 
 export type ApprenticeshipRow = {
   id: string;
@@ -17,14 +18,6 @@ export type ApprenticeshipRow = {
 };
 
 const STATUS_TONE: Record<string, string> = { ACTIVE: "tag--green", BREAK: "tag--amber", GATEWAY: "tag--amber", COMPLETED: "", WITHDRAWN: "tag--red" };
-
-// Built once: toLocaleDateString with options builds a new formatter on every call, which was
-// the largest single cost of a supervisor's inbox (hundreds of dates) under load.
-const SHORT_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-
-export function formatDate(iso: string) {
-  return SHORT_DATE.format(new Date(`${iso}T00:00:00Z`));
-}
 
 export function ApprenticeshipTable({ caption, rows, show }: { caption: string; rows: ApprenticeshipRow[]; show: { employer: boolean; tutor: boolean; supervisor: boolean } }) {
   if (rows.length === 0) return <p>No apprentices to show.</p>;
@@ -48,7 +41,7 @@ export function ApprenticeshipTable({ caption, rows, show }: { caption: string; 
             <th scope="row"><Link to={`/apprenticeships/${a.id}`}>{a.apprenticeName}</Link></th>
             {show.employer ? <td>{a.employerName}</td> : null}
             <td>{a.standard}</td>
-            <td>{formatDate(a.startDate)} to {formatDate(a.plannedEndDate)}</td>
+            <td>{formatShortDate(a.startDate)} to {formatShortDate(a.plannedEndDate)}</td>
             <td><span className={`tag ${STATUS_TONE[a.status] ?? ""}`}>{a.statusLabel}</span></td>
             <td><span className={`tag ${a.plan.signed === 3 ? "tag--green" : "tag--amber"}`}>{a.plan.label}</span></td>
             {show.tutor ? <td>{a.tutorName ?? "None yet"}</td> : null}

@@ -12,12 +12,15 @@ import {
   daysNotCovered,
   endOfMonth,
   formatLongDate,
+  formatLongDateTime,
+  formatShortDate,
   fromDayNumber,
   isLeapYear,
   isSameMonth,
   monthEndsBetween,
   toDayNumber,
   toIsoDate,
+  todayInEngland,
   toUtcDate,
   weeksBetween,
 } from "./dates.ts";
@@ -51,6 +54,18 @@ describe("calendar basics", () => {
   it("formats dates for people", () => {
     expect(formatLongDate("2025-08-01")).toBe("1 August 2025");
     expect(formatLongDate("2028-02-29")).toBe("29 February 2028");
+    expect(formatShortDate("2025-08-01")).toBe("1 Aug 2025");
+    expect(formatShortDate("2025-12-31")).toBe("31 Dec 2025");
+  });
+
+  it("tells the day and time as read in England, summer time included", () => {
+    expect(formatLongDateTime("2026-01-15T14:05:00.000Z")).toBe("15 January 2026 at 14:05");
+    expect(formatLongDateTime("2026-07-31T23:30:00.000Z")).toBe("1 August 2026 at 00:30");
+  });
+
+  it("takes today from the calendar in England, not the server's zone", () => {
+    expect(todayInEngland(new Date("2026-01-15T23:59:00Z"))).toBe("2026-01-15");
+    expect(todayInEngland(new Date("2026-07-15T23:30:00Z"))).toBe("2026-07-16");
   });
 });
 

@@ -157,10 +157,37 @@ export function monthEndsBetween(from: IsoDate, to: IsoDate): IsoDate[] {
   return ends;
 }
 
+// Built once: constructing an Intl formatter (which toLocaleDateString with options does on every
+// call) costs far more than using one; it was the largest single cost of a supervisor's inbox
+// (hundreds of dates) under load.
+const LONDON_ISO_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
+const SHORT_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const LONG_DATE_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
+
+/**
+ * Today's date in England (the UK calendar day, whatever the server's zone): a date logged late
+ * in the evening is still today.
+ */
+export function todayInEngland(now: Date = new Date()): IsoDate {
+  return LONDON_ISO_DATE.format(now);
+}
+
+// ───────────────────────────── formatting for people ─────────────────────────────
+
+/** '2025-08-01' → '1 Aug 2025', for tables and lists. */
+export function formatShortDate(date: IsoDate): string {
+  return SHORT_DATE.format(new Date(`${date}T00:00:00Z`));
+}
+
 /** '2025-08-01' → '1 August 2025', for explanations read by people. */
 export function formatLongDate(date: IsoDate): string {
   const { year, month, day } = parse(date);
   return `${day} ${MONTH_NAMES[month - 1]} ${year}`;
+}
+
+/** An instant (ISO timestamp) as people in England read it: '1 August 2025 at 14:05'. */
+export function formatLongDateTime(instant: string): string {
+  return LONG_DATE_TIME.format(new Date(instant));
 }
 
 // ───────────────────────────── periods and breaks in learning ─────────────────────────────

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { addDays, isBefore, type IsoDate } from "./dates.ts";
 import { strictNumber } from "./form-numbers.ts";
+import { isUuid, UUID } from "./ids.ts";
 
 export const ENTRY_KINDS = ["MODULE_COMPLETED", "LEARNING_TIME", "CREDENTIAL", "OTJ_ACTIVITY"] as const;
 export type EntryKindName = (typeof ENTRY_KINDS)[number];
@@ -57,15 +58,8 @@ export function isStuck(joinedOn: IsoDate, lastVerifiedProgress: IsoDate | null,
 export const ENGLISH_MATHS_REFUSAL =
   "English and maths up to level 2 do not count as off-the-job training, so this cannot be logged as OTJ. Ask your tutor how to record it.";
 
-/** Today's date in England, 'YYYY-MM-DD' (a date logged late in the evening is still today). */
 // Built once: constructing an Intl formatter costs far more than using one (hot on every page).
-const LONDON_ISO_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
 const ONE_DECIMAL = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
-
-/** Today's date in England as YYYY-MM-DD (the UK calendar day, whatever the server's zone). */
-export function todayInEngland(now: Date = new Date()): string {
-  return LONDON_ISO_DATE.format(now);
-}
 
 /** "1 h 30 min", "45 min", "2 h". */
 export function formatMinutes(minutes: number): string {
@@ -79,8 +73,6 @@ export function formatHours(minutes: number): string {
   const hours = Math.round((minutes / 60) * 10) / 10;
   return `${ONE_DECIMAL.format(hours)} ${hours === 1 ? "hour" : "hours"}`;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const isoDate = z
   .string({ message: "Enter the date." })
@@ -107,7 +99,7 @@ const optionalUuid = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined))
-  .refine((v) => v === undefined || UUID.test(v), "Choose an option from the list.");
+  .refine((v) => v === undefined || isUuid(v), "Choose an option from the list.");
 
 /** An https link or nothing. */
 export const httpsUrl = z

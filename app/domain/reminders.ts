@@ -1,6 +1,6 @@
 /**
  * Reminder and digest rules: who is due which email, given facts. Pure functions, no I/O; the
- * sweep (workers/reminder-sweep.ts) and the reminder worker (workers/reminder-worker.ts) load the
+ * sweep (workers/reminder-sweep.ts) and the reminder worker (workers/reminders-worker.ts) load the
  * facts with set-based SQL (app/models/reminders.server.ts) and ask these rules.
  *
  * Kinds and their preference category (users.notification_prefs { reminders, digest }):

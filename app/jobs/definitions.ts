@@ -27,7 +27,7 @@ export const OUTBOX_TOPICS = {
   "email.registration-confirm": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
   /** Someone asked to register an organisation with the address of an existing account: tell its owner, change nothing. */
   "email.registration-existing-account": { queue: "email", payload: z.object({ userId: uuid }).strict() },
-  /** Class-list import over BACKGROUND_THRESHOLD rows: the file stays in import_jobs (workers/class-import.ts). */
+  /** Class-list import over BACKGROUND_THRESHOLD rows: the file stays in import_jobs (workers/imports-worker.ts). */
   "import.class-list": { queue: "imports", payload: z.object({ importJobId: uuid }).strict() },
   // ── outcome reports ──
   /** Build a protected report snapshot for one period (a partnership admin pressed "Build now"). */
@@ -61,7 +61,7 @@ export const SCHEDULED_JOBS = {
   /** The retention schedule (app/models/retention.server.ts); counts go to the audit log. */
   "maintenance.retention-purge": { queue: "maintenance", payload: z.object({}).strict() },
   // ── outcome reports ──
-  /** On the 1st at 06:00 UK time: build last month's report and email the council (workers/report-schedule.ts). */
+  /** On the 1st at 06:00 UK time: build last month's report and email the council (workers/reports-worker.ts). */
   "report.build-last-month": { queue: "reports", payload: z.object({}).strict() },
   // ── reminders and digests ──
   /** 07:30 UK time daily: find who is due an OTJ/review reminder or an inbox digest; enqueue one job per person. */
@@ -95,7 +95,7 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "10 3 * * *", lateAfterMs: 26 * HOUR },
   // The retention purge, nightly after the auth purge.
   { id: "retention-purge-daily", job: "maintenance.retention-purge", pattern: "40 3 * * *", lateAfterMs: 26 * HOUR },
-  // Last month's outcome report on the 1st at 06:00 (workers/report-schedule.ts).
+  // Last month's outcome report on the 1st at 06:00 (workers/reports-worker.ts).
   { id: "monthly-report", job: "report.build-last-month", pattern: "0 6 1 * *", lateAfterMs: 31 * DAY + 2 * HOUR },
   // Reminders after quiet hours end (07:00) and before the working day; digests on Mondays.
   { id: "reminders-daily", job: "reminders.daily-sweep", pattern: "30 7 * * *", lateAfterMs: 26 * HOUR },

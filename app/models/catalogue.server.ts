@@ -14,14 +14,14 @@ import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { decodeCsvBytes } from "~/domain/csv-decode.ts";
 import { diffCatalogue, MAX_CATALOGUE_BYTES, parseLearnCatalogue, type CatalogueDiff, type LearnModule, type ModuleField } from "~/domain/learn-catalogue.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export class CatalogueError extends Error {}
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function scope(actor: Actor): string[] {
   const orgs = orgsWith(actor, "catalogue:manage");
-  if (orgs.length === 0) throw new Response("Not found", { status: 404 });
+  if (orgs.length === 0) notFound();
   return orgs;
 }
 
@@ -107,12 +107,12 @@ export async function previewCatalogueImport(actor: Actor, file: Uint8Array): Pr
 
 export async function getCatalogueImport(actor: Actor, importId: string) {
   const orgs = scope(actor);
-  if (!UUID.test(importId)) throw new Response("Not found", { status: 404 });
+  if (!isUuid(importId)) notFound();
   const job = await db().importJob.findFirst({
     where: { id: importId, kind: "catalogue", organisationId: { in: orgs } },
     select: { id: true, status: true, summary: true, createdAt: true, finishedAt: true },
   });
-  if (!job) throw new Response("Not found", { status: 404 });
+  if (!job) notFound();
   const summary = job.summary as { preview?: CataloguePreview; result?: CatalogueResult };
   return { ...job, preview: summary.preview ?? null, result: summary.result ?? null };
 }

@@ -10,7 +10,7 @@
  *    and the job is looked up within the teacher's school (never trusted from the form).
  * 2. confirmClassImport: small files are written at once; files over BACKGROUND_THRESHOLD rows
  *    are queued (status "queued" + an outbox row with the job id only) and written by
- *    workers/class-import.ts. Both paths call runClassImport, which re-parses the stored file,
+ *    workers/imports-worker.ts. Both paths call runClassImport, which re-parses the stored file,
  *    re-plans against the database as it is now, and writes everything in ONE transaction.
  *
  * Matching: only ever among this school's own pupils (decision 025)
@@ -44,6 +44,9 @@ import { audit } from "~/utils/audit.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { getClass } from "~/models/classes.server.ts";
 import { flagIdentityClaims, type IdentityClaim } from "~/models/identity-flags.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 /** Files with more valid rows than this are written by the background worker. */
 export const BACKGROUND_THRESHOLD = 300;
@@ -53,8 +56,6 @@ export const CHUNK_ROWS = 1000;
 const MAX_DUPLICATE_CANDIDATES = 5;
 
 export class ImportError extends Error {}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type CohortRef = { id: string; organisationId: string; academicYear: number };
 
@@ -345,12 +346,12 @@ export async function previewClassImport(actor: Actor, classId: string, file: Ui
 /** One import of this class within the actor's reach, or 404. */
 export async function getClassImport(actor: Actor, classId: string, importId: string) {
   const cohort = await getClass(actor, classId);
-  if (!UUID.test(importId)) throw new Response("Not found", { status: 404 });
+  if (!isUuid(importId)) notFound();
   const job = await db().importJob.findFirst({
     where: { id: importId, cohortId: cohort.id, kind: "class-list", organisationId: { in: orgsWith(actor, "class:manage") } },
     select: { id: true, status: true, totalRows: true, processedRows: true, summary: true, error: true, createdAt: true, finishedAt: true },
   });
-  if (!job) throw new Response("Not found", { status: 404 });
+  if (!job) notFound();
   const summary = job.summary as { preview?: ImportSummary; result?: ImportResult };
   return { cohort, job: { ...job, preview: summary.preview ?? null, result: summary.result ?? null } };
 }
@@ -366,7 +367,7 @@ export async function confirmClassImport(actor: Actor, classId: string, importId
   const { cohort, job } = await getClassImport(actor, classId, importId);
   if (job.status !== "preview") throw new ImportError("This upload has already been confirmed or replaced. Upload the file again to see a fresh preview.");
   const cleanSameAs: SameAs = {};
-  for (const [line, userId] of Object.entries(sameAs)) if (/^\d{1,5}$/.test(line) && UUID.test(userId)) cleanSameAs[line] = userId;
+  for (const [line, userId] of Object.entries(sameAs)) if (/^\d{1,5}$/.test(line) && isUuid(userId)) cleanSameAs[line] = userId;
 
   if (job.totalRows > BACKGROUND_THRESHOLD) {
     await db().$transaction(async (tx) => {
@@ -631,7 +632,7 @@ export async function pupilsAwaitingSetup(actor: Actor, classId: string) {
 export async function generateSetupCodes(actor: Actor, classId: string): Promise<{ cohort: Awaited<ReturnType<typeof getClass>>; lines: SetupCodeLine[] }> {
   const { cohort, pupils } = await pupilsAwaitingSetup(actor, classId);
   if (pupils.length === 0) return { cohort, lines: [] };
-  const lines = pupils.map((p) => ({ userId: p.id, name: `${p.firstName} ${p.lastName}`, username: p.username!, code: newSetupCode() }));
+  const lines = pupils.map((p) => ({ userId: p.id, name: fullName(p), username: p.username!, code: newSetupCode() }));
   const now = new Date();
   await db().$transaction(async (tx) => {
     await tx.authToken.updateMany({

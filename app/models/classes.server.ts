@@ -10,18 +10,15 @@
 import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
-import { academicYearOf, toIsoDate, type IsoDate } from "~/domain/dates.ts";
-import { isStuck, todayInEngland } from "~/domain/progress-log.ts";
+import { academicYearOf, toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
+import { isStuck } from "~/domain/progress-log.ts";
 import { COUNTING_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class ClassError extends Error {}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
 
 /** The schools in which the actor may manage classes. */
 export function classScope(actor: Actor): string[] {
@@ -37,7 +34,7 @@ export const CLASS_AUDIENCES = ["PUPIL", "POST16"] as const;
 
 /** One class within the actor's reach, or 404. */
 export async function getClass(actor: Actor, classId: string, client: Tx = db()) {
-  if (!UUID.test(classId)) notFound();
+  if (!isUuid(classId)) notFound();
   const cohort = await client.cohort.findFirst({
     where: { id: classId, organisationId: { in: classScope(actor) } },
     select: { id: true, name: true, yearGroup: true, academicYear: true, organisationId: true, teacherId: true, organisation: { select: { name: true } } },
@@ -69,7 +66,7 @@ export async function listClasses(actor: Actor, academicYear = currentAcademicYe
     yearGroup: c.yearGroup,
     academicYear: c.academicYear,
     schoolName: c.organisation.name,
-    teacherName: c.teacher ? `${c.teacher.firstName} ${c.teacher.lastName}` : null,
+    teacherName: c.teacher ? fullName(c.teacher) : null,
     pathways: c.pathways.map((p) => p.pathway.title),
     pupils: c._count.members,
   }));
@@ -109,7 +106,7 @@ export function formatAcademicYear(year: number): string {
  * (pupil, pathway), so a second click, or a pupil already enrolled elsewhere, changes nothing.
  */
 export async function enrolClassInPathway(actor: Actor, classId: string, pathwayId: string) {
-  if (!UUID.test(pathwayId)) notFound();
+  if (!isUuid(pathwayId)) notFound();
   return db().$transaction(async (tx) => {
     const cohort = await getClass(actor, classId, tx);
     const pathway = await tx.pathway.findFirst({ where: { id: pathwayId, audience: { in: [...CLASS_AUDIENCES] } }, select: { id: true, title: true } });
@@ -151,7 +148,7 @@ type GridRow = {
  * (docs/decisions/021-prepared-statements-and-one-statement-pages.md).
  */
 export async function loadClassGrid(actor: Actor, classId: string, asOf: IsoDate = todayInEngland()) {
-  if (!UUID.test(classId)) notFound();
+  if (!isUuid(classId)) notFound();
   const rows = await db().$queryRaw<{ grid: GridRow }[]>`
     WITH cohort AS (
       SELECT c.id, c.name, c.year_group AS "yearGroup", c.academic_year AS "academicYear", o.name AS "schoolName"

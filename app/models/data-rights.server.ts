@@ -21,21 +21,18 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, hasRole, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
-
-const notFound = (): never => {
-  throw new Response("Not found", { status: 404 });
-};
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export const ERASED_FIRST_NAME = "Erased";
 export const ERASED_LAST_NAME = "person";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The person, if the actor may export their record: partnership admins reach everyone; school
  * admins reach the pupils of their schools (and only while the record is not erased).
  */
 async function personForExport(actor: Actor, userId: string) {
-  if (!UUID.test(userId) || !can(actor, "person:export")) notFound();
+  if (!isUuid(userId) || !can(actor, "person:export")) notFound();
   const global = hasRole(actor, "PARTNERSHIP_ADMIN");
   const schools = orgsWith(actor, "person:export");
   const person = await db().user.findFirst({
@@ -159,7 +156,7 @@ export type ErasureCounts = {
 };
 
 async function erasable(actor: Actor, userId: string) {
-  if (!UUID.test(userId) || !can(actor, "person:erase")) notFound();
+  if (!isUuid(userId) || !can(actor, "person:erase")) notFound();
   const person = await db().user.findUnique({ where: { id: userId }, select: { id: true, firstName: true, lastName: true, erasedAt: true, memberships: { select: { role: true, organisation: { select: { name: true } } } } } });
   return person ?? notFound();
 }
@@ -179,7 +176,7 @@ export async function erasurePreview(actor: Actor, userId: string) {
     client.apprenticeship.count({ where: { apprenticeId: userId } }),
   ]);
   return {
-    person: { id: person.id, name: `${person.firstName} ${person.lastName}`, erased: person.erasedAt !== null, roles: person.memberships.map((m) => ({ role: m.role, organisation: m.organisation.name })) },
+    person: { id: person.id, name: fullName(person), erased: person.erasedAt !== null, roles: person.memberships.map((m) => ({ role: m.role, organisation: m.organisation.name })) },
     isSelf: person.id === actor.userId,
     counts: { sessions, tokens, progressEntries: entries, placements, encounters, addenda, enrolments, apprenticeships },
   };
@@ -256,7 +253,7 @@ export async function searchAuditLog(actor: Actor, filter: AuditFilter) {
   if (filter.action) where.action = { startsWith: filter.action };
   if (filter.subject) where.subjectId = filter.subject;
   if (filter.actor) {
-    where.actor = UUID.test(filter.actor) ? { id: filter.actor } : { OR: [{ email: filter.actor.toLowerCase() }, { username: filter.actor.toLowerCase() }] };
+    where.actor = isUuid(filter.actor) ? { id: filter.actor } : { OR: [{ email: filter.actor.toLowerCase() }, { username: filter.actor.toLowerCase() }] };
   }
   const createdAt: Prisma.DateTimeFilter = {};
   if (filter.from) createdAt.gte = new Date(`${filter.from}T00:00:00Z`);

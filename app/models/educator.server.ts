@@ -5,13 +5,13 @@
 import { db } from "~/db/client.server.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
-
-const notFound = () => new Response("Not found", { status: 404 });
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 /** The school through which the actor takes part (first school where they may enrol). */
 function schoolOf(actor: Actor): string {
   const schools = orgsWith(actor, "educator:enrol").filter((id) => actor.memberships.some((m) => m.organisationId === id && m.organisationKind === "SCHOOL"));
-  if (!schools.length) throw notFound();
+  if (!schools.length) notFound();
   return schools[0];
 }
 
@@ -50,7 +50,7 @@ export async function educatorOverview(actor: Actor) {
     pathways: pathways.map((p) => ({ ...p, myEnrolment: mine.find((e) => e.pathwayId === p.id) ?? null })),
     colleagues: colleagues.map((m) => ({
       id: m.user.id,
-      name: `${m.user.firstName} ${m.user.lastName}`,
+      name: fullName(m.user),
       isMe: m.user.id === actor.userId,
       enrolments: m.user.enrolments.map((e) => ({ pathway: e.pathway.title, status: e.status })),
     })),
@@ -65,15 +65,15 @@ export async function enrolEducator(actor: Actor, input: { pathwayId: string; us
   const schoolId = schoolOf(actor);
   const userId = input.userId ?? actor.userId;
   if (userId !== actor.userId) {
-    if (!orgsWith(actor, "educator:enrol-colleague").includes(schoolId)) throw notFound();
+    if (!orgsWith(actor, "educator:enrol-colleague").includes(schoolId)) notFound();
     const colleague = await db().membership.findFirst({
       where: { userId, organisationId: schoolId, role: { in: ["TEACHER", "SCHOOL_ADMIN"] }, user: { disabledAt: null, erasedAt: null } },
       select: { userId: true },
     });
-    if (!colleague) throw notFound();
+    if (!colleague) notFound();
   }
   const pathway = await db().pathway.findFirst({ where: { id: input.pathwayId, audience: "TEACHER" }, select: { id: true, title: true } });
-  if (!pathway) throw notFound();
+  if (!pathway) notFound();
   return db().$transaction(async (tx) => {
     const existing = await tx.enrolment.findUnique({ where: { userId_pathwayId: { userId, pathwayId: pathway.id } }, select: { id: true } });
     if (existing) return { created: false, pathwayTitle: pathway.title };

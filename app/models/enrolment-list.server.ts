@@ -10,6 +10,8 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { LEARNER_TYPES, PAGE_SIZE } from "~/models/enrolment-filters.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export { LEARNER_TYPES, PAGE_SIZE };
 
@@ -58,7 +60,7 @@ function whereFor(f: EnrolmentFilters): Prisma.EnrolmentWhereInput {
 }
 
 export async function listEnrolments(actor: Actor, filters: EnrolmentFilters) {
-  if (!can(actor, "enrolments:read-all")) throw new Response("Not found", { status: 404 });
+  if (!can(actor, "enrolments:read-all")) notFound();
   const where = whereFor(filters);
   const [total, byStatus, rows, pathways, organisations, districts] = await Promise.all([
     db().enrolment.count({ where }),
@@ -98,7 +100,7 @@ export async function listEnrolments(actor: Actor, filters: EnrolmentFilters) {
     rows: rows.map((r) => ({
       id: r.id,
       learnerId: r.user.id,
-      learner: `${r.user.firstName} ${r.user.lastName}`,
+      learner: fullName(r.user),
       learnerType: learnerType(r.user.memberships.map((m) => m.role)),
       pathway: r.pathway.title,
       organisation: r.organisation.name,

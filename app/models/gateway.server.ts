@@ -11,18 +11,14 @@
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
 import { otjStatuses } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class GatewayError extends Error {}
 
@@ -36,7 +32,7 @@ export function minimumDurationMet(input: { startDate: IsoDate; months: number; 
 }
 
 async function loadGateway(actor: Actor, apprenticeshipId: string, asOf: IsoDate, tx: Tx = db()) {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const a = await tx.apprenticeship.findFirst({
     where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: {
@@ -74,10 +70,10 @@ export async function getGateway(actor: Actor, apprenticeshipId: string, asOf: I
   const names = await db().user.findMany({ where: { id: { in: [g?.employerConfirmedById, g?.tutorConfirmedById].filter((x): x is string => Boolean(x)) } }, select: { id: true, firstName: true, lastName: true } });
   const nameOf = (id: string | null | undefined) => {
     const p = names.find((n) => n.id === id);
-    return p ? `${p.firstName} ${p.lastName}` : null;
+    return p ? fullName(p) : null;
   };
   return {
-    apprenticeship: { id: a.id, apprenticeName: `${a.apprentice.firstName} ${a.apprentice.lastName}`, standard: `${a.standard.title} (${a.standard.reference})`, status: a.status, startDate: toIsoDate(a.startDate) },
+    apprenticeship: { id: a.id, apprenticeName: fullName(a.apprentice), standard: `${a.standard.title} (${a.standard.reference})`, status: a.status, startDate: toIsoDate(a.startDate) },
     englishMathsRequired: a.englishMathsRequired,
     englishMathsMet: Boolean(g?.englishMathsMet),
     minDurationMonths: a.standard.minDurationMonths,

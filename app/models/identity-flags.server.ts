@@ -16,6 +16,8 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { IdentifierKind } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export type IdentityClaim = { claimantId: string; kind: IdentifierKind; value: string; holderId: string };
 
@@ -52,7 +54,7 @@ export async function flagIdentityClaims(tx: Tx, input: { actorId: string; organ
  * own (neither merged nor erased). Merging the two records closes a flag.
  */
 export async function listIdentityFlags(actor: Actor) {
-  if (!can(actor, "people:merge")) throw new Response("Not found", { status: 404 });
+  if (!can(actor, "people:merge")) notFound();
   const person = { id: true, firstName: true, lastName: true, memberships: { select: { role: true, organisation: { select: { name: true } } } } } as const;
   const open = { mergedIntoId: null, erasedAt: null };
   const flags = await db().identityFlag.findMany({
@@ -63,7 +65,7 @@ export async function listIdentityFlags(actor: Actor) {
   });
   const describe = (p: (typeof flags)[number]["holder"]) => ({
     id: p.id,
-    name: `${p.firstName} ${p.lastName}`,
+    name: fullName(p),
     roles: p.memberships.map((m) => `${m.role} at ${m.organisation.name}`),
   });
   return flags.map((f) => ({

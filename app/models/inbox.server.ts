@@ -15,9 +15,10 @@
 import { db } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { toIsoDate, type IsoDate } from "~/domain/dates.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysUnsigned } from "~/domain/review-schedule.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 function roleOrgs(actor: Actor, role: string): string[] {
   return [...new Set(actor.memberships.filter((m) => m.role === role && m.organisationKind === "EMPLOYER").map((m) => m.organisationId))];
@@ -87,8 +88,7 @@ export const INBOX_PAGE_SIZE = 50;
 /** The oldest items waiting on the actor (INBOX_PAGE_SIZE at most). 404 for people without an inbox. */
 export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()): Promise<InboxItem[]> {
   const s = scope(actor);
-  if (!s) throw new Response("Not found", { status: 404 });
-  const name = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`;
+  if (!s) notFound();
   const [otj, reviews, placements, feedback, gateway] = await Promise.all([
     db().progressEntry.findMany({
       where: { kind: "OTJ_ACTIVITY", atWork: true, supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" }, learnerId: { not: actor.userId }, apprenticeship: s.apprenticeships },
@@ -122,13 +122,13 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
     }),
   ]);
   const items: InboxItem[] = [
-    ...otj.map((e): InboxItem => ({ kind: "otj", key: `otj-${e.id}`, since: e.createdAt.toISOString(), entryId: e.id, apprenticeName: name(e.learner), occurredOn: toIsoDate(e.occurredOn), minutes: e.minutes, activityType: e.activityType, description: e.description })),
+    ...otj.map((e): InboxItem => ({ kind: "otj", key: `otj-${e.id}`, since: e.createdAt.toISOString(), entryId: e.id, apprenticeName: fullName(e.learner), occurredOn: toIsoDate(e.occurredOn), minutes: e.minutes, activityType: e.activityType, description: e.description })),
     ...reviews.map((r): InboxItem => ({
       kind: "review",
       key: `review-${r.id}`,
       since: r.tutorSignedAt!.toISOString(),
       reviewId: r.id,
-      apprenticeName: name(r.apprenticeship.apprentice),
+      apprenticeName: fullName(r.apprenticeship.apprentice),
       sequence: r.sequence,
       heldOn: r.heldOn ? toIsoDate(r.heldOn) : null,
       daysUnsigned: r.heldOn ? daysUnsigned({ openedOn: toIsoDate(r.heldOn), tutorSignedOn: toIsoDate(r.tutorSignedAt!), employerSignedOn: null, apprenticeSignedOn: r.apprenticeSignedAt ? toIsoDate(r.apprenticeSignedAt) : null }, today) : 0,
@@ -146,8 +146,8 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
       pupilCount: p._count.pupils,
       confirmed: { riskAssessment: Boolean(p.riskAssessmentAt), insurance: Boolean(p.insuranceConfirmedAt), healthSafety: Boolean(p.healthSafetyAt) },
     })),
-    ...feedback.map((f): InboxItem => ({ kind: "feedback", key: `feedback-${f.placementId}-${f.pupilId}`, since: f.placement.startDate.toISOString(), placementId: f.placementId, pupilId: f.pupilId, pupilName: name(f.pupil), title: f.placement.title, schoolName: f.placement.school.name })),
-    ...gateway.map((g): InboxItem => ({ kind: "gateway", key: `gateway-${g.apprenticeshipId}`, since: g.tutorConfirmedAt!.toISOString(), apprenticeshipId: g.apprenticeshipId, apprenticeName: name(g.apprenticeship.apprentice), englishMathsRequired: g.apprenticeship.englishMathsRequired, englishMathsMet: g.englishMathsMet })),
+    ...feedback.map((f): InboxItem => ({ kind: "feedback", key: `feedback-${f.placementId}-${f.pupilId}`, since: f.placement.startDate.toISOString(), placementId: f.placementId, pupilId: f.pupilId, pupilName: fullName(f.pupil), title: f.placement.title, schoolName: f.placement.school.name })),
+    ...gateway.map((g): InboxItem => ({ kind: "gateway", key: `gateway-${g.apprenticeshipId}`, since: g.tutorConfirmedAt!.toISOString(), apprenticeshipId: g.apprenticeshipId, apprenticeName: fullName(g.apprenticeship.apprentice), englishMathsRequired: g.apprenticeship.englishMathsRequired, englishMathsMet: g.englishMathsMet })),
   ];
   // Each kind's oldest INBOX_PAGE_SIZE hold the oldest INBOX_PAGE_SIZE of all of them.
   return items.sort((a, b) => a.since.localeCompare(b.since) || a.key.localeCompare(b.key)).slice(0, INBOX_PAGE_SIZE);

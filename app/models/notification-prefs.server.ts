@@ -15,13 +15,12 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { parsePrefs, type NotificationPrefs, type PreferenceCategory } from "~/domain/reminders.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { unsubscribeSecret } from "~/utils/env.server.ts";
+import { isUuid } from "~/domain/ids.ts";
 
 export const CATEGORY_LABELS: Record<PreferenceCategory, string> = {
   reminders: "reminders about your own off-the-job training and reviews",
   digest: "digests of what is waiting for you (inbox, classes or caseload)",
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function mac(userId: string, category: PreferenceCategory): string {
   return createHmac("sha256", unsubscribeSecret()).update(`unsubscribe:${userId}:${category}`).digest("base64url");
@@ -38,7 +37,7 @@ export function unsubscribeUrl(appUrl: string, userId: string, category: Prefere
 /** The user and category a token authorises, or null (malformed or forged: same answer). */
 export function verifyUnsubscribeToken(token: string): { userId: string; category: PreferenceCategory } | null {
   const [userId, category, given, ...rest] = token.split(".");
-  if (rest.length || !userId || !UUID.test(userId) || (category !== "reminders" && category !== "digest") || !given) return null;
+  if (rest.length || !userId || !isUuid(userId) || (category !== "reminders" && category !== "digest") || !given) return null;
   const expected = Buffer.from(mac(userId, category));
   const actual = Buffer.from(given);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;

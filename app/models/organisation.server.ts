@@ -7,9 +7,10 @@ import { db } from "~/db/client.server.ts";
 import type { OrganisationStatus } from "~/generated/prisma/enums.ts";
 import { can, hasRole, orgsWith, type Actor, type Permission } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export async function listOrganisations(actor: Actor, filter: { status?: OrganisationStatus } = {}) {
-  if (!can(actor, "org:approve")) throw new Response("Not found", { status: 404 });
+  if (!can(actor, "org:approve")) notFound();
   return db().organisation.findMany({
     where: { status: filter.status },
     orderBy: [{ status: "asc" }, { name: "asc" }],
@@ -18,12 +19,12 @@ export async function listOrganisations(actor: Actor, filter: { status?: Organis
 }
 
 export async function setOrganisationStatus(actor: Actor, organisationId: string, status: OrganisationStatus) {
-  if (!can(actor, "org:approve")) throw new Response("Not found", { status: 404 });
+  if (!can(actor, "org:approve")) notFound();
   const updated = await db().organisation.updateMany({
     where: { id: organisationId },
     data: { status, approvedAt: status === "APPROVED" ? new Date() : undefined },
   });
-  if (updated.count !== 1) throw new Response("Not found", { status: 404 });
+  if (updated.count !== 1) notFound();
   await audit({ actorId: actor.userId, action: `organisation.${status.toLowerCase()}`, subjectType: "organisation", subjectId: organisationId, organisationId });
 }
 
@@ -31,12 +32,12 @@ export async function setOrganisationStatus(actor: Actor, organisationId: string
 export async function getOrganisation(actor: Actor, organisationId: string, permission: Permission) {
   const global = hasRole(actor, "PARTNERSHIP_ADMIN");
   const scope = orgsWith(actor, permission);
-  if (!global && !scope.includes(organisationId)) throw new Response("Not found", { status: 404 });
+  if (!global && !scope.includes(organisationId)) notFound();
   const organisation = await db().organisation.findFirst({
     where: { id: organisationId },
     select: { id: true, name: true, kind: true, status: true, district: { select: { name: true } } },
   });
-  if (!organisation) throw new Response("Not found", { status: 404 });
+  if (!organisation) notFound();
   return organisation;
 }
 
@@ -67,6 +68,6 @@ export async function getPerson(actor: Actor, userId: string) {
       memberships: { where: global ? {} : { organisationId: { in: scope } }, select: { role: true, organisation: { select: { id: true, name: true } } } },
     },
   });
-  if (!person) throw new Response("Not found", { status: 404 });
+  if (!person) notFound();
   return person;
 }

@@ -25,13 +25,13 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class MergeError extends Error {}
 
-const notFound = () => new Response("Not found", { status: 404 });
-
 function requireMerger(actor: Actor) {
-  if (!can(actor, "people:merge")) throw notFound();
+  if (!can(actor, "people:merge")) notFound();
 }
 
 const personSelect = {
@@ -77,7 +77,7 @@ export async function searchPeople(actor: Actor, query: string) {
 function describePerson(p: Prisma.UserGetPayload<{ select: typeof personSelect }>) {
   return {
     id: p.id,
-    name: `${p.firstName} ${p.lastName}`,
+    name: fullName(p),
     email: p.email,
     username: p.username,
     upn: p.upn,
@@ -162,13 +162,13 @@ async function countsFor(tx: Tx, loserId: string, survivorId: string): Promise<M
 const MergeIds = z.object({ survivorId: z.string().uuid(), duplicateId: z.string().uuid() });
 
 async function loadPair(tx: Tx, actor: Actor, ids: { survivorId: string; duplicateId: string }) {
-  if (!MergeIds.safeParse(ids).success) throw notFound();
+  if (!MergeIds.safeParse(ids).success) notFound();
   if (ids.survivorId === ids.duplicateId) throw new MergeError("Choose two different records: the one to keep and the duplicate.");
   const [survivor, duplicate] = await Promise.all([
     tx.user.findUnique({ where: { id: ids.survivorId }, select: { ...personSelect, passwordHash: true } }),
     tx.user.findUnique({ where: { id: ids.duplicateId }, select: { ...personSelect, passwordHash: true } }),
   ]);
-  if (!survivor || !duplicate) throw notFound();
+  if (!survivor || !duplicate) notFound();
   if (survivor.mergedIntoId || duplicate.mergedIntoId) throw new MergeError("One of these records has already been merged into another. Search again.");
   if (survivor.erasedAt || duplicate.erasedAt) throw new MergeError("An erased record cannot be merged.");
   if (survivor.disabledAt) throw new MergeError("The record to keep is disabled. Keep the other one, or re-enable it first.");

@@ -22,20 +22,16 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { PlacementStatus } from "~/generated/prisma/enums.ts";
 import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
-import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
+import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { gatsbyStatus, summariseByYearGroup, type GatsbyInput, type GatsbyStatus } from "~/domain/gatsby.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { CONSENT_METHODS, ENCOUNTER_KINDS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export * from "~/models/placements.shared.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
 
 export class PlacementError extends Error {
   constructor(readonly errors: FieldErrors) {
@@ -91,7 +87,7 @@ export function missingPrerequisites(p: PrereqPlacement, pupils: readonly Prereq
   if (!p.insuranceConfirmedAt) missing.push(`${p.employer.name} has not confirmed Employers' Liability insurance.`);
   if (!p.healthSafetyAt) missing.push(`${p.employer.name} has not confirmed health and safety.`);
   for (const r of pupils) {
-    if (!r.consentGivenBy || !r.consentDate || !r.consentMethod) missing.push(`Parental consent has not been recorded for ${r.pupil.firstName} ${r.pupil.lastName}.`);
+    if (!r.consentGivenBy || !r.consentDate || !r.consentMethod) missing.push(`Parental consent has not been recorded for ${fullName(r.pupil)}.`);
   }
   if (pupils.length === 0) missing.push("No pupils are on this placement.");
   return missing;
@@ -129,7 +125,7 @@ export async function newPlacementOptions(actor: Actor, filter: { q?: string; em
   let employer: { id: string; name: string } | null = null;
   let supervisors: { id: string; name: string }[] = [];
   let pupils: { id: string; name: string; yearGroup: number | null }[] = [];
-  if (filter.employerId && UUID.test(filter.employerId)) {
+  if (filter.employerId && isUuid(filter.employerId)) {
     employer = await db().organisation.findFirst({ where: { id: filter.employerId, kind: "EMPLOYER", status: "APPROVED" }, select: { id: true, name: true } });
     if (employer) {
       const [sup, pup] = await Promise.all([
@@ -140,7 +136,7 @@ export async function newPlacementOptions(actor: Actor, filter: { q?: string; em
         }),
         schoolPupils(schoolId, filter.yearGroup),
       ]);
-      supervisors = sup.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}` }));
+      supervisors = sup.map((u) => ({ id: u.id, name: fullName(u) }));
       pupils = pup;
     }
   }
@@ -161,7 +157,7 @@ async function schoolPupils(schoolId: string, yearGroup?: number) {
     orderBy: [{ yearGroup: "asc" }, { lastName: "asc" }, { firstName: "asc" }],
     take: 2000,
   });
-  return rows.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}`, yearGroup: u.yearGroup }));
+  return rows.map((u) => ({ id: u.id, name: fullName(u), yearGroup: u.yearGroup }));
 }
 
 export type NewPlacement = { schoolId: string; employerId: string; supervisorId?: string; title: string; startDate: IsoDate; endDate: IsoDate; hours: number; pupilIds: string[] };
@@ -173,13 +169,13 @@ export async function createPlacement(actor: Actor, input: NewPlacement) {
   if (isBefore(input.endDate, input.startDate)) errors.endDate = "The end date must be on or after the start date.";
   const pupilIds = [...new Set(input.pupilIds)];
   if (pupilIds.length === 0) errors.pupilId = "Choose at least one pupil.";
-  if (pupilIds.length > 60 || pupilIds.some((id) => !UUID.test(id))) notFound();
+  if (pupilIds.length > 60 || pupilIds.some((id) => !isUuid(id))) notFound();
   return db().$transaction(async (tx) => {
     const employer = await tx.organisation.findFirst({ where: { id: input.employerId, kind: "EMPLOYER", status: "APPROVED" }, select: { id: true } });
     if (!employer) errors.employerId = "Choose an approved employer.";
     const supervisorId = input.supervisorId && input.supervisorId.length ? input.supervisorId : null;
     if (supervisorId) {
-      const ok = UUID.test(supervisorId) && (await tx.membership.count({ where: { userId: supervisorId, organisationId: input.employerId, role: "WORKPLACE_SUPERVISOR" } })) === 1;
+      const ok = isUuid(supervisorId) && (await tx.membership.count({ where: { userId: supervisorId, organisationId: input.employerId, role: "WORKPLACE_SUPERVISOR" } })) === 1;
       if (!ok) errors.supervisorId = "Choose a workplace supervisor of that employer, or none.";
     }
     const pupilsFound = await tx.membership.count({ where: { userId: { in: pupilIds }, organisationId: input.schoolId, role: "PUPIL" } });
@@ -251,7 +247,7 @@ function placementHeadline(p: PlacementHeadlineRow) {
 }
 
 export async function getPlacement(actor: Actor, placementId: string) {
-  if (!UUID.test(placementId)) notFound();
+  if (!isUuid(placementId)) notFound();
   const p = await db().placement.findFirst({
     where: { AND: [{ id: placementId }, placementWhere(actor)] },
     include: {
@@ -265,12 +261,12 @@ export async function getPlacement(actor: Actor, placementId: string) {
   const side = sideOf(actor, p);
   return {
     ...placementHeadline(p),
-    supervisorName: p.supervisor ? `${p.supervisor.firstName} ${p.supervisor.lastName}` : null,
+    supervisorName: p.supervisor ? fullName(p.supervisor) : null,
     prerequisites: { riskAssessment: p.riskAssessmentAt?.toISOString() ?? null, insurance: p.insuranceConfirmedAt?.toISOString() ?? null, healthSafety: p.healthSafetyAt?.toISOString() ?? null },
     missing: p.status === "PLANNED" ? missingPrerequisites(p, p.pupils) : [],
     pupils: p.pupils.map((r) => ({
       pupilId: r.pupilId,
-      name: `${r.pupil.firstName} ${r.pupil.lastName}`,
+      name: fullName(r.pupil),
       yearGroup: r.pupil.yearGroup,
       consent: r.consentGivenBy && r.consentDate && r.consentMethod ? { givenBy: r.consentGivenBy, date: toIsoDate(r.consentDate), method: r.consentMethod } : null,
       hoursAttended: r.hoursAttended,
@@ -286,7 +282,7 @@ export async function getPlacement(actor: Actor, placementId: string) {
 export type PlacementView = Awaited<ReturnType<typeof getPlacement>>;
 
 async function findForChange(tx: Tx, actor: Actor, placementId: string) {
-  if (!UUID.test(placementId)) notFound();
+  if (!isUuid(placementId)) notFound();
   await tx.$queryRaw`SELECT p.id FROM placements p WHERE p.id = ${placementId}::uuid FOR UPDATE`;
   const p = await tx.placement.findFirst({
     where: { AND: [{ id: placementId }, placementWhere(actor)] },
@@ -360,7 +356,7 @@ export async function completePlacement(actor: Actor, placementId: string, hours
     const errors: FieldErrors = {};
     for (const r of p.pupils) {
       const h = hoursByPupil[r.pupilId];
-      if (h === undefined || !Number.isInteger(h) || h < 0 || h > 400) errors[`hours_${r.pupilId}`] = `Enter the hours ${r.pupil.firstName} ${r.pupil.lastName} attended, from 0 to 400.`;
+      if (h === undefined || !Number.isInteger(h) || h < 0 || h > 400) errors[`hours_${r.pupilId}`] = `Enter the hours ${fullName(r.pupil)} attended, from 0 to 400.`;
     }
     if (Object.keys(errors).length) throw new PlacementError(errors);
     for (const r of p.pupils) {
@@ -434,7 +430,7 @@ export async function myPlacements(actor: Actor, today: IsoDate = todayInEngland
 }
 
 export async function saveReflection(actor: Actor, placementId: string, text: string) {
-  if (!UUID.test(placementId)) notFound();
+  if (!isUuid(placementId)) notFound();
   const body = text.trim();
   if (!body) throw new PlacementError({ reflection: "Write your reflection: what you did and what you learned." });
   if (body.length > 4000) throw new PlacementError({ reflection: "Keep your reflection to 4,000 characters or fewer." });
@@ -480,7 +476,7 @@ export async function logEncounter(actor: Actor, input: { cohortId: string; kind
     const cohort = await tx.cohort.findFirst({ where: { id: input.cohortId, organisationId: { in: schools } }, select: { id: true, organisationId: true, members: { where: { leftAt: null }, select: { userId: true } } } });
     if (!cohort) notFound();
     const employerId = input.employerId && input.employerId.length ? input.employerId : null;
-    if (employerId && !(UUID.test(employerId) && (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1)) {
+    if (employerId && !(isUuid(employerId) && (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1)) {
       throw new PlacementError({ employerId: "Choose an employer from the list, or none." });
     }
     if (cohort.members.length === 0) throw new PlacementError({ cohortId: "That class has no pupils yet." });
@@ -523,7 +519,7 @@ async function gatsbyForPupils(pupils: readonly { id: string; yearGroup: number 
 /** One pupil of the actor's school (school staff), for the placement page and tests. */
 export async function pupilGatsby(actor: Actor, pupilId: string, today: IsoDate = todayInEngland()) {
   const schools = schoolScope(actor);
-  const pupil = UUID.test(pupilId) && (pupilId === actor.userId || schools.length)
+  const pupil = isUuid(pupilId) && (pupilId === actor.userId || schools.length)
     ? await db().user.findFirst({ where: { id: pupilId, ...(pupilId === actor.userId ? {} : { memberships: { some: { organisationId: { in: schools }, role: "PUPIL" } } }) }, select: { id: true, yearGroup: true } })
     : null;
   if (!pupil || !pupil.yearGroup) notFound();

@@ -30,32 +30,22 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import type { EntryKind, EntryStatus } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
-import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
+import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
 import { entryCounts } from "~/domain/counting.ts";
 import { planFullySignedAt } from "~/domain/training-plan.ts";
 import { otjDayLimitRefusal, otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
-import {
-  ENGLISH_MATHS_REFUSAL,
-  fieldErrorsOf,
-  LogEntrySchema,
-  todayInEngland,
-  type FieldErrors,
-  type LogEntryData,
-} from "~/domain/progress-log.ts";
+import { ENGLISH_MATHS_REFUSAL, fieldErrorsOf, LogEntrySchema, type FieldErrors, type LogEntryData } from "~/domain/progress-log.ts";
 import { COUNTING_SQL, COUNTING_WHERE, LOGGED_BEFORE_PLAN_SIGNED_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export class ProgressError extends Error {
   constructor(readonly fields: FieldErrors) {
     super(Object.values(fields)[0] ?? "The entry could not be saved.");
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
 }
 
 // ───────────────────────────── scopes ─────────────────────────────
@@ -323,7 +313,7 @@ async function assertOtjDayFits(tx: Tx, learnerId: string, occurredOn: Date, min
 // ───────────────────────────── reading one entry ─────────────────────────────
 
 export async function getEntry(actor: Actor, entryId: string) {
-  if (!UUID.test(entryId)) notFound();
+  if (!isUuid(entryId)) notFound();
   const row = await db().progressEntry.findFirst({
     where: { AND: [{ id: entryId }, readerWhere(actor)] },
     select: { ...SUMMARY_SELECT, learnerId: true, supersededAt: true, apprenticeshipId: true, learner: { select: { firstName: true, lastName: true } } },
@@ -333,7 +323,7 @@ export async function getEntry(actor: Actor, entryId: string) {
   return {
     ...toSummary(summary),
     learnerId,
-    learnerName: `${learner.firstName} ${learner.lastName}`,
+    learnerName: fullName(learner),
     apprenticeshipId,
     supersededAt,
     isOwn: learnerId === actor.userId,
@@ -371,7 +361,7 @@ const VERSION_SELECT = {
 
 /** Every version of an entry, oldest first (the ledger behind one line on the dashboard). */
 export async function entryHistory(actor: Actor, entryId: string): Promise<EntryVersion[]> {
-  if (!UUID.test(entryId)) notFound();
+  if (!isUuid(entryId)) notFound();
   const scope = readerWhere(actor);
   const start = await db().progressEntry.findFirst({ where: { AND: [{ id: entryId }, scope] }, select: { id: true, learnerId: true } });
   if (!start) notFound();
@@ -394,7 +384,7 @@ export async function entryHistory(actor: Actor, entryId: string): Promise<Entry
     orderBy: { version: "asc" },
   });
   const confirmerIds = [...new Set(versions.map((v) => v.supervisorConfirmedById).filter((v): v is string => v !== null))];
-  const confirmers = new Map((await db().user.findMany({ where: { id: { in: confirmerIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`]));
+  const confirmers = new Map((await db().user.findMany({ where: { id: { in: confirmerIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, fullName(u)]));
   return versions.map((v) => {
     const { createdBy, verifiedBy, supervisorConfirmedById, createdAt, correctionReason, supersededAt, supersedesId, verifiedAt, ...summary } = v;
     return {
@@ -404,8 +394,8 @@ export async function entryHistory(actor: Actor, entryId: string): Promise<Entry
       supersededAt,
       supersedesId,
       verifiedAt,
-      createdByName: `${createdBy.firstName} ${createdBy.lastName}`,
-      verifiedByName: verifiedBy ? `${verifiedBy.firstName} ${verifiedBy.lastName}` : null,
+      createdByName: fullName(createdBy),
+      verifiedByName: verifiedBy ? fullName(verifiedBy) : null,
       supervisorConfirmedByName: supervisorConfirmedById ? (confirmers.get(supervisorConfirmedById) ?? null) : null,
     };
   });
@@ -433,7 +423,7 @@ export type EntryChanges = Partial<{
  * Allowed for the learner and for a verifier in scope (never for a supervisor).
  */
 export async function correctEntry(actor: Actor, entryId: string, changes: EntryChanges, reason: string, options: { withdraw?: boolean; today?: IsoDate } = {}) {
-  if (!UUID.test(entryId)) notFound();
+  if (!isUuid(entryId)) notFound();
   const verifier = verifierWhere(actor);
   const scope: Prisma.ProgressEntryWhereInput = { OR: [{ learnerId: actor.userId }, ...(verifier ? [verifier] : [])] };
   const old = await db().progressEntry.findFirst({
@@ -528,7 +518,7 @@ export type Decision = "approve" | "reject";
 export async function verifyEntries(actor: Actor, entryIds: readonly string[], decision: Decision, comment = "", options: { as?: "verifier" | "supervisor" } = {}) {
   const ids = [...new Set(entryIds)];
   if (ids.length === 0) throw new ProgressError({ entryId: "Select at least one entry." });
-  if (ids.length > 500 || ids.some((id) => !UUID.test(id))) notFound();
+  if (ids.length > 500 || ids.some((id) => !isUuid(id))) notFound();
   if (decision !== "approve" && decision !== "reject") throw new ProgressError({ form: "Choose approve or reject." });
   const note = comment.trim();
   if (decision === "reject" && !note) throw new ProgressError({ comment: "Say why you are rejecting this, so the learner can put it right." });
@@ -635,7 +625,7 @@ export async function verificationQueue(actor: Actor, filter: { cohortId?: strin
   const verifier = verifierWhere(actor);
   if (verifier) {
     const cohortFilter: Prisma.ProgressEntryWhereInput =
-      filter.cohortId && UUID.test(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
+      filter.cohortId && isUuid(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
     const pending: Prisma.ProgressEntryWhereInput = { AND: [verifier, cohortFilter, { status: "PENDING", supersededAt: null }] };
     if (schools.length > 0) {
       queues.push(
@@ -648,14 +638,14 @@ export async function verificationQueue(actor: Actor, filter: { cohortId?: strin
     if (orgsWhereRole(actor, "TUTOR", "PROVIDER").length > 0) {
       const tutorEntries = schools.length > 0 ? { AND: [pending, { NOT: SCHOOL_ENTRY }] } : pending;
       queues.push(
-        await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
+        await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${fullName(r.learner)}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
       );
     }
   }
   const confirmer = confirmerWhere(actor);
   if (confirmer) {
     const unconfirmed = { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" as const } }] };
-    queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: `${r.learner.firstName} ${r.learner.lastName}` })));
+    queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: fullName(r.learner) })));
   }
   return queues;
 }
@@ -677,7 +667,7 @@ function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title:
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { key, title, entries: [] }));
     const { learner, learnerId, createdAt, apprenticeship: _a, ...summary } = r;
-    group.entries.push({ ...toSummary(summary), learnerId, learnerName: `${learner.firstName} ${learner.lastName}`, createdAt, verifiedByTutor: r.status === "VERIFIED" });
+    group.entries.push({ ...toSummary(summary), learnerId, learnerName: fullName(learner), createdAt, verifiedByTutor: r.status === "VERIFIED" });
   }
   return [...groups.values()];
 }
@@ -746,7 +736,7 @@ function planInput(a: ApprenticeshipOtjRow) {
  */
 export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: string[]; activeOnly?: boolean } = {}, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj[]> {
   const where: Prisma.ApprenticeshipWhereInput = {
-    AND: [apprenticeshipsVisibleTo(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => UUID.test(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
+    AND: [apprenticeshipsVisibleTo(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => isUuid(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
   };
   const apprenticeships = await db().apprenticeship.findMany({ where, select: APPRENTICESHIP_OTJ_SELECT, orderBy: [{ apprentice: { lastName: "asc" } }, { startDate: "asc" }] });
   if (apprenticeships.length === 0) return [];
@@ -772,7 +762,7 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
     const s = byId.get(a.id);
     return {
       apprenticeshipId: a.id,
-      apprenticeName: `${a.apprentice.firstName} ${a.apprentice.lastName}`,
+      apprenticeName: fullName(a.apprentice),
       standard: `${a.standard.reference} ${a.standard.title}`,
       employerName: a.employer.name,
       status: otjStatus({ ...planInput(a), verifiedMinutes: Number(s?.verified ?? 0) }, asOf),
@@ -786,7 +776,7 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
 
 /** One apprenticeship's OTJ status with its chart series; 404 outside reach. */
 export async function apprenticeshipOtj(actor: Actor, apprenticeshipId: string, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj & { series: OtjSeriesPoint[] }> {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const [summary] = await otjStatuses(actor, { apprenticeshipIds: [apprenticeshipId] }, asOf);
   if (!summary) notFound();
   const a = await db().apprenticeship.findUniqueOrThrow({ where: { id: apprenticeshipId }, select: APPRENTICESHIP_OTJ_SELECT });
@@ -952,7 +942,7 @@ const AUDIT_EVENTS: Record<string, string> = {
  * logged or corrected it, when, why) and each verification decision from the audit log.
  */
 export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const apprenticeship = await db().apprenticeship.findFirst({
     where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: { id: true, employerId: true, apprentice: { select: { firstName: true, lastName: true } }, standard: { select: { reference: true, title: true } } },
@@ -1002,7 +992,7 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
       activityType: v.activityType,
       ksbCodes: v.ksbCodes,
       atWork: v.atWork,
-      by: `${v.createdBy.firstName} ${v.createdBy.lastName}`,
+      by: fullName(v.createdBy),
       note: v.correctionReason ?? "",
     });
   }
@@ -1020,14 +1010,14 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
       activityType: v.activityType,
       ksbCodes: v.ksbCodes,
       atWork: v.atWork,
-      by: e.actor ? `${e.actor.firstName} ${e.actor.lastName}` : "(deleted account)",
+      by: e.actor ? fullName(e.actor) : "(deleted account)",
       note: isReject && e.actorId === v.verifiedById ? (v.verifierComment ?? "") : "",
     });
   }
   rows.sort((a, b) => a.at.getTime() - b.at.getTime() || a.version - b.version);
   const verifiedMinutes = versions.filter((v) => entryCounts({ ...v })).reduce((s, v) => s + v.minutes, 0);
   return {
-    apprenticeship: { id: apprenticeship.id, apprenticeName: `${apprenticeship.apprentice.firstName} ${apprenticeship.apprentice.lastName}`, standard: `${apprenticeship.standard.reference} ${apprenticeship.standard.title}`, employerId: apprenticeship.employerId },
+    apprenticeship: { id: apprenticeship.id, apprenticeName: fullName(apprenticeship.apprentice), standard: `${apprenticeship.standard.reference} ${apprenticeship.standard.title}`, employerId: apprenticeship.employerId },
     rows,
     verifiedMinutes,
   };

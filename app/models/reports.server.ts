@@ -19,13 +19,11 @@ import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { buildFigures, figuresToCsv, type FamilyName, type ReportFigures } from "~/domain/report-figures.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { parsePeriod, type PeriodType, type ReportPeriod } from "~/domain/report-period.ts";
 import { computeMeasures, dataVersion, type MeasureScope } from "~/models/report-measures.server.ts";
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export function periodOrNotFound(type: string, key: string): ReportPeriod {
   return parsePeriod(type, key) ?? notFound();
@@ -135,7 +133,7 @@ export async function listSnapshots(actor: Actor): Promise<SnapshotSummary[]> {
 /** One stored snapshot: a primary-key read of protected figures. */
 export async function getSnapshot(actor: Actor, snapshotId: string) {
   if (!can(actor, "report:protected")) notFound();
-  if (!/^[0-9a-f-]{36}$/i.test(snapshotId)) notFound();
+  if (!isUuid(snapshotId)) notFound();
   const row = await db().reportSnapshot.findUnique({ where: { id: snapshotId } });
   if (!row) notFound();
   const versions = await db().reportSnapshot.findMany({

@@ -24,8 +24,7 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { ReviewStatus } from "~/generated/prisma/enums.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { assertIsoDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { assertIsoDate, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysOverdue, daysUnsigned, reviewSchedule } from "~/domain/review-schedule.ts";
 import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
 import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
@@ -33,14 +32,11 @@ import { otjStatuses } from "~/models/progress.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName, type PersonName } from "~/domain/names.ts";
 
 export { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
 
 /** A refusal the person can act on (shown on the page, status 400). */
 export class ReviewError extends Error {
@@ -152,10 +148,10 @@ export async function ensureReviewSchedule(apprenticeshipId: string, client?: Tx
 
 // ───────────────────────────── reading ─────────────────────────────
 
-const personName = (p: { firstName: string; lastName: string } | null | undefined) => (p ? `${p.firstName} ${p.lastName}` : null);
+const personName = (p: PersonName | null | undefined) => (p ? fullName(p) : null);
 
 async function visibleApprenticeship(actor: Actor, apprenticeshipId: string, tx: Tx = db()) {
-  if (!UUID.test(apprenticeshipId)) notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const a = await tx.apprenticeship.findFirst({
     where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
     select: {
@@ -270,7 +266,7 @@ export async function listReviewsForActor(actor: Actor, today: IsoDate = todayIn
 
 /** One review with everything its page shows; 404 outside reach. */
 export async function getReview(actor: Actor, reviewId: string, today: IsoDate = todayInEngland()) {
-  if (!UUID.test(reviewId)) notFound();
+  if (!isUuid(reviewId)) notFound();
   const review = await db().review.findFirst({
     where: { id: reviewId, apprenticeship: apprenticeshipsVisibleTo(actor) },
     include: { addenda: { orderBy: { createdAt: "asc" } } },
@@ -335,7 +331,7 @@ export type ReviewView = Awaited<ReturnType<typeof getReview>>;
 // ───────────────────────────── changing ─────────────────────────────
 
 async function lockedReview(tx: Tx, actor: Actor, reviewId: string) {
-  if (!UUID.test(reviewId)) notFound();
+  if (!isUuid(reviewId)) notFound();
   // Row lock: two signatures at the same moment are applied one after the other.
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT r.id FROM reviews r WHERE r.id = ${reviewId}::uuid FOR UPDATE`;
   if (locked.length === 0) notFound();

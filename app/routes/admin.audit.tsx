@@ -9,6 +9,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { AUDIT_PAGE_SIZE, searchAuditLog, type AuditFilter } from "~/models/data-rights.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Audit log – Staffordshire Digital Skills" }];
 
@@ -34,7 +35,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     filter,
     errors,
     pageSize: AUDIT_PAGE_SIZE,
-    rows: result.rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), actorName: r.actor ? `${r.actor.firstName} ${r.actor.lastName}` : "System" })),
+    rows: result.rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), actorName: r.actor ? fullName(r.actor) : "System" })),
   };
 }
 

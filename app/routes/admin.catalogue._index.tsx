@@ -3,6 +3,7 @@ import type { Route } from "./+types/admin.catalogue._index";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { creditedCredential } from "~/domain/credentials.ts";
+import { formatLongDate } from "~/domain/dates.ts";
 import { AUDIENCE_LABELS, getCatalogue } from "~/models/catalogue.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Catalogue – Staffordshire Digital Skills" }];
@@ -19,7 +20,6 @@ export async function loader({ request }: Route.LoaderArgs) {
   return { audiences, retired };
 }
 
-const formatDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 const hours = (minutes: number) => (minutes < 60 ? `${minutes} min` : `${Math.round((minutes / 60) * 10) / 10} h`);
 
 export default function Catalogue() {
@@ -67,7 +67,7 @@ export default function Catalogue() {
               <tr key={c.code}>
                 <th scope="row">{c.code}</th>
                 <td>{c.name}</td>
-                <td>{formatDate(c.retiredOn)}</td>
+                <td>{formatLongDate(c.retiredOn)}</td>
                 <td>{c.successorCode ?? "—"}</td>
                 <td>{c.creditedAs}</td>
               </tr>

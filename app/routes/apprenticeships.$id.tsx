@@ -2,7 +2,7 @@ import { data, Form, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/apprenticeships.$id";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate, formatLongDateTime } from "~/domain/dates.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
@@ -10,6 +10,7 @@ import { changePlanDetails, getApprenticeship, signTrainingPlan } from "~/models
 import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
 import { apprenticeshipOtj } from "~/models/progress.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Apprenticeship and training plan – Staffordshire Digital Skills" }];
 
@@ -37,7 +38,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (!form.ok) {
       // Someone who cannot sign for that party learns nothing: the same 404 as a stranger.
       const visible = await getApprenticeship(viewer, params.id);
-      if (!visible.mySignatureParties.some((p) => p === party)) throw new Response("Not found", { status: 404 });
+      if (!visible.mySignatureParties.some((p) => p === party)) notFound();
       return data({ intent: "sign", party: typeof party === "string" ? party : null, errors: form.errors, notice: null }, { status: 400 });
     }
     const result = await signTrainingPlan(viewer, params.id, form.data.party);
@@ -46,7 +47,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (intent === "change-plan") {
     const form = parseForm(formData, ChangeForm);
     if (!form.ok) {
-      if (!(await getApprenticeship(viewer, params.id)).canEdit) throw new Response("Not found", { status: 404 });
+      if (!(await getApprenticeship(viewer, params.id)).canEdit) notFound();
       return data({ intent: "change-plan", party: null, errors: form.errors, notice: null }, { status: 400 });
     }
     const { intent: _intent, ...input } = form.data;
@@ -55,10 +56,6 @@ export async function action({ request, params }: Route.ActionArgs) {
     return { intent: "change-plan", party: null, errors: null, notice: "The plan has been updated and the planned off-the-job hours recalculated. Everyone needs to sign it again." };
   }
   throw new Response("Bad request", { status: 400 });
-}
-
-function formatTimestamp(iso: string) {
-  return new Date(iso).toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
 }
 
 export default function ApprenticeshipPage() {
@@ -99,11 +96,11 @@ export default function ApprenticeshipPage() {
       {plan && c ? (
         <section aria-labelledby="plan-title" className="training-plan">
           <h2 id="plan-title">Training plan</h2>
-          {plan.fullySigned ? <Notice tone="success">Agreed by all three parties on {formatTimestamp(plan.fullySignedAt!)}. The plan is locked.</Notice> : <p>The apprentice, the employer and the training provider each agree to this plan before training starts.</p>}
+          {plan.fullySigned ? <Notice tone="success">Agreed by all three parties on {formatLongDateTime(plan.fullySignedAt!)}. The plan is locked.</Notice> : <p>The apprentice, the employer and the training provider each agree to this plan before training starts.</p>}
           <dl className="summary-list">
             <div><dt>Standard</dt><dd>{c.standard.reference} {c.standard.title}, level {c.standard.level}</dd></div>
-            <div><dt>Start date</dt><dd>{formatDate(c.startDate)}</dd></div>
-            <div><dt>Planned end date</dt><dd>{formatDate(c.plannedEndDate)}</dd></div>
+            <div><dt>Start date</dt><dd>{formatShortDate(c.startDate)}</dd></div>
+            <div><dt>Planned end date</dt><dd>{formatShortDate(c.plannedEndDate)}</dd></div>
             <div><dt>Contracted weekly hours</dt><dd>{c.contractedWeeklyHours}</dd></div>
             <div><dt>Prior learning (RPL)</dt><dd>{c.priorLearningHours} hours</dd></div>
             <div><dt>Planned off-the-job training</dt><dd><strong>{c.otj.hours} hours</strong>. {c.otj.regimeLabel}.<br />How it was worked out: {c.otj.explanation}</dd></div>
@@ -124,7 +121,7 @@ export default function ApprenticeshipPage() {
                 <tr key={s.party}>
                   <th scope="row">{s.label}</th>
                   <td>{s.signedBy ?? <span className="tag tag--amber">Not signed yet</span>}</td>
-                  <td>{s.signedAt ? formatTimestamp(s.signedAt) : "–"}</td>
+                  <td>{s.signedAt ? formatLongDateTime(s.signedAt) : "–"}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,11 +2,12 @@ import { data, Form, Link, redirect, useActionData, useLoaderData } from "react-
 import { z } from "zod";
 import type { Route } from "./+types/apprenticeships.$id_.gateway";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { confirmGateway, GatewayError, getGateway } from "~/models/gateway.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "EPA gateway – Staffordshire Digital Skills" }];
 
@@ -29,7 +30,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const form = parseForm(formData, ConfirmForm);
   if (!form.ok) {
     const g = await getGateway(viewer, params.id);
-    if (!g.myParties.length) throw new Response("Not found", { status: 404 });
+    if (!g.myParties.length) notFound();
     return data({ errors: form.errors, notice: null }, { status: 400 });
   }
   try {
@@ -55,12 +56,12 @@ export default function Gateway() {
       <p>{a.standard}</p>
       {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
       <ErrorSummary errors={actionData?.errors ? Object.fromEntries(Object.entries(actionData.errors).map(([k, v]) => [k === "competent" && g.myParties[0] ? `competent-${g.myParties[0]}` : k, v])) : undefined} />
-      {g.gatewayDate ? <Notice tone="success">Gateway reached on {formatDate(g.gatewayDate)}.</Notice> : null}
+      {g.gatewayDate ? <Notice tone="success">Gateway reached on {formatShortDate(g.gatewayDate)}.</Notice> : null}
       <dl className="summary-list">
         <div><dt>Occupational competence (employer)</dt><dd>{g.employer.confirmedAt ? `Confirmed by ${g.employer.by ?? "the employer"}` : "Not confirmed yet"}</dd></div>
         <div><dt>Occupational competence (tutor)</dt><dd>{g.tutor.confirmedAt ? `Confirmed by ${g.tutor.by ?? "the tutor"}` : "Not confirmed yet"}</dd></div>
         <div><dt>English and maths</dt><dd>{g.englishMathsRequired ? yesNo(g.englishMathsMet) : "Not required for this apprenticeship"}</dd></div>
-        <div><dt>Minimum duration ({g.minDurationMonths} months in learning)</dt><dd>{yesNo(g.minimumDuration.met)} {g.minimumDuration.met ? "" : `Reached on ${formatDate(g.minimumDuration.earliest)}.`}</dd></div>
+        <div><dt>Minimum duration ({g.minDurationMonths} months in learning)</dt><dd>{yesNo(g.minimumDuration.met)} {g.minimumDuration.met ? "" : `Reached on ${formatShortDate(g.minimumDuration.earliest)}.`}</dd></div>
         <div><dt>Off-the-job hours</dt><dd>{yesNo(g.otjMet)} {g.otj ? `${g.otj.actual} verified of ${g.otj.planned ?? "unknown"} planned hours.` : ""}</dd></div>
       </dl>
       {!g.gatewayDate && g.missing.length ? (

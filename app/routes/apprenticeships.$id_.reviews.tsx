@@ -1,7 +1,7 @@
 import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/apprenticeships.$id_.reviews";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { listApprenticeshipReviews } from "~/models/reviews.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
@@ -18,7 +18,7 @@ export default function ApprenticeshipReviews() {
     <div className="stack">
       <p><Link to={`/apprenticeships/${a.id}`}>Back to the apprenticeship</Link></p>
       <h1>Progress reviews: {a.apprenticeName}</h1>
-      <p>{a.standard}, {a.employerName}. From {formatDate(a.startDate)} to {formatDate(a.plannedEndDate)}.</p>
+      <p>{a.standard}, {a.employerName}. From {formatShortDate(a.startDate)} to {formatShortDate(a.plannedEndDate)}.</p>
       <p>A review is due by the end of the third calendar month after the start or the last review. Holding a review early, or a break in learning, moves the later dates.</p>
       {canOpen && nextScheduledId ? <p><Link className="button" to={`/reviews/${nextScheduledId}`}>Open the next review</Link></p> : null}
       <p><Link to={`/apprenticeships/${a.id}/gateway`}>End-point assessment gateway checklist</Link></p>
@@ -31,8 +31,8 @@ export default function ApprenticeshipReviews() {
             {reviews.map((r) => (
               <tr key={r.id}>
                 <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}</Link></td>
-                <td>{formatDate(r.dueOn)}{r.overdueDays > 0 ? <> <span className="tag tag--red">{r.overdueDays} days overdue</span></> : null}</td>
-                <td>{r.heldOn ? formatDate(r.heldOn) : "Not yet"}</td>
+                <td>{formatShortDate(r.dueOn)}{r.overdueDays > 0 ? <> <span className="tag tag--red">{r.overdueDays} days overdue</span></> : null}</td>
+                <td>{r.heldOn ? formatShortDate(r.heldOn) : "Not yet"}</td>
                 <td>{r.statusLabel}</td>
                 <td>{r.daysUnsigned ?? "–"}</td>
                 <td>{r.waitingLabel}</td>

@@ -8,6 +8,7 @@ import { parseForm, readForm } from "~/utils/forms.ts";
 import { can } from "~/auth/permissions.ts";
 import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.cohort.name ?? "Class"} – Staffordshire Digital Skills` }];
 
@@ -25,7 +26,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     // yet) in module order: the page carries this data again for hydration.
     pupils: grid.pupils.map((p) => ({
       id: p.id,
-      name: `${p.firstName} ${p.lastName}`,
+      name: fullName(p),
       stuck: p.stuck,
       completedCount: p.completedCount,
       percent: p.percent,

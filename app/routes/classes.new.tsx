@@ -6,6 +6,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
 import { ClassError, classScope, createClass, currentAcademicYear, formatAcademicYear } from "~/models/classes.server.ts";
 import { parseForm, readForm, text } from "~/utils/forms.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Create a class – Staffordshire Digital Skills" }];
 
@@ -29,7 +30,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "class:manage");
-  if (classScope(viewer).length === 0) throw new Response("Not found", { status: 404 });
+  if (classScope(viewer).length === 0) notFound();
   const form = parseForm(await readForm(request), schema(years()));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {

@@ -4,12 +4,13 @@ import type { Route } from "./+types/dev.mail";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { listCaughtMail } from "~/mail/caught-mail.server.ts";
 import { isProduction } from "~/utils/env.server.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 // Development only: the emails the local mail catcher received (npm run dev starts it).
 export const meta: Route.MetaFunction = () => [{ title: "Caught emails (development) – Staffordshire Digital Skills" }];
 
 export async function loader({ request }: Route.LoaderArgs) {
-  if (isProduction()) throw new Response("Not found", { status: 404 });
+  if (isProduction()) notFound();
   await requirePermission(request, "dev-mail:read");
   const mails = await listCaughtMail();
   return {

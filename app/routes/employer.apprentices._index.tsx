@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Route } from "./+types/employer.apprentices._index";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
-import { ApprenticeshipTable, formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
+import { ApprenticeshipTable } from "~/components/apprenticeship-table.tsx";
 import { Notice } from "~/components/form.tsx";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { listEmployerApprentices } from "~/models/apprenticeships.server.ts";
@@ -75,7 +76,7 @@ function PendingInvitations({ rows }: { rows: PendingEnrolmentItem[] }) {
               <th scope="row">{r.name}</th>
               <td>{r.email}</td>
               <td>{r.standard}</td>
-              <td>{r.startDate ? formatDate(r.startDate) : ""}</td>
+              <td>{r.startDate ? formatShortDate(r.startDate) : ""}</td>
               <td><span className={`tag ${r.state === "waiting" ? "tag--amber" : "tag--red"}`}>{r.stateLabel}</span></td>
               <td>
                 <Form method="post" className="actions">

@@ -2,12 +2,13 @@ import { data, Form, Link, redirect, useActionData, useLoaderData } from "react-
 import { z } from "zod";
 import type { Route } from "./+types/employer.apprentices.new";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import { EnrolmentFields } from "~/models/apprenticeship-fields.ts";
 import { checkEnrolment, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeships.server.ts";
 import { enrolApprentice } from "~/models/enrolment-invitations.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enrol an apprentice – Staffordshire Digital Skills" }];
 
@@ -146,7 +147,7 @@ export default function EnrolApprentice() {
 function CheckAnswers({ preview: p, values }: { preview: EnrolmentPreview; values: Values }) {
   const hidden = FIELD_NAMES.map((name) => <input key={name} type="hidden" name={name} value={values[name] ?? ""} />);
   const invite = p.person.kind === "invite";
-  const person = p.person.kind === "held" ? `${p.person.name} (already in your organisation)` : `${p.person.firstName} ${p.person.lastName}, ${p.person.email} (we will email them an invitation; the apprenticeship starts when they accept it)`;
+  const person = p.person.kind === "held" ? `${p.person.name} (already in your organisation)` : `${fullName(p.person)}, ${p.person.email} (we will email them an invitation; the apprenticeship starts when they accept it)`;
   return (
     <div className="stack">
       <h1>Check your answers before enrolling</h1>
@@ -158,11 +159,11 @@ function CheckAnswers({ preview: p, values }: { preview: EnrolmentPreview; value
       </section>
       <dl className="summary-list">
         <div><dt>Apprentice</dt><dd>{person}</dd></div>
-        <div><dt>Date of birth</dt><dd>{formatDate(p.dateOfBirth)} (aged {p.ageAtStart} at the start)</dd></div>
+        <div><dt>Date of birth</dt><dd>{formatShortDate(p.dateOfBirth)} (aged {p.ageAtStart} at the start)</dd></div>
         <div><dt>Employer</dt><dd>{p.employer.name}</dd></div>
         <div><dt>Standard</dt><dd>{p.standard.reference} {p.standard.title}, level {p.standard.level}</dd></div>
-        <div><dt>Start date</dt><dd>{formatDate(p.startDate)}</dd></div>
-        <div><dt>Planned end date</dt><dd>{formatDate(p.plannedEndDate)}</dd></div>
+        <div><dt>Start date</dt><dd>{formatShortDate(p.startDate)}</dd></div>
+        <div><dt>Planned end date</dt><dd>{formatShortDate(p.plannedEndDate)}</dd></div>
         <div><dt>Contracted weekly hours</dt><dd>{p.contractedWeeklyHours}</dd></div>
         <div><dt>Prior learning</dt><dd>{p.priorLearningHours} hours</dd></div>
         <div><dt>English and maths</dt><dd>{p.englishMaths.reason}</dd></div>

@@ -2,7 +2,7 @@ import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/employer.inbox";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { FeedbackForm, PrerequisitesForm } from "~/components/placement-forms.tsx";
 import { inboxCount, inboxItems } from "~/models/inbox.server.ts";
@@ -59,18 +59,18 @@ export default function Inbox() {
             {item.kind === "otj" ? (
               <>
                 <h2>Confirm off-the-job training: {item.apprenticeName}</h2>
-                <p>{formatDate(item.occurredOn)}, {hours(item.minutes)}{item.activityType ? `, ${item.activityType}` : ""} at work.</p>
+                <p>{formatShortDate(item.occurredOn)}, {hours(item.minutes)}{item.activityType ? `, ${item.activityType}` : ""} at work.</p>
                 {item.description ? <p>{item.description}</p> : null}
                 <Form method="post">
                   <input type="hidden" name="intent" value="confirm-otj" />
                   <input type="hidden" name="entryId" value={item.entryId} />
-                  <button type="submit" className="button--wide">Confirm it happened at work<span className="visually-hidden">: {item.apprenticeName}, {formatDate(item.occurredOn)}</span></button>
+                  <button type="submit" className="button--wide">Confirm it happened at work<span className="visually-hidden">: {item.apprenticeName}, {formatShortDate(item.occurredOn)}</span></button>
                 </Form>
               </>
             ) : item.kind === "review" ? (
               <>
                 <h2>Sign progress review {item.sequence}: {item.apprenticeName}</h2>
-                <p>{item.heldOn ? `Held on ${formatDate(item.heldOn)}. ` : ""}Days unsigned: {item.daysUnsigned}. Still to sign: {item.waitingFor.join(" and ")}.</p>
+                <p>{item.heldOn ? `Held on ${formatShortDate(item.heldOn)}. ` : ""}Days unsigned: {item.daysUnsigned}. Still to sign: {item.waitingFor.join(" and ")}.</p>
                 <p><Link to={`/reviews/${item.reviewId}`}>Read the review in full<span className="visually-hidden"> for {item.apprenticeName}</span></Link></p>
                 <Form method="post" action={`/reviews/${item.reviewId}`} noValidate className="review-sign">
                   <input type="hidden" name="intent" value="sign" />
@@ -90,7 +90,7 @@ export default function Inbox() {
             ) : item.kind === "placement" ? (
               <>
                 <h2>Confirm placement checks: {item.title}</h2>
-                <p>{item.schoolName}, {item.pupilCount} pupil{item.pupilCount === 1 ? "" : "s"}, {formatDate(item.startDate)} to {formatDate(item.endDate)}. <Link to={`/placements/${item.placementId}`}>Placement details<span className="visually-hidden">: {item.title}</span></Link></p>
+                <p>{item.schoolName}, {item.pupilCount} pupil{item.pupilCount === 1 ? "" : "s"}, {formatShortDate(item.startDate)} to {formatShortDate(item.endDate)}. <Link to={`/placements/${item.placementId}`}>Placement details<span className="visually-hidden">: {item.title}</span></Link></p>
                 <PrerequisitesForm placementId={item.placementId} confirmed={item.confirmed} returnTo="/employer/inbox" idPrefix={`${item.placementId}-`} />
               </>
             ) : item.kind === "feedback" ? (

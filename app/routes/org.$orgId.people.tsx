@@ -10,6 +10,7 @@ import type { Role } from "~/generated/prisma/enums.ts";
 import { getOrganisation, listMembers } from "~/models/organisation.server.ts";
 import { email, parseForm, readForm, text } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "People – Staffordshire Digital Skills" }];
 
@@ -57,7 +58,7 @@ export async function action({ request, params }: Route.ActionArgs) {
       const form = parseForm(formData, PupilForm);
       if (!form.ok) return data({ intent, errors: form.errors, notice: null, pupil: null }, { status: 400 });
       const pupil = await createPupilAccount(viewer, { organisationId: organisation.id, ...form.data });
-      return { intent, errors: null, notice: null, pupil: { name: `${form.data.firstName} ${form.data.lastName}`, username: pupil.username, setupCode: pupil.setupCode } };
+      return { intent, errors: null, notice: null, pupil: { name: fullName(form.data), username: pupil.username, setupCode: pupil.setupCode } };
     }
     if (intent === "remove" || intent === "disable") {
       const form = parseForm(formData, PersonForm);

@@ -4,13 +4,16 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { dataRightsOver } from "~/models/data-rights.server.ts";
 import { getPerson } from "~/models/organisation.server.ts";
+import { isUuid } from "~/domain/ids.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Person – Staffordshire Digital Skills" }];
 
 // A person outside the viewer's organisations answers 404, exactly like one that does not exist.
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "people:read");
-  if (!/^[0-9a-f-]{36}$/i.test(params.userId)) throw new Response("Not found", { status: 404 });
+  if (!isUuid(params.userId)) notFound();
   const person = await getPerson(viewer, params.userId);
   return {
     person: { ...person, memberships: person.memberships.map((m) => ({ role: ROLE_LABELS[m.role], organisation: m.organisation.name })) },
@@ -20,7 +23,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export default function Person() {
   const { person, rights } = useLoaderData<typeof loader>();
-  const name = `${person.firstName} ${person.lastName}`;
+  const name = fullName(person);
   return (
     <div className="stack">
       <h1>{name}</h1>

@@ -2,10 +2,9 @@ import { data, Form, Link, redirect, useActionData, useLoaderData } from "react-
 import { z } from "zod";
 import type { Route } from "./+types/placements.$placementId";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import { FeedbackForm, PrerequisitesForm } from "~/components/placement-forms.tsx";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland, formatShortDate } from "~/domain/dates.ts";
 import {
   completePlacement,
   ConsentFields,
@@ -109,7 +108,7 @@ export default function PlacementPage() {
         <div><dt>School</dt><dd>{p.schoolName}</dd></div>
         <div><dt>Employer</dt><dd>{p.employerName}</dd></div>
         <div><dt>Supervisor</dt><dd>{p.supervisorName ?? "Not named"}</dd></div>
-        <div><dt>Dates</dt><dd>{formatDate(p.startDate)} to {formatDate(p.endDate)}</dd></div>
+        <div><dt>Dates</dt><dd>{formatShortDate(p.startDate)} to {formatShortDate(p.endDate)}</dd></div>
         <div><dt>Planned hours</dt><dd>{p.hours}</dd></div>
       </dl>
 
@@ -140,7 +139,7 @@ export default function PlacementPage() {
         {p.pupils.map((r) => (
           <article key={r.pupilId} className="card pupil-card" aria-labelledby={`pupil-${r.pupilId}`}>
             <h3 id={`pupil-${r.pupilId}`}>{r.name}{r.yearGroup ? `, year ${r.yearGroup}` : ""}</h3>
-            <p>Parental consent: {r.consent ? `given by ${r.consent.givenBy} on ${formatDate(r.consent.date)} (${CONSENT_METHOD_LABELS[r.consent.method as keyof typeof CONSENT_METHOD_LABELS] ?? r.consent.method})` : "not recorded"}</p>
+            <p>Parental consent: {r.consent ? `given by ${r.consent.givenBy} on ${formatShortDate(r.consent.date)} (${CONSENT_METHOD_LABELS[r.consent.method as keyof typeof CONSENT_METHOD_LABELS] ?? r.consent.method})` : "not recorded"}</p>
             {p.side.school && p.status === "PLANNED" && !r.consent ? (
               <Form method="post" noValidate className="narrow-form">
                 <ErrorSummary errors={suffixed(errorsFor("consent", r.pupilId), r.pupilId)} />

@@ -2,9 +2,10 @@ import { Link, redirect, useLoaderData } from "react-router";
 import type { Route } from "./+types/placements._index";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { listPlacements } from "~/models/placements.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Work experience placements – Staffordshire Digital Skills" }];
 
@@ -13,7 +14,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const school = can(viewer, "placement:manage");
   if (!school && !can(viewer, "placement:host")) {
     if (can(viewer, "placement:reflect")) throw redirect("/placements/mine");
-    throw new Response("Not found", { status: 404 });
+    notFound();
   }
   return { school, placements: await listPlacements(viewer) };
 }
@@ -43,7 +44,7 @@ export default function Placements() {
               <tr key={p.id}>
                 <td><Link to={`/placements/${p.id}`}>{p.title}</Link></td>
                 <td>{school ? p.employerName : p.schoolName}</td>
-                <td>{formatDate(p.startDate)} to {formatDate(p.endDate)}</td>
+                <td>{formatShortDate(p.startDate)} to {formatShortDate(p.endDate)}</td>
                 <td>{p.pupilCount}</td>
                 <td>{p.statusLabel}{p.missing > 0 ? <> <span className="tag tag--amber">{p.missing} thing{p.missing === 1 ? "" : "s"} missing</span></> : null}</td>
               </tr>

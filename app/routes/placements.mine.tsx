@@ -2,7 +2,7 @@ import { data, Form, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/placements.mine";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { BENCHMARK_STATE_LABELS } from "~/domain/gatsby.ts";
 import { myPlacements, PlacementError, saveReflection } from "~/models/placements.server.ts";
@@ -58,7 +58,7 @@ export default function MyWorkExperience() {
         return (
           <article key={p.placementId} className="card" aria-labelledby={`placement-${p.placementId}`}>
             <h3 id={`placement-${p.placementId}`}>{p.title} at {p.employerName}</h3>
-            <p>{formatDate(p.startDate)} to {formatDate(p.endDate)}. {p.statusLabel}. {p.hours} hours.</p>
+            <p>{formatShortDate(p.startDate)} to {formatShortDate(p.endDate)}. {p.statusLabel}. {p.hours} hours.</p>
             {p.feedback ? (
               <ScrollTable caption="Feedback from your supervisor">
                 <tbody>

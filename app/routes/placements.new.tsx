@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Route } from "./+types/placements.new";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { createPlacement, newPlacementOptions, PlacementError, PlacementFields } from "~/models/placements.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 

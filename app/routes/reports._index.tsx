@@ -1,13 +1,14 @@
 import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/reports._index";
-import { requireViewer, notFound } from "~/auth/auth.server.ts";
+import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
 import { offeredPeriods, parsePeriod, PERIOD_TYPE_LABELS } from "~/domain/report-period.ts";
 import { latestSnapshots, listBuildRequests, listSnapshots, ownReportOrganisations, requestReportBuild } from "~/models/reports.server.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Outcome reports – Staffordshire Digital Skills" }];
 

@@ -9,7 +9,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ReportView } from "~/components/report-view.tsx";
 import { periodContaining } from "~/domain/report-period.ts";
 import { organisationReport, periodOrNotFound } from "~/models/reports.server.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.figures.scopeLabel ?? "Your organisation"}: ${data?.figures.period.label ?? "report"} – Staffordshire Digital Skills` }];
 

@@ -2,9 +2,8 @@ import { data, Form, Link, redirect, useActionData, useLoaderData } from "react-
 import { z } from "zod";
 import type { Route } from "./+types/reviews.$reviewId";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland, formatShortDate, formatLongDateTime } from "~/domain/dates.ts";
 import {
   addReviewAddendum,
   contentFromForm,
@@ -19,6 +18,7 @@ import { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PAR
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Progress review – Staffordshire Digital Skills" }];
 
@@ -55,7 +55,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (intent === "save") {
       // The form's fields depend on the standard's KSBs: read them (scoped) before parsing.
       const review = await getReview(viewer, params.reviewId);
-      if (!review.can.edit && !review.myParties.includes("tutor")) throw new Response("Not found", { status: 404 });
+      if (!review.can.edit && !review.myParties.includes("tutor")) notFound();
       const codes = review.ksbs.map((k) => k.code);
       const form = parseForm(formData, reviewContentSchema(codes));
       if (!form.ok) return fail(form.errors);
@@ -70,7 +70,7 @@ export async function action({ request, params }: Route.ActionArgs) {
       if (!form.ok) {
         // Someone who cannot sign for that party learns nothing: the same 404 as a stranger.
         const review = await getReview(viewer, params.reviewId);
-        if (!review.myParties.some((p) => p === party)) throw new Response("Not found", { status: 404 });
+        if (!review.myParties.some((p) => p === party)) notFound();
         return fail(form.errors, typeof party === "string" ? party : undefined);
       }
       const result = await signReview(viewer, params.reviewId, form.data.party, form.data.comment ?? "");
@@ -90,10 +90,6 @@ export async function action({ request, params }: Route.ActionArgs) {
   throw new Response("Bad request", { status: 400 });
 }
 
-function formatTimestamp(iso: string) {
-  return new Date(iso).toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
-}
-
 const RAG_TONE = { green: "tag--green", amber: "tag--amber", red: "tag--red" } as const;
 
 export default function ReviewPage() {
@@ -110,10 +106,10 @@ export default function ReviewPage() {
       {errorsFor("open") || errorsFor("save") ? <ErrorSummary errors={errorsFor("open") ?? errorsFor("save")} /> : null}
 
       <dl className="summary-list">
-        <div><dt>Status</dt><dd>{r.statusLabel}{r.lockedAt ? ` on ${formatTimestamp(r.lockedAt)}` : ""}</dd></div>
+        <div><dt>Status</dt><dd>{r.statusLabel}{r.lockedAt ? ` on ${formatLongDateTime(r.lockedAt)}` : ""}</dd></div>
         <div><dt>Standard</dt><dd>{a.standard}, {a.employerName}</dd></div>
-        <div><dt>Due by</dt><dd>{formatDate(r.dueOn)}</dd></div>
-        <div><dt>Held on</dt><dd>{r.heldOn ? formatDate(r.heldOn) : "Not held yet"}</dd></div>
+        <div><dt>Due by</dt><dd>{formatShortDate(r.dueOn)}</dd></div>
+        <div><dt>Held on</dt><dd>{r.heldOn ? formatShortDate(r.heldOn) : "Not held yet"}</dd></div>
         {r.status !== "SCHEDULED" ? (
           <div><dt>Signatures</dt><dd>{r.waitingLabel}{r.daysUnsigned !== null && r.status === "OPEN" ? `. Days unsigned: ${r.daysUnsigned}` : r.daysUnsigned !== null ? `. Days to all three signatures: ${r.daysUnsigned}` : ""}</dd></div>
         ) : null}
@@ -137,7 +133,7 @@ export default function ReviewPage() {
             <h2 id="otj-title">Off-the-job training to date</h2>
             {c.otj ? (
               <>
-                <p>From the verified ledger as at {formatDate(c.otj.asOf)}: <strong>{c.otj.actual} hours</strong> of {c.otj.plannedTotal ?? "an unknown number of"} planned{c.otj.requiredToDate !== null ? `; ${c.otj.requiredToDate} expected by then` : ""}. <span className={`tag ${RAG_TONE[c.otj.rag]}`}>{c.otj.rag}</span></p>
+                <p>From the verified ledger as at {formatShortDate(c.otj.asOf)}: <strong>{c.otj.actual} hours</strong> of {c.otj.plannedTotal ?? "an unknown number of"} planned{c.otj.requiredToDate !== null ? `; ${c.otj.requiredToDate} expected by then` : ""}. <span className={`tag ${RAG_TONE[c.otj.rag]}`}>{c.otj.rag}</span></p>
                 <p>{c.otj.reason}</p>
               </>
             ) : (
@@ -157,7 +153,7 @@ export default function ReviewPage() {
             <ul className="signature-list">
               {r.signatures.map((s) => (
                 <li key={s.party}>
-                  <strong>{s.label}:</strong> {s.signedAt ? `signed by ${s.signedBy ?? "unknown"} on ${formatTimestamp(s.signedAt)}` : "not signed yet"}
+                  <strong>{s.label}:</strong> {s.signedAt ? `signed by ${s.signedBy ?? "unknown"} on ${formatLongDateTime(s.signedAt)}` : "not signed yet"}
                   {s.comment ? <p className="signature-comment">Comment: {s.comment}</p> : null}
                 </li>
               ))}
@@ -175,7 +171,7 @@ export default function ReviewPage() {
             {r.addenda.length ? (
               <ol className="addenda">
                 {r.addenda.map((x) => (
-                  <li key={x.id}><p>{x.text}</p><p className="hint">Added by {x.author ?? "unknown"} on {formatTimestamp(x.createdAt)}</p></li>
+                  <li key={x.id}><p>{x.text}</p><p className="hint">Added by {x.author ?? "unknown"} on {formatLongDateTime(x.createdAt)}</p></li>
                 ))}
               </ol>
             ) : (
@@ -235,7 +231,7 @@ function ActionsTable({ actions }: { actions: { text: string; owner: ReviewParty
       <thead><tr><th scope="col">Action</th><th scope="col">Owner</th><th scope="col">By</th></tr></thead>
       <tbody>
         {actions.map((x, i) => (
-          <tr key={i}><td>{x.text}</td><td>{REVIEW_PARTY_LABELS[x.owner]}</td><td>{formatDate(x.dueOn)}</td></tr>
+          <tr key={i}><td>{x.text}</td><td>{REVIEW_PARTY_LABELS[x.owner]}</td><td>{formatShortDate(x.dueOn)}</td></tr>
         ))}
       </tbody>
     </ScrollTable>

@@ -1,7 +1,7 @@
 import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/reviews._index";
 import { requirePermission } from "~/auth/auth.server.ts";
-import { formatDate } from "~/components/apprenticeship-table.tsx";
+import { formatShortDate } from "~/domain/dates.ts";
 import { listReviewsForActor } from "~/models/reviews.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
@@ -31,7 +31,7 @@ export default function Reviews() {
               <tr key={r.id}>
                 <td>{r.apprenticeName}<br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
                 <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
-                <td>{r.heldOn ? formatDate(r.heldOn) : "–"}</td>
+                <td>{r.heldOn ? formatShortDate(r.heldOn) : "–"}</td>
                 <td>{r.daysUnsigned}</td>
                 <td>{r.waitingLabel}</td>
               </tr>
@@ -51,7 +51,7 @@ export default function Reviews() {
               <tr key={r.id}>
                 <td><Link to={`/apprenticeships/${r.apprenticeshipId}/reviews`}>{r.apprenticeName}</Link><br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
                 <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
-                <td>{formatDate(r.dueOn)}</td>
+                <td>{formatShortDate(r.dueOn)}</td>
                 <td>{r.overdueDays > 0 ? <span className="tag tag--red">{r.overdueDays} days overdue</span> : "No"}</td>
               </tr>
             ))}

@@ -7,7 +7,7 @@
  */
 import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import type { Route } from "./+types/verify";
-import { requireViewer, notFound } from "~/auth/auth.server.ts";
+import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
 import { EntryStatusTag } from "~/components/entry-status.tsx";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
@@ -16,6 +16,7 @@ import { activityTypeLabel, formatMinutes } from "~/domain/progress-log.ts";
 import { ProgressError, verificationQueue, verifyEntries, type Queue, type QueueEntry } from "~/models/progress.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { readForm } from "~/utils/forms.ts";
+import { notFound } from "~/utils/http-errors.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Verify learning – Staffordshire Digital Skills" }];
 

@@ -15,7 +15,7 @@ export async function seedReportDemo(db: PrismaClient, log: (line: string) => vo
   const { periodContaining } = await import("../../app/domain/report-period.ts");
   const { addDays, minDate } = await import("../../app/domain/dates.ts");
   const { buildSnapshot } = await import("../../app/models/reports.server.ts");
-  const { todayInEngland } = await import("../../app/domain/progress-log.ts");
+  const { todayInEngland } = await import("../../app/domain/dates.ts");
   const today = todayInEngland();
   const year = periodContaining("academic-year", today);
   const on = (days: number) => new Date(`${minDate(addDays(year.from, days), today)}T00:00:00Z`);

@@ -22,7 +22,7 @@ import {
   ImportError,
   previewClassImport,
 } from "../../app/models/class-import.server.ts";
-import { processClassImport } from "../../workers/class-import.ts";
+import { processClassImport } from "../../workers/imports-worker.ts";
 
 const prisma = testPrisma();
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/class-lists/${name}`, import.meta.url)));

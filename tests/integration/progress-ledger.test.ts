@@ -19,8 +19,8 @@ import {
   verificationQueue,
   verifyEntries,
 } from "../../app/models/progress.server.ts";
-import { addDays } from "../../app/domain/dates.ts";
-import { ENGLISH_MATHS_REFUSAL, todayInEngland } from "../../app/domain/progress-log.ts";
+import { addDays, todayInEngland } from "../../app/domain/dates.ts";
+import { ENGLISH_MATHS_REFUSAL } from "../../app/domain/progress-log.ts";
 import { loadClassGrid } from "../../app/models/classes.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";

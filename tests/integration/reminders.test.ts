@@ -8,8 +8,7 @@ import { Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { disconnectDb } from "../../app/db/client.server.ts";
-import { academicYearOf, addDays, toUtcDate } from "../../app/domain/dates.ts";
-import { todayInEngland } from "../../app/domain/progress-log.ts";
+import { academicYearOf, addDays, toUtcDate, todayInEngland } from "../../app/domain/dates.ts";
 import { isoWeek, londonInstant, reminderDedupeKey, reminderJobId } from "../../app/domain/reminders.ts";
 import { REMINDER_JOB_NAME } from "../../app/jobs/definitions.ts";
 import { queuePrefix } from "../../app/jobs/queues.server.ts";
@@ -18,7 +17,7 @@ import { unsubscribe, unsubscribeToken, verifyUnsubscribeToken } from "../../app
 import { startMailCatcher, type CaughtMail, type MailCatcher } from "../../scripts/mail-catcher.ts";
 import { closeConnection, workerConnection } from "../../workers/connection.ts";
 import { runSweep } from "../../workers/reminder-sweep.ts";
-import { createRemindersWorker, sendReminder } from "../../workers/reminder-worker.ts";
+import { createRemindersWorker, sendReminder } from "../../workers/reminders-worker.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";
 import { apprenticeDue, providerOrg, withdrawAll } from "../support/reminder-fixtures.ts";

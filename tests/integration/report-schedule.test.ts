@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";
 import { SCHEDULES } from "../../app/jobs/definitions.ts";
-import { processMonthlyReport, renderReportReady } from "../../workers/report-schedule.ts";
+import { processMonthlyReport, renderReportReady } from "../../workers/reports-worker.ts";
 import ReportReadyEmail from "../../emails/report-ready.tsx";
 
 let officerEmail: string;

@@ -22,7 +22,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { createInvitation, requestPasswordReset } from "../../app/auth/account.server.ts";
 import type { Actor } from "../../app/auth/permissions.ts";
 import { disconnectDb } from "../../app/db/client.server.ts";
-import { todayInEngland } from "../../app/domain/progress-log.ts";
+import { todayInEngland } from "../../app/domain/dates.ts";
 import { londonInstant, reminderJobId, isoWeek } from "../../app/domain/reminders.ts";
 import { QUEUES } from "../../app/jobs/definitions.ts";
 import { queuePrefix } from "../../app/jobs/queues.server.ts";
@@ -32,7 +32,7 @@ import { closeConnection, producerConnection, workerConnection } from "../../wor
 import { startEmailWorker } from "../../workers/email-worker.ts";
 import { createRelay } from "../../workers/relay.ts";
 import { runSweep } from "../../workers/reminder-sweep.ts";
-import { createRemindersWorker, startRemindersWorker } from "../../workers/reminder-worker.ts";
+import { createRemindersWorker, startRemindersWorker } from "../../workers/reminders-worker.ts";
 import { superviseWorker } from "../../workers/watchdog.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser } from "../support/factories.ts";

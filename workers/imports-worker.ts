@@ -8,15 +8,13 @@
  * Idempotent under redelivery: a job already "done" is skipped, and runs of the same job are
  * serialised by an advisory lock inside runClassImport.
  */
-import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { UnrecoverableError, type Job } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { OUTBOX_TOPICS, outboxJobData } from "~/jobs/definitions.ts";
 import { markOutboxDone } from "~/jobs/outbox.server.ts";
-import { queuePrefix } from "~/jobs/queues.server.ts";
 import { ImportError, markImportFailed, runClassImport, type ImportResult } from "~/models/class-import.server.ts";
 import { logger } from "~/utils/logger.server.ts";
-import { workerConnection } from "./connection.ts";
+import { defineWorker } from "./define-worker.ts";
 import { markGivenUpOutboxJobs } from "./relay.ts";
 
 const log = logger.child({ component: "imports-worker" });
@@ -78,21 +76,11 @@ export async function handleImportJob(data: unknown, attempt: { made: number; ma
   return outcome;
 }
 
-export function createImportsWorker(options: { connection: Redis; prefix?: string; concurrency?: number }): Worker {
-  const worker = new Worker("imports", (job: Job) => handleImportJob(job.data, { made: job.attemptsMade, max: job.opts.attempts ?? 1 }), {
-    connection: options.connection,
-    prefix: options.prefix ?? queuePrefix(),
-    // One import at a time per process: each holds a long transaction and a pool connection.
-    concurrency: options.concurrency ?? 1,
-    name: "imports",
-  });
-  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "imports job failed"));
-  worker.on("error", (error) => log.error({ err: error.message }, "imports worker error"));
-  return markGivenUpOutboxJobs(worker);
-}
-
-/** A worker with its own connection, for the watchdog (workers/main.ts). */
-export function startImportsWorker(options: { prefix?: string; redisUrl?: string } = {}) {
-  const connection = workerConnection("worker:imports", options.redisUrl);
-  return { worker: createImportsWorker({ ...options, connection }), connection };
-}
+export const { create: createImportsWorker, start: startImportsWorker } = defineWorker({
+  queue: "imports",
+  // One import at a time per process: each holds a long transaction and a pool connection.
+  concurrency: 1,
+  log,
+  setup: () => ({ processor: (job: Job) => handleImportJob(job.data, { made: job.attemptsMade, max: job.opts.attempts ?? 1 }) }),
+  listeners: [markGivenUpOutboxJobs],
+});

@@ -15,11 +15,10 @@
  * crash after the SMTP server accepted the message and before the commit; we accept a rare
  * duplicate reminder there rather than risk a lost one.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { DelayedError, Queue, UnrecoverableError, type Job } from "bullmq";
 import { db } from "~/db/client.server.ts";
-import { formatLongDate } from "~/domain/dates.ts";
-import { STUCK_AFTER_DAYS, todayInEngland } from "~/domain/progress-log.ts";
+import { formatLongDate, todayInEngland } from "~/domain/dates.ts";
+import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
 import {
   INBOX_WAITING_DAYS,
   KIND_CATEGORY,
@@ -34,18 +33,17 @@ import {
 import { REMINDER_JOB_NAME, reminderJobData, SCHEDULED_JOBS } from "~/jobs/definitions.ts";
 import { queuePrefix } from "~/jobs/queues.server.ts";
 import { renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
-import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
 import { unsubscribeUrl } from "~/models/notification-prefs.server.ts";
 import { dueFor, type ReminderContent } from "~/models/reminders.server.ts";
-import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
-import { workerConnection } from "./connection.ts";
+import { defineWorker, type QueueWorkerOptions } from "./define-worker.ts";
+import { mailDeps, type EmailDeps, type MailOptions } from "./email-worker.ts";
 import { runSweep, type SweepOptions } from "./reminder-sweep.ts";
 import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "reminder-worker" });
 
-export type ReminderDeps = { transport: MailTransport; from: string; appUrl: string; now: () => Date };
+export type ReminderDeps = EmailDeps & { now: () => Date };
 
 export type ReminderOutcome = { outcome: "sent" | "already-sent" | "opted-out" | "nothing-due" | "no-such-person" };
 
@@ -161,13 +159,7 @@ export async function sendReminder(data: unknown, deps: ReminderDeps): Promise<R
   );
 }
 
-export type RemindersWorkerOptions = {
-  connection: Redis;
-  prefix?: string;
-  concurrency?: number;
-  transport?: MailTransport;
-  from?: string;
-  appUrl?: string;
+export type RemindersWorkerOptions = QueueWorkerOptions & MailOptions & {
   /** The clock (quiet hours, "today"); tests inject one. */
   now?: () => Date;
   /** Passed to the sweeps (tests shorten the backoff of the jobs they add). */
@@ -196,36 +188,22 @@ export function reminderProcessor(deps: ReminderDeps, sweepQueue: () => Queue, s
   };
 }
 
-export function createRemindersWorker(options: RemindersWorkerOptions): Worker {
-  const prefix = options.prefix ?? queuePrefix();
-  const deps: ReminderDeps = {
-    transport: options.transport ?? mailTransport(),
-    from: options.from ?? env().MAIL_FROM,
-    appUrl: options.appUrl ?? env().APP_URL,
-    now: options.now ?? (() => new Date()),
-  };
-  let queue: Queue | undefined;
-  const sweepQueue = () => {
-    if (!queue) {
-      queue = new Queue("reminders", { connection: options.connection, prefix });
-      queue.on("error", (error) => log.debug({ err: error.message }, "reminders queue error"));
-    }
-    return queue;
-  };
-  const worker = new Worker("reminders", reminderProcessor(deps, sweepQueue, options.sweep), {
-    connection: options.connection,
-    prefix,
-    concurrency: options.concurrency ?? 5,
-    name: "reminders",
-  });
-  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, "reminders job failed"));
-  worker.on("error", (error) => log.error({ err: error.message }, "reminders worker error"));
-  worker.on("closed", () => void queue?.close().catch(() => undefined));
-  return recordScheduledRuns(worker);
-}
-
-/** A worker with its own connection, for the watchdog (workers/run.ts). */
-export function startRemindersWorker(options: Omit<RemindersWorkerOptions, "connection"> & { redisUrl?: string } = {}) {
-  const connection = workerConnection("worker:reminders", options.redisUrl);
-  return { worker: createRemindersWorker({ ...options, connection }), connection };
-}
+export const { create: createRemindersWorker, start: startRemindersWorker } = defineWorker<RemindersWorkerOptions>({
+  queue: "reminders",
+  concurrency: 5,
+  log,
+  setup: (options) => {
+    const deps: ReminderDeps = { ...mailDeps(options), now: options.now ?? (() => new Date()) };
+    // The sweeps add their jobs through a queue handle of their own, opened on first use.
+    let queue: Queue | undefined;
+    const sweepQueue = () => {
+      if (!queue) {
+        queue = new Queue("reminders", { connection: options.connection, prefix: options.prefix ?? queuePrefix() });
+        queue.on("error", (error) => log.debug({ err: error.message }, "reminders queue error"));
+      }
+      return queue;
+    };
+    return { processor: reminderProcessor(deps, sweepQueue, options.sweep), onClosed: () => void queue?.close().catch(() => undefined) };
+  },
+  listeners: [recordScheduledRuns],
+});

@@ -7,22 +7,20 @@
  * Idempotent: a retry reuses a snapshot the schedule already built for that month today, and
  * notification_log's unique key "report-ready:<period>:<user>" decides whether each email goes.
  */
-import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { UnrecoverableError, type Job } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { SCHEDULED_JOBS } from "~/jobs/definitions.ts";
-import { queuePrefix } from "~/jobs/queues.server.ts";
 import { mailTransport } from "~/mail/transport.server.ts";
 import { describeCell, type ReportFigures } from "~/domain/report-figures.ts";
 import { previousMonth } from "~/domain/report-period.ts";
 import { buildSnapshot } from "~/models/reports.server.ts";
-import { todayInEngland } from "~/domain/progress-log.ts";
+import { todayInEngland } from "~/domain/dates.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 import { renderEmail } from "~/mail/render.server.ts";
 import type { ReportReadyEmailProps } from "../emails/report-ready.tsx";
 import { handleReportBuildJob } from "./report-build.ts";
-import { workerConnection } from "./connection.ts";
+import { defineWorker } from "./define-worker.ts";
 import { markGivenUpOutboxJobs } from "./relay.ts";
 import { recordScheduledRuns } from "./schedules.ts";
 
@@ -85,21 +83,11 @@ export async function handleReportsJob(job: Pick<Job, "name" | "data">) {
   throw new UnrecoverableError(`unknown reports job ${job.name}`);
 }
 
-export function createReportsWorker(options: { connection: Redis; prefix?: string }): Worker {
-  const worker = new Worker("reports", (job: Job) => handleReportsJob(job), {
-    connection: options.connection,
-    prefix: options.prefix ?? queuePrefix(),
-    // Builds are heavy SQL: one at a time keeps the database responsive for the web app.
-    concurrency: 1,
-    name: "reports",
-  });
-  worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, err: error.message }, "reports job failed"));
-  worker.on("error", (error) => log.error({ err: error.message }, "reports worker error"));
-  return recordScheduledRuns(markGivenUpOutboxJobs(worker));
-}
-
-/** A worker with its own connection, for the watchdog (workers/main.ts). */
-export function startReportsWorker(options: { prefix?: string; redisUrl?: string } = {}) {
-  const connection = workerConnection("worker:reports", options.redisUrl);
-  return { worker: createReportsWorker({ ...options, connection }), connection };
-}
+export const { create: createReportsWorker, start: startReportsWorker } = defineWorker({
+  queue: "reports",
+  // Builds are heavy SQL: one at a time keeps the database responsive for the web app.
+  concurrency: 1,
+  log,
+  setup: () => ({ processor: (job: Job) => handleReportsJob(job) }),
+  listeners: [markGivenUpOutboxJobs, recordScheduledRuns],
+});
