@@ -24,10 +24,12 @@ import { isPlanFullySigned, loggedBeforePlanSignedWhere, planFullySignedAt, PLAN
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { EnrolmentFields, EnrolmentSchema, PlanChangeSchema, type EnrolmentInput } from "~/models/apprenticeship-fields.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
+import { isUuid } from "~/domain/ids.ts";
 
 export { EnrolmentFields, EnrolmentSchema, PlanChangeSchema, type EnrolmentInput };
 
-const notFound = () => new Response("Not found", { status: 404 });
 
 export class ApprenticeshipError extends Error {}
 
@@ -106,7 +108,7 @@ const listSelect = {
 type ListRow = Prisma.ApprenticeshipGetPayload<{ select: typeof listSelect }>;
 
 function toListItem(row: ListRow) {
-  const name = (p: { firstName: string; lastName: string } | null) => (p ? `${p.firstName} ${p.lastName}` : null);
+  const name = (p: { firstName: string; lastName: string } | null) => (p ? fullName(p) : null);
   return {
     id: row.id,
     status: row.status,
@@ -134,7 +136,7 @@ const listOrder: Prisma.ApprenticeshipOrderByWithRelationInput[] = [{ apprentice
 export async function listEmployerApprentices(actor: Actor) {
   const adminOrgs = rolesOrgs(actor, "EMPLOYER_ADMIN");
   const supervisorOrgs = rolesOrgs(actor, "WORKPLACE_SUPERVISOR");
-  if (!adminOrgs.length && !supervisorOrgs.length) throw notFound();
+  if (!adminOrgs.length && !supervisorOrgs.length) notFound();
   const or: Prisma.ApprenticeshipWhereInput[] = [];
   if (adminOrgs.length) or.push({ employerId: { in: adminOrgs } });
   if (supervisorOrgs.length) or.push({ supervisorId: actor.userId, employerId: { in: supervisorOrgs } });
@@ -145,7 +147,7 @@ export async function listEmployerApprentices(actor: Actor) {
 /** A tutor's caseload: apprenticeships where they are the tutor, and nothing else. */
 export async function listCaseload(actor: Actor) {
   const tutorOrgs = rolesOrgs(actor, "TUTOR");
-  if (!tutorOrgs.length) throw notFound();
+  if (!tutorOrgs.length) notFound();
   const rows = await db().apprenticeship.findMany({ where: { tutorId: actor.userId, providerId: { in: tutorOrgs } }, orderBy: listOrder, select: listSelect });
   return rows.map(toListItem);
 }
@@ -187,9 +189,9 @@ const detailSelect = {
 } satisfies Prisma.ApprenticeshipSelect;
 
 async function findVisible(actor: Actor, apprenticeshipId: string, tx: Tx = db()) {
-  if (!z.string().uuid().safeParse(apprenticeshipId).success) throw notFound();
+  if (!isUuid(apprenticeshipId)) notFound();
   const row = await tx.apprenticeship.findFirst({ where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] }, select: detailSelect });
-  if (!row) throw notFound();
+  if (!row) notFound();
   return row;
 }
 
@@ -211,7 +213,7 @@ export async function getApprenticeship(actor: Actor, apprenticeshipId: string) 
   const signers = signerIds.length ? await db().user.findMany({ where: { id: { in: signerIds } }, select: { id: true, firstName: true, lastName: true } }) : [];
   const signerName = (id: string | null) => {
     const s = signers.find((u) => u.id === id);
-    return s ? `${s.firstName} ${s.lastName}` : null;
+    return s ? fullName(s) : null;
   };
   const signedAt = planFullySignedAt(plan);
   const learningBeforeSignature = await countLearningBeforePlanSigned(row.id);
@@ -251,7 +253,7 @@ export async function getApprenticeship(actor: Actor, apprenticeshipId: string) 
 export async function signTrainingPlan(actor: Actor, apprenticeshipId: string, party: PlanParty) {
   return db().$transaction(async (tx) => {
     const row = await findVisible(actor, apprenticeshipId, tx);
-    if (!partiesActorMaySign(actor, row).includes(party) || !row.trainingPlan) throw notFound();
+    if (!partiesActorMaySign(actor, row).includes(party) || !row.trainingPlan) notFound();
     const signedAtField = `${party}SignedAt` as const;
     const signedByField = `${party}SignedById` as const;
     // Conditional update: two people signing at once cannot both "win" the same signature.
@@ -300,9 +302,9 @@ export type TrainingPlanContent = {
 export async function enrollingEmployer(actor: Actor, organisationId?: string) {
   const allowed = orgsWith(actor, "apprentice:enrol");
   const id = organisationId ?? allowed[0];
-  if (!id || !allowed.includes(id)) throw notFound();
+  if (!id || !allowed.includes(id)) notFound();
   const org = await db().organisation.findFirst({ where: { id, kind: "EMPLOYER" }, select: { id: true, name: true, status: true } });
-  if (!org) throw notFound();
+  if (!org) notFound();
   return org;
 }
 
@@ -328,8 +330,8 @@ export async function enrolmentOptions(actor: Actor, employerId: string) {
   ]);
   return {
     standards: standards.map((s) => ({ ...s, ksbs: sortKsbs(s.ksbs) })),
-    tutors: tutors.map((m) => ({ id: m.user.id, name: `${m.user.firstName} ${m.user.lastName}`, providerName: m.organisation.name })),
-    supervisors: supervisors.map((m) => ({ id: m.user.id, name: `${m.user.firstName} ${m.user.lastName}` })),
+    tutors: tutors.map((m) => ({ id: m.user.id, name: fullName(m.user), providerName: m.organisation.name })),
+    supervisors: supervisors.map((m) => ({ id: m.user.id, name: fullName(m.user) })),
     pathways,
   };
 }
@@ -397,7 +399,7 @@ async function matchPerson(employerId: string, input: EnrolmentInput, errors: Fi
     return {
       kind: "held",
       userId: found.id,
-      name: `${found.firstName} ${found.lastName}`,
+      name: fullName(found),
       matchedBy: byEmail ? "email" : "upn",
       dateOfBirth: found.dateOfBirth ? toIsoDate(found.dateOfBirth) : null,
       disabled: Boolean(found.disabledAt || found.erasedAt),
@@ -558,8 +560,8 @@ export async function checkEnrolmentAnswers(employer: { id: string; name: string
       priorLearningHours: input.priorLearningHours,
       otj,
       englishMaths,
-      tutor: { id: tutorMembership.user.id, name: `${tutorMembership.user.firstName} ${tutorMembership.user.lastName}`, providerId: tutorMembership.organisation.id, providerName: tutorMembership.organisation.name },
-      supervisor: { id: supervisorMembership.user.id, name: `${supervisorMembership.user.firstName} ${supervisorMembership.user.lastName}` },
+      tutor: { id: tutorMembership.user.id, name: fullName(tutorMembership.user), providerId: tutorMembership.organisation.id, providerName: tutorMembership.organisation.name },
+      supervisor: { id: supervisorMembership.user.id, name: fullName(supervisorMembership.user) },
       pathway,
       warnings,
     },
@@ -670,7 +672,7 @@ export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprenti
 export async function changePlanDetails(actor: Actor, apprenticeshipId: string, input: z.infer<typeof PlanChangeSchema>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   return db().$transaction(async (tx) => {
     const row = await findVisible(actor, apprenticeshipId, tx);
-    if (!actor.memberships.some((m) => m.role === "EMPLOYER_ADMIN" && m.organisationId === row.employerId)) throw notFound();
+    if (!actor.memberships.some((m) => m.role === "EMPLOYER_ADMIN" && m.organisationId === row.employerId)) notFound();
     if (isPlanFullySigned(row.trainingPlan)) {
       return { ok: false, errors: { form: "The training plan has been signed by all three parties, so its dates and hours are locked. A change needs a new version of the plan, agreed by all three." } };
     }

@@ -23,8 +23,9 @@ import { checkEnrolment, checkEnrolmentAnswers, createApprenticeship, EnrolmentS
 import { audit } from "~/utils/audit.server.ts";
 import { flagIdentityClaims } from "~/models/identity-flags.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
+import { notFound } from "~/utils/http-errors.ts";
+import { fullName } from "~/domain/names.ts";
 
-const notFound = () => new Response("Not found", { status: 404 });
 
 /** An invitation whose enrolment cannot start as entered: the message is for the invited person. */
 export class EnrolmentNotAccepted extends AccountError {
@@ -110,7 +111,7 @@ export async function listPendingEnrolments(actor: Actor) {
     const state: PendingEnrolmentState = r.problemAt ? "not-accepted" : linkDead ? "expired" : "waiting";
     return {
       id: r.id,
-      name: `${r.firstName} ${r.lastName}`,
+      name: fullName(r),
       email: r.invitation.email ?? "",
       standard: standard ? `${standard.title} (${standard.reference}, level ${standard.level})` : "",
       startDate: a?.startDate ?? null,
@@ -130,7 +131,7 @@ async function findPendingInScope(actor: Actor, pendingEnrolmentId: string, tx: 
         select: { id: true, employerId: true, invitationId: true, invitation: { select: { email: true } } },
       })
     : null;
-  if (!row) throw notFound();
+  if (!row) notFound();
   return row;
 }
 
@@ -228,6 +229,6 @@ async function completePendingEnrolment(tx: Tx, accepted: { tokenId: string; use
   await fillDateOfBirth(tx, accepted.userId, employer.id, answers.dateOfBirth);
   const actorId = pending.invitation.createdById;
   await flagUpnOnOtherRecord(tx, { actorId: actorId ?? accepted.userId, organisationId: employer.id, upn: answers.upn, apprenticeId: accepted.userId });
-  await createApprenticeship(tx, checked.value, { id: accepted.userId, name: `${person.firstName} ${person.lastName}` }, { actorId: actorId ?? accepted.userId, metadata: { matchedBy: "invitation", acceptedBy: accepted.userId } });
+  await createApprenticeship(tx, checked.value, { id: accepted.userId, name: fullName(person) }, { actorId: actorId ?? accepted.userId, metadata: { matchedBy: "invitation", acceptedBy: accepted.userId } });
   await tx.pendingEnrolment.delete({ where: { id: pending.id } });
 }
