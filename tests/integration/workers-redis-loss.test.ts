@@ -109,7 +109,8 @@ describe("Redis loses its data in the middle of a run", () => {
     await inspector.flushall();
     const receivedAtFlush = catcher.messages().length;
     expect(receivedAtFlush).toBeLessThan(EMAILS);
-    expect(await declared()).toEqual([]);
+    // The schedulers went with it; the keeper's warning below proves it (reading them here would
+    // race the keeper, which runs every half second in this test).
 
     await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS), { timeout: 60_000, interval: 50 });
     const lastEmail = performance.now();
