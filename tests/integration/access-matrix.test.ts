@@ -19,9 +19,9 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testPrisma } from "../setup/db.ts";
 import { ACTORS, buildWorld, EXPECTATIONS, EXTRA_ROUTES, expectedAnswer, ROLES, type ActorName, type Answer, type ParamKind, type RouteExpectation, type World } from "../support/access-matrix.ts";
 import { SESSION_COOKIE, startTestServer, type TestClient, type TestResponse, type TestServer } from "../support/http.ts";
+import { tableSums } from "../support/table-sums.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -135,22 +135,6 @@ function specFor(id: string): RouteExpectation {
   return spec;
 }
 
-/**
- * A checksum per table of every table but sessions (touched by every request) and the audit log
- * (the append-only record of attempts), in one round trip.
- */
-let checksumSql: string | undefined;
-async function tableSums(): Promise<Map<string, string>> {
-  if (!checksumSql) {
-    const tables = await testPrisma().$queryRaw<{ table_name: string }[]>`
-      SELECT table_name FROM information_schema.tables
-      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('sessions', 'audit_log')
-      ORDER BY table_name`;
-    checksumSql = tables.map(({ table_name }) => `SELECT '${table_name}' AS name, (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM "${table_name}" t) AS sum`).join(" UNION ALL ");
-  }
-  const rows = await testPrisma().$queryRawUnsafe<{ name: string; sum: string | null }[]>(checksumSql);
-  return new Map(rows.map((r) => [r.name, r.sum ?? "-"]));
-}
 
 // ───────────────────────────── forms on a page ─────────────────────────────
 

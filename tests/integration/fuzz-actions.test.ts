@@ -12,10 +12,10 @@
  * twice, with an intent nobody offers, and with a field the form does not have.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testPrisma } from "../setup/db.ts";
 import { ACTORS, buildWorld, EXPECTATIONS, expectedAnswer, ROLES, type ActorName, type ParamKind, type World } from "../support/access-matrix.ts";
 import { appRoutes, type AppRoute } from "../support/app-routes.ts";
 import { SESSION_COOKIE, startTestServer, type TestServer } from "../support/http.ts";
+import { tableSums } from "../support/table-sums.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -116,22 +116,6 @@ function formBodies(forms: PageForm[]): Body[] {
   bodies.push(urlencoded("unknown intent", [...fields.map((f): [string, string] => [f.name, f.value]), ["intent", "drop-everything"]]));
   bodies.push(urlencoded("unknown field", withIntent([...fields.map((f): [string, string] => [f.name, f.value]), ["isAdmin", "true"]])));
   return bodies;
-}
-
-// ───────────────────────────── no half-writes ─────────────────────────────
-
-let checksumSql: string | undefined;
-/** A checksum per table of every table but sessions (every request touches them) and the audit log. */
-async function tableSums(): Promise<Map<string, string>> {
-  if (!checksumSql) {
-    const tables = await testPrisma().$queryRaw<{ table_name: string }[]>`
-      SELECT table_name FROM information_schema.tables
-      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('sessions', 'audit_log')
-      ORDER BY table_name`;
-    checksumSql = tables.map(({ table_name }) => `SELECT '${table_name}' AS name, (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM "${table_name}" t) AS sum`).join(" UNION ALL ");
-  }
-  const rows = await testPrisma().$queryRawUnsafe<{ name: string; sum: string | null }[]>(checksumSql);
-  return new Map(rows.map((r) => [r.name, r.sum ?? "-"]));
 }
 
 // ───────────────────────────── the test ─────────────────────────────
