@@ -5,12 +5,12 @@
  * the plan was agreed, tenancy of the lists and the detail page (404 outside), the seed, and the
  * pages themselves over HTTP against the production build.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser, DEFAULT_PASSWORD } from "../support/factories.ts";
 import { actorFor } from "../support/progress-fixtures.ts";
 import { enrolmentForm, enrolmentInput, enrolmentWorld, invitationSecretOf, type EnrolmentForm, type EnrolmentWorld } from "../support/enrolment-fixtures.ts";
-import { startTestServer, visibleText, type TestServer } from "../support/http.ts";
+import { useTestServer, visibleText } from "../support/http.ts";
 import { plannedOtjHours } from "../../app/domain/otj.ts";
 import { hashToken } from "../../app/auth/tokens.ts";
 import { acceptInvitationAndEnrolment, enrolApprentice, listPendingEnrolments } from "../../app/models/enrolment-invitations.server.ts";
@@ -345,35 +345,14 @@ describe("the demo seed", () => {
 });
 
 describe("the pages, over HTTP", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  }, 240_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer();
 
   it("previews the computed OTJ before saving, then enrols; strangers get 404; each party signs in place", async () => {
     const w = await world();
     const other = await world();
     const admin = server.client();
     await admin.signIn(w.admin.email!, w.admin.password);
-    const form = {
-      email: `http.apprentice.${Date.now()}@example.org`,
-      firstName: "Hana",
-      lastName: "Price",
-      upn: "",
-      dateOfBirth: "2003-02-02",
-      standardId: w.standard.id,
-      startDate: "2025-09-01",
-      plannedEndDate: "2026-11-30",
-      contractedWeeklyHours: "37.5",
-      priorLearningHours: "0",
-      englishMaths: "auto",
-      tutorId: w.tutor.id,
-      supervisorId: w.supervisor.id,
-      pathwayId: "",
-    };
+    const form = enrolmentForm(w, { email: `http.apprentice.${Date.now()}@example.org`, firstName: "Hana", lastName: "Price", dateOfBirth: "2003-02-02" });
     const page = await admin.get("/employer/apprentices/new");
     expect(page.status).toBe(200);
     expect(page.text).toContain(`${w.standard.reference} Digital support technician`);

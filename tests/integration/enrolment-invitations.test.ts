@@ -6,12 +6,12 @@
  * real person, signed in as themselves, can start the apprenticeship by accepting.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser, DEFAULT_PASSWORD, type TestUser } from "../support/factories.ts";
 import { actorFor } from "../support/progress-fixtures.ts";
 import { enrolmentForm, enrolmentInput, enrolmentWorld, invitationSecretOf, type EnrolmentWorld } from "../support/enrolment-fixtures.ts";
-import { comparablePage, startTestServer, type TestServer } from "../support/http.ts";
+import { comparablePage, useTestServer } from "../support/http.ts";
 import { AccountError } from "../../app/auth/account.server.ts";
 import { acceptInvitationAndEnrolment, cancelPendingEnrolment, enrolApprentice, EnrolmentNotAccepted, listPendingEnrolments } from "../../app/models/enrolment-invitations.server.ts";
 
@@ -44,13 +44,7 @@ const unknownEmail = () => `nobody.${randomBytes(4).toString("hex")}@example.org
 const unknownUpn = () => `D${String(Math.floor(Math.random() * 1e11)).padStart(11, "0")}B`;
 
 describe("a second employer enrolling another organisation's people", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  }, 240_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer();
 
   it("answers the same preview, result and list whether or not the email or UPN is known, and changes nobody", async () => {
     const v = await victims();
