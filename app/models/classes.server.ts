@@ -12,7 +12,7 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import { orgsWith, type Actor } from "~/auth/permissions.ts";
 import { academicYearOf, toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { isStuck } from "~/domain/progress-log.ts";
-import { COUNTING_SQL } from "~/models/rule-sql.server.ts";
+import { COUNTING_SQL, LATEST_VERIFIED_SQL } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
@@ -173,7 +173,7 @@ export async function loadClassGrid(actor: Actor, classId: string, asOf: IsoDate
             SELECT DISTINCT pe.module_id FROM progress_entries pe
             JOIN pathway_modules pm ON pm.module_id = pe.module_id
             JOIN cohort_pathways cp ON cp.pathway_id = pm.pathway_id AND cp.cohort_id = cohort.id
-            WHERE pe.learner_id = u.id AND pe.kind = 'MODULE_COMPLETED' AND ${COUNTING_SQL}),
+            WHERE pe.learner_id = u.id AND pe.kind = 'MODULE_COMPLETED' AND ${LATEST_VERIFIED_SQL}),
           'lastProgress', (SELECT to_char(max(pe.occurred_on), 'YYYY-MM-DD') FROM progress_entries pe WHERE pe.learner_id = u.id AND ${COUNTING_SQL}),
           'pending', (SELECT count(*) FROM progress_entries pe
                       WHERE pe.learner_id = u.id AND pe.superseded_at IS NULL AND pe.status = 'PENDING' AND pe.kind <> 'OTJ_ACTIVITY')
