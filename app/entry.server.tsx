@@ -5,7 +5,7 @@
  *
  * A page is rendered whole and sent as one body: no route streams data (<Await>), and passing a
  * page to the socket chunk by chunk through three streams cost more CPU than rendering it
- * (docs/decisions/019-whole-page-rendering.md).
+ * (docs/decisions/019-whole-page-rendering-and-sign-in-cost.md).
  */
 import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "react-router";
