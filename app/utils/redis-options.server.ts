@@ -8,10 +8,9 @@
  * - "wait" (BullMQ workers): commands wait for Redis to come back (`maxRetriesPerRequest: null`,
  *   which BullMQ requires of workers), so a restart or a failover delays jobs rather than fails them.
  *
- * With Sentinel, ioredis asks the sentinels for the current primary on every (re)connection. A
- * failover closes the old primary's clients (Sentinel sends it CLIENT KILL), so connections come
- * back to the new one by themselves; a READONLY answer (a client that reached a demoted primary
- * first) also makes the connection start over.
+ * With Sentinel, ioredis asks the sentinels for the current primary on every (re)connection and
+ * listens for their "+switch-master" announcement, so connections move to a new primary by
+ * themselves; a READONLY answer (a connection still on a demoted primary) also makes one start over.
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "~/utils/env.server.ts";
@@ -36,6 +35,9 @@ function targetOptions(url: string | undefined): { url?: string; options: RedisO
     options: {
       sentinels: config.REDIS_SENTINELS,
       name: config.REDIS_SENTINEL_NAME,
+      // Reconnect as soon as a sentinel announces a new primary, rather than writing on to the
+      // old one until Sentinel turns it into a replica (several seconds, writes then lost).
+      failoverDetector: true,
       ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
       ...password,
       ...(config.REDIS_TLS ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
