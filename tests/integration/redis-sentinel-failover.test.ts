@@ -130,7 +130,7 @@ describe("Redis fails over to its replica in the middle of a run", () => {
     })();
 
     const failoverStart = performance.now();
-      await group.failover();
+    await group.failover();
     const promoted = performance.now();
     // The web app's handle and the worker's connections reconnect to the new primary by themselves.
     await vi.waitFor(async () => expect(await clientNames(group.replicaPort)).toEqual(expect.arrayContaining(["web", "relay", "worker:email", "worker:control"])), { timeout: 15_000, interval: 50 });
