@@ -74,10 +74,10 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-export type SentinelAddress = { host: string; port: number };
+type SentinelAddress = { host: string; port: number };
 
 /** "a:26379,[::1]:26380,b" → addresses, or a message saying which entry is wrong. */
-export function parseSentinels(value: string): SentinelAddress[] | string {
+function parseSentinels(value: string): SentinelAddress[] | string {
   const addresses: SentinelAddress[] = [];
   for (const raw of value.split(",")) {
     const entry = raw.trim();
