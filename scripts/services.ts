@@ -274,11 +274,11 @@ export function hasCommand(command: string): boolean {
 }
 
 /** Starts `redis-server` as a child process (nothing persisted) and waits until it answers. */
-export async function startRedisServer(options: { port?: number; log?: (line: string) => void } = {}): Promise<{ url: string; child: ChildProcess }> {
+export async function startRedisServer(options: { port?: number; log?: (line: string) => void; args?: string[] } = {}): Promise<{ url: string; child: ChildProcess }> {
   const port = options.port ?? 6379;
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--maxmemory-policy", "noeviction"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--maxmemory-policy", "noeviction", ...(options.args ?? [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   pipePrefixed(child, "redis", options.log, { quiet: true });

@@ -1,5 +1,6 @@
 /**
- * Redis connections for the worker process, the BullMQ production guide's way:
+ * Redis connections for the worker process (made by app/utils/redis-options.server.ts, so
+ * REDIS_URL or Sentinel applies), the BullMQ production guide's way:
  * - worker connections retry every command forever (`maxRetriesPerRequest: null`): a worker
  *   waits out a Redis restart instead of failing jobs;
  * - producer connections (the relay's queue handles) fail fast (`enableOfflineQueue: false`):
@@ -10,9 +11,9 @@
  * We pass ioredis instances to BullMQ (it cannot load ioredis itself from native ESM). BullMQ
  * leaves a caller's instance open, so whoever creates a connection closes it.
  */
-import { Redis } from "ioredis";
-import { env } from "~/utils/env.server.ts";
+import type { Redis } from "ioredis";
 import { logger } from "~/utils/logger.server.ts";
+import { createRedis } from "~/utils/redis-options.server.ts";
 
 const log = logger.child({ component: "redis" });
 
@@ -24,29 +25,13 @@ function withErrorLog(client: Redis, name: string): Redis {
 }
 
 /** For BullMQ workers (and their blocking duplicates): commands wait for Redis to come back. */
-export function workerConnection(name: string, url: string = env().REDIS_URL): Redis {
-  return withErrorLog(
-    new Redis(url, {
-      connectionName: name,
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    }),
-    name,
-  );
+export function workerConnection(name: string, url?: string): Redis {
+  return withErrorLog(createRedis(name, "wait", url), name);
 }
 
 /** For producers (queue handles that only add jobs): commands fail at once while Redis is down. */
-export function producerConnection(name: string, url: string = env().REDIS_URL): Redis {
-  return withErrorLog(
-    new Redis(url, {
-      connectionName: name,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    }),
-    name,
-  );
+export function producerConnection(name: string, url?: string): Redis {
+  return withErrorLog(createRedis(name, "fail-fast", url), name);
 }
 
 export async function closeConnection(client: Redis): Promise<void> {

@@ -32,7 +32,7 @@ const ADD_TIMEOUT_MS = 5_000;
 const STARTUP_GRACE_MS = 5_000;
 
 export type RelayOptions = {
-  /** Producer connection; created from REDIS_URL when omitted (and then closed by stop()). */
+  /** Producer connection; created from REDIS_URL or Sentinel when omitted (and then closed by stop()). */
   connection?: Redis;
   prefix?: string;
   batchSize?: number;

@@ -14,6 +14,7 @@ import { queuePrefix } from "~/jobs/queues.server.ts";
 import { closeMailTransports } from "~/mail/transport.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
+import { describeRedisTarget } from "~/utils/redis-options.server.ts";
 import { assertNoEviction, closeConnection, EvictionPolicyError, workerConnection } from "./connection.ts";
 import { startImportsWorker } from "./imports-worker.ts";
 import { startEmailWorker } from "./email-worker.ts";
@@ -61,7 +62,7 @@ export async function main() {
     // Every reminder carries a signed unsubscribe link: without the secret they fail (and retry).
     log.error("UNSUBSCRIBE_SECRET is not set: reminder and digest emails cannot be sent until it is.");
   }
-  log.info({ prefix, redis: new URL(config.REDIS_URL).host, smtp: new URL(config.SMTP_URL).host }, "worker started: relay, email, maintenance, reminders, imports, reports");
+  log.info({ prefix, redis: describeRedisTarget(), smtp: new URL(config.SMTP_URL).host }, "worker started: relay, email, maintenance, reminders, imports, reports");
 
   let shuttingDown = false;
   async function shutdown(signal: string) {

@@ -26,6 +26,7 @@ import { queuePrefix } from "~/jobs/queues.server.ts";
 import { contentSecurityPolicy } from "~/http/security-headers.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
+import { createRedis } from "~/utils/redis-options.server.ts";
 
 export const QUEUE_DASHBOARD_PATH = "/admin/queues";
 
@@ -56,20 +57,13 @@ export async function closeQueueDashboard(): Promise<void> {
 }
 
 async function createBoardRouter(): Promise<Router> {
-  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }, { Queue }, { Redis }] = await Promise.all([
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }, { Queue }] = await Promise.all([
     import("@bull-board/api"),
     import("@bull-board/api/bullMQAdapter"),
     import("@bull-board/express"),
     import("bullmq"),
-    import("ioredis"),
   ]);
-  const connection = new Redis(env().REDIS_URL, {
-    connectionName: "web:queue-dashboard",
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-  });
+  const connection = createRedis("web:queue-dashboard", "fail-fast");
   connection.on("error", (error: Error) => logger.debug({ err: error.message }, "queue dashboard: redis unavailable"));
   const prefix = queuePrefix();
   const handles = QUEUES.map((name) => {

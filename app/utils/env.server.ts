@@ -8,6 +8,25 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  // ── Redis through Sentinel instead of REDIS_URL (decision 036; app/utils/redis-options.server.ts) ──
+  /** Sentinels as host:port,host:port ([v6 address]:port; the port defaults to 26379). */
+  REDIS_SENTINELS: z.string().optional().transform((value, ctx) => {
+    if (!value?.trim()) return undefined;
+    const parsed = parseSentinels(value);
+    if (typeof parsed === "string") {
+      ctx.addIssue({ code: "custom", message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  /** The monitored primary's name (`sentinel monitor <name> ...` in sentinel.conf). */
+  REDIS_SENTINEL_NAME: z.string().trim().min(1).optional(),
+  /** The sentinels' own password (`requirepass` in sentinel.conf), when they have one. */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** Password of the Redis servers; with REDIS_URL, used when the URL carries none. */
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** TLS to Redis (and to the sentinels). A rediss:// REDIS_URL turns it on by itself. */
+  REDIS_TLS: z.enum(["0", "1", "false", "true"]).default("0").transform((value) => value === "1" || value === "true"),
   /** Prefix for every Redis key and BullMQ queue, so runs and deployments never collide. */
   REDIS_PREFIX: z.string().default("dst:"),
   /** Where the app is reached by users; used in email links. */
@@ -55,6 +74,32 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+type SentinelAddress = { host: string; port: number };
+
+/** "a:26379,[::1]:26380,b" → addresses, or a message saying which entry is wrong. */
+function parseSentinels(value: string): SentinelAddress[] | string {
+  const addresses: SentinelAddress[] = [];
+  for (const raw of value.split(",")) {
+    const entry = raw.trim();
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+))(?::(\d+))?$/.exec(entry);
+    const port = match?.[3] === undefined ? 26379 : Number(match[3]);
+    if (!match || !(port >= 1 && port <= 65535)) {
+      return `"${entry}" is not host:port (write REDIS_SENTINELS as host:port,host:port; an IPv6 address as [address]:port)`;
+    }
+    addresses.push({ host: match[1] ?? match[2]!, port });
+  }
+  return addresses;
+}
+
+/** Settings that parse one by one but do not make one Redis target together. */
+function redisTargetProblems(config: Env, raw: NodeJS.ProcessEnv): string[] {
+  if (config.REDIS_SENTINELS && !config.REDIS_SENTINEL_NAME) return ["  REDIS_SENTINEL_NAME: must be set with REDIS_SENTINELS (the primary's name in sentinel.conf, e.g. mymaster)"];
+  if (!config.REDIS_SENTINELS && config.REDIS_SENTINEL_NAME) return ["  REDIS_SENTINELS: must be set with REDIS_SENTINEL_NAME (host:port of each sentinel)"];
+  if (config.REDIS_SENTINELS && raw.REDIS_URL) return ["  REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both"];
+  if (!config.REDIS_SENTINELS && config.REDIS_SENTINEL_PASSWORD) return ["  REDIS_SENTINEL_PASSWORD: only means something with REDIS_SENTINELS"];
+  return [];
+}
+
 /** Settings whose defaults only make sense on a developer's machine. */
 export const PRODUCTION_REQUIRED = ["APP_URL", "SMTP_URL", "MAIL_FROM"] as const;
 
@@ -66,9 +111,9 @@ let cached: Env | undefined;
 export function env(): Env {
   if (cached) return cached;
   const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid environment:\n${problems}\nSee README.md, "Configuration".`);
+  const issues = parsed.success ? redisTargetProblems(parsed.data, process.env) : parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  if (!parsed.success || issues.length) {
+    throw new Error(`Invalid environment:\n${issues.join("\n")}\nSee README.md, "Configuration".`);
   }
   if (parsed.data.NODE_ENV === "production") {
     if (parsed.data.AUTH_THROTTLE === "off") throw new Error("AUTH_THROTTLE=off is refused in production.");

@@ -1,22 +1,19 @@
 /**
- * The web app's Redis handle (throttling, queue producers). `enableOfflineQueue: false` makes
- * commands fail at once when Redis is down, so a page never hangs waiting for it: callers
- * decide what a failure means (throttling fails open; email goes through the Postgres outbox).
+ * The web app's Redis handle (throttling, queue producers), a "fail-fast" connection
+ * (app/utils/redis-options.server.ts): commands fail at once when Redis is down, so a page never
+ * hangs waiting for it; callers decide what a failure means (throttling counts in memory; email
+ * goes through the Postgres outbox).
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { env } from "~/utils/env.server.ts";
 import { logger } from "~/utils/logger.server.ts";
+import { createRedis } from "~/utils/redis-options.server.ts";
 
 let client: Redis | undefined;
 
 export function redis(): Redis {
   if (!client) {
-    client = new Redis(env().REDIS_URL, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
+    client = createRedis("web", "fail-fast");
     client.on("error", (error) => logger.warn({ err: error.message }, "redis unavailable"));
   }
   return client;

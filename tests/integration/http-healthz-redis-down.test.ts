@@ -1,7 +1,7 @@
 /**
  * /healthz when Redis is unreachable: the server is started with REDIS_URL pointing at a closed
  * port, so the load balancer sees 503 and which service is down. Signing in keeps working
- * (throttling fails open; argon2 still bounds guessing).
+ * (the throttles count in memory meanwhile: decision 036).
  */
 import { createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
