@@ -10,14 +10,27 @@ import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { isBreachedPassword } from "~/auth/password-breach.server.ts";
 import { BREACHED_PASSWORD_MESSAGE, plainProblem, MIN_STRENGTH_SCORE, userInputsFor, weakPasswordMessage, type PasswordContext } from "~/auth/password-policy.ts";
 
+/**
+ * The estimate looks at the first 64 characters (zxcvbn's own `maxLength`): a password whose
+ * start is guessable is refused even if it goes on, which errs on the safe side.
+ */
+const ESTIMATE_MAX_CHARACTERS = 64;
+
 let estimator: Promise<ZxcvbnFactory> | undefined;
 
 /** zxcvbn with the common and English dictionaries, built on first use and shared after. */
 export function strengthEstimator(): Promise<ZxcvbnFactory> {
   estimator ??= (async () => {
     const [{ ZxcvbnFactory }, common, en] = await Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]);
-    // No translations: feedback comes back as keys, which password-policy.ts words itself.
-    return new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs });
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      // No translations: feedback comes back as keys, which password-policy.ts words itself.
+      // Bounds on the work one check can do (it runs on the event loop): with the defaults (256
+      // characters, 100 l33t substitutions) a password of look-alike symbols took seconds here.
+      maxLength: ESTIMATE_MAX_CHARACTERS,
+      l33tMaxSubstitutions: 4,
+    });
   })();
   estimator.catch(() => (estimator = undefined)); // a failed load is tried again next time
   return estimator;
