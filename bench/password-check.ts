@@ -5,14 +5,15 @@
  *   figures (`node --expose-gc --import tsx bench/run.ts password-check`).
  * - One check (app/auth/password-check.server.ts, the breach check off), p50 and p99 of its CPU
  *   time (and wall time) over 1000 varied passwords: common ones, ones built from the person's
- *   name, random words, and random characters up to the 128-character limit. Goal: p99 under
- *   100 ms of CPU, about one argon2id hash (85 ms), which every accepted password costs anyway;
- *   unlike the hash, the check runs on the event loop, so its tail is what to watch.
+ *   name, random words, and random characters up to the 128-character limit. Baseline: one
+ *   argon2id hash (median of 20, same run), which every accepted password costs anyway. Goal:
+ *   the check's CPU p99 at most 1.5× that hash; unlike the hash it runs on the event loop, so its
+ *   tail is what to watch.
  */
 import { availableParallelism, loadavg } from "node:os";
 
 const COUNT = Number(process.env.BENCH_PASSWORDS ?? 1000);
-const GOAL_P99_MS = 100;
+const GOAL_RATIO = 1.5;
 
 const WORDS = ["kettle", "orbit", "marsh", "velvet", "otter", "copper", "heron", "quince", "tundra", "banjo", "lagoon", "saddle", "ember", "walrus", "pepper", "anvil", "meadow", "lantern", "summer", "football", "dragon", "monkey", "sunshine", "chelsea", "liverpool", "princess"];
 const SEPARATORS = ["", " ", "-", ".", "_"];
@@ -63,6 +64,7 @@ export async function main() {
   // The check reads the environment for the breach check (off here); it needs no database.
   process.env.DATABASE_URL ??= "postgres://unused@127.0.0.1/unused";
   const { passwordProblem } = await import("../app/auth/password-check.server.ts");
+  const { hashPassword } = await import("../app/auth/password.server.ts");
   const sample = passwords(COUNT);
 
   gc?.();
@@ -93,6 +95,16 @@ export async function main() {
   const p50 = percentile(cpuTimes, 50);
   const p99 = percentile(cpuTimes, 99);
 
+  const hashTimes: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    await hashPassword(sample[i].password);
+    hashTimes.push(performance.now() - started);
+  }
+  hashTimes.sort((a, b) => a - b);
+  const hashMs = percentile(hashTimes, 50);
+  const ratio = p99 / hashMs;
+
   console.log(`dictionaries: loaded in ${Math.round(loadMs)} ms on the first check; RSS +${mib(after.rss - before.rss)} MiB, heap +${mib(after.heapUsed - before.heapUsed)} MiB${gc ? "" : " (run with --expose-gc for steadier figures)"}`);
   console.log(`one check over ${COUNT} passwords (${refused} refused), CPU time: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${cpuTimes.at(-1)!.toFixed(2)} ms`);
   console.log(`  wall time: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (load average now ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
@@ -101,6 +113,7 @@ export async function main() {
     list.sort((a, b) => a - b);
     console.log(`  ${kind.padEnd(18)} p50 ${percentile(list, 50).toFixed(2)} ms, p99 ${percentile(list, 99).toFixed(2)} ms`);
   }
-  console.log(JSON.stringify({ bench: "password-check", value: Number(p99.toFixed(2)), unit: "ms CPU p99", baseline: null, ratio: null, goal: `CPU p99 < ${GOAL_P99_MS} ms`, pass: p99 < GOAL_P99_MS, p50: Number(p50.toFixed(2)), loadMs: Math.round(loadMs), rssGrowthMiB: mib(after.rss - before.rss), heapGrowthMiB: mib(after.heapUsed - before.heapUsed) }));
-  if (p99 >= GOAL_P99_MS) process.exitCode = 1;
+  console.log(`baseline: one argon2id hash, median ${hashMs.toFixed(1)} ms; check CPU p99 / hash = ${ratio.toFixed(2)}`);
+  console.log(JSON.stringify({ bench: "password-check", value: Number(p99.toFixed(2)), unit: "ms CPU p99", baseline: Number(hashMs.toFixed(1)), ratio: Number(ratio.toFixed(2)), goal: `≤ ${GOAL_RATIO}× one argon2id hash`, pass: ratio <= GOAL_RATIO, p50: Number(p50.toFixed(2)), loadMs: Math.round(loadMs), rssGrowthMiB: mib(after.rss - before.rss), heapGrowthMiB: mib(after.heapUsed - before.heapUsed) }));
+  if (ratio > GOAL_RATIO) process.exitCode = 1;
 }
