@@ -51,6 +51,9 @@ export function userInputsFor(context: PasswordContext): string[] {
 /** Length in characters as a person counts them (code points, not UTF-16 units). */
 export const passwordLength = (password: string) => [...password].length;
 
+/** The words of the example in the advice (STRENGTH_ADVICE): copying it is refused. */
+const EXAMPLE_WORDS = ["kettle", "orbit", "marsh"];
+
 /** What length and the example alone rule out, before any estimate. */
 export function plainProblem(password: string): string | null {
   const length = passwordLength(password);
@@ -60,9 +63,6 @@ export function plainProblem(password: string): string | null {
   if (password.toLowerCase().replace(/[^a-z]/g, "") === EXAMPLE_WORDS.join("")) return "Choose your own words, not the ones in our example.";
   return null;
 }
-
-/** The words of the example in the advice (STRENGTH_ADVICE): copying it is refused. */
-const EXAMPLE_WORDS = ["kettle", "orbit", "marsh"];
 
 // zxcvbn's feedback comes as keys (no translations are loaded); these are its sentences in plain
 // British English. Its advice to add capitals or symbols is not passed on: there are no
