@@ -6,7 +6,8 @@
 import { db, type Tx } from "~/db/client.server.ts";
 import type { AuthTokenKind, Role } from "~/generated/prisma/enums.ts";
 import { hashPassword } from "~/auth/password.server.ts";
-import { passwordProblem } from "~/auth/password-policy.ts";
+import { passwordProblem } from "~/auth/password-check.server.ts";
+import type { PasswordContext } from "~/auth/password-policy.ts";
 import { invalidateUserSessions } from "~/auth/session.server.ts";
 import { can, hasRole, orgsWith, ROLES_BY_ORG_KIND, type Actor } from "~/auth/permissions.ts";
 import { hashToken, newLinkSecret, newSetupCode, normaliseSetupCode, TOKEN_LIFETIME_MS } from "~/auth/tokens.ts";
@@ -19,6 +20,14 @@ import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
 export class AccountError extends Error {}
+
+/** A new password the rules refuse; its message says why, and pages show it at the password field. */
+export class PasswordError extends AccountError {}
+
+export async function assertUsablePassword(password: string, context: PasswordContext): Promise<void> {
+  const problem = await passwordProblem(password, context);
+  if (problem) throw new PasswordError(problem);
+}
 
 // ── password reset ──
 
@@ -56,9 +65,8 @@ export async function isResetLinkUsable(secret: string) {
 export async function resetPassword(secret: string, password: string) {
   const token = await findUsableToken(secret, "PASSWORD_RESET");
   if (!token?.userId) throw new AccountError("This reset link has expired or has already been used. Ask for a new one.");
-  const user = await db().user.findUniqueOrThrow({ where: { id: token.userId }, select: { id: true, email: true } });
-  const problem = passwordProblem(password, { email: user.email });
-  if (problem) throw new AccountError(problem);
+  const user = await db().user.findUniqueOrThrow({ where: { id: token.userId }, select: { id: true, email: true, username: true, firstName: true, lastName: true } });
+  await assertUsablePassword(password, user);
   const passwordHash = await hashPassword(password);
   await db().$transaction(async (tx) => {
     // Claim the token atomically: a second use of the same link finds it used.
@@ -72,7 +80,7 @@ export async function resetPassword(secret: string, password: string) {
 }
 
 export async function changePassword(actor: Actor, sessionId: string, current: string, next: string, verify: (hash: string | null, pw: string) => Promise<boolean>) {
-  const user = await db().user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, email: true } });
+  const user = await db().user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, email: true, username: true, firstName: true, lastName: true } });
   // Someone holding a stolen session must not be able to guess the password here at will.
   const verdict = await checkSignInThrottle(`change-password:${actor.userId}`, "account");
   if (!verdict.allowed) throw new AccountError(retryMessage(verdict.retryAfterSeconds));
@@ -80,8 +88,7 @@ export async function changePassword(actor: Actor, sessionId: string, current: s
     await recordSignInFailure(`change-password:${actor.userId}`, "account");
     throw new AccountError("Your current password is not right.");
   }
-  const problem = passwordProblem(next, { email: user.email });
-  if (problem) throw new AccountError(problem);
+  await assertUsablePassword(next, user);
   await db().user.update({ where: { id: actor.userId }, data: { passwordHash: await hashPassword(next) } });
   await invalidateUserSessions(actor.userId, { except: sessionId });
   await audit({ actorId: actor.userId, action: "auth.password-change", subjectType: "user", subjectId: actor.userId });
@@ -166,8 +173,7 @@ export async function acceptInvitation(secret: string, input: { signedInUserId?:
   let passwordHash: string | undefined;
   if (!existing) {
     if (!input.firstName?.trim() || !input.lastName?.trim()) throw new AccountError("Enter your first name and last name.");
-    const problem = passwordProblem(input.password ?? "", { email: token.email });
-    if (problem) throw new AccountError(problem);
+    await assertUsablePassword(input.password ?? "", { email: token.email, firstName: input.firstName, lastName: input.lastName });
     passwordHash = await hashPassword(input.password ?? "");
   }
   return db().$transaction(async (tx) => {
@@ -259,11 +265,10 @@ export async function createPupilAccount(actor: Actor, input: { organisationId: 
 /** A pupil turns their paper code into a password. The same message for every failure. */
 export async function redeemSetupCode(input: { username: string; code: string; password: string }) {
   const failure = new AccountError("That username and setup code do not match, or the code has expired. Ask your teacher for a new code.");
-  const user = await db().user.findUnique({ where: { username: input.username.trim().toLowerCase() }, select: { id: true, disabledAt: true } });
+  const user = await db().user.findUnique({ where: { username: input.username.trim().toLowerCase() }, select: { id: true, disabledAt: true, username: true, firstName: true, lastName: true } });
   const token = await findUsableToken(normaliseSetupCode(input.code), "SETUP_CODE");
   if (!user || user.disabledAt || !token || token.userId !== user.id) throw failure;
-  const problem = passwordProblem(input.password);
-  if (problem) throw new AccountError(problem);
+  await assertUsablePassword(input.password, user);
   const passwordHash = await hashPassword(input.password);
   return db().$transaction(async (tx) => {
     const claimed = await tx.authToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });

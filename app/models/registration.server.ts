@@ -7,9 +7,8 @@
  */
 import { db } from "~/db/client.server.ts";
 import type { OrganisationKind, Role } from "~/generated/prisma/enums.ts";
-import { AccountError, findUsableToken } from "~/auth/account.server.ts";
+import { AccountError, assertUsablePassword, findUsableToken } from "~/auth/account.server.ts";
 import { hashPassword } from "~/auth/password.server.ts";
-import { passwordProblem } from "~/auth/password-policy.ts";
 import { allowRegistrationEmail } from "~/auth/throttle.server.ts";
 import { hashToken, newLinkSecret, TOKEN_LIFETIME_MS } from "~/auth/tokens.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
@@ -53,8 +52,7 @@ async function organisationProblem(input: OrganisationFacts): Promise<string | n
  * queued an email telling its owner so. Both hash the password, so both take about as long.
  */
 export async function requestRegistration(input: Registration): Promise<void> {
-  const problem = passwordProblem(input.password, { email: input.email });
-  if (problem) throw new AccountError(problem);
+  await assertUsablePassword(input.password, { email: input.email, firstName: input.firstName, lastName: input.lastName, organisationName: input.name });
   const clash = await organisationProblem(input);
   if (clash) throw new AccountError(clash);
   // Hashed whether or not it is kept: argon2 is most of the time this request takes.

@@ -2,7 +2,7 @@ import { data, Form, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account";
 import { requireViewer } from "~/auth/auth.server.ts";
-import { AccountError, changePassword } from "~/auth/account.server.ts";
+import { AccountError, changePassword, PasswordError } from "~/auth/account.server.ts";
 import { verifyPassword } from "~/auth/password.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
@@ -42,7 +42,7 @@ export async function action({ request }: Route.ActionArgs) {
   try {
     await changePassword(viewer, viewer.session.id, form.data.currentPassword, form.data.newPassword, verifyPassword);
   } catch (error) {
-    if (error instanceof AccountError) return data({ changed: false, prefsSaved: false, errors: { form: error.message } as Record<string, string> }, { status: 400 });
+    if (error instanceof AccountError) return data({ changed: false, prefsSaved: false, errors: { [error instanceof PasswordError ? "newPassword" : "form"]: error.message } as Record<string, string> }, { status: 400 });
     throw error;
   }
   return { changed: true, prefsSaved: false, errors: null };

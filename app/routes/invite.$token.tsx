@@ -2,7 +2,7 @@ import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/invite.$token";
 import { getViewer, startSession } from "~/auth/auth.server.ts";
-import { AccountError, describeInvitation } from "~/auth/account.server.ts";
+import { AccountError, describeInvitation, PasswordError } from "~/auth/account.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
@@ -30,7 +30,9 @@ export async function action({ request, params }: Route.ActionArgs) {
     const accepted = await acceptInvitationAndEnrolment(params.token, { signedInUserId: viewer?.userId, ...(form.data as Partial<z.infer<typeof NewAccountForm>>) });
     return startSession(accepted.userId, accepted.roles, "/?welcome=1", request);
   } catch (error) {
-    if (error instanceof AccountError) return data({ errors: { form: error.message }, values: form.data as Record<string, string> }, { status: 400 });
+    // The names come back for the next try, never the password (the page would carry it in its HTML).
+    const { password: _password, ...values } = form.data as Record<string, string>;
+    if (error instanceof AccountError) return data({ errors: { [error instanceof PasswordError ? "password" : "form"]: error.message }, values }, { status: 400 });
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { data, Form, Link, useActionData, useLoaderData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/register";
-import { AccountError } from "~/auth/account.server.ts";
+import { AccountError, PasswordError } from "~/auth/account.server.ts";
 import { checkRegistrationThrottle, registrationRetryMessage } from "~/auth/throttle.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
@@ -52,7 +52,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     await requestRegistration(form.data);
     return { sent: form.data.email };
   } catch (error) {
-    if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string>, values }, { status: 400 });
+    if (error instanceof AccountError) return data({ errors: { [error instanceof PasswordError ? "password" : "form"]: error.message } as Record<string, string>, values }, { status: 400 });
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { data, Form, useActionData } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/setup";
 import { startSession } from "~/auth/auth.server.ts";
-import { AccountError, redeemSetupCode } from "~/auth/account.server.ts";
+import { AccountError, PasswordError, redeemSetupCode } from "~/auth/account.server.ts";
 import { PASSWORD_MIN } from "~/auth/password-policy.ts";
 import { checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
 import { ErrorSummary, Field } from "~/components/form.tsx";
@@ -34,8 +34,11 @@ export async function action({ request, context }: Route.ActionArgs) {
     return startSession(result.userId, result.roles, "/", request);
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
+    const values = { username: form.data.username, code: form.data.code };
+    // The username and code were right: choosing a weak password is not a guess.
+    if (error instanceof PasswordError) return data({ errors: { password: error.message }, values }, { status: 400 });
     await recordSignInFailure(`setup:${form.data.username}`, context.clientIp);
-    return data({ errors: { form: error.message }, values: { username: form.data.username, code: form.data.code } }, { status: 400 });
+    return data({ errors: { form: error.message }, values }, { status: 400 });
   }
 }
 

@@ -65,6 +65,14 @@ const schema = z.object({
   SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(100),
   /** Tests and benches turn throttling off for their own traffic. */
   AUTH_THROTTLE: z.enum(["on", "off"]).default("on"),
+  // ── passwords ──
+  /**
+   * Range endpoint of a breached-password service (k-anonymity: only 5 hex characters of the
+   * SHA-1 are sent), e.g. https://api.pwnedpasswords.com/range/. Unset: no breach check.
+   */
+  PASSWORD_BREACH_CHECK_URL: z.string().regex(/^https?:\/\/\S+$/, "PASSWORD_BREACH_CHECK_URL must be an http(s) URL ending where the 5-character prefix goes").optional(),
+  /** How long a breach check may take before the password is accepted without it. */
+  PASSWORD_BREACH_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
   // ── background work after Redis lost its data (decision 027) ──
   /** An outbox row handed to Redis and not done this long after is handed over again. */
   OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(24 * 60 * 60).default(300),
