@@ -5,14 +5,19 @@
  * one JSON line saying what it found. `--live` asks only for a fresh heartbeat, ready or not.
  */
 import { hostname } from "node:os";
+import { Redis } from "ioredis";
 import { readHeartbeats } from "~/jobs/worker-heartbeat.server.ts";
-import { closeConnection, producerConnection } from "./connection.ts";
+import { env } from "~/utils/env.server.ts";
+import { closeConnection } from "./connection.ts";
 
 const liveOnly = process.argv.includes("--live");
-const connection = producerConnection("worker:probe");
+// One try, bounded: a probe that waits for Redis to come back would outlast its own timeout.
+const connection = new Redis(env().REDIS_URL, { connectionName: "worker:probe", lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+connection.on("error", () => undefined);
 let found: Awaited<ReturnType<typeof readHeartbeats>> = [];
 let error: string | undefined;
 try {
+  await connection.connect();
   found = (await readHeartbeats(connection)).filter((entry) => entry.process.startsWith(`${hostname()}:`));
 } catch (failure) {
   error = failure instanceof Error ? failure.message : String(failure);
