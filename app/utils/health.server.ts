@@ -3,7 +3,7 @@
  * the worker's heartbeat (workers/heartbeat.ts). Each probe is bounded, so a check never hangs.
  */
 import { pingDb } from "~/db/client.server.ts";
-import { redis } from "~/utils/redis.server.ts";
+import { connectRedis, redis } from "~/utils/redis.server.ts";
 
 /** Long enough for a fresh process's first query on a busy host, short enough for a prober. */
 export const PROBE_TIMEOUT_MS = 1_500;
@@ -24,15 +24,14 @@ export async function probe(check: () => Promise<unknown>, timeoutMs = PROBE_TIM
   }
 }
 
-
 export async function checkHealth() {
   const [postgres, redisStatus] = await Promise.all([
     probe(pingDb),
     probe(async () => {
-      const client = redis();
-      // A fresh handle is still connecting; wait for it (bounded) rather than report "down".
-      if (client.status !== "ready") await new Promise((resolve) => client.once("ready", resolve));
-      return client.ping();
+      // A fresh handle is still connecting: wait for it (bounded, and without leaving a listener
+      // behind) rather than report "down".
+      if (!(await connectRedis(PROBE_TIMEOUT_MS))) throw new Error("redis not connected");
+      return redis().ping();
     }),
   ]);
   return { ok: postgres === "ok" && redisStatus === "ok", postgres, redis: redisStatus };
