@@ -126,7 +126,7 @@ describe("deployment metrics", () => {
       await working.close();
       await failing.close();
     }
-  });
+  }, 180_000); // two worker processes start here; on a busy shared machine each can take half a minute
 
   it("give every job schedule's state, and say every source answered", async () => {
     const text = await scrape();
