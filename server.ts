@@ -22,6 +22,9 @@ import { bodyLimit } from "./app/http/body-limit.server.ts";
 import { mountQueueDashboard } from "./app/http/queue-dashboard.server.ts";
 import { runWebProcesses } from "./app/http/web-processes.server.ts";
 import { connectRedis } from "./app/utils/redis.server.ts";
+import { healthEndpoints } from "./app/http/health.server.ts";
+import { metricsEndpoint } from "./app/http/metrics.server.ts";
+import { requestMetrics } from "./app/http/request-metrics.server.ts";
 
 export async function createServer() {
   const config = env();
@@ -32,6 +35,8 @@ export async function createServer() {
 
   app.use(compression());
   app.use(securityHeaders(production));
+  // /livez, /readyz and /metrics: answered before logging and React Router (decision 038).
+  app.use(healthEndpoints(), metricsEndpoint());
   app.use(
     pinoHttp({
       logger,
@@ -66,6 +71,7 @@ export async function createServer() {
     build = () => vite.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>;
   }
 
+  app.use(requestMetrics(build));
   app.all(
     "/{*path}",
     createRequestHandler({

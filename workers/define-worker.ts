@@ -27,7 +27,7 @@ type Definition<O extends QueueWorkerOptions> = {
   /** The processor for these options, and what to release when the worker closes. */
   setup: (options: O) => { processor: Processor; onClosed?: () => void };
   /** Bookkeeping listeners (outbox rows given up, scheduled runs recorded), applied in order. */
-  listeners?: ((worker: Worker) => Worker)[];
+  listeners?: ((worker: Worker, options: QueueWorkerOptions) => Worker)[];
 };
 
 export function defineWorker<O extends QueueWorkerOptions>({ queue, concurrency, log, setup, listeners = [] }: Definition<O>) {
@@ -42,7 +42,7 @@ export function defineWorker<O extends QueueWorkerOptions>({ queue, concurrency,
     worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, `${queue} job failed`));
     worker.on("error", (error) => log.error({ err: error.message }, `${queue} worker error`));
     if (onClosed) worker.on("closed", onClosed);
-    return listeners.reduce((w, listen) => listen(w), worker);
+    return listeners.reduce((w, listen) => listen(w, options), worker);
   }
 
   /** A worker with its own connection, for the watchdog (workers/run.ts). */

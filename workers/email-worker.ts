@@ -21,10 +21,11 @@
  * A mail server failure throws, so BullMQ retries with backoff; after the last attempt the job
  * stays in the failed set with its reason (and the secret stays in Postgres for a manual retry).
  */
-import { UnrecoverableError, type Job } from "bullmq";
+import { UnrecoverableError, type Job, type Worker } from "bullmq";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
+import { countEmailOutcome, type EmailOutcome } from "~/jobs/email-counts.server.ts";
 import { OUTBOX_TOPICS, outboxJobData, SECRET_PAYLOAD_FIELDS, type OutboxPayload, type OutboxTopic } from "~/jobs/definitions.ts";
 import { durationInWords, renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
 import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
@@ -186,6 +187,15 @@ export function mailDeps(options: MailOptions): EmailDeps {
 
 export type EmailWorkerOptions = QueueWorkerOptions & MailOptions;
 
+/** Counts every attempt's outcome in Redis, where the web's /metrics reads the totals. */
+function countEmailOutcomes(worker: Worker, { connection }: QueueWorkerOptions): Worker {
+  const count = (outcome: EmailOutcome) =>
+    void countEmailOutcome(connection, outcome).catch((error: unknown) => log.debug({ err: error instanceof Error ? error.message : String(error) }, "could not count an email outcome"));
+  worker.on("completed", (_job, result: EmailJobResult) => count(result.outcome));
+  worker.on("failed", () => count("failed"));
+  return worker;
+}
+
 export const { create: createEmailWorker, start: startEmailWorker } = defineWorker<EmailWorkerOptions>({
   queue: "email",
   concurrency: 4,
@@ -194,5 +204,5 @@ export const { create: createEmailWorker, start: startEmailWorker } = defineWork
     const deps = mailDeps(options);
     return { processor: (job: Job) => handleOutboxEmail(job.data, deps) };
   },
-  listeners: [markGivenUpOutboxJobs],
+  listeners: [markGivenUpOutboxJobs, countEmailOutcomes],
 });

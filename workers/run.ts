@@ -5,7 +5,8 @@
  *    on a timer;
  * 3. runs the outbox relay and the email, maintenance, reminders, imports and reports workers,
  *    each under a watchdog, and a periodic health check that warns of a stuck outbox or a
- *    missed schedule (workers/health-check.ts);
+ *    missed schedule (workers/health-check.ts), and a heartbeat in Redis that a host's probe
+ *    and the web's /metrics read (workers/heartbeat.ts);
  * 4. on SIGTERM/SIGINT stops taking work, lets running jobs finish, closes every connection.
  * Queue keys live under REDIS_PREFIX (app/jobs/queues.server.ts).
  */
@@ -23,6 +24,7 @@ import { startRemindersWorker } from "./reminders-worker.ts";
 import { startReportsWorker } from "./reports-worker.ts";
 import { createRelay } from "./relay.ts";
 import { startHealthCheck } from "./health-check.ts";
+import { startHeartbeat } from "./heartbeat.ts";
 import { startScheduleKeeper, upsertSchedules } from "./schedules.ts";
 import { superviseWorker, type Supervisor } from "./watchdog.ts";
 
@@ -58,6 +60,7 @@ export async function main() {
     superviseWorker({ name: "imports", prefix, start: () => startImportsWorker({ prefix }) }),
     superviseWorker({ name: "reports", prefix, start: () => startReportsWorker({ prefix }) }),
   ];
+  const heartbeat = startHeartbeat({ connection: control, supervisors });
   if (config.NODE_ENV === "production" && !config.UNSUBSCRIBE_SECRET) {
     // Every reminder carries a signed unsubscribe link: without the secret they fail (and retry).
     log.error("UNSUBSCRIBE_SECRET is not set: reminder and digest emails cannot be sent until it is.");
@@ -76,6 +79,7 @@ export async function main() {
     }, 30_000);
     hardStop.unref();
     await relay.stop();
+    await heartbeat.stop();
     await Promise.allSettled([keeper.stop(), healthCheck.stop(), ...supervisors.map((s) => s.stop())]);
     await closeConnection(control);
     closeMailTransports();

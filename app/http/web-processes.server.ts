@@ -5,6 +5,7 @@
  * primary then stops too, rather than forking in a loop.
  */
 import cluster from "node:cluster";
+import { serveClusterMetrics } from "~/http/metrics-cluster.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 
 export function runWebProcesses(processes: number, port: number) {
@@ -12,6 +13,7 @@ export function runWebProcesses(processes: number, port: number) {
   let stopping = false;
   const fork = () => cluster.fork();
   for (let i = 0; i < processes; i++) fork();
+  serveClusterMetrics();
 
   cluster.on("listening", (worker) => {
     listeningIds.add(worker.id);

@@ -51,6 +51,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** argon2id memory in KiB; never below OWASP's minimum (19456). */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
+  /**
+   * Bearer token that /metrics asks for. Unset: /metrics answers only a direct loopback peer, and
+   * only while TRUST_PROXY is unset (docs/decisions/038-health-and-metrics.md).
+   */
+  METRICS_TOKEN: z.string().min(32, { message: "METRICS_TOKEN must be at least 32 characters" }).optional(),
   /** Postgres connections per process (web or worker). */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   /** Distinct SQL texts each process keeps as prepared statements; 0 for none (a pooler in transaction mode older than PgBouncer 1.21). */

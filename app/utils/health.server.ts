@@ -1,28 +1,38 @@
-/** Liveness of the two services the app needs. Each check is bounded so /healthz never hangs. */
-import { db } from "~/db/client.server.ts";
-import { redis } from "~/utils/redis.server.ts";
+/**
+ * Whether the two services the app needs answer: /readyz and its older alias /healthz (web), and
+ * the worker's heartbeat (workers/heartbeat.ts). Each probe is bounded, so a check never hangs.
+ */
+import { pingDb } from "~/db/client.server.ts";
+import { connectRedis, redis } from "~/utils/redis.server.ts";
 
-const TIMEOUT_MS = 1_500;
+/** Long enough for a fresh process's first query on a busy host, short enough for a prober. */
+export const PROBE_TIMEOUT_MS = 1_500;
 
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error("timed out")), TIMEOUT_MS))]);
-}
+export type ProbeStatus = "ok" | "down";
 
-async function check(probe: () => Promise<unknown>): Promise<"ok" | "down"> {
+/** Runs `probe`, "down" if it fails or takes longer than `timeoutMs`. */
+export async function probe(check: () => Promise<unknown>, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("timed out")), timeoutMs)));
   try {
-    await withTimeout(probe());
+    await Promise.race([check(), timedOut]);
     return "ok";
   } catch {
     return "down";
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 export async function checkHealth() {
-  const [postgres, redisStatus] = await Promise.all([check(() => db().$queryRaw`SELECT 1`), check(async () => {
-    const client = redis();
-    // A fresh handle is still connecting; wait for it (bounded) rather than report "down".
-    if (client.status !== "ready") await new Promise((resolve) => client.once("ready", resolve));
-    return client.ping();
-  })]);
+  const [postgres, redisStatus] = await Promise.all([
+    probe(pingDb),
+    probe(async () => {
+      // A fresh handle is still connecting: wait for it (bounded, and without leaving a listener
+      // behind) rather than report "down".
+      if (!(await connectRedis(PROBE_TIMEOUT_MS))) throw new Error("redis not connected");
+      return redis().ping();
+    }),
+  ]);
   return { ok: postgres === "ok" && redisStatus === "ok", postgres, redis: redisStatus };
 }

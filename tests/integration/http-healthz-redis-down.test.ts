@@ -1,21 +1,13 @@
 /**
- * /healthz when Redis is unreachable: the server is started with REDIS_URL pointing at a closed
- * port, so the load balancer sees 503 and which service is down. Signing in keeps working
- * (the throttles count in memory meanwhile: decision 036).
+ * /readyz (and its alias /healthz) when Redis is unreachable: the server is started with
+ * REDIS_URL pointing at a closed port, so the load balancer sees 503 and which service is down,
+ * while /livez still answers. Signing in keeps working (the throttles count in memory meanwhile:
+ * decision 036).
  */
-import { createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { closedPort } from "../support/closed-port.ts";
 import { createSchoolWithAdmin } from "../support/factories.ts";
 import { startTestServer, type TestServer } from "../support/http.ts";
-
-/** A port nothing listens on: bind one, then let it go. */
-async function closedPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 // Real argon2 sign-ins over HTTP: give each test room on a busy shared machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -40,6 +32,14 @@ describe("/healthz with Redis down", () => {
     expect(response.text).toContain('"redis":"down"');
     expect(JSON.parse(response.text)).toEqual({ ok: false, postgres: "ok", redis: "down" });
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("/readyz answers the same 503, and /livez still 200", async () => {
+    const readyz = await server.client().get("/readyz");
+    expect(readyz.status).toBe(503);
+    expect(JSON.parse(readyz.text)).toEqual({ ok: false, postgres: "ok", redis: "down" });
+    const livez = await server.client().get("/livez");
+    expect(livez.status).toBe(200);
   });
 });
 
