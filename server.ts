@@ -22,6 +22,7 @@ import { bodyLimit } from "./app/http/body-limit.server.ts";
 import { mountQueueDashboard } from "./app/http/queue-dashboard.server.ts";
 import { runWebProcesses } from "./app/http/web-processes.server.ts";
 import { connectRedis } from "./app/utils/redis.server.ts";
+import { unsupportedNode } from "./app/utils/supported-node.ts";
 
 export async function createServer() {
   const config = env();
@@ -100,6 +101,11 @@ function publicFiles(root: string, options: Parameters<typeof express.static>[1]
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const tooOld = unsupportedNode();
+  if (tooOld) {
+    console.error(tooOld);
+    process.exit(1);
+  }
   const config = env();
   // Rendering is CPU-bound: in production one process per core but one, which is left to
   // argon2, Postgres and the rest of the host (docs/decisions/017-per-request-cost.md).
