@@ -2,8 +2,10 @@
  * The web server: Express 5 in front of React Router. Compression, security headers with a
  * per-request CSP nonce, request logging without personal data (each request gets an id, sent
  * back as X-Request-Id; 5xx answers log at error level), a cross-origin check on every
- * state-changing request, the request body limit, then the app. Development runs Vite in middleware mode (hot reload);
- * production serves the build. Workers never run here (npm run worker).
+ * state-changing request, the request body limit, then the app. Development runs this file
+ * through tsx with Vite in middleware mode (hot reload); production runs it compiled together with
+ * the routes, `node build/server/server.js` (`npm start`, docs/decisions/035-compiled-production-build.md).
+ * Workers never run here (npm run worker).
  */
 import compression from "compression";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
@@ -60,7 +62,9 @@ export async function createServer() {
   if (production) {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(publicFiles("build/client", { maxAge: "1h" }));
-    build = (await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild;
+    // Bundled with this file by `npm run build` (vite.config.ts): the routes share this process's
+    // one module graph, so one Prisma client, one Redis connection and one logger.
+    build = await import("virtual:react-router/server-build");
   } else {
     const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
     app.use(vite.middlewares);
