@@ -15,7 +15,7 @@ import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createRequestHandler } from "@react-router/express";
 import { pinoHttp } from "pino-http";
-import type { ServerBuild } from "react-router";
+import { RouterContextProvider, type ServerBuild } from "react-router";
 import { env } from "./app/utils/env.server.ts";
 import { logger, redactPath } from "./app/utils/logger.server.ts";
 import { securityHeaders } from "./app/http/security-headers.server.ts";
@@ -25,6 +25,7 @@ import { mountQueueDashboard } from "./app/http/queue-dashboard.server.ts";
 import { runWebProcesses } from "./app/http/web-processes.server.ts";
 import { connectRedis } from "./app/utils/redis.server.ts";
 import { unsupportedNode } from "./app/utils/supported-node.ts";
+import { requestContext } from "./app/load-context.ts";
 
 export async function createServer() {
   const config = env();
@@ -59,6 +60,9 @@ export async function createServer() {
   await mountQueueDashboard(app);
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
+  // The router context's key must be the routes' own object: bundled with them in production,
+  // taken from Vite's module graph in development.
+  let contextKey = async () => requestContext;
   if (production) {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(publicFiles("build/client", { maxAge: "1h" }));
@@ -69,6 +73,7 @@ export async function createServer() {
     const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
     app.use(vite.middlewares);
     build = () => vite.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>;
+    contextKey = async () => ((await vite.ssrLoadModule("/app/load-context.ts")) as typeof import("./app/load-context.ts")).requestContext;
   }
 
   app.all(
@@ -76,7 +81,8 @@ export async function createServer() {
     createRequestHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) }),
+      getLoadContext: async (req, res) =>
+        new RouterContextProvider(new Map([[await contextKey(), { nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) }]])),
     }),
   );
   app.use(lastResort);

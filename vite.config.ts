@@ -14,13 +14,14 @@ const serverEntries = {
   migrate: "./scripts/migrate.ts",
 };
 
-export default defineConfig(({ isSsrBuild }) => ({
+export default defineConfig({
   resolve: {
     alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) },
   },
   // The React Router plugin breaks component tests, so it is left out under Vitest.
   plugins: [!process.env.VITEST && reactRouter()],
-  build: { sourcemap: false, rollupOptions: isSsrBuild ? { input: serverEntries } : undefined },
+  build: { sourcemap: false },
+  environments: { ssr: { build: { rollupOptions: { input: serverEntries } } } },
   // .data holds the embedded Postgres and caught mail: never watch it.
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) }, watch: { ignored: ["**/.data/**"] } },
-}));
+});
