@@ -9,5 +9,5 @@ export const REQUIRED_NODE_MAJOR = 24;
 export function unsupportedNode(version: string = process.versions.node): string | null {
   const major = Number(version.split(".")[0]);
   if (major >= REQUIRED_NODE_MAJOR) return null;
-  return `Node ${version} is too old: this app needs Node ${REQUIRED_NODE_MAJOR} or later. Run it through npm (npm start, npm run worker, npm test), which uses the project's Node ${REQUIRED_NODE_MAJOR} from node_modules/.bin, or install Node ${REQUIRED_NODE_MAJOR} (docs/decisions/034-node-24.md).`;
+  return `Node ${version} is too old: this app needs Node ${REQUIRED_NODE_MAJOR} or later. Run \`npm ci\` (it installs the project's Node ${REQUIRED_NODE_MAJOR} into node_modules/.bin, which npm's scripts use) and start it through npm, or install Node ${REQUIRED_NODE_MAJOR} (docs/decisions/034-node-24.md).`;
 }
