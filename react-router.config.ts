@@ -5,4 +5,6 @@ export default {
   ssr: true,
   appDirectory: "app",
   buildDirectory: "build",
+  // Several server entries (vite.config.ts): each keeps its own name; the routes stay index.js.
+  serverBuildFile: "[name].js",
 } satisfies Config;

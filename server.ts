@@ -2,8 +2,10 @@
  * The web server: Express 5 in front of React Router. Compression, security headers with a
  * per-request CSP nonce, request logging without personal data (each request gets an id, sent
  * back as X-Request-Id; 5xx answers log at error level), a cross-origin check on every
- * state-changing request, the request body limit, then the app. Development runs Vite in middleware mode (hot reload);
- * production serves the build. Workers never run here (npm run worker).
+ * state-changing request, the request body limit, then the app. Development runs this file
+ * through tsx with Vite in middleware mode (hot reload); production runs it compiled together with
+ * the routes, `node build/server/server.js` (`npm start`, docs/decisions/035-compiled-production-build.md).
+ * Workers never run here (npm run worker).
  */
 import compression from "compression";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
@@ -13,7 +15,7 @@ import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createRequestHandler } from "@react-router/express";
 import { pinoHttp } from "pino-http";
-import type { ServerBuild } from "react-router";
+import { RouterContextProvider, type ServerBuild } from "react-router";
 import { env } from "./app/utils/env.server.ts";
 import { logger, redactPath } from "./app/utils/logger.server.ts";
 import { securityHeaders } from "./app/http/security-headers.server.ts";
@@ -25,6 +27,8 @@ import { connectRedis } from "./app/utils/redis.server.ts";
 import { healthEndpoints } from "./app/http/health.server.ts";
 import { metricsEndpoint } from "./app/http/metrics.server.ts";
 import { requestMetrics } from "./app/http/request-metrics.server.ts";
+import { unsupportedNode } from "./app/utils/supported-node.ts";
+import { requestContext } from "./app/load-context.ts";
 
 export async function createServer() {
   const config = env();
@@ -61,14 +65,20 @@ export async function createServer() {
   await mountQueueDashboard(app);
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
+  // The router context's key must be the routes' own object: bundled with them in production,
+  // taken from Vite's module graph in development.
+  let contextKey = async () => requestContext;
   if (production) {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(publicFiles("build/client", { maxAge: "1h" }));
-    build = (await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild;
+    // Bundled with this file by `npm run build` (vite.config.ts): the routes share this process's
+    // one module graph, so one Prisma client, one Redis connection and one logger.
+    build = await import("virtual:react-router/server-build");
   } else {
     const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
     app.use(vite.middlewares);
     build = () => vite.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>;
+    contextKey = async () => ((await vite.ssrLoadModule("/app/load-context.ts")) as typeof import("./app/load-context.ts")).requestContext;
   }
 
   app.use(requestMetrics(build));
@@ -77,7 +87,8 @@ export async function createServer() {
     createRequestHandler({
       build,
       mode: production ? "production" : "development",
-      getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) }),
+      getLoadContext: async (req, res) =>
+        new RouterContextProvider(new Map([[await contextKey(), { nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) }]])),
     }),
   );
   app.use(lastResort);
@@ -106,6 +117,11 @@ function publicFiles(root: string, options: Parameters<typeof express.static>[1]
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const tooOld = unsupportedNode();
+  if (tooOld) {
+    console.error(tooOld);
+    process.exit(1);
+  }
   const config = env();
   // Rendering is CPU-bound: in production one process per core but one, which is left to
   // argon2, Postgres and the rest of the host (docs/decisions/017-per-request-cost.md).

@@ -1,6 +1,6 @@
 /**
  * Server rendering. The per-request CSP nonce comes from the Express server (server.ts) through
- * the load context and is put on every script React Router emits, so the CSP needs no
+ * the router context (app/load-context.ts) and is put on every script React Router emits, so the CSP needs no
  * 'unsafe-inline' for scripts.
  *
  * A page is rendered whole and sent as one body: no route streams data (<Await>), and passing a
@@ -8,10 +8,11 @@
  * (docs/decisions/019-whole-page-rendering-and-sign-in-cost.md).
  */
 import { Writable } from "node:stream";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "react-router";
+import type { EntryContext, HandleErrorFunction, RouterContextProvider } from "react-router";
 import { ServerRouter } from "react-router";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "~/utils/logger.server.ts";
+import { requestContext } from "~/load-context.ts";
 
 export const streamTimeout = 5_000;
 
@@ -20,12 +21,12 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   routerContext: EntryContext,
-  loadContext: AppLoadContext,
+  loadContext: RouterContextProvider,
 ) {
   if (request.method.toUpperCase() === "HEAD") {
     return new Response(null, { status: responseStatusCode, headers: responseHeaders });
   }
-  const nonce = loadContext.nonce;
+  const { nonce, requestId } = loadContext.get(requestContext);
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const chunks: Buffer[] = [];
@@ -58,7 +59,7 @@ export default function handleRequest(
       onError(error: unknown) {
         responseStatusCode = 500;
         // Errors before the shell reach React Router, which passes them to handleError; later ones only come here.
-        if (shellRendered) logger.error({ err: error, reqId: loadContext.requestId }, "rendering failed");
+        if (shellRendered) logger.error({ err: error, reqId: requestId }, "rendering failed");
       },
     });
   });
@@ -70,5 +71,14 @@ export default function handleRequest(
  */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
-  logger.error({ err: error, reqId: (context as AppLoadContext | undefined)?.requestId }, "request failed");
+  logger.error({ err: error, reqId: requestIdOf(context) }, "request failed");
 };
+
+/** The request's id, if the server set the router context (it always does; a log line must not throw). */
+function requestIdOf(context: Readonly<RouterContextProvider> | undefined): string | undefined {
+  try {
+    return context?.get(requestContext).requestId;
+  } catch {
+    return undefined;
+  }
+}

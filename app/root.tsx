@@ -6,6 +6,7 @@ import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { inboxCount } from "~/models/inbox.server.ts"; // "Inbox (N)" in the navigation
 import { pendingCount } from "~/models/progress.server.ts"; // "Verify (N)" in the navigation
 import stylesheet from "~/styles/app.css?url";
+import { requestContext } from "~/load-context.ts";
 
 export const links: Route.LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -17,7 +18,7 @@ export const meta: Route.MetaFunction = () => [{ title: "Staffordshire Digital S
 export async function loader({ request, context }: Route.LoaderArgs) {
   const viewer = await getViewer(request);
   return {
-    nonce: context.nonce,
+    nonce: context.get(requestContext).nonce,
     viewer: viewer
       ? {
           displayName: viewer.displayName,

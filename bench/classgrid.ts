@@ -103,7 +103,7 @@ export async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [...serverNodeArgs(), "--import", "tsx", "server.ts"], {
+    server = spawn(process.execPath, [...serverNodeArgs(), "build/server/server.js"], {
       cwd: ROOT,
       env: { ...process.env, ...productionEnv(base), DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", REDIS_PREFIX: `bench:classgrid:${process.pid}:` },
       stdio: ["ignore", "inherit", "inherit"],

@@ -7,7 +7,9 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
-import { createServer } from "../server.ts";
+
+// The compiled server, as `npm start` runs it (bench/load.ts makes the build first).
+const { createServer } = (await import(new URL("../build/server/server.js", import.meta.url).href)) as typeof import("../server.ts");
 
 const histogram = monitorEventLoopDelay({ resolution: 10 });
 histogram.enable();

@@ -59,7 +59,7 @@ export async function main() {
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [...serverNodeArgs(), "--import", "tsx", "server.ts"], {
+  const server = spawn(process.execPath, [...serverNodeArgs(), "build/server/server.js"], {
     cwd: ROOT,
     env: { ...process.env, ...productionEnv(baseUrl), PORT: String(port), DATABASE_URL: url, REDIS_PREFIX: `bench:signin:${process.pid}:`, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],

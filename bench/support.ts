@@ -67,7 +67,7 @@ export function productionEnv(appUrl = "http://127.0.0.1"): NodeJS.ProcessEnv {
 
 /** Builds the production bundle when there is none (the server benches run `build/`). */
 export function ensureProductionBuild() {
-  if (existsSync(`${ROOT}build/server/index.js`)) return;
+  if (existsSync(`${ROOT}build/server/server.js`)) return;
   console.log("No production build: running react-router build …");
   const built = spawnSync(`${ROOT}node_modules/.bin/react-router`, ["build"], { cwd: ROOT, stdio: "inherit" });
   if (built.status !== 0) throw new Error("react-router build failed");

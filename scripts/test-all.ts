@@ -7,6 +7,8 @@
  *   4. build      react-router build
  *   5. e2e        playwright test against the production build
  *
+ * It first prints the Node it runs on and stops if that is older than Node 24 (the project's Node
+ * comes from the `node` devDependency, docs/decisions/034-node-24.md).
  * A failing stage does not stop the later ones (except that the browser tests need the build).
  * Postgres and Redis: TEST_DATABASE_URL / REDIS_URL, else the usual local ports; if nothing
  * answers there, an embedded PostgreSQL (.data/postgres-test) and a `redis-server` child are
@@ -27,6 +29,7 @@ import {
   startRedisServer,
   stopChild,
 } from "./services.ts";
+import { unsupportedNode } from "../app/utils/supported-node.ts";
 
 process.chdir(ROOT);
 const REPORTS = path.join(ROOT, ".data", "test-reports");
@@ -175,6 +178,17 @@ async function main() {
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`\n${passed} passed, ${failed} failed`);
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+}
+
+// Every stage below runs on this Node: the runners are started through node_modules/.bin, whose
+// `#!/usr/bin/env node` finds the project's Node 24 first on npm's PATH, and the servers the tests
+// start use process.execPath.
+console.log(`Node ${process.version} (${process.execPath})`);
+const tooOld = unsupportedNode();
+if (tooOld) {
+  console.error(tooOld);
+  console.log("\n0 passed, 1 failed");
+  process.exit(1);
 }
 
 if (!existsSync(bin("tsc"))) {

@@ -4,8 +4,13 @@
  * It only labels the process's logs before anything creates the logger, then starts
  * workers/run.ts, where the relay, the workers, the watchdog and the shutdown live.
  */
-export {};
+import { unsupportedNode } from "../app/utils/supported-node.ts";
 
+const tooOld = unsupportedNode();
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
 process.env.SERVICE_NAME ??= "worker";
 
 const { main } = await import("./run.ts");

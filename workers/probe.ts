@@ -7,12 +7,15 @@
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { readHeartbeats } from "~/jobs/worker-heartbeat.server.ts";
-import { env } from "~/utils/env.server.ts";
+import { redisOptions } from "~/utils/redis-options.server.ts";
 import { closeConnection } from "./connection.ts";
 
 const liveOnly = process.argv.includes("--live");
 // One try, bounded: a probe that waits for Redis to come back would outlast its own timeout.
-const connection = new Redis(env().REDIS_URL, { connectionName: "worker:probe", lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+// REDIS_URL or the Sentinel settings, as the workers themselves use (decision 036).
+const target = redisOptions("worker:probe", "fail-fast");
+const probeOptions = { ...target.options, lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy: () => null };
+const connection = target.url ? new Redis(target.url, probeOptions) : new Redis(probeOptions);
 connection.on("error", () => undefined);
 let found: Awaited<ReturnType<typeof readHeartbeats>> = [];
 let error: string | undefined;

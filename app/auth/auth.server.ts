@@ -45,12 +45,25 @@ export function getViewer(request: Request): Promise<Viewer | null> {
   return pending;
 }
 
+/**
+ * The page a request is for, without React Router's data-request details: loaders see the raw
+ * request, so a client navigation asks for `/a/b.data` (or `/a/b/_.data`, `/_.data` for the root)
+ * with `_routes` (and `index`) in the query.
+ */
+function pageOf(request: Request): string {
+  const url = new URL(request.url);
+  let path = url.pathname;
+  if (path.endsWith("/_.data")) path = path.slice(0, -"_.data".length);
+  else if (path.endsWith(".data")) path = path.slice(0, -".data".length);
+  url.searchParams.delete("_routes");
+  url.searchParams.delete("index");
+  return path + url.search;
+}
+
 export async function requireViewer(request: Request): Promise<Viewer> {
   const viewer = await getViewer(request);
   if (!viewer) {
-    const url = new URL(request.url);
-    const back = url.pathname.endsWith(".data") ? url.pathname.slice(0, -5) : url.pathname;
-    throw redirect(`/login?redirectTo=${encodeURIComponent(back + url.search)}`);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(pageOf(request))}`);
   }
   return viewer;
 }

@@ -23,14 +23,16 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 /** Prisma's own advisory lock key for migrations on PostgreSQL. */
 const PRISMA_MIGRATE_LOCK_KEY = 72707369;
 
-/** prisma/migrations, resolved from this file (app/db/) to the repository root. */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
+/**
+ * prisma/migrations under the working directory, the repository root, as for build/client: this
+ * module runs from source (tsx) and bundled somewhere under build/server (npm run db:migrate).
+ */
+export const DEFAULT_MIGRATIONS_DIR = path.resolve("prisma/migrations");
 
 export interface ApplyMigrationsOptions {
   log?: (line: string) => void;

@@ -10,7 +10,7 @@ import { STUCK_AFTER_DAYS } from "~/domain/progress-log.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { fullName } from "~/domain/names.ts";
 
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.cohort.name ?? "Class"} – Staffordshire Digital Skills` }];
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `${loaderData?.cohort.name ?? "Class"} – Staffordshire Digital Skills` }];
 
 const EnrolForm = z.object({ intent: z.literal("enrol"), pathwayId: z.string().uuid("Choose a pathway.") });
 

@@ -4,6 +4,7 @@ import type { Route } from "./+types/forgot-password";
 import { requestPasswordReset } from "~/auth/account.server.ts";
 import { ErrorSummary, Field, Notice } from "~/components/form.tsx";
 import { email, parseForm, readForm } from "~/utils/forms.ts";
+import { requestContext } from "~/load-context.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Reset your password – Staffordshire Digital Skills" }];
 
@@ -12,7 +13,7 @@ const ForgotForm = z.object({ email: email() });
 export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await readForm(request), ForgotForm);
   if (!form.ok) return data({ sent: false, errors: form.errors }, { status: 400 });
-  await requestPasswordReset(form.data.email, context.clientIp);
+  await requestPasswordReset(form.data.email, context.get(requestContext).clientIp);
   // The same answer whether or not the address has an account.
   return { sent: true, errors: null };
 }

@@ -7,6 +7,7 @@ import { ErrorSummary, Field } from "~/components/form.tsx";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";
+import { requestContext } from "~/load-context.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Sign in – Staffordshire Digital Skills" }];
 
@@ -26,7 +27,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await readForm(request), SignInForm);
   if (!form.ok) return data({ errors: form.errors, identifier: form.values.identifier ?? "" }, { status: 400 });
-  const result = await signIn({ identifier: form.data.identifier, password: form.data.password, ip: context.clientIp });
+  const result = await signIn({ identifier: form.data.identifier, password: form.data.password, ip: context.get(requestContext).clientIp });
   if (!result.ok) {
     const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
     return data({ errors: { form: result.message }, identifier: form.data.identifier }, { status: result.status, headers });

@@ -9,6 +9,7 @@ import { db } from "~/db/client.server.ts";
 import { requestRegistration } from "~/models/registration.server.ts";
 import { email, parseForm, readForm, text } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
+import { requestContext } from "~/load-context.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Ask to join – Staffordshire Digital Skills" }];
 
@@ -42,7 +43,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   // What was typed comes back for the next try, but never the password (parseForm drops it from
   // form.values too): the page would carry it in its HTML.
   const { password: _password, ...values }: Record<string, string | undefined> = form.data;
-  const throttle = await checkRegistrationThrottle(context.clientIp);
+  const throttle = await checkRegistrationThrottle(context.get(requestContext).clientIp);
   if (!throttle.allowed) {
     return data({ errors: { form: registrationRetryMessage(throttle.retryAfterSeconds) } as Record<string, string>, values }, { status: 429, headers: { "Retry-After": String(throttle.retryAfterSeconds) } });
   }

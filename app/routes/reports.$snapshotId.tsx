@@ -4,7 +4,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ReportView } from "~/components/report-view.tsx";
 import { getSnapshot } from "~/models/reports.server.ts";
 
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.label ?? "Outcome report"} – Staffordshire Digital Skills` }];
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `${loaderData?.label ?? "Outcome report"} – Staffordshire Digital Skills` }];
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "report:protected");

@@ -11,7 +11,7 @@ import { periodContaining } from "~/domain/report-period.ts";
 import { organisationReport, periodOrNotFound } from "~/models/reports.server.ts";
 import { todayInEngland } from "~/domain/dates.ts";
 
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.figures.scopeLabel ?? "Your organisation"}: ${data?.figures.period.label ?? "report"} – Staffordshire Digital Skills` }];
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `${loaderData?.figures.scopeLabel ?? "Your organisation"}: ${loaderData?.figures.period.label ?? "report"} – Staffordshire Digital Skills` }];
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "report:own-org");

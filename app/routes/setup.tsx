@@ -8,6 +8,7 @@ import { checkSignInThrottle, recordSignInFailure, retryMessage } from "~/auth/t
 import { ErrorSummary, Field } from "~/components/form.tsx";
 import { parseForm, readForm, text } from "~/utils/forms.ts";
 import { retryAfterHeaders } from "~/utils/retry-after.ts";
+import { requestContext } from "~/load-context.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Set your password – Staffordshire Digital Skills" }];
 
@@ -23,7 +24,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await readForm(request), SetupForm);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   // Setup codes are short, so guesses are throttled like sign-ins.
-  const verdict = await checkSignInThrottle(`setup:${form.data.username}`, context.clientIp);
+  const verdict = await checkSignInThrottle(`setup:${form.data.username}`, context.get(requestContext).clientIp);
   if (!verdict.allowed)
     return data(
       { errors: { form: retryMessage(verdict.retryAfterSeconds) }, values: { username: form.data.username, code: form.data.code } },
@@ -37,7 +38,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     const values = { username: form.data.username, code: form.data.code };
     // The username and code were right: choosing a weak password is not a guess.
     if (error instanceof PasswordError) return data({ errors: { password: error.message }, values }, { status: 400 });
-    await recordSignInFailure(`setup:${form.data.username}`, context.clientIp);
+    await recordSignInFailure(`setup:${form.data.username}`, context.get(requestContext).clientIp);
     return data({ errors: { form: error.message }, values }, { status: 400 });
   }
 }

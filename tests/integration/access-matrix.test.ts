@@ -93,7 +93,7 @@ function fillPath(route: { path: string; params: string[] }, spec: RouteExpectat
 
 function dataUrl(pathname: string, index: boolean): string {
   const [p, q] = pathname.split("?");
-  const base = p === "/" ? "/_root.data" : `${p.replace(/\/$/, "")}.data`;
+  const base = p === "/" ? "/_.data" : `${p.replace(/\/$/, "")}.data`; // React Router 8: the root is /_.data
   const search = new URLSearchParams(q ?? "");
   if (index) search.set("index", "");
   const s = search.toString().replace(/index=(&|$)/, "index$1");

@@ -70,4 +70,16 @@ describe("sign-in honours a path on this site", () => {
     expect(response.location).toBe("/account");
     expect((await browser.get(response.location!)).status).toBe(200);
   });
+
+  it("returns to the page, not React Router's data URL, when a client navigation found the visitor signed out", async () => {
+    // Loaders see the raw request: a client navigation asks for /verify.data?_routes=….
+    for (const [asked, page] of [
+      ["/verify.data?class=abc&_routes=root%2Croutes%2Fverify", "/verify?class=abc"],
+      ["/account.data?_routes=root%2Croutes%2Faccount", "/account"],
+    ]) {
+      const answer = await server.client().get(asked);
+      const redirect = /"redirect","([^"]+)"/.exec(answer.text)?.[1];
+      expect(new URL(redirect!, server.baseUrl).searchParams.get("redirectTo"), asked).toBe(page);
+    }
+  });
 });

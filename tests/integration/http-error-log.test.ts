@@ -1,7 +1,7 @@
 /**
  * A 500 is logged at error level with the request's id, the id the person was given back
- * (X-Request-Id), so an operator can find it. The web server runs as `npm start` does, in its
- * own process with the log on stdout, against a database that is not there: every sign-in
+ * (X-Request-Id), so an operator can find it. The web server runs as `npm start` does (the
+ * compiled build/server/server.js), in its own process with the log on stdout, against a database that is not there: every sign-in
  * attempt then fails on our side.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const port = await findFreePort();
   const noDatabase = await findFreePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  child = spawn(process.execPath, ["build/server/server.js"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -70,6 +70,18 @@ describe("a request that fails on our side", () => {
     expect(failure?.level).toBe(50);
     // Nothing about this request was logged below error level, and no line lacks its id.
     expect(lines.filter((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 500 && (l.level !== 50 || !l.reqId))).toEqual([]);
+  });
+
+  it("logs a failing loader through React Router's handleError, at error level under the request's id", async () => {
+    // A session cookie makes the root loader look the session up in the database that is not there.
+    const response = await fetch(`${baseUrl}/privacy`, { headers: { Cookie: "__Host-dst_session=some-session-id.some-secret" } });
+    await response.text();
+    expect(response.status).toBe(500);
+    const id = response.headers.get("x-request-id");
+    await vi.waitFor(() => expect(lines.some((l) => l.reqId === id && l.msg === "request failed")).toBe(true), { timeout: 5_000 });
+    const failure = lines.find((l) => l.reqId === id && l.msg === "request failed");
+    expect(failure?.level).toBe(50);
+    expect((failure?.err as { message?: string } | undefined)?.message).toBeTruthy();
   });
 
   it("logs an ordinary answer at info level, with its id", async () => {

@@ -87,7 +87,7 @@ describe("security headers on every route", () => {
       .filter((r) => r.id !== "root" && (r.path || r.index))
       .flatMap((r) => {
         const p = full(r).replace(/:\w+\??/g, () => randomUUID());
-        return typeof r.module.default === "function" ? [p, p === "/" ? "/_root.data" : `${p}.data`] : [p];
+        return typeof r.module.default === "function" ? [p, p === "/" ? "/_.data" : `${p}.data`] : [p];
       });
     urls.push("/admin/queues");
     expect(urls.length).toBeGreaterThan(50);

@@ -6,9 +6,11 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/services.ts";
+import { ensureProductionBuild } from "../support/http.ts";
 
 describe("npm run worker", () => {
-  it("applies the production checks: refuses to start without a public address, naming it", { timeout: 60_000 }, async () => {
+  it("applies the production checks: refuses to start without a public address, naming it", { timeout: 240_000 }, async () => {
+    await ensureProductionBuild(); // npm run worker runs build/server/worker.js
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent" };
     delete env.APP_URL;
     // Its own process group, so a worker that does start (the fault) can be stopped whole.

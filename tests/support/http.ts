@@ -1,10 +1,11 @@
 /**
  * The real web app, in-process, for HTTP-level tests: `startTestServer()` runs `createServer()`
- * from server.ts on port 0 in PRODUCTION mode (the React Router build, `__Host-` cookie, HSTS),
- * against this test file's own database and Redis prefix (tests/setup/per-file-database.ts).
+ * from the compiled server (build/server/server.js, what `npm start` runs) on port 0 in PRODUCTION
+ * mode (`__Host-` cookie, HSTS), against this test file's own database and Redis prefix
+ * (tests/setup/per-file-database.ts).
  *
- * The production build is made on demand: when build/server/index.js is missing or older than a
- * source file under app/, the first test file to notice runs `react-router build` while holding a
+ * The production build is made on demand: when build/server/server.js is missing or older than a
+ * source file under app/ or workers/ (or server.ts), the first test file to notice runs `react-router build` while holding a
  * lock, so files running in parallel never build twice and never import a half-written build.
  *
  * `TestClient` behaves like a browser tab as far as the server can tell: it keeps cookies from
@@ -18,11 +19,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BUILD_ENTRY = path.join(ROOT, "build/server/index.js");
+const BUILD_ENTRY = path.join(ROOT, "build/server/server.js");
 const LOCK_DIR = path.join(tmpdir(), `dst-test-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`);
 const LOCK_STALE_MS = 180_000;
 const FAILURE_FILE = `${LOCK_DIR}.failed.json`;
@@ -43,7 +44,8 @@ function newestSourceMtime(dir: string): number {
 }
 
 function sourcesMtime(): number {
-  return Math.max(newestSourceMtime(path.join(ROOT, "app")), ...["vite.config.ts", "react-router.config.ts"].map((f) => statSync(path.join(ROOT, f)).mtimeMs));
+  const files = ["server.ts", "scripts/migrate.ts", "vite.config.ts", "react-router.config.ts"];
+  return Math.max(newestSourceMtime(path.join(ROOT, "app")), newestSourceMtime(path.join(ROOT, "workers")), ...files.map((f) => statSync(path.join(ROOT, f)).mtimeMs));
 }
 
 function buildIsFresh(): boolean {
@@ -122,7 +124,8 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
   const { resetEnvForTests } = await import("../../app/utils/env.server.ts");
   resetEnvForTests();
-  const { createServer } = await import("../../server.ts");
+  // The build's own modules read the environment when the server is created, after the above.
+  const { createServer } = (await import(pathToFileURL(BUILD_ENTRY).href)) as typeof import("../../server.ts");
   const app = await createServer();
   const server = await new Promise<import("node:http").Server>((resolve, reject) => {
     const listening = app.listen(0, "127.0.0.1", (error?: Error) => (error ? reject(error) : resolve(listening)));

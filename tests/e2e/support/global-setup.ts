@@ -6,8 +6,8 @@
  *   with the demo data;
  * - the mail catcher on an ephemeral port, and a tiny HTTP endpoint (E2E_MAIL_API) through which
  *   tests in the worker processes read what it caught (tests/e2e/support/mail.ts);
- * - the production server (NODE_ENV=production, the built app, TRUST_PROXY unset) on E2E_PORT
- *   and the worker process, both with SMTP_URL at the catcher and a REDIS_PREFIX of the run's own.
+ * - the production server (NODE_ENV=production, build/server/server.js as `npm start` runs it,
+ *   TRUST_PROXY unset) on E2E_PORT and the worker process (build/server/worker.js), both with SMTP_URL at the catcher and a REDIS_PREFIX of the run's own.
  *
  * The returned teardown stops both processes, the catcher, drops the database and deletes the
  * run's Redis keys. Values for the tests travel as environment variables (the Playwright workers
@@ -42,7 +42,7 @@ export default async function globalSetup(_config: FullConfig) {
   const appUrl = `http://localhost:${port}`;
 
   if (!(await pingRedis(redisUrl))) throw new Error(`No Redis answers at ${redisUrl}: start one (see README) or set REDIS_URL.`);
-  if (!existsSync(path.join(ROOT, "build", "server", "index.js"))) {
+  if (!existsSync(path.join(ROOT, "build", "server", "server.js"))) {
     console.log("[e2e] No production build yet: running `react-router build`");
     const build = spawnSync("npx", ["react-router", "build"], { cwd: ROOT, stdio: "inherit" });
     if (build.status !== 0) throw new Error("react-router build failed");
@@ -73,10 +73,10 @@ export default async function globalSetup(_config: FullConfig) {
     await ensureDatabase(adminUrl, database);
     cleanups.push(() => dropDatabase(adminUrl, database));
     cleanups.push(() => deleteRedisKeys(redisUrl, redisPrefix));
-    // Migrate and seed in a child (tsx/esbuild): much faster than Playwright's own transform
-    // of the generated Prisma client, and the same commands a developer runs.
-    await runScript(["scripts/migrate.ts"], { ...process.env, DATABASE_URL: databaseUrl });
-    await runScript(["prisma/seed.ts"], { ...process.env, DATABASE_URL: databaseUrl });
+    // Migrate with the compiled runner (`npm run db:migrate`), seed in a child through tsx: much
+    // faster than Playwright's own transform of the generated Prisma client.
+    await runScript(["build/server/migrate.js"], { ...process.env, DATABASE_URL: databaseUrl });
+    await runScript(["--import", "tsx", "prisma/seed.ts"], { ...process.env, DATABASE_URL: databaseUrl });
     log(`database ${database} migrated and seeded`);
 
     const catcher = await startMailCatcher({ port: 0 });
@@ -112,10 +112,10 @@ export default async function globalSetup(_config: FullConfig) {
     delete env.TRUST_PROXY;
     delete env.AUTH_THROTTLE;
 
-    const web = startProcess("web", ["server.ts"], env);
+    const web = startProcess("web", ["build/server/server.js"], env);
     children.push(web);
     cleanups.push(() => stopChild(web));
-    const worker = startProcess("worker", ["workers/main.ts"], env);
+    const worker = startProcess("worker", ["build/server/worker.js"], env);
     children.push(worker);
     cleanups.push(() => stopChild(worker));
 
@@ -136,7 +136,7 @@ export default async function globalSetup(_config: FullConfig) {
 }
 
 function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   pipePrefixed(child, name, (line) => process.stderr.write(`${line}\n`));
   child.on("exit", (code, signal) => {
     if (code !== 0 && signal !== "SIGTERM") process.stderr.write(`[e2e] ${name} exited (${signal ?? `code ${code}`})\n`);
@@ -161,7 +161,7 @@ async function dropStaleRunDatabases(adminUrl: string) {
 
 function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout?.resume();
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with code ${code}`))));
