@@ -8,7 +8,7 @@
  * - OTJ rules come from app/domain/otj.ts only (regime, planned hours and how they were worked
  *   out); this module stores the result and the explanation, it never re-derives them.
  * - Every read takes the actor and keeps the scope in its `where` clause
- *   (`apprenticeshipsVisibleTo`, apprenticeship-scope.server.ts); anything outside it is a 404.
+ *   (`apprenticeshipsVisibleTo`, app/auth/reach.server.ts); anything outside it is a 404.
  * - A check-your-answers preview and the confirm step run the same `checkEnrolment`, so the
  *   figures a person confirmed are recomputed on the server, never taken from the form.
  */
@@ -16,8 +16,8 @@ import { z } from "zod";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { ApprenticeshipStatus } from "~/generated/prisma/enums.ts";
-import { orgsWith, type Actor } from "~/auth/permissions.ts";
-import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
+import type { Actor } from "~/auth/permissions.ts";
+import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo, caseloadOf, employerApprenticesOf, enrollingEmployersOf, mayChangeTrainingPlan, ownApprenticeships } from "~/auth/reach.server.ts";
 import { addCalendarMonths, addDays, formatLongDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { otjRegimeFor, plannedOtjHours, type OtjRegime } from "~/domain/otj.ts";
 import { isPlanFullySigned, loggedBeforePlanSignedWhere, planFullySignedAt, PLAN_PARTIES, type PlanParty, type PlanSignatures } from "~/domain/training-plan.ts";
@@ -51,12 +51,6 @@ export const REGIME_LABELS: Record<OtjRegime, string> = {
 
 /** Minimum programme length for the older regimes (funding rules before August 2025). */
 export const LEGACY_MINIMUM_MONTHS = 12;
-
-// ───────────────────────────── scope ─────────────────────────────
-
-function rolesOrgs(actor: Actor, role: string): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role).map((m) => m.organisationId))];
-}
 
 // ───────────────────────────── training plan signatures ─────────────────────────────
 
@@ -134,27 +128,23 @@ const listOrder: Prisma.ApprenticeshipOrderByWithRelationInput[] = [{ apprentice
  * supervisors only those they supervise.
  */
 export async function listEmployerApprentices(actor: Actor) {
-  const adminOrgs = rolesOrgs(actor, "EMPLOYER_ADMIN");
-  const supervisorOrgs = rolesOrgs(actor, "WORKPLACE_SUPERVISOR");
-  if (!adminOrgs.length && !supervisorOrgs.length) notFound();
-  const or: Prisma.ApprenticeshipWhereInput[] = [];
-  if (adminOrgs.length) or.push({ employerId: { in: adminOrgs } });
-  if (supervisorOrgs.length) or.push({ supervisorId: actor.userId, employerId: { in: supervisorOrgs } });
-  const rows = await db().apprenticeship.findMany({ where: { OR: or }, orderBy: listOrder, select: listSelect });
+  const where = employerApprenticesOf(actor);
+  if (!where) notFound();
+  const rows = await db().apprenticeship.findMany({ where, orderBy: listOrder, select: listSelect });
   return rows.map(toListItem);
 }
 
 /** A tutor's caseload: apprenticeships where they are the tutor, and nothing else. */
 export async function listCaseload(actor: Actor) {
-  const tutorOrgs = rolesOrgs(actor, "TUTOR");
-  if (!tutorOrgs.length) notFound();
-  const rows = await db().apprenticeship.findMany({ where: { tutorId: actor.userId, providerId: { in: tutorOrgs } }, orderBy: listOrder, select: listSelect });
+  const where = caseloadOf(actor);
+  if (!where) notFound();
+  const rows = await db().apprenticeship.findMany({ where, orderBy: listOrder, select: listSelect });
   return rows.map(toListItem);
 }
 
 /** The signed-in apprentice's own apprenticeships. */
 export async function listOwnApprenticeships(actor: Actor) {
-  const rows = await db().apprenticeship.findMany({ where: { apprenticeId: actor.userId }, orderBy: { startDate: "desc" }, select: listSelect });
+  const rows = await db().apprenticeship.findMany({ where: ownApprenticeships(actor), orderBy: { startDate: "desc" }, select: listSelect });
   return rows.map(toListItem);
 }
 
@@ -195,17 +185,6 @@ async function findVisible(actor: Actor, apprenticeshipId: string, tx: Tx = db()
   return row;
 }
 
-/** Which parties of the plan this actor may sign for. */
-export function partiesActorMaySign(actor: Actor, a: { apprenticeId: string; employerId: string; supervisorId: string | null; tutorId: string | null; providerId: string }): PlanParty[] {
-  const parties: PlanParty[] = [];
-  if (a.apprenticeId === actor.userId) parties.push("apprentice");
-  const employerAdmin = actor.memberships.some((m) => m.role === "EMPLOYER_ADMIN" && m.organisationId === a.employerId);
-  const supervisor = a.supervisorId === actor.userId && actor.memberships.some((m) => m.role === "WORKPLACE_SUPERVISOR" && m.organisationId === a.employerId);
-  if (employerAdmin || supervisor) parties.push("employer");
-  if (a.tutorId === actor.userId && actor.memberships.some((m) => m.role === "TUTOR" && m.organisationId === a.providerId)) parties.push("tutor");
-  return parties;
-}
-
 export async function getApprenticeship(actor: Actor, apprenticeshipId: string) {
   const row = await findVisible(actor, apprenticeshipId);
   const plan = row.trainingPlan;
@@ -240,8 +219,8 @@ export async function getApprenticeship(actor: Actor, apprenticeshipId: string) 
         }
       : null,
     state: signatureState(plan),
-    mySignatureParties: partiesActorMaySign(actor, row),
-    canEdit: actor.memberships.some((m) => m.role === "EMPLOYER_ADMIN" && m.organisationId === row.employerId),
+    mySignatureParties: apprenticeshipPartiesOf(actor, row),
+    canEdit: mayChangeTrainingPlan(actor, row),
     learningBeforeSignature,
   };
 }
@@ -253,7 +232,7 @@ export async function getApprenticeship(actor: Actor, apprenticeshipId: string) 
 export async function signTrainingPlan(actor: Actor, apprenticeshipId: string, party: PlanParty) {
   return db().$transaction(async (tx) => {
     const row = await findVisible(actor, apprenticeshipId, tx);
-    if (!partiesActorMaySign(actor, row).includes(party) || !row.trainingPlan) notFound();
+    if (!apprenticeshipPartiesOf(actor, row).includes(party) || !row.trainingPlan) notFound();
     const signedAtField = `${party}SignedAt` as const;
     const signedByField = `${party}SignedById` as const;
     // Conditional update: two people signing at once cannot both "win" the same signature.
@@ -300,7 +279,7 @@ export type TrainingPlanContent = {
 
 /** The enrolling employer: one where the actor may enrol apprentices (404 otherwise). */
 export async function enrollingEmployer(actor: Actor, organisationId?: string) {
-  const allowed = orgsWith(actor, "apprentice:enrol");
+  const allowed = enrollingEmployersOf(actor);
   const id = organisationId ?? allowed[0];
   if (!id || !allowed.includes(id)) notFound();
   const org = await db().organisation.findFirst({ where: { id, kind: "EMPLOYER" }, select: { id: true, name: true, status: true } });
@@ -672,7 +651,7 @@ export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprenti
 export async function changePlanDetails(actor: Actor, apprenticeshipId: string, input: z.infer<typeof PlanChangeSchema>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   return db().$transaction(async (tx) => {
     const row = await findVisible(actor, apprenticeshipId, tx);
-    if (!actor.memberships.some((m) => m.role === "EMPLOYER_ADMIN" && m.organisationId === row.employerId)) notFound();
+    if (!mayChangeTrainingPlan(actor, row)) notFound();
     if (isPlanFullySigned(row.trainingPlan)) {
       return { ok: false, errors: { form: "The training plan has been signed by all three parties, so its dates and hours are locked. A change needs a new version of the plan, agreed by all three." } };
     }

@@ -10,44 +10,21 @@
  *
  * Scope: an employer admin sees their employer's apprenticeships and placements; a workplace
  * supervisor only the apprentices they supervise and the placements naming them.
- * `inboxCount` is ONE SQL statement (for the navigation on every page).
+ * (app/auth/reach.server.ts `inboxReachOf`). `inboxCount` is ONE SQL statement (for the navigation on every page).
  */
 import { db } from "~/db/client.server.ts";
-import { Prisma } from "~/generated/prisma/client.ts";
 import type { Actor } from "~/auth/permissions.ts";
+import { inboxReachOf } from "~/auth/reach.server.ts";
 import { toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysUnsigned } from "~/domain/review-schedule.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
-function roleOrgs(actor: Actor, role: string): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role && m.organisationKind === "EMPLOYER").map((m) => m.organisationId))];
-}
-
-function scope(actor: Actor) {
-  const admin = roleOrgs(actor, "EMPLOYER_ADMIN");
-  const supervisor = roleOrgs(actor, "WORKPLACE_SUPERVISOR");
-  if (!admin.length && !supervisor.length) return null;
-  const apprenticeships: Prisma.ApprenticeshipWhereInput = {
-    OR: [
-      ...(admin.length ? [{ employerId: { in: admin } }] : []),
-      ...(supervisor.length ? [{ supervisorId: actor.userId, employerId: { in: supervisor } }] : []),
-    ],
-  };
-  const placements: Prisma.PlacementWhereInput = {
-    OR: [
-      ...(admin.length ? [{ employerId: { in: admin } }] : []),
-      ...(supervisor.length ? [{ supervisorId: actor.userId, employerId: { in: supervisor } }] : []),
-    ],
-  };
-  return { admin, supervisor, apprenticeships, placements };
-}
-
 export type InboxCounts = { otj: number; reviews: number; placements: number; feedback: number; gateway: number; total: number };
 
 /** Counts for the navigation, in one statement; null for people without an inbox. */
 export async function inboxCount(actor: Actor): Promise<InboxCounts | null> {
-  const s = scope(actor);
+  const s = inboxReachOf(actor);
   if (!s) return null;
   const [row] = await db().$queryRaw<Omit<InboxCounts, "total">[]>`
     WITH ap AS (
@@ -87,7 +64,7 @@ export const INBOX_PAGE_SIZE = 50;
 
 /** The oldest items waiting on the actor (INBOX_PAGE_SIZE at most). 404 for people without an inbox. */
 export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()): Promise<InboxItem[]> {
-  const s = scope(actor);
+  const s = inboxReachOf(actor);
   if (!s) notFound();
   const [otj, reviews, placements, feedback, gateway] = await Promise.all([
     db().progressEntry.findMany({

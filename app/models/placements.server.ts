@@ -9,7 +9,7 @@
  * feedback per pupil and each pupil adds a reflection; the school completes it with the hours
  * each pupil attended.
  *
- * Tenancy (in every query's `where`):
+ * Tenancy (in every query's `where`, from app/auth/reach.server.ts):
  *   - school staff (placement:manage): placements of their own school(s) only;
  *   - employer admin: placements hosted by their employer; workplace supervisor: only placements
  *     where they are the named supervisor. So an employer only ever sees pupils placed with them;
@@ -21,7 +21,8 @@ import { strictNumber } from "~/domain/form-numbers.ts";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { PlacementStatus } from "~/generated/prisma/enums.ts";
-import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
+import { can, type Actor } from "~/auth/permissions.ts";
+import { ownPlacementRows, placementSchoolsOf, placementSideOf, placementsVisibleTo } from "~/auth/reach.server.ts";
 import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { gatsbyStatus, summariseByYearGroup, type GatsbyInput, type GatsbyStatus } from "~/domain/gatsby.ts";
 import { audit } from "~/utils/audit.server.ts";
@@ -37,42 +38,6 @@ export class PlacementError extends Error {
   constructor(readonly errors: FieldErrors) {
     super(Object.values(errors)[0] ?? "The placement could not be saved.");
   }
-}
-
-// ───────────────────────────── vocabulary ─────────────────────────────
-
-// ───────────────────────────── scope ─────────────────────────────
-
-function orgsWhereRole(actor: Actor, role: string): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role).map((m) => m.organisationId))];
-}
-
-function schoolScope(actor: Actor): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.organisationKind === "SCHOOL").map((m) => m.organisationId))].filter((id) => orgsWith(actor, "placement:manage").includes(id));
-}
-
-/** The employer side of a placement: admins of the host, or the placement's own supervisor. */
-function hostWhere(actor: Actor): Prisma.PlacementWhereInput[] {
-  const or: Prisma.PlacementWhereInput[] = [];
-  const admin = orgsWhereRole(actor, "EMPLOYER_ADMIN");
-  if (admin.length) or.push({ employerId: { in: admin } });
-  const supervisor = orgsWhereRole(actor, "WORKPLACE_SUPERVISOR");
-  if (supervisor.length) or.push({ supervisorId: actor.userId, employerId: { in: supervisor } });
-  return or;
-}
-
-/** Placements the actor may see as school staff or as the host. */
-export function placementWhere(actor: Actor): Prisma.PlacementWhereInput {
-  const or: Prisma.PlacementWhereInput[] = [...hostWhere(actor)];
-  const schools = schoolScope(actor);
-  if (schools.length) or.push({ schoolId: { in: schools } });
-  return or.length ? { OR: or } : { id: { in: [] } };
-}
-
-function sideOf(actor: Actor, p: { schoolId: string; employerId: string; supervisorId: string | null }) {
-  const school = schoolScope(actor).includes(p.schoolId);
-  const host = orgsWhereRole(actor, "EMPLOYER_ADMIN").includes(p.employerId) || (p.supervisorId === actor.userId && orgsWhereRole(actor, "WORKPLACE_SUPERVISOR").includes(p.employerId));
-  return { school, host };
 }
 
 // ───────────────────────────── prerequisites ─────────────────────────────
@@ -109,7 +74,7 @@ export const PlacementFields = {
 
 /** Choices for the new-placement form: the actor's schools, matching employers and, once one is chosen, its supervisors and the school's pupils. */
 export async function newPlacementOptions(actor: Actor, filter: { q?: string; employerId?: string; schoolId?: string; yearGroup?: number }) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.length) notFound();
   const schoolId = filter.schoolId && schools.includes(filter.schoolId) ? filter.schoolId : schools[0];
   const q = (filter.q ?? "").trim().slice(0, 100);
@@ -163,7 +128,7 @@ async function schoolPupils(schoolId: string, yearGroup?: number) {
 export type NewPlacement = { schoolId: string; employerId: string; supervisorId?: string; title: string; startDate: IsoDate; endDate: IsoDate; hours: number; pupilIds: string[] };
 
 export async function createPlacement(actor: Actor, input: NewPlacement) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.includes(input.schoolId)) notFound();
   const errors: FieldErrors = {};
   if (isBefore(input.endDate, input.startDate)) errors.endDate = "The end date must be on or after the start date.";
@@ -204,7 +169,7 @@ export async function createPlacement(actor: Actor, input: NewPlacement) {
 
 export async function listPlacements(actor: Actor) {
   const rows = await db().placement.findMany({
-    where: placementWhere(actor),
+    where: placementsVisibleTo(actor),
     orderBy: [{ startDate: "desc" }, { createdAt: "desc" }],
     take: 500,
     select: {
@@ -249,7 +214,7 @@ function placementHeadline(p: PlacementHeadlineRow) {
 export async function getPlacement(actor: Actor, placementId: string) {
   if (!isUuid(placementId)) notFound();
   const p = await db().placement.findFirst({
-    where: { AND: [{ id: placementId }, placementWhere(actor)] },
+    where: { AND: [{ id: placementId }, placementsVisibleTo(actor)] },
     include: {
       school: { select: { name: true } },
       employer: { select: { name: true } },
@@ -258,7 +223,7 @@ export async function getPlacement(actor: Actor, placementId: string) {
     },
   });
   if (!p) notFound();
-  const side = sideOf(actor, p);
+  const side = placementSideOf(actor, p);
   return {
     ...placementHeadline(p),
     supervisorName: p.supervisor ? fullName(p.supervisor) : null,
@@ -285,11 +250,11 @@ async function findForChange(tx: Tx, actor: Actor, placementId: string) {
   if (!isUuid(placementId)) notFound();
   await tx.$queryRaw`SELECT p.id FROM placements p WHERE p.id = ${placementId}::uuid FOR UPDATE`;
   const p = await tx.placement.findFirst({
-    where: { AND: [{ id: placementId }, placementWhere(actor)] },
+    where: { AND: [{ id: placementId }, placementsVisibleTo(actor)] },
     include: { employer: { select: { name: true } }, pupils: { include: { pupil: { select: { firstName: true, lastName: true } } } } },
   });
   if (!p) notFound();
-  return { p, side: sideOf(actor, p) };
+  return { p, side: placementSideOf(actor, p) };
 }
 
 // ───────────────────────────── the employer's confirmations ─────────────────────────────
@@ -398,7 +363,7 @@ export async function givePlacementFeedback(actor: Actor, placementId: string, i
 /** The pupil's own placements (their row only) and Gatsby status. */
 export async function myPlacements(actor: Actor, today: IsoDate = todayInEngland()) {
   const rows = await db().placementPupil.findMany({
-    where: { pupilId: actor.userId, placement: { status: { not: "CANCELLED" } } },
+    where: { ...ownPlacementRows(actor), placement: { status: { not: "CANCELLED" } } },
     orderBy: { placement: { startDate: "desc" } },
     select: {
       placementId: true,
@@ -435,7 +400,7 @@ export async function saveReflection(actor: Actor, placementId: string, text: st
   if (!body) throw new PlacementError({ reflection: "Write your reflection: what you did and what you learned." });
   if (body.length > 4000) throw new PlacementError({ reflection: "Keep your reflection to 4,000 characters or fewer." });
   return db().$transaction(async (tx) => {
-    const row = await tx.placementPupil.findFirst({ where: { placementId, pupilId: actor.userId }, select: { placement: { select: { status: true, schoolId: true } } } });
+    const row = await tx.placementPupil.findFirst({ where: { placementId, ...ownPlacementRows(actor) }, select: { placement: { select: { status: true, schoolId: true } } } });
     if (!row) notFound();
     if (row.placement.status !== "STARTED" && row.placement.status !== "COMPLETED") throw new PlacementError({ reflection: "You can add a reflection once your placement has started." });
     await tx.placementPupil.update({ where: { placementId_pupilId: { placementId, pupilId: actor.userId } }, data: { reflection: body } });
@@ -446,7 +411,7 @@ export async function saveReflection(actor: Actor, placementId: string, text: st
 // ───────────────────────────── encounters ─────────────────────────────
 
 export async function encounterOptions(actor: Actor, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.length) notFound();
   const [classes, employers] = await Promise.all([
     db().cohort.findMany({
@@ -469,7 +434,7 @@ export const EncounterFields = {
 
 /** Logs one encounter for a whole class: every current member becomes an attendee. */
 export async function logEncounter(actor: Actor, input: { cohortId: string; kind: (typeof ENCOUNTER_KINDS)[number]; title: string; occurredOn: IsoDate; employerId?: string }, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.length) notFound();
   if (isBefore(today, input.occurredOn)) throw new PlacementError({ occurredOn: "The date cannot be in the future." });
   return db().$transaction(async (tx) => {
@@ -518,7 +483,7 @@ async function gatsbyForPupils(pupils: readonly { id: string; yearGroup: number 
 
 /** One pupil of the actor's school (school staff), for the placement page and tests. */
 export async function pupilGatsby(actor: Actor, pupilId: string, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   const pupil = isUuid(pupilId) && (pupilId === actor.userId || schools.length)
     ? await db().user.findFirst({ where: { id: pupilId, ...(pupilId === actor.userId ? {} : { memberships: { some: { organisationId: { in: schools }, role: "PUPIL" } } }) }, select: { id: true, yearGroup: true } })
     : null;
@@ -528,7 +493,7 @@ export async function pupilGatsby(actor: Actor, pupilId: string, today: IsoDate 
 
 /** The school page: the same measures as counts and percentages of each year group. */
 export async function schoolGatsby(actor: Actor, schoolId?: string, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.length) notFound();
   const id = schoolId ?? schools[0];
   if (!schools.includes(id)) notFound();

@@ -14,7 +14,8 @@
  * supervisor's confirmation, in either order. A supervisor may reject an at-work activity that did
  * not happen at work; the learner sees the reason either way.
  *
- * Tenancy: each function takes the actor; the actor's reach is part of every query's `where`.
+ * Tenancy: each function takes the actor; the actor's reach (app/auth/reach.server.ts) is part of
+ * every query's `where`.
  *   - learner: their own entries;
  *   - teacher (progress:verify at a SCHOOL): entries of pupils and colleagues of their school,
  *     never their own, never OTJ;
@@ -29,7 +30,7 @@ import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { EntryKind, EntryStatus } from "~/generated/prisma/enums.ts";
 import { can, type Actor } from "~/auth/permissions.ts";
-import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
+import { apprenticeshipsVisibleTo, mayLogOtj, progressEntriesConfirmableBy, progressEntriesCorrectableBy, progressEntriesReadableBy, progressEntriesVerifiableBy, providersWhereTutoring, schoolsWhereTeaching } from "~/auth/reach.server.ts";
 import { closeBreaks, formatLongDate, isBefore, isCovered, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { creditedCredential } from "~/domain/credentials.ts";
 import { entryCounts } from "~/domain/counting.ts";
@@ -46,61 +47,6 @@ export class ProgressError extends Error {
   constructor(readonly fields: FieldErrors) {
     super(Object.values(fields)[0] ?? "The entry could not be saved.");
   }
-}
-
-// ───────────────────────────── scopes ─────────────────────────────
-
-function orgsWhereRole(actor: Actor, role: string, kind?: string): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role && (!kind || m.organisationKind === kind)).map((m) => m.organisationId))];
-}
-
-/** Entries a teacher or tutor may verify (null: none). */
-function verifierWhere(actor: Actor): Prisma.ProgressEntryWhereInput | null {
-  if (!can(actor, "progress:verify")) return null;
-  const or: Prisma.ProgressEntryWhereInput[] = [];
-  const schools = orgsWhereRole(actor, "TEACHER", "SCHOOL");
-  if (schools.length > 0) {
-    or.push({
-      kind: { not: "OTJ_ACTIVITY" },
-      learnerId: { not: actor.userId },
-      learner: { memberships: { some: { organisationId: { in: schools }, role: { in: ["PUPIL", "TEACHER"] } } } },
-    });
-  }
-  const providers = orgsWhereRole(actor, "TUTOR", "PROVIDER");
-  if (providers.length > 0) {
-    const caseload = { tutorId: actor.userId, providerId: { in: providers } };
-    or.push({ learnerId: { not: actor.userId }, apprenticeship: caseload });
-    or.push({ learnerId: { not: actor.userId }, apprenticeshipId: null, learner: { apprenticeships: { some: caseload } } });
-  }
-  return or.length > 0 ? { OR: or } : null;
-}
-
-/** Apprenticeships whose at-work OTJ the actor confirms as workplace supervisor or employer admin. */
-function supervisedApprenticeshipWhere(actor: Actor): Prisma.ApprenticeshipWhereInput | null {
-  if (!can(actor, "otj:confirm")) return null;
-  const or: Prisma.ApprenticeshipWhereInput[] = [];
-  const asSupervisor = orgsWhereRole(actor, "WORKPLACE_SUPERVISOR", "EMPLOYER");
-  if (asSupervisor.length > 0) or.push({ supervisorId: actor.userId, employerId: { in: asSupervisor } });
-  const asAdmin = orgsWhereRole(actor, "EMPLOYER_ADMIN", "EMPLOYER");
-  if (asAdmin.length > 0) or.push({ employerId: { in: asAdmin } });
-  return or.length > 0 ? { OR: or } : null;
-}
-
-function confirmerWhere(actor: Actor): Prisma.ProgressEntryWhereInput | null {
-  const apprenticeship = supervisedApprenticeshipWhere(actor);
-  if (!apprenticeship) return null;
-  return { kind: "OTJ_ACTIVITY", atWork: true, learnerId: { not: actor.userId }, apprenticeship };
-}
-
-/** Entries the actor may read: own, verifiable, supervised, or everything for auditors. */
-function readerWhere(actor: Actor): Prisma.ProgressEntryWhereInput {
-  if (can(actor, "audit:read")) return {};
-  const or: Prisma.ProgressEntryWhereInput[] = [{ learnerId: actor.userId }];
-  const verifier = verifierWhere(actor);
-  if (verifier) or.push(verifier);
-  const supervised = supervisedApprenticeshipWhere(actor);
-  if (supervised) or.push({ kind: "OTJ_ACTIVITY", apprenticeship: supervised });
-  return { OR: or };
 }
 
 // ───────────────────────────── logging ─────────────────────────────
@@ -257,7 +203,7 @@ async function validateEntry(learnerId: string, raw: unknown, options: { exclude
 
 function assertCanLog(actor: Actor, kind: unknown) {
   if (!can(actor, "progress:log")) notFound();
-  if (kind === "OTJ_ACTIVITY" && !actor.memberships.some((m) => m.role === "APPRENTICE")) {
+  if (kind === "OTJ_ACTIVITY" && !mayLogOtj(actor)) {
     throw new ProgressError({ kind: "Only apprentices log off-the-job training." });
   }
 }
@@ -315,7 +261,7 @@ async function assertOtjDayFits(tx: Tx, learnerId: string, occurredOn: Date, min
 export async function getEntry(actor: Actor, entryId: string) {
   if (!isUuid(entryId)) notFound();
   const row = await db().progressEntry.findFirst({
-    where: { AND: [{ id: entryId }, readerWhere(actor)] },
+    where: { AND: [{ id: entryId }, progressEntriesReadableBy(actor)] },
     select: { ...SUMMARY_SELECT, learnerId: true, supersededAt: true, apprenticeshipId: true, learner: { select: { firstName: true, lastName: true } } },
   });
   if (!row) notFound();
@@ -327,7 +273,7 @@ export async function getEntry(actor: Actor, entryId: string) {
     apprenticeshipId,
     supersededAt,
     isOwn: learnerId === actor.userId,
-    canCorrect: supersededAt === null && (learnerId === actor.userId || (await inScope(actor, entryId, verifierWhere(actor)))),
+    canCorrect: supersededAt === null && (learnerId === actor.userId || (await inScope(actor, entryId, progressEntriesVerifiableBy(actor)))),
   };
 }
 
@@ -362,7 +308,7 @@ const VERSION_SELECT = {
 /** Every version of an entry, oldest first (the ledger behind one line on the dashboard). */
 export async function entryHistory(actor: Actor, entryId: string): Promise<EntryVersion[]> {
   if (!isUuid(entryId)) notFound();
-  const scope = readerWhere(actor);
+  const scope = progressEntriesReadableBy(actor);
   const start = await db().progressEntry.findFirst({ where: { AND: [{ id: entryId }, scope] }, select: { id: true, learnerId: true } });
   if (!start) notFound();
   // The chain of one entry: walk back to the first version, then forward. Versions are few.
@@ -424,8 +370,7 @@ export type EntryChanges = Partial<{
  */
 export async function correctEntry(actor: Actor, entryId: string, changes: EntryChanges, reason: string, options: { withdraw?: boolean; today?: IsoDate } = {}) {
   if (!isUuid(entryId)) notFound();
-  const verifier = verifierWhere(actor);
-  const scope: Prisma.ProgressEntryWhereInput = { OR: [{ learnerId: actor.userId }, ...(verifier ? [verifier] : [])] };
+  const scope = progressEntriesCorrectableBy(actor);
   const old = await db().progressEntry.findFirst({
     where: { AND: [{ id: entryId }, scope] },
     select: { ...SUMMARY_SELECT, learnerId: true, supersededAt: true, enrolmentId: true, apprenticeshipId: true },
@@ -524,8 +469,8 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
   if (decision === "reject" && !note) throw new ProgressError({ comment: "Say why you are rejecting this, so the learner can put it right." });
   if (note.length > 1000) throw new ProgressError({ comment: "Keep the comment to 1,000 characters or fewer." });
 
-  const verifier = verifierWhere(actor);
-  const confirmer = confirmerWhere(actor);
+  const verifier = progressEntriesVerifiableBy(actor);
+  const confirmer = progressEntriesConfirmableBy(actor);
   const role = options.as ?? (verifier ? "verifier" : "supervisor");
   const scope = role === "verifier" ? verifier : confirmer;
   if (!scope) notFound();
@@ -621,8 +566,8 @@ const SCHOOL_ENTRY: Prisma.ProgressEntryWhereInput = { kind: { not: "OTJ_ACTIVIT
 export async function verificationQueue(actor: Actor, filter: { cohortId?: string; page?: number } = {}): Promise<Queue[]> {
   const page = Number.isInteger(filter.page) && filter.page! > 1 ? filter.page! : 1;
   const queues: Queue[] = [];
-  const schools = orgsWhereRole(actor, "TEACHER", "SCHOOL");
-  const verifier = verifierWhere(actor);
+  const schools = schoolsWhereTeaching(actor);
+  const verifier = progressEntriesVerifiableBy(actor);
   if (verifier) {
     const cohortFilter: Prisma.ProgressEntryWhereInput =
       filter.cohortId && isUuid(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
@@ -635,14 +580,14 @@ export async function verificationQueue(actor: Actor, filter: { cohortId?: strin
         }),
       );
     }
-    if (orgsWhereRole(actor, "TUTOR", "PROVIDER").length > 0) {
+    if (providersWhereTutoring(actor).length > 0) {
       const tutorEntries = schools.length > 0 ? { AND: [pending, { NOT: SCHOOL_ENTRY }] } : pending;
       queues.push(
         await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${fullName(r.learner)}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
       );
     }
   }
-  const confirmer = confirmerWhere(actor);
+  const confirmer = progressEntriesConfirmableBy(actor);
   if (confirmer) {
     const unconfirmed = { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" as const } }] };
     queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: fullName(r.learner) })));
@@ -675,9 +620,9 @@ function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title:
 /** How many entries wait for this actor (for the navigation and the class grid). */
 export async function pendingCount(actor: Actor): Promise<number> {
   let total = 0;
-  const verifier = verifierWhere(actor);
+  const verifier = progressEntriesVerifiableBy(actor);
   if (verifier) total += await db().progressEntry.count({ where: { AND: [verifier, { status: "PENDING", supersededAt: null }] } });
-  const confirmer = confirmerWhere(actor);
+  const confirmer = progressEntriesConfirmableBy(actor);
   if (confirmer) total += await db().progressEntry.count({ where: { AND: [confirmer, { supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" } }] } });
   return total;
 }
@@ -907,7 +852,7 @@ export async function logFormOptions(actor: Actor) {
     })),
     lastActivityType: lastOtj?.activityType ?? null,
     lastAtWork: lastOtj?.atWork ?? null,
-    isApprentice: actor.memberships.some((m) => m.role === "APPRENTICE"),
+    isApprentice: mayLogOtj(actor),
   };
 }
 
