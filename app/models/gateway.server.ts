@@ -13,7 +13,7 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
 import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo } from "~/auth/reach.server.ts";
-import { otjStatuses } from "~/models/progress.server.ts";
+import { otjStatuses } from "~/models/otj-status.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";

@@ -27,7 +27,7 @@ import type { Actor } from "~/auth/permissions.ts";
 import { assertIsoDate, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysOverdue, daysUnsigned, reviewSchedule } from "~/domain/review-schedule.ts";
 import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo, reviewsVisibleTo } from "~/auth/reach.server.ts";
-import { otjStatuses } from "~/models/progress.server.ts";
+import { otjStatuses } from "~/models/otj-status.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
