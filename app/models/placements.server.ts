@@ -1,6 +1,7 @@
 /**
- * Pupils' work experience: placements (school arranges, employer hosts), employer encounters
- * logged for a whole class, each pupil's Gatsby status, and the shared pool of host employers.
+ * Pupils' work experience placements: the school arranges them, the employer hosts them. Employer
+ * encounters logged for a whole class are encounters.server.ts, each pupil's Gatsby status
+ * gatsby-status.server.ts, the shared pool of host employers host-pool.server.ts.
  *
  * Placement life: PLANNED → STARTED → COMPLETED. It cannot start until the employer has confirmed
  * the risk assessment, Employers' Liability insurance and health and safety, AND the school has
@@ -14,25 +15,26 @@
  *   - employer admin: placements hosted by their employer; workplace supervisor: only placements
  *     where they are the named supervisor. So an employer only ever sees pupils placed with them;
  *   - a pupil: only their own row of their own placements (`myPlacements`).
- * Outside reach: 404. The host pool shows employer names, districts and sectors only.
+ * Outside reach: 404.
  */
 import { z } from "zod";
 import { strictNumber } from "~/domain/form-numbers.ts";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { PlacementStatus } from "~/generated/prisma/enums.ts";
-import { can, type Actor } from "~/auth/permissions.ts";
+import type { Actor } from "~/auth/permissions.ts";
 import { ownPlacementRows, placementSchoolsOf, placementSideOf, placementsVisibleTo } from "~/auth/reach.server.ts";
-import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
-import { gatsbyStatus, summariseByYearGroup, type GatsbyInput, type GatsbyStatus } from "~/domain/gatsby.ts";
+import { isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
-import { CONSENT_METHODS, ENCOUNTER_KINDS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
+import { CONSENT_METHODS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
+import { gatsbyForPupils } from "~/models/gatsby-status.server.ts";
 
 export * from "~/models/placements.shared.ts";
+
 
 export class PlacementError extends Error {
   constructor(readonly errors: FieldErrors) {
@@ -60,7 +62,7 @@ export function missingPrerequisites(p: PrereqPlacement, pupils: readonly Prereq
 
 // ───────────────────────────── creating ─────────────────────────────
 
-const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Enter a real date.");
+export const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Enter a real date.");
 
 export const PlacementFields = {
   schoolId: z.string().uuid("Choose a school."),
@@ -406,132 +408,4 @@ export async function saveReflection(actor: Actor, placementId: string, text: st
     await tx.placementPupil.update({ where: { placementId_pupilId: { placementId, pupilId: actor.userId } }, data: { reflection: body } });
     await audit({ actorId: actor.userId, action: "placement.reflection", subjectType: "placement", subjectId: placementId, organisationId: row.placement.schoolId, metadata: {} }, tx);
   });
-}
-
-// ───────────────────────────── encounters ─────────────────────────────
-
-export async function encounterOptions(actor: Actor, today: IsoDate = todayInEngland()) {
-  const schools = placementSchoolsOf(actor);
-  if (!schools.length) notFound();
-  const [classes, employers] = await Promise.all([
-    db().cohort.findMany({
-      where: { organisationId: { in: schools }, academicYear: academicYearOf(today) },
-      orderBy: [{ yearGroup: "asc" }, { name: "asc" }],
-      select: { id: true, name: true, yearGroup: true, _count: { select: { members: { where: { leftAt: null } } } } },
-    }),
-    db().organisation.findMany({ where: { kind: "EMPLOYER", status: "APPROVED" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-  ]);
-  return { classes: classes.map((c) => ({ id: c.id, label: `${c.name} (year ${c.yearGroup}, ${c._count.members} pupils)` })), employers };
-}
-
-export const EncounterFields = {
-  cohortId: z.string().uuid("Choose a class."),
-  kind: z.enum(ENCOUNTER_KINDS, { message: "Choose the kind of encounter." }),
-  title: z.string().trim().min(1, "Enter what the encounter was.").max(200, "Keep the title to 200 characters or fewer."),
-  occurredOn: isoDate,
-  employerId: z.string().trim().optional(),
-};
-
-/** Logs one encounter for a whole class: every current member becomes an attendee. */
-export async function logEncounter(actor: Actor, input: { cohortId: string; kind: (typeof ENCOUNTER_KINDS)[number]; title: string; occurredOn: IsoDate; employerId?: string }, today: IsoDate = todayInEngland()) {
-  const schools = placementSchoolsOf(actor);
-  if (!schools.length) notFound();
-  if (isBefore(today, input.occurredOn)) throw new PlacementError({ occurredOn: "The date cannot be in the future." });
-  return db().$transaction(async (tx) => {
-    const cohort = await tx.cohort.findFirst({ where: { id: input.cohortId, organisationId: { in: schools } }, select: { id: true, organisationId: true, members: { where: { leftAt: null }, select: { userId: true } } } });
-    if (!cohort) notFound();
-    const employerId = input.employerId && input.employerId.length ? input.employerId : null;
-    if (employerId && !(isUuid(employerId) && (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1)) {
-      throw new PlacementError({ employerId: "Choose an employer from the list, or none." });
-    }
-    if (cohort.members.length === 0) throw new PlacementError({ cohortId: "That class has no pupils yet." });
-    const encounter = await tx.encounter.create({
-      data: {
-        schoolId: cohort.organisationId,
-        employerId,
-        cohortId: cohort.id,
-        kind: input.kind,
-        title: input.title,
-        occurredOn: toUtcDate(input.occurredOn),
-        createdById: actor.userId,
-        attendees: { create: cohort.members.map((m) => ({ pupilId: m.userId })) },
-      },
-      select: { id: true },
-    });
-    await audit({ actorId: actor.userId, action: "encounter.create", subjectType: "encounter", subjectId: encounter.id, organisationId: cohort.organisationId, metadata: { cohortId: cohort.id, attendees: cohort.members.length } }, tx);
-    return { id: encounter.id, attendees: cohort.members.length };
-  });
-}
-
-// ───────────────────────────── Gatsby ─────────────────────────────
-
-/** Gatsby status for many pupils in three set-based queries. No actor: callers scope the pupils. */
-async function gatsbyForPupils(pupils: readonly { id: string; yearGroup: number }[], today: IsoDate): Promise<Map<string, GatsbyStatus>> {
-  const ids = pupils.map((p) => p.id);
-  const yearStart = toUtcDate(`${academicYearOf(today)}-08-01`);
-  const [encounters, pathways, placements] = await Promise.all([
-    db().encounterAttendee.findMany({ where: { pupilId: { in: ids }, encounter: { occurredOn: { gte: yearStart } } }, select: { pupilId: true, encounter: { select: { occurredOn: true } } } }),
-    db().enrolment.findMany({ where: { userId: { in: ids }, status: "COMPLETED", completedOn: { gte: yearStart }, pathway: { countsAsEncounter: true } }, select: { userId: true, completedOn: true } }),
-    db().placementPupil.findMany({ where: { pupilId: { in: ids }, placement: { status: "COMPLETED" } }, select: { pupilId: true, hoursAttended: true, placement: { select: { endDate: true, status: true, hours: true } } } }),
-  ]);
-  const inputs = new Map<string, GatsbyInput>(pupils.map((p) => [p.id, { yearGroup: p.yearGroup, encounterDates: [], encounterPathwayCompletions: [], placements: [] }]));
-  for (const e of encounters) (inputs.get(e.pupilId)!.encounterDates as IsoDate[]).push(toIsoDate(e.encounter.occurredOn));
-  for (const e of pathways) if (e.completedOn) (inputs.get(e.userId)!.encounterPathwayCompletions as IsoDate[]).push(toIsoDate(e.completedOn));
-  for (const r of placements) (inputs.get(r.pupilId)!.placements as GatsbyInput["placements"][number][]).push({ endDate: toIsoDate(r.placement.endDate), status: r.placement.status, hours: r.placement.hours, hoursAttended: r.hoursAttended });
-  return new Map([...inputs].map(([id, input]) => [id, gatsbyStatus(input, today)]));
-}
-
-/** One pupil of the actor's school (school staff), for the placement page and tests. */
-export async function pupilGatsby(actor: Actor, pupilId: string, today: IsoDate = todayInEngland()) {
-  const schools = placementSchoolsOf(actor);
-  const pupil = isUuid(pupilId) && (pupilId === actor.userId || schools.length)
-    ? await db().user.findFirst({ where: { id: pupilId, ...(pupilId === actor.userId ? {} : { memberships: { some: { organisationId: { in: schools }, role: "PUPIL" } } }) }, select: { id: true, yearGroup: true } })
-    : null;
-  if (!pupil || !pupil.yearGroup) notFound();
-  return (await gatsbyForPupils([{ id: pupil.id, yearGroup: pupil.yearGroup }], today)).get(pupil.id)!;
-}
-
-/** The school page: the same measures as counts and percentages of each year group. */
-export async function schoolGatsby(actor: Actor, schoolId?: string, today: IsoDate = todayInEngland()) {
-  const schools = placementSchoolsOf(actor);
-  if (!schools.length) notFound();
-  const id = schoolId ?? schools[0];
-  if (!schools.includes(id)) notFound();
-  const school = await db().organisation.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
-  const pupils = await db().user.findMany({
-    where: { disabledAt: null, erasedAt: null, mergedIntoId: null, yearGroup: { not: null }, memberships: { some: { organisationId: id, role: "PUPIL" } } },
-    select: { id: true, yearGroup: true },
-  });
-  const statuses = await gatsbyForPupils(pupils.map((p) => ({ id: p.id, yearGroup: p.yearGroup! })), today);
-  const rows = summariseByYearGroup(pupils.map((p) => ({ yearGroup: p.yearGroup!, status: statuses.get(p.id)! })));
-  return { school, academicYear: academicYearOf(today), rows, schools: schools.length > 1 ? await db().organisation.findMany({ where: { id: { in: schools } }, select: { id: true, name: true } }) : [] };
-}
-
-// ───────────────────────────── the host pool ─────────────────────────────
-
-/**
- * Employers whose feedback said they would host again, for any school in the partnership:
- * employer name, district and sector only.
- */
-export async function hostPool(actor: Actor, filter: { districtCode?: string; sector?: string }) {
-  if (!can(actor, "placement:manage")) notFound();
-  const where: Prisma.OrganisationWhereInput = {
-    kind: "EMPLOYER",
-    status: "APPROVED",
-    employerPlacements: { some: { pupils: { some: { wouldHostAgain: true } } } },
-  };
-  const [hosts, districts] = await Promise.all([
-    db().organisation.findMany({
-      where: { ...where, ...(filter.districtCode ? { districtCode: filter.districtCode } : {}), ...(filter.sector ? { sector: filter.sector } : {}) },
-      select: { id: true, name: true, sector: true, district: { select: { name: true } } },
-      orderBy: { name: "asc" },
-    }),
-    db().district.findMany({ orderBy: { name: "asc" }, select: { code: true, name: true } }),
-  ]);
-  const sectors = await db().organisation.findMany({ where: { ...where, sector: { not: null } }, distinct: ["sector"], select: { sector: true }, orderBy: { sector: "asc" } });
-  return {
-    hosts: hosts.map((h) => ({ id: h.id, name: h.name, district: h.district.name, sector: h.sector ?? "Not stated" })),
-    districts,
-    sectors: sectors.map((s) => s.sector!),
-  };
 }
