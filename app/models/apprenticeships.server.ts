@@ -14,7 +14,14 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { ApprenticeshipStatus } from "~/generated/prisma/enums.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo, caseloadOf, employerApprenticesOf, mayChangeTrainingPlan, ownApprenticeships } from "~/auth/reach.server.ts";
+import {
+  apprenticeshipPartiesOf,
+  apprenticeshipsVisibleTo,
+  caseloadOf,
+  employerApprenticesOf,
+  mayChangeTrainingPlan,
+  ownApprenticeships,
+} from "~/auth/reach.server.ts";
 import { addCalendarMonths, addDays, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { plannedOtjHours, type OtjRegime } from "~/domain/otj.ts";
 import { isPlanFullySigned, loggedBeforePlanSignedWhere, planFullySignedAt, PLAN_PARTIES, type PlanParty, type PlanSignatures } from "~/domain/training-plan.ts";

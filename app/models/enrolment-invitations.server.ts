@@ -20,7 +20,13 @@ import type { Actor } from "~/auth/permissions.ts";
 import { enrollingEmployersOf, pendingEnrolmentsInReachOf } from "~/auth/reach.server.ts";
 import { hashToken } from "~/auth/tokens.ts";
 import { formatLongDate, toIsoDate } from "~/domain/dates.ts";
-import { checkEnrolment, checkEnrolmentAnswers, createApprenticeship, fillDateOfBirth, hasUnfinishedApprenticeship } from "~/models/apprenticeship-enrolment.server.ts";
+import {
+  checkEnrolment,
+  checkEnrolmentAnswers,
+  createApprenticeship,
+  fillDateOfBirth,
+  hasUnfinishedApprenticeship,
+} from "~/models/apprenticeship-enrolment.server.ts";
 import { EnrolmentSchema, type EnrolmentInput } from "~/models/apprenticeship-fields.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { flagIdentityClaims } from "~/models/identity-flags.server.ts";

@@ -5,7 +5,17 @@ import { requireViewer } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import { FeedbackForm, PrerequisitesForm } from "~/components/placement-forms.tsx";
 import { todayInEngland, formatShortDate } from "~/domain/dates.ts";
-import { completePlacement, ConsentFields, confirmPrerequisites, FeedbackFields, getPlacement, givePlacementFeedback, PlacementError, recordConsent, startPlacement } from "~/models/placements.server.ts";
+import {
+  completePlacement,
+  ConsentFields,
+  confirmPrerequisites,
+  FeedbackFields,
+  getPlacement,
+  givePlacementFeedback,
+  PlacementError,
+  recordConsent,
+  startPlacement,
+} from "~/models/placements.server.ts";
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, FEEDBACK_CRITERIA, FEEDBACK_CRITERION_LABELS, FEEDBACK_SCALE } from "~/models/placements.shared.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { safeRedirect } from "~/utils/safe-redirect.ts";

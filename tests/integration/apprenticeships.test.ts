@@ -14,7 +14,15 @@ import { useTestServer, visibleText } from "../support/http.ts";
 import { plannedOtjHours } from "../../app/domain/otj.ts";
 import { hashToken } from "../../app/auth/tokens.ts";
 import { acceptInvitationAndEnrolment, enrolApprentice, listPendingEnrolments } from "../../app/models/enrolment-invitations.server.ts";
-import { changePlanDetails, countLearningBeforePlanSigned, getApprenticeship, listCaseload, listEmployerApprentices, signTrainingPlan, trainingPlanSignedAt } from "../../app/models/apprenticeships.server.ts";
+import {
+  changePlanDetails,
+  countLearningBeforePlanSigned,
+  getApprenticeship,
+  listCaseload,
+  listEmployerApprentices,
+  signTrainingPlan,
+  trainingPlanSignedAt,
+} from "../../app/models/apprenticeships.server.ts";
 import { checkEnrolment } from "../../app/models/apprenticeship-enrolment.server.ts";
 import { EnrolmentSchema } from "../../app/models/apprenticeship-fields.ts";
 import { seed } from "../../prisma/seed.ts";

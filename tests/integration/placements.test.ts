@@ -4,7 +4,19 @@
  * school, the host pool, and tenancy between schools, employers and supervisors.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { completePlacement, confirmPrerequisites, createPlacement, getPlacement, givePlacementFeedback, listPlacements, myPlacements, PlacementError, recordConsent, saveReflection, startPlacement } from "../../app/models/placements.server.ts";
+import {
+  completePlacement,
+  confirmPrerequisites,
+  createPlacement,
+  getPlacement,
+  givePlacementFeedback,
+  listPlacements,
+  myPlacements,
+  PlacementError,
+  recordConsent,
+  saveReflection,
+  startPlacement,
+} from "../../app/models/placements.server.ts";
 import { hostPool } from "../../app/models/host-pool.server.ts";
 import { logEncounter } from "../../app/models/encounters.server.ts";
 import { pupilGatsby, schoolGatsby } from "../../app/models/gatsby-status.server.ts";
