@@ -3,7 +3,8 @@
  * pathway, and the teacher's grid of pupils × modules.
  *
  * Tenancy: every function takes the actor and keeps `organisationId IN (schools where the actor
- * holds class:manage)` (app/auth/reach.server.ts `classesVisibleTo`) in its `where` clause; a class outside that scope is a 404.
+ * holds class:manage)` (app/auth/reach.server.ts `classesVisibleTo`) in its `where` clause; a
+ * class outside that scope is a 404.
  *
  * The grid page is one statement whatever the class size: see loadClassGrid.
  */

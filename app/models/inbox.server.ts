@@ -9,8 +9,9 @@
  *   - gateway checks (the tutor has confirmed, the employer has not).
  *
  * Scope: an employer admin sees their employer's apprenticeships and placements; a workplace
- * supervisor only the apprentices they supervise and the placements naming them.
- * (app/auth/reach.server.ts `inboxReachOf`). `inboxCount` is ONE SQL statement (for the navigation on every page).
+ * supervisor only the apprentices they supervise and the placements naming them
+ * (app/auth/reach.server.ts `inboxReachOf`). `inboxCount` is ONE SQL statement (for the
+ * navigation on every page).
  */
 import { db } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
