@@ -4,7 +4,7 @@ import { getViewer } from "~/auth/auth.server.ts";
 import { navigationFor } from "~/auth/navigation.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { inboxCount } from "~/models/inbox.server.ts"; // "Inbox (N)" in the navigation
-import { pendingCount } from "~/models/progress.server.ts"; // "Verify (N)" in the navigation
+import { pendingCount } from "~/models/verification.server.ts"; // "Verify (N)" in the navigation
 import stylesheet from "~/styles/app.css?url";
 import { requestContext } from "~/load-context.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The progress log's shared vocabulary and form schema: entry kinds, OTJ activity types, and the
- * zod schema of the 30-second log form. Pure (no I/O), so the server (app/models/progress.server.ts),
+ * zod schema of the 30-second log form. Pure (no I/O), so the server (app/models/progress-ledger.server.ts),
  * the log route and the browser's offline queue all read the same rules.
  *
  * The schema checks shapes only (a date, whole minutes 1–720, an https link, a known activity

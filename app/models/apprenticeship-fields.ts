@@ -1,6 +1,7 @@
 /**
  * The enrolment and plan-change form schemas: shared by the route components (field names) and
- * the server (apprenticeships.server.ts validates with them). No I/O, so safe in the browser.
+ * the server (apprenticeship-enrolment.server.ts and apprenticeships.server.ts validate with
+ * them). No I/O, so safe in the browser.
  */
 import { z } from "zod";
 import { strictNumber } from "~/domain/form-numbers.ts";

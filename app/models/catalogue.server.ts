@@ -10,7 +10,8 @@
  * uid: applying the same file again changes nothing.
  */
 import { db } from "~/db/client.server.ts";
-import { orgsWith, type Actor } from "~/auth/permissions.ts";
+import type { Actor } from "~/auth/permissions.ts";
+import { catalogueAdminOrgsOf } from "~/auth/reach.server.ts";
 import { decodeCsvBytes } from "~/domain/csv-decode.ts";
 import { diffCatalogue, MAX_CATALOGUE_BYTES, parseLearnCatalogue, type CatalogueDiff, type LearnModule, type ModuleField } from "~/domain/learn-catalogue.ts";
 import { audit } from "~/utils/audit.server.ts";
@@ -20,7 +21,7 @@ import { notFound } from "~/utils/http-errors.ts";
 export class CatalogueError extends Error {}
 
 function scope(actor: Actor): string[] {
-  const orgs = orgsWith(actor, "catalogue:manage");
+  const orgs = catalogueAdminOrgsOf(actor);
   if (orgs.length === 0) notFound();
   return orgs;
 }

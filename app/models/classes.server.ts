@@ -3,13 +3,15 @@
  * pathway, and the teacher's grid of pupils × modules.
  *
  * Tenancy: every function takes the actor and keeps `organisationId IN (schools where the actor
- * holds class:manage)` in its `where` clause; a class outside that scope is a 404.
+ * holds class:manage)` (app/auth/reach.server.ts `classesVisibleTo`) in its `where` clause; a
+ * class outside that scope is a 404.
  *
  * The grid page is one statement whatever the class size: see loadClassGrid.
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
-import { orgsWith, type Actor } from "~/auth/permissions.ts";
+import type { Actor } from "~/auth/permissions.ts";
+import { classesVisibleTo, classSchoolsOf } from "~/auth/reach.server.ts";
 import { academicYearOf, toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { isStuck } from "~/domain/progress-log.ts";
 import { COUNTING_SQL, LATEST_VERIFIED_SQL } from "~/models/rule-sql.server.ts";
@@ -19,11 +21,6 @@ import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
 export class ClassError extends Error {}
-
-/** The schools in which the actor may manage classes. */
-export function classScope(actor: Actor): string[] {
-  return orgsWith(actor, "class:manage");
-}
 
 export function currentAcademicYear(today = new Date()): number {
   return academicYearOf(toIsoDate(today));
@@ -36,7 +33,7 @@ export const CLASS_AUDIENCES = ["PUPIL", "POST16"] as const;
 export async function getClass(actor: Actor, classId: string, client: Tx = db()) {
   if (!isUuid(classId)) notFound();
   const cohort = await client.cohort.findFirst({
-    where: { id: classId, organisationId: { in: classScope(actor) } },
+    where: { id: classId, ...classesVisibleTo(actor) },
     select: { id: true, name: true, yearGroup: true, academicYear: true, organisationId: true, teacherId: true, organisation: { select: { name: true } } },
   });
   if (!cohort) notFound();
@@ -44,7 +41,7 @@ export async function getClass(actor: Actor, classId: string, client: Tx = db())
 }
 
 export async function listClasses(actor: Actor, academicYear = currentAcademicYear()) {
-  const scope = classScope(actor);
+  const scope = classSchoolsOf(actor);
   if (scope.length === 0) notFound();
   const classes = await db().cohort.findMany({
     where: { organisationId: { in: scope }, academicYear },
@@ -75,7 +72,7 @@ export async function listClasses(actor: Actor, academicYear = currentAcademicYe
 export type NewClass = { organisationId?: string; name: string; yearGroup: number; academicYear: number };
 
 export async function createClass(actor: Actor, input: NewClass) {
-  const scope = classScope(actor);
+  const scope = classSchoolsOf(actor);
   const organisationId = input.organisationId ?? scope[0];
   if (!organisationId || !scope.includes(organisationId)) notFound();
   const isTeacher = actor.memberships.some((m) => m.organisationId === organisationId && m.role === "TEACHER");
@@ -153,7 +150,7 @@ export async function loadClassGrid(actor: Actor, classId: string, asOf: IsoDate
     WITH cohort AS (
       SELECT c.id, c.name, c.year_group AS "yearGroup", c.academic_year AS "academicYear", o.name AS "schoolName"
       FROM cohorts c JOIN organisations o ON o.id = c.organisation_id
-      WHERE c.id = ${classId}::uuid AND c.organisation_id = ANY(${classScope(actor)}::uuid[])
+      WHERE c.id = ${classId}::uuid AND c.organisation_id = ANY(${classSchoolsOf(actor)}::uuid[])
     )
     SELECT json_build_object(
       'cohort', row_to_json(cohort),

@@ -19,7 +19,8 @@
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
-import { can, hasRole, orgsWith, type Actor } from "~/auth/permissions.ts";
+import { can, type Actor } from "~/auth/permissions.ts";
+import { subjectAccessReachOf } from "~/auth/reach.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
@@ -32,11 +33,10 @@ export const ERASED_LAST_NAME = "person";
  * admins reach the pupils of their schools (and only while the record is not erased).
  */
 async function personForExport(actor: Actor, userId: string) {
-  if (!isUuid(userId) || !can(actor, "person:export")) notFound();
-  const global = hasRole(actor, "PARTNERSHIP_ADMIN");
-  const schools = orgsWith(actor, "person:export");
+  const reach = subjectAccessReachOf(actor);
+  if (!isUuid(userId) || !reach) notFound();
   const person = await db().user.findFirst({
-    where: global ? { id: userId } : { id: userId, erasedAt: null, memberships: { some: { role: "PUPIL", organisationId: { in: schools } } } },
+    where: reach === "everyone" ? { id: userId } : { id: userId, erasedAt: null, memberships: { some: { role: "PUPIL", organisationId: { in: reach } } } },
     select: { id: true },
   });
   return person ?? notFound();
@@ -48,8 +48,8 @@ async function personForExport(actor: Actor, userId: string) {
  * still decide when the page is opened.
  */
 export function dataRightsOver(actor: Actor, person: { id: string; memberships: { role: Role; organisation: { id: string } }[] }) {
-  const schools = orgsWith(actor, "person:export");
-  const mayExport = can(actor, "person:export") && (hasRole(actor, "PARTNERSHIP_ADMIN") || person.memberships.some((m) => m.role === "PUPIL" && schools.includes(m.organisation.id)));
+  const reach = subjectAccessReachOf(actor);
+  const mayExport = reach !== null && (reach === "everyone" || person.memberships.some((m) => m.role === "PUPIL" && reach.includes(m.organisation.id)));
   return { mayExport, mayErase: can(actor, "person:erase") && actor.userId !== person.id };
 }
 
@@ -61,7 +61,8 @@ export function dataRightsOver(actor: Actor, person: { id: string; memberships: 
  */
 export async function subjectAccessRecord(actor: Actor, userId: string) {
   await personForExport(actor, userId);
-  const schools = hasRole(actor, "PARTNERSHIP_ADMIN") ? null : orgsWith(actor, "person:export");
+  const reach = subjectAccessReachOf(actor);
+  const schools = reach === "everyone" || reach === null ? null : reach;
   const within = schools ? { in: schools } : undefined;
   const client = db();
   const [user, cohorts, enrolments, entries, apprenticeships, placements, encounters, notifications, addenda, auditAbout, auditBy, sessions] = await Promise.all([

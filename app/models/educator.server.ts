@@ -3,21 +3,22 @@
  * own school, in an educator pathway (audience TEACHER). Enrolling twice changes nothing.
  */
 import { db } from "~/db/client.server.ts";
-import { orgsWith, type Actor } from "~/auth/permissions.ts";
+import type { Actor } from "~/auth/permissions.ts";
+import { educatorSchoolsOf, mayEnrolColleaguesAt } from "~/auth/reach.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
 /** The school through which the actor takes part (first school where they may enrol). */
 function schoolOf(actor: Actor): string {
-  const schools = orgsWith(actor, "educator:enrol").filter((id) => actor.memberships.some((m) => m.organisationId === id && m.organisationKind === "SCHOOL"));
+  const schools = educatorSchoolsOf(actor);
   if (!schools.length) notFound();
   return schools[0];
 }
 
 export async function educatorOverview(actor: Actor) {
   const schoolId = schoolOf(actor);
-  const isSchoolAdmin = orgsWith(actor, "educator:enrol-colleague").includes(schoolId);
+  const isSchoolAdmin = mayEnrolColleaguesAt(actor, schoolId);
   const [school, pathways, mine, colleagues] = await Promise.all([
     db().organisation.findUniqueOrThrow({ where: { id: schoolId }, select: { id: true, name: true } }),
     db().pathway.findMany({
@@ -65,7 +66,7 @@ export async function enrolEducator(actor: Actor, input: { pathwayId: string; us
   const schoolId = schoolOf(actor);
   const userId = input.userId ?? actor.userId;
   if (userId !== actor.userId) {
-    if (!orgsWith(actor, "educator:enrol-colleague").includes(schoolId)) notFound();
+    if (!mayEnrolColleaguesAt(actor, schoolId)) notFound();
     const colleague = await db().membership.findFirst({
       where: { userId, organisationId: schoolId, role: { in: ["TEACHER", "SCHOOL_ADMIN"] }, user: { disabledAt: null, erasedAt: null } },
       select: { userId: true },

@@ -16,10 +16,18 @@ import { z } from "zod";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { acceptInvitation, AccountError, issueInvitation } from "~/auth/account.server.ts";
-import { orgsWith, type Actor } from "~/auth/permissions.ts";
+import type { Actor } from "~/auth/permissions.ts";
+import { enrollingEmployersOf, pendingEnrolmentsInReachOf } from "~/auth/reach.server.ts";
 import { hashToken } from "~/auth/tokens.ts";
 import { formatLongDate, toIsoDate } from "~/domain/dates.ts";
-import { checkEnrolment, checkEnrolmentAnswers, createApprenticeship, EnrolmentSchema, fillDateOfBirth, hasUnfinishedApprenticeship, type EnrolmentInput } from "~/models/apprenticeships.server.ts";
+import {
+  checkEnrolment,
+  checkEnrolmentAnswers,
+  createApprenticeship,
+  fillDateOfBirth,
+  hasUnfinishedApprenticeship,
+} from "~/models/apprenticeship-enrolment.server.ts";
+import { EnrolmentSchema, type EnrolmentInput } from "~/models/apprenticeship-fields.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { flagIdentityClaims } from "~/models/identity-flags.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
@@ -94,7 +102,7 @@ export const PENDING_STATE_LABELS: Record<PendingEnrolmentState, string> = {
 
 /** Invitations to an apprenticeship not yet accepted, for the employers where the actor enrols. */
 export async function listPendingEnrolments(actor: Actor) {
-  const employerIds = orgsWith(actor, "apprentice:enrol");
+  const employerIds = enrollingEmployersOf(actor);
   if (!employerIds.length) return [];
   const rows = await db().pendingEnrolment.findMany({
     where: { employerId: { in: employerIds } },
@@ -127,7 +135,7 @@ export type PendingEnrolmentItem = Awaited<ReturnType<typeof listPendingEnrolmen
 async function findPendingInScope(actor: Actor, pendingEnrolmentId: string, tx: Tx) {
   const row = z.string().uuid().safeParse(pendingEnrolmentId).success
     ? await tx.pendingEnrolment.findFirst({
-        where: { id: pendingEnrolmentId, employerId: { in: orgsWith(actor, "apprentice:enrol") } },
+        where: { id: pendingEnrolmentId, ...pendingEnrolmentsInReachOf(actor) },
         select: { id: true, employerId: true, invitationId: true, invitation: { select: { email: true } } },
       })
     : null;
@@ -159,7 +167,7 @@ export async function resendPendingEnrolment(actor: Actor, pendingEnrolmentId: s
 export async function invitedEmail(actor: Actor, pendingEnrolmentId: string): Promise<string | null> {
   if (!z.string().uuid().safeParse(pendingEnrolmentId).success) return null;
   const row = await db().pendingEnrolment.findFirst({
-    where: { id: pendingEnrolmentId, employerId: { in: orgsWith(actor, "apprentice:enrol") } },
+    where: { id: pendingEnrolmentId, ...pendingEnrolmentsInReachOf(actor) },
     select: { invitation: { select: { email: true } } },
   });
   return row?.invitation.email ?? null;

@@ -6,15 +6,14 @@
  * OTJ from the ledger ≥ the planned total), never ticked. When everything is in, the gateway date
  * is recorded on the check and the apprenticeship moves to GATEWAY.
  *
- * Tenancy: through apprenticeship-scope.server.ts `apprenticeshipsVisibleTo`; confirming needs the tutor or employer
- * party of that apprenticeship (`partiesActorMaySign`), otherwise 404.
+ * Tenancy: through app/auth/reach.server.ts `apprenticeshipsVisibleTo`; confirming needs the tutor or employer
+ * party of that apprenticeship (`apprenticeshipPartiesOf`), otherwise 404.
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
 import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
-import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
-import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
-import { otjStatuses } from "~/models/progress.server.ts";
+import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo } from "~/auth/reach.server.ts";
+import { otjStatuses } from "~/models/otj-status.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
@@ -65,7 +64,7 @@ async function loadGateway(actor: Actor, apprenticeshipId: string, asOf: IsoDate
 export async function getGateway(actor: Actor, apprenticeshipId: string, asOf: IsoDate = todayInEngland()) {
   const { a, duration, otj, otjMet } = await loadGateway(actor, apprenticeshipId, asOf);
   const g = a.gateway;
-  const parties = partiesActorMaySign(actor, a).filter((p): p is GatewayParty => p === "employer" || p === "tutor");
+  const parties = apprenticeshipPartiesOf(actor, a).filter((p): p is GatewayParty => p === "employer" || p === "tutor");
   const englishMathsOk = !a.englishMathsRequired || Boolean(g?.englishMathsMet);
   const names = await db().user.findMany({ where: { id: { in: [g?.employerConfirmedById, g?.tutorConfirmedById].filter((x): x is string => Boolean(x)) } }, select: { id: true, firstName: true, lastName: true } });
   const nameOf = (id: string | null | undefined) => {
@@ -107,7 +106,7 @@ export async function confirmGateway(actor: Actor, apprenticeshipId: string, par
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`gateway:${apprenticeshipId}`}))`;
     const { a, duration, otjMet } = await loadGateway(actor, apprenticeshipId, asOf, tx);
-    if (!partiesActorMaySign(actor, a).includes(party)) notFound();
+    if (!apprenticeshipPartiesOf(actor, a).includes(party)) notFound();
     if (a.status !== "ACTIVE" || a.gatewayDate) throw new GatewayError("The gateway can only be confirmed for an active apprenticeship that has not passed it yet.");
     const g = a.gateway;
     if (party === "employer" ? g?.employerConfirmedAt : g?.tutorConfirmedAt) throw new GatewayError("You have already confirmed the gateway.");

@@ -1,53 +1,32 @@
 /**
  * The employer's inbox: everything waiting on an employer admin or a workplace supervisor across
  * their people, oldest first. Five kinds of item:
- *   - at-work OTJ activities to confirm (progress ledger: latest version, not rejected, no
- *     supervisor confirmation yet; confirming goes through progress.server.ts `verifyEntries`);
+ *   - at-work OTJ activities to confirm (app/domain/awaiting-confirmation.ts; confirming goes
+ *     through verification.server.ts `verifyEntries`);
  *   - reviews to sign (open, signed by the tutor, not yet by the employer);
  *   - placements to confirm (planned, an employer prerequisite missing);
  *   - placement feedback to give (started or completed, no feedback for a pupil yet);
  *   - gateway checks (the tutor has confirmed, the employer has not).
  *
  * Scope: an employer admin sees their employer's apprenticeships and placements; a workplace
- * supervisor only the apprentices they supervise and the placements naming them.
- * `inboxCount` is ONE SQL statement (for the navigation on every page).
+ * supervisor only the apprentices they supervise and the placements naming them
+ * (app/auth/reach.server.ts `inboxReachOf`). `inboxCount` is ONE SQL statement (for the
+ * navigation on every page).
  */
 import { db } from "~/db/client.server.ts";
-import { Prisma } from "~/generated/prisma/client.ts";
 import type { Actor } from "~/auth/permissions.ts";
+import { inboxReachOf } from "~/auth/reach.server.ts";
 import { toIsoDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysUnsigned } from "~/domain/review-schedule.ts";
+import { AWAITING_SUPERVISOR_SQL, AWAITING_SUPERVISOR_WHERE } from "~/models/rule-sql.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
-
-function roleOrgs(actor: Actor, role: string): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role && m.organisationKind === "EMPLOYER").map((m) => m.organisationId))];
-}
-
-function scope(actor: Actor) {
-  const admin = roleOrgs(actor, "EMPLOYER_ADMIN");
-  const supervisor = roleOrgs(actor, "WORKPLACE_SUPERVISOR");
-  if (!admin.length && !supervisor.length) return null;
-  const apprenticeships: Prisma.ApprenticeshipWhereInput = {
-    OR: [
-      ...(admin.length ? [{ employerId: { in: admin } }] : []),
-      ...(supervisor.length ? [{ supervisorId: actor.userId, employerId: { in: supervisor } }] : []),
-    ],
-  };
-  const placements: Prisma.PlacementWhereInput = {
-    OR: [
-      ...(admin.length ? [{ employerId: { in: admin } }] : []),
-      ...(supervisor.length ? [{ supervisorId: actor.userId, employerId: { in: supervisor } }] : []),
-    ],
-  };
-  return { admin, supervisor, apprenticeships, placements };
-}
 
 export type InboxCounts = { otj: number; reviews: number; placements: number; feedback: number; gateway: number; total: number };
 
 /** Counts for the navigation, in one statement; null for people without an inbox. */
 export async function inboxCount(actor: Actor): Promise<InboxCounts | null> {
-  const s = scope(actor);
+  const s = inboxReachOf(actor);
   if (!s) return null;
   const [row] = await db().$queryRaw<Omit<InboxCounts, "total">[]>`
     WITH ap AS (
@@ -59,8 +38,7 @@ export async function inboxCount(actor: Actor): Promise<InboxCounts | null> {
     )
     SELECT
       (SELECT count(*) FROM progress_entries pe JOIN ap ON ap.id = pe.apprenticeship_id
-        WHERE pe.kind = 'OTJ_ACTIVITY' AND pe.at_work AND pe.superseded_at IS NULL AND pe.supervisor_confirmed_at IS NULL
-          AND pe.status <> 'REJECTED' AND pe.learner_id <> ${actor.userId}::uuid)::int AS otj,
+        WHERE ${AWAITING_SUPERVISOR_SQL} AND pe.learner_id <> ${actor.userId}::uuid)::int AS otj,
       (SELECT count(*) FROM reviews r JOIN ap ON ap.id = r.apprenticeship_id
         WHERE r.status = 'OPEN' AND r.tutor_signed_at IS NOT NULL AND r.employer_signed_at IS NULL)::int AS reviews,
       (SELECT count(*) FILTER (WHERE pl.status = 'PLANNED' AND (pl.risk_assessment_at IS NULL OR pl.insurance_confirmed_at IS NULL OR pl.health_safety_at IS NULL)) FROM pl)::int AS placements,
@@ -87,11 +65,11 @@ export const INBOX_PAGE_SIZE = 50;
 
 /** The oldest items waiting on the actor (INBOX_PAGE_SIZE at most). 404 for people without an inbox. */
 export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()): Promise<InboxItem[]> {
-  const s = scope(actor);
+  const s = inboxReachOf(actor);
   if (!s) notFound();
   const [otj, reviews, placements, feedback, gateway] = await Promise.all([
     db().progressEntry.findMany({
-      where: { kind: "OTJ_ACTIVITY", atWork: true, supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" }, learnerId: { not: actor.userId }, apprenticeship: s.apprenticeships },
+      where: { ...AWAITING_SUPERVISOR_WHERE, learnerId: { not: actor.userId }, apprenticeship: s.apprenticeships },
       orderBy: [{ createdAt: "asc" }],
       take: INBOX_PAGE_SIZE,
       select: { id: true, createdAt: true, occurredOn: true, minutes: true, activityType: true, description: true, learner: { select: { firstName: true, lastName: true } } },

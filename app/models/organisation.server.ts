@@ -5,7 +5,8 @@
  */
 import { db } from "~/db/client.server.ts";
 import type { OrganisationStatus } from "~/generated/prisma/enums.ts";
-import { can, hasRole, orgsWith, type Actor, type Permission } from "~/auth/permissions.ts";
+import { can, type Actor, type Permission } from "~/auth/permissions.ts";
+import { mayOpenOrganisation, peopleVisibleTo } from "~/auth/reach.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
 
@@ -30,9 +31,7 @@ export async function setOrganisationStatus(actor: Actor, organisationId: string
 
 /** One organisation, if the actor holds `permission` in it (partnership admins see all). */
 export async function getOrganisation(actor: Actor, organisationId: string, permission: Permission) {
-  const global = hasRole(actor, "PARTNERSHIP_ADMIN");
-  const scope = orgsWith(actor, permission);
-  if (!global && !scope.includes(organisationId)) notFound();
+  if (!mayOpenOrganisation(actor, organisationId, permission)) notFound();
   const organisation = await db().organisation.findFirst({
     where: { id: organisationId },
     select: { id: true, name: true, kind: true, status: true, district: { select: { name: true } } },
@@ -52,10 +51,9 @@ export async function listMembers(actor: Actor, organisationId: string) {
 
 /** A person's record, if the actor may read people in one of that person's organisations. */
 export async function getPerson(actor: Actor, userId: string) {
-  const global = hasRole(actor, "PARTNERSHIP_ADMIN");
-  const scope = orgsWith(actor, "people:read");
+  const reach = peopleVisibleTo(actor);
   const person = await db().user.findFirst({
-    where: { id: userId, erasedAt: null, ...(global ? {} : { memberships: { some: { organisationId: { in: scope } } } }) },
+    where: { id: userId, erasedAt: null, ...reach.people },
     select: {
       id: true,
       firstName: true,
@@ -65,7 +63,7 @@ export async function getPerson(actor: Actor, userId: string) {
       yearGroup: true,
       disabledAt: true,
       createdAt: true,
-      memberships: { where: global ? {} : { organisationId: { in: scope } }, select: { role: true, organisation: { select: { id: true, name: true } } } },
+      memberships: { where: reach.memberships, select: { role: true, organisation: { select: { id: true, name: true } } } },
     },
   });
   if (!person) notFound();

@@ -1,6 +1,7 @@
 /**
- * Pupils' work experience: placements (school arranges, employer hosts), employer encounters
- * logged for a whole class, each pupil's Gatsby status, and the shared pool of host employers.
+ * Pupils' work experience placements: the school arranges them, the employer hosts them. Employer
+ * encounters logged for a whole class are encounters.server.ts, each pupil's Gatsby status
+ * gatsby-status.server.ts, the shared pool of host employers host-pool.server.ts.
  *
  * Placement life: PLANNED → STARTED → COMPLETED. It cannot start until the employer has confirmed
  * the risk assessment, Employers' Liability insurance and health and safety, AND the school has
@@ -9,70 +10,36 @@
  * feedback per pupil and each pupil adds a reflection; the school completes it with the hours
  * each pupil attended.
  *
- * Tenancy (in every query's `where`):
+ * Tenancy (in every query's `where`, from app/auth/reach.server.ts):
  *   - school staff (placement:manage): placements of their own school(s) only;
  *   - employer admin: placements hosted by their employer; workplace supervisor: only placements
  *     where they are the named supervisor. So an employer only ever sees pupils placed with them;
  *   - a pupil: only their own row of their own placements (`myPlacements`).
- * Outside reach: 404. The host pool shows employer names, districts and sectors only.
+ * Outside reach: 404.
  */
 import { z } from "zod";
 import { strictNumber } from "~/domain/form-numbers.ts";
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { PlacementStatus } from "~/generated/prisma/enums.ts";
-import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
-import { academicYearOf, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
-import { gatsbyStatus, summariseByYearGroup, type GatsbyInput, type GatsbyStatus } from "~/domain/gatsby.ts";
+import type { Actor } from "~/auth/permissions.ts";
+import { ownPlacementRows, placementSchoolsOf, placementSideOf, placementsVisibleTo } from "~/auth/reach.server.ts";
+import { isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
-import { CONSENT_METHODS, ENCOUNTER_KINDS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
+import { CONSENT_METHODS, PLACEMENT_STATUS_LABELS, type FeedbackCriterion, type PlacementFeedback } from "~/models/placements.shared.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
+import { gatsbyForPupils } from "~/models/gatsby-status.server.ts";
 
 export * from "~/models/placements.shared.ts";
+
 
 export class PlacementError extends Error {
   constructor(readonly errors: FieldErrors) {
     super(Object.values(errors)[0] ?? "The placement could not be saved.");
   }
-}
-
-// ───────────────────────────── vocabulary ─────────────────────────────
-
-// ───────────────────────────── scope ─────────────────────────────
-
-function orgsWhereRole(actor: Actor, role: string): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role).map((m) => m.organisationId))];
-}
-
-function schoolScope(actor: Actor): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.organisationKind === "SCHOOL").map((m) => m.organisationId))].filter((id) => orgsWith(actor, "placement:manage").includes(id));
-}
-
-/** The employer side of a placement: admins of the host, or the placement's own supervisor. */
-function hostWhere(actor: Actor): Prisma.PlacementWhereInput[] {
-  const or: Prisma.PlacementWhereInput[] = [];
-  const admin = orgsWhereRole(actor, "EMPLOYER_ADMIN");
-  if (admin.length) or.push({ employerId: { in: admin } });
-  const supervisor = orgsWhereRole(actor, "WORKPLACE_SUPERVISOR");
-  if (supervisor.length) or.push({ supervisorId: actor.userId, employerId: { in: supervisor } });
-  return or;
-}
-
-/** Placements the actor may see as school staff or as the host. */
-export function placementWhere(actor: Actor): Prisma.PlacementWhereInput {
-  const or: Prisma.PlacementWhereInput[] = [...hostWhere(actor)];
-  const schools = schoolScope(actor);
-  if (schools.length) or.push({ schoolId: { in: schools } });
-  return or.length ? { OR: or } : { id: { in: [] } };
-}
-
-function sideOf(actor: Actor, p: { schoolId: string; employerId: string; supervisorId: string | null }) {
-  const school = schoolScope(actor).includes(p.schoolId);
-  const host = orgsWhereRole(actor, "EMPLOYER_ADMIN").includes(p.employerId) || (p.supervisorId === actor.userId && orgsWhereRole(actor, "WORKPLACE_SUPERVISOR").includes(p.employerId));
-  return { school, host };
 }
 
 // ───────────────────────────── prerequisites ─────────────────────────────
@@ -95,7 +62,7 @@ export function missingPrerequisites(p: PrereqPlacement, pupils: readonly Prereq
 
 // ───────────────────────────── creating ─────────────────────────────
 
-const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Enter a real date.");
+export const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Enter a real date.");
 
 export const PlacementFields = {
   schoolId: z.string().uuid("Choose a school."),
@@ -109,7 +76,7 @@ export const PlacementFields = {
 
 /** Choices for the new-placement form: the actor's schools, matching employers and, once one is chosen, its supervisors and the school's pupils. */
 export async function newPlacementOptions(actor: Actor, filter: { q?: string; employerId?: string; schoolId?: string; yearGroup?: number }) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.length) notFound();
   const schoolId = filter.schoolId && schools.includes(filter.schoolId) ? filter.schoolId : schools[0];
   const q = (filter.q ?? "").trim().slice(0, 100);
@@ -163,7 +130,7 @@ async function schoolPupils(schoolId: string, yearGroup?: number) {
 export type NewPlacement = { schoolId: string; employerId: string; supervisorId?: string; title: string; startDate: IsoDate; endDate: IsoDate; hours: number; pupilIds: string[] };
 
 export async function createPlacement(actor: Actor, input: NewPlacement) {
-  const schools = schoolScope(actor);
+  const schools = placementSchoolsOf(actor);
   if (!schools.includes(input.schoolId)) notFound();
   const errors: FieldErrors = {};
   if (isBefore(input.endDate, input.startDate)) errors.endDate = "The end date must be on or after the start date.";
@@ -204,7 +171,7 @@ export async function createPlacement(actor: Actor, input: NewPlacement) {
 
 export async function listPlacements(actor: Actor) {
   const rows = await db().placement.findMany({
-    where: placementWhere(actor),
+    where: placementsVisibleTo(actor),
     orderBy: [{ startDate: "desc" }, { createdAt: "desc" }],
     take: 500,
     select: {
@@ -249,7 +216,7 @@ function placementHeadline(p: PlacementHeadlineRow) {
 export async function getPlacement(actor: Actor, placementId: string) {
   if (!isUuid(placementId)) notFound();
   const p = await db().placement.findFirst({
-    where: { AND: [{ id: placementId }, placementWhere(actor)] },
+    where: { AND: [{ id: placementId }, placementsVisibleTo(actor)] },
     include: {
       school: { select: { name: true } },
       employer: { select: { name: true } },
@@ -258,7 +225,7 @@ export async function getPlacement(actor: Actor, placementId: string) {
     },
   });
   if (!p) notFound();
-  const side = sideOf(actor, p);
+  const side = placementSideOf(actor, p);
   return {
     ...placementHeadline(p),
     supervisorName: p.supervisor ? fullName(p.supervisor) : null,
@@ -285,11 +252,11 @@ async function findForChange(tx: Tx, actor: Actor, placementId: string) {
   if (!isUuid(placementId)) notFound();
   await tx.$queryRaw`SELECT p.id FROM placements p WHERE p.id = ${placementId}::uuid FOR UPDATE`;
   const p = await tx.placement.findFirst({
-    where: { AND: [{ id: placementId }, placementWhere(actor)] },
+    where: { AND: [{ id: placementId }, placementsVisibleTo(actor)] },
     include: { employer: { select: { name: true } }, pupils: { include: { pupil: { select: { firstName: true, lastName: true } } } } },
   });
   if (!p) notFound();
-  return { p, side: sideOf(actor, p) };
+  return { p, side: placementSideOf(actor, p) };
 }
 
 // ───────────────────────────── the employer's confirmations ─────────────────────────────
@@ -398,7 +365,7 @@ export async function givePlacementFeedback(actor: Actor, placementId: string, i
 /** The pupil's own placements (their row only) and Gatsby status. */
 export async function myPlacements(actor: Actor, today: IsoDate = todayInEngland()) {
   const rows = await db().placementPupil.findMany({
-    where: { pupilId: actor.userId, placement: { status: { not: "CANCELLED" } } },
+    where: { ...ownPlacementRows(actor), placement: { status: { not: "CANCELLED" } } },
     orderBy: { placement: { startDate: "desc" } },
     select: {
       placementId: true,
@@ -435,138 +402,10 @@ export async function saveReflection(actor: Actor, placementId: string, text: st
   if (!body) throw new PlacementError({ reflection: "Write your reflection: what you did and what you learned." });
   if (body.length > 4000) throw new PlacementError({ reflection: "Keep your reflection to 4,000 characters or fewer." });
   return db().$transaction(async (tx) => {
-    const row = await tx.placementPupil.findFirst({ where: { placementId, pupilId: actor.userId }, select: { placement: { select: { status: true, schoolId: true } } } });
+    const row = await tx.placementPupil.findFirst({ where: { placementId, ...ownPlacementRows(actor) }, select: { placement: { select: { status: true, schoolId: true } } } });
     if (!row) notFound();
     if (row.placement.status !== "STARTED" && row.placement.status !== "COMPLETED") throw new PlacementError({ reflection: "You can add a reflection once your placement has started." });
     await tx.placementPupil.update({ where: { placementId_pupilId: { placementId, pupilId: actor.userId } }, data: { reflection: body } });
     await audit({ actorId: actor.userId, action: "placement.reflection", subjectType: "placement", subjectId: placementId, organisationId: row.placement.schoolId, metadata: {} }, tx);
   });
-}
-
-// ───────────────────────────── encounters ─────────────────────────────
-
-export async function encounterOptions(actor: Actor, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
-  if (!schools.length) notFound();
-  const [classes, employers] = await Promise.all([
-    db().cohort.findMany({
-      where: { organisationId: { in: schools }, academicYear: academicYearOf(today) },
-      orderBy: [{ yearGroup: "asc" }, { name: "asc" }],
-      select: { id: true, name: true, yearGroup: true, _count: { select: { members: { where: { leftAt: null } } } } },
-    }),
-    db().organisation.findMany({ where: { kind: "EMPLOYER", status: "APPROVED" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-  ]);
-  return { classes: classes.map((c) => ({ id: c.id, label: `${c.name} (year ${c.yearGroup}, ${c._count.members} pupils)` })), employers };
-}
-
-export const EncounterFields = {
-  cohortId: z.string().uuid("Choose a class."),
-  kind: z.enum(ENCOUNTER_KINDS, { message: "Choose the kind of encounter." }),
-  title: z.string().trim().min(1, "Enter what the encounter was.").max(200, "Keep the title to 200 characters or fewer."),
-  occurredOn: isoDate,
-  employerId: z.string().trim().optional(),
-};
-
-/** Logs one encounter for a whole class: every current member becomes an attendee. */
-export async function logEncounter(actor: Actor, input: { cohortId: string; kind: (typeof ENCOUNTER_KINDS)[number]; title: string; occurredOn: IsoDate; employerId?: string }, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
-  if (!schools.length) notFound();
-  if (isBefore(today, input.occurredOn)) throw new PlacementError({ occurredOn: "The date cannot be in the future." });
-  return db().$transaction(async (tx) => {
-    const cohort = await tx.cohort.findFirst({ where: { id: input.cohortId, organisationId: { in: schools } }, select: { id: true, organisationId: true, members: { where: { leftAt: null }, select: { userId: true } } } });
-    if (!cohort) notFound();
-    const employerId = input.employerId && input.employerId.length ? input.employerId : null;
-    if (employerId && !(isUuid(employerId) && (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1)) {
-      throw new PlacementError({ employerId: "Choose an employer from the list, or none." });
-    }
-    if (cohort.members.length === 0) throw new PlacementError({ cohortId: "That class has no pupils yet." });
-    const encounter = await tx.encounter.create({
-      data: {
-        schoolId: cohort.organisationId,
-        employerId,
-        cohortId: cohort.id,
-        kind: input.kind,
-        title: input.title,
-        occurredOn: toUtcDate(input.occurredOn),
-        createdById: actor.userId,
-        attendees: { create: cohort.members.map((m) => ({ pupilId: m.userId })) },
-      },
-      select: { id: true },
-    });
-    await audit({ actorId: actor.userId, action: "encounter.create", subjectType: "encounter", subjectId: encounter.id, organisationId: cohort.organisationId, metadata: { cohortId: cohort.id, attendees: cohort.members.length } }, tx);
-    return { id: encounter.id, attendees: cohort.members.length };
-  });
-}
-
-// ───────────────────────────── Gatsby ─────────────────────────────
-
-/** Gatsby status for many pupils in three set-based queries. No actor: callers scope the pupils. */
-async function gatsbyForPupils(pupils: readonly { id: string; yearGroup: number }[], today: IsoDate): Promise<Map<string, GatsbyStatus>> {
-  const ids = pupils.map((p) => p.id);
-  const yearStart = toUtcDate(`${academicYearOf(today)}-08-01`);
-  const [encounters, pathways, placements] = await Promise.all([
-    db().encounterAttendee.findMany({ where: { pupilId: { in: ids }, encounter: { occurredOn: { gte: yearStart } } }, select: { pupilId: true, encounter: { select: { occurredOn: true } } } }),
-    db().enrolment.findMany({ where: { userId: { in: ids }, status: "COMPLETED", completedOn: { gte: yearStart }, pathway: { countsAsEncounter: true } }, select: { userId: true, completedOn: true } }),
-    db().placementPupil.findMany({ where: { pupilId: { in: ids }, placement: { status: "COMPLETED" } }, select: { pupilId: true, hoursAttended: true, placement: { select: { endDate: true, status: true, hours: true } } } }),
-  ]);
-  const inputs = new Map<string, GatsbyInput>(pupils.map((p) => [p.id, { yearGroup: p.yearGroup, encounterDates: [], encounterPathwayCompletions: [], placements: [] }]));
-  for (const e of encounters) (inputs.get(e.pupilId)!.encounterDates as IsoDate[]).push(toIsoDate(e.encounter.occurredOn));
-  for (const e of pathways) if (e.completedOn) (inputs.get(e.userId)!.encounterPathwayCompletions as IsoDate[]).push(toIsoDate(e.completedOn));
-  for (const r of placements) (inputs.get(r.pupilId)!.placements as GatsbyInput["placements"][number][]).push({ endDate: toIsoDate(r.placement.endDate), status: r.placement.status, hours: r.placement.hours, hoursAttended: r.hoursAttended });
-  return new Map([...inputs].map(([id, input]) => [id, gatsbyStatus(input, today)]));
-}
-
-/** One pupil of the actor's school (school staff), for the placement page and tests. */
-export async function pupilGatsby(actor: Actor, pupilId: string, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
-  const pupil = isUuid(pupilId) && (pupilId === actor.userId || schools.length)
-    ? await db().user.findFirst({ where: { id: pupilId, ...(pupilId === actor.userId ? {} : { memberships: { some: { organisationId: { in: schools }, role: "PUPIL" } } }) }, select: { id: true, yearGroup: true } })
-    : null;
-  if (!pupil || !pupil.yearGroup) notFound();
-  return (await gatsbyForPupils([{ id: pupil.id, yearGroup: pupil.yearGroup }], today)).get(pupil.id)!;
-}
-
-/** The school page: the same measures as counts and percentages of each year group. */
-export async function schoolGatsby(actor: Actor, schoolId?: string, today: IsoDate = todayInEngland()) {
-  const schools = schoolScope(actor);
-  if (!schools.length) notFound();
-  const id = schoolId ?? schools[0];
-  if (!schools.includes(id)) notFound();
-  const school = await db().organisation.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
-  const pupils = await db().user.findMany({
-    where: { disabledAt: null, erasedAt: null, mergedIntoId: null, yearGroup: { not: null }, memberships: { some: { organisationId: id, role: "PUPIL" } } },
-    select: { id: true, yearGroup: true },
-  });
-  const statuses = await gatsbyForPupils(pupils.map((p) => ({ id: p.id, yearGroup: p.yearGroup! })), today);
-  const rows = summariseByYearGroup(pupils.map((p) => ({ yearGroup: p.yearGroup!, status: statuses.get(p.id)! })));
-  return { school, academicYear: academicYearOf(today), rows, schools: schools.length > 1 ? await db().organisation.findMany({ where: { id: { in: schools } }, select: { id: true, name: true } }) : [] };
-}
-
-// ───────────────────────────── the host pool ─────────────────────────────
-
-/**
- * Employers whose feedback said they would host again, for any school in the partnership:
- * employer name, district and sector only.
- */
-export async function hostPool(actor: Actor, filter: { districtCode?: string; sector?: string }) {
-  if (!can(actor, "placement:manage")) notFound();
-  const where: Prisma.OrganisationWhereInput = {
-    kind: "EMPLOYER",
-    status: "APPROVED",
-    employerPlacements: { some: { pupils: { some: { wouldHostAgain: true } } } },
-  };
-  const [hosts, districts] = await Promise.all([
-    db().organisation.findMany({
-      where: { ...where, ...(filter.districtCode ? { districtCode: filter.districtCode } : {}), ...(filter.sector ? { sector: filter.sector } : {}) },
-      select: { id: true, name: true, sector: true, district: { select: { name: true } } },
-      orderBy: { name: "asc" },
-    }),
-    db().district.findMany({ orderBy: { name: "asc" }, select: { code: true, name: true } }),
-  ]);
-  const sectors = await db().organisation.findMany({ where: { ...where, sector: { not: null } }, distinct: ["sector"], select: { sector: true }, orderBy: { sector: "asc" } });
-  return {
-    hosts: hosts.map((h) => ({ id: h.id, name: h.name, district: h.district.name, sector: h.sector ?? "Not stated" })),
-    districts,
-    sectors: sectors.map((s) => s.sector!),
-  };
 }

@@ -32,7 +32,7 @@ import {
   type TutorDigest,
   type TutorReviewFact,
 } from "~/domain/reminders.ts";
-import { COUNTING_SQL } from "~/models/rule-sql.server.ts";
+import { AWAITING_SUPERVISOR_SQL, COUNTING_SQL } from "~/models/rule-sql.server.ts";
 
 export type ReminderContent = {
   "otj-reminder": { reminders: OtjReminder[]; rag: OtjRag };
@@ -183,8 +183,7 @@ async function inboxDue(now: Date, options: Options): Promise<Map<string, Remind
     )
     SELECT user_id::text AS user_id, kind, count(*)::int AS n FROM (
       SELECT ap.user_id, 'otj' AS kind FROM progress_entries pe JOIN ap ON ap.id = pe.apprenticeship_id
-        WHERE pe.kind = 'OTJ_ACTIVITY' AND pe.at_work AND pe.superseded_at IS NULL AND pe.supervisor_confirmed_at IS NULL
-          AND pe.status <> 'REJECTED' AND pe.learner_id <> ap.user_id AND pe.created_at < ${cutoff}
+        WHERE ${AWAITING_SUPERVISOR_SQL} AND pe.learner_id <> ap.user_id AND pe.created_at < ${cutoff}
       UNION ALL
       SELECT ap.user_id, 'reviews' FROM reviews r JOIN ap ON ap.id = r.apprenticeship_id
         WHERE r.status = 'OPEN' AND r.tutor_signed_at IS NOT NULL AND r.employer_signed_at IS NULL AND r.tutor_signed_at < ${cutoff}

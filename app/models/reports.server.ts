@@ -15,7 +15,8 @@
  */
 import { db } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
-import { can, orgsWith, type Actor } from "~/auth/permissions.ts";
+import { can, type Actor } from "~/auth/permissions.ts";
+import { ownReportOrganisationsOf } from "~/auth/reach.server.ts";
 import { enqueueOutbox } from "~/jobs/outbox.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import { buildFigures, figuresToCsv, type FamilyName, type ReportFigures } from "~/domain/report-figures.ts";
@@ -64,19 +65,10 @@ export async function protectedReport(actor: Actor, period: ReportPeriod): Promi
  * organisation (404 otherwise, including for other organisations' ids).
  */
 export async function organisationReport(actor: Actor, organisationId: string, period: ReportPeriod): Promise<ReportFigures> {
-  if (!orgsWith(actor, "report:own-org").includes(organisationId)) notFound();
+  if (!ownReportOrganisationsOf(actor).some((o) => o.id === organisationId)) notFound();
   const org = await db().organisation.findFirst({ where: { id: organisationId, status: "APPROVED" }, select: { id: true, name: true } });
   if (!org) notFound();
   return figuresFor(period, { kind: "organisations", organisationIds: [org.id] }, false, org.name, todayInEngland());
-}
-
-/** Organisations whose own report the actor may open. */
-export function ownReportOrganisations(actor: Actor) {
-  const ids = new Set(orgsWith(actor, "report:own-org"));
-  return actor.memberships
-    .filter((m) => ids.has(m.organisationId))
-    .filter((m, i, all) => all.findIndex((x) => x.organisationId === m.organisationId) === i)
-    .map((m) => ({ id: m.organisationId, name: m.organisationName }));
 }
 
 // ───────────────────────────── snapshots ─────────────────────────────

@@ -16,7 +16,7 @@
  * Once the content is fixed, a correction is an addendum by any of the three parties.
  *
  * Tenancy: a review is reachable only through an apprenticeship the actor may see
- * (apprenticeship-scope.server.ts `apprenticeshipsVisibleTo`); anything else is a 404, and so is an action by someone
+ * (app/auth/reach.server.ts `apprenticeshipsVisibleTo`); anything else is a 404, and so is an action by someone
  * who is not the party it needs.
  */
 import { z } from "zod";
@@ -26,9 +26,8 @@ import type { ReviewStatus } from "~/generated/prisma/enums.ts";
 import type { Actor } from "~/auth/permissions.ts";
 import { assertIsoDate, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { daysOverdue, daysUnsigned, reviewSchedule } from "~/domain/review-schedule.ts";
-import { apprenticeshipsVisibleTo } from "~/models/apprenticeship-scope.server.ts";
-import { partiesActorMaySign } from "~/models/apprenticeships.server.ts";
-import { otjStatuses } from "~/models/progress.server.ts";
+import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo, reviewsVisibleTo } from "~/auth/reach.server.ts";
+import { otjStatuses } from "~/models/otj-status.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
@@ -189,7 +188,7 @@ export async function listApprenticeshipReviews(actor: Actor, apprenticeshipId: 
     orderBy: { sequence: "asc" },
     select: { id: true, sequence: true, dueOn: true, heldOn: true, status: true, tutorSignedAt: true, employerSignedAt: true, apprenticeSignedAt: true, lockedAt: true },
   });
-  const parties = partiesActorMaySign(actor, a);
+  const parties = apprenticeshipPartiesOf(actor, a);
   const nextScheduled = rows.find((r) => r.status === "SCHEDULED");
   return {
     apprenticeship: {
@@ -268,7 +267,7 @@ export async function listReviewsForActor(actor: Actor, today: IsoDate = todayIn
 export async function getReview(actor: Actor, reviewId: string, today: IsoDate = todayInEngland()) {
   if (!isUuid(reviewId)) notFound();
   const review = await db().review.findFirst({
-    where: { id: reviewId, apprenticeship: apprenticeshipsVisibleTo(actor) },
+    where: { id: reviewId, ...reviewsVisibleTo(actor) },
     include: { addenda: { orderBy: { createdAt: "asc" } } },
   });
   if (!review) notFound();
@@ -277,7 +276,7 @@ export async function getReview(actor: Actor, reviewId: string, today: IsoDate =
   const people = signerIds.length ? await db().user.findMany({ where: { id: { in: signerIds } }, select: { id: true, firstName: true, lastName: true } }) : [];
   const nameOf = (id: string | null) => personName(people.find((p) => p.id === id)) ?? null;
   const content = (review.content ?? {}) as ReviewContent;
-  const myParties = partiesActorMaySign(actor, a);
+  const myParties = apprenticeshipPartiesOf(actor, a);
   const waiting = waitingFor(review);
   const contentFixed = review.tutorSignedAt !== null;
   const earlierOpenOrScheduled = review.status === "SCHEDULED"
@@ -335,10 +334,10 @@ async function lockedReview(tx: Tx, actor: Actor, reviewId: string) {
   // Row lock: two signatures at the same moment are applied one after the other.
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT r.id FROM reviews r WHERE r.id = ${reviewId}::uuid FOR UPDATE`;
   if (locked.length === 0) notFound();
-  const review = await tx.review.findFirst({ where: { id: reviewId, apprenticeship: apprenticeshipsVisibleTo(actor) } });
+  const review = await tx.review.findFirst({ where: { id: reviewId, ...reviewsVisibleTo(actor) } });
   if (!review) notFound();
   const a = await visibleApprenticeship(actor, review.apprenticeshipId, tx);
-  return { review, a, parties: partiesActorMaySign(actor, a) };
+  return { review, a, parties: apprenticeshipPartiesOf(actor, a) };
 }
 
 const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => {

@@ -8,7 +8,7 @@ import { ScrollTable } from "~/components/table-scroll.tsx";
 import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
 import { changePlanDetails, getApprenticeship, signTrainingPlan } from "~/models/apprenticeships.server.ts";
 import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
-import { apprenticeshipOtj } from "~/models/progress.server.ts";
+import { apprenticeshipOtj } from "~/models/otj-status.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { notFound } from "~/utils/http-errors.ts";
 

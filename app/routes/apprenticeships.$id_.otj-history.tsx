@@ -8,7 +8,7 @@ import type { Route } from "./+types/apprenticeships.$id_.otj-history";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, formatHours, formatMinutes } from "~/domain/progress-log.ts";
-import { otjAuditReport } from "~/models/progress.server.ts";
+import { otjAuditReport } from "~/models/otj-audit-report.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Off-the-job hours: history of changes – Staffordshire Digital Skills" }];

@@ -5,7 +5,7 @@
 import type { Route } from "./+types/apprenticeships.$id_.otj-history[.csv]";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { csvField, neutraliseFormula } from "~/domain/tidy-csv.ts";
-import { auditOtjReportDownload, otjAuditReport } from "~/models/progress.server.ts";
+import { auditOtjReportDownload, otjAuditReport } from "~/models/otj-audit-report.server.ts";
 
 const COLUMNS = ["changed_at", "event", "by", "entry_id", "version", "supersedes_id", "activity_date", "minutes", "activity_type", "ksb_codes", "at_work", "reason_or_comment"];
 

@@ -4,7 +4,8 @@ import { strictNumber } from "~/domain/form-numbers.ts";
 import type { Route } from "./+types/classes.new";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, SelectField } from "~/components/form.tsx";
-import { ClassError, classScope, createClass, currentAcademicYear, formatAcademicYear } from "~/models/classes.server.ts";
+import { classSchoolsOf } from "~/auth/reach.server.ts";
+import { ClassError, createClass, currentAcademicYear, formatAcademicYear } from "~/models/classes.server.ts";
 import { parseForm, readForm, text } from "~/utils/forms.ts";
 import { notFound } from "~/utils/http-errors.ts";
 
@@ -30,7 +31,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const viewer = await requirePermission(request, "class:manage");
-  if (classScope(viewer).length === 0) notFound();
+  if (classSchoolsOf(viewer).length === 0) notFound();
   const form = parseForm(await readForm(request), schema(years()));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {

@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { formatShortDate } from "~/domain/dates.ts";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import { EnrolmentFields } from "~/models/apprenticeship-fields.ts";
-import { checkEnrolment, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeships.server.ts";
+import { checkEnrolment, enrollingEmployer, enrolmentOptions, type EnrolmentPreview } from "~/models/apprenticeship-enrolment.server.ts";
 import { enrolApprentice } from "~/models/enrolment-invitations.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { fullName } from "~/domain/names.ts";

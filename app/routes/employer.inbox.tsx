@@ -6,7 +6,8 @@ import { formatShortDate } from "~/domain/dates.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { FeedbackForm, PrerequisitesForm } from "~/components/placement-forms.tsx";
 import { inboxCount, inboxItems } from "~/models/inbox.server.ts";
-import { ProgressError, verifyEntries } from "~/models/progress.server.ts";
+import { ProgressError } from "~/models/progress-entry.server.ts";
+import { verifyEntries } from "~/models/verification.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Inbox – Staffordshire Digital Skills" }];

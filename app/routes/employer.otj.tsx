@@ -7,7 +7,8 @@ import { Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/employer.otj";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { RagTag } from "~/components/otj-chart.tsx";
-import { otjStatuses, pendingCount } from "~/models/progress.server.ts";
+import { otjStatuses } from "~/models/otj-status.server.ts";
+import { pendingCount } from "~/models/verification.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Off-the-job training – Staffordshire Digital Skills" }];

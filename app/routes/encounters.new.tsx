@@ -4,7 +4,8 @@ import type { Route } from "./+types/encounters.new";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/form.tsx";
 import { todayInEngland } from "~/domain/dates.ts";
-import { EncounterFields, encounterOptions, logEncounter, PlacementError } from "~/models/placements.server.ts";
+import { EncounterFields, encounterOptions, logEncounter } from "~/models/encounters.server.ts";
+import { PlacementError } from "~/models/placements.server.ts";
 import { ENCOUNTER_KIND_LABELS, ENCOUNTER_KINDS } from "~/models/placements.shared.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 

@@ -13,7 +13,7 @@ import { EntryStatusTag as StatusTag } from "~/components/entry-status.tsx";
 import { OtjChart, RagTag } from "~/components/otj-chart.tsx";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, ENTRY_KIND_LABELS, formatHours, formatMinutes } from "~/domain/progress-log.ts";
-import { learnerDashboard } from "~/models/progress.server.ts";
+import { learnerDashboard } from "~/models/learner-dashboard.server.ts";
 import { flushQueue, readQueue } from "~/offline/log-queue.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 

@@ -10,7 +10,8 @@ import { EntryStatusTag } from "~/components/entry-status.tsx";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { formatLongDate } from "~/domain/dates.ts";
 import { activityTypeLabel, ENTRY_KIND_LABELS, formatMinutes, OTJ_ACTIVITY_TYPES } from "~/domain/progress-log.ts";
-import { correctEntry, entryHistory, getEntry, ProgressError, type EntryChanges } from "~/models/progress.server.ts";
+import { correctEntry, type EntryChanges } from "~/models/progress-corrections.server.ts";
+import { entryHistory, getEntry, ProgressError } from "~/models/progress-entry.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { readForm } from "~/utils/forms.ts";
 

@@ -12,7 +12,8 @@ import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice, SelectField, TextAreaField } from "~/components/form.tsx";
 import { formatLongDate, todayInEngland } from "~/domain/dates.ts";
 import { activityTypeLabel, ENTRY_KIND_LABELS, formatMinutes, KIND_SLUGS, logFormValues, MAX_MINUTES_PER_ENTRY, OTJ_ACTIVITY_TYPES, type EntryKindName } from "~/domain/progress-log.ts";
-import { getEntry, logEntry, logFormOptions, ProgressError } from "~/models/progress.server.ts";
+import { getEntry, ProgressError } from "~/models/progress-entry.server.ts";
+import { logEntry, logFormOptions } from "~/models/progress-ledger.server.ts";
 import { enqueue, flushQueue, isNetworkFailure, newClientRef, readQueue, discard, type QueuedEntry } from "~/offline/log-queue.ts";
 import { readForm } from "~/utils/forms.ts";
 

@@ -3,7 +3,7 @@ import type { Route } from "./+types/placements.gatsby";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { SelectField } from "~/components/form.tsx";
 import { percent, WORK_EXPERIENCE_ENTITLEMENT_HOURS } from "~/domain/gatsby.ts";
-import { schoolGatsby } from "~/models/placements.server.ts";
+import { schoolGatsby } from "~/models/gatsby-status.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Gatsby benchmarks – Staffordshire Digital Skills" }];

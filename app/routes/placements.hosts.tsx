@@ -2,7 +2,7 @@ import { Form, Link, useLoaderData } from "react-router";
 import type { Route } from "./+types/placements.hosts";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { SelectField } from "~/components/form.tsx";
-import { hostPool } from "~/models/placements.server.ts";
+import { hostPool } from "~/models/host-pool.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Host employer pool – Staffordshire Digital Skills" }];

@@ -4,7 +4,8 @@ import type { Route } from "./+types/reports._index";
 import { requireViewer } from "~/auth/auth.server.ts";
 import { can } from "~/auth/permissions.ts";
 import { offeredPeriods, parsePeriod, PERIOD_TYPE_LABELS } from "~/domain/report-period.ts";
-import { latestSnapshots, listBuildRequests, listSnapshots, ownReportOrganisations, requestReportBuild } from "~/models/reports.server.ts";
+import { ownReportOrganisationsOf } from "~/auth/reach.server.ts";
+import { latestSnapshots, listBuildRequests, listSnapshots, requestReportBuild } from "~/models/reports.server.ts";
 import { todayInEngland } from "~/domain/dates.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
@@ -21,7 +22,7 @@ function periodLabel(type: string, key: string) {
 export async function loader({ request }: Route.LoaderArgs) {
   const viewer = await requireViewer(request);
   const protectedAccess = can(viewer, "report:protected");
-  const ownOrgs = ownReportOrganisations(viewer);
+  const ownOrgs = ownReportOrganisationsOf(viewer);
   if (!protectedAccess && ownOrgs.length === 0) notFound();
   const today = todayInEngland();
   const periods = offeredPeriods(today).map((p) => ({ type: p.type, key: p.key, label: p.label }));

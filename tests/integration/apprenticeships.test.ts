@@ -16,15 +16,15 @@ import { hashToken } from "../../app/auth/tokens.ts";
 import { acceptInvitationAndEnrolment, enrolApprentice, listPendingEnrolments } from "../../app/models/enrolment-invitations.server.ts";
 import {
   changePlanDetails,
-  checkEnrolment,
   countLearningBeforePlanSigned,
-  EnrolmentSchema,
   getApprenticeship,
   listCaseload,
   listEmployerApprentices,
   signTrainingPlan,
   trainingPlanSignedAt,
 } from "../../app/models/apprenticeships.server.ts";
+import { checkEnrolment } from "../../app/models/apprenticeship-enrolment.server.ts";
+import { EnrolmentSchema } from "../../app/models/apprenticeship-fields.ts";
 import { seed } from "../../prisma/seed.ts";
 
 const prisma = testPrisma();

@@ -8,7 +8,7 @@ import { navigationFor } from "../../app/auth/navigation.ts";
 import { confirmGateway } from "../../app/models/gateway.server.ts";
 import { INBOX_PAGE_SIZE, inboxCount, inboxItems } from "../../app/models/inbox.server.ts";
 import { confirmPrerequisites, createPlacement, givePlacementFeedback } from "../../app/models/placements.server.ts";
-import { verifyEntries } from "../../app/models/progress.server.ts";
+import { verifyEntries } from "../../app/models/verification.server.ts";
 import { listApprenticeshipReviews, openReview, saveReviewContent, signReview } from "../../app/models/reviews.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation } from "../support/factories.ts";

@@ -56,6 +56,10 @@ const forbidden: [string, string, string][] = [
   ["app/components", "app/components/x.tsx", `import { listEntries } from "~/models/progress.server.ts";`],
   ["app/components", "app/components/x.tsx", `import { listEntries } from "../models/progress.server.ts";`],
   ["app/components", "app/components/x.tsx", `import { logger } from "~/utils/logger.server";`],
+  // models take the actor's reach from app/auth/reach.server.ts, never from memberships directly
+  ["app/models", "app/models/x.server.ts", `import { orgsWith } from "~/auth/permissions.ts";`],
+  ["app/models", "app/models/x.server.ts", `import { can, hasRole } from "../auth/permissions.ts";`],
+  ["app/models", "app/models/x.server.ts", `import { relay } from "../../workers/relay.ts";`],
 ];
 
 const allowed: [string, string, string][] = [
@@ -68,6 +72,7 @@ const allowed: [string, string, string][] = [
   ["emails", "emails/x.tsx", `import type { Role } from "~/generated/prisma/enums.ts";`],
   ["app/components", "app/components/x.tsx", `import { otjStatus } from "~/domain/otj.ts";\nimport type { PlacementStatus } from "~/models/placements.shared.ts";`],
   ["workers", "workers/x.ts", `import { prisma } from "../app/db/client.server.ts";`],
+  ["app/models", "app/models/x.server.ts", `import { can, type Actor } from "~/auth/permissions.ts";\nimport { classesVisibleTo } from "~/auth/reach.server.ts";`],
 ];
 
 describe("import boundaries in eslint.config.js", () => {

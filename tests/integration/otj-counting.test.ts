@@ -15,7 +15,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parsePeriod } from "../../app/domain/report-period.ts";
 import { countLearningBeforePlanSigned } from "../../app/models/apprenticeships.server.ts";
-import { apprenticeshipOtj, otjStatuses } from "../../app/models/progress.server.ts";
+import { apprenticeshipOtj, otjStatuses } from "../../app/models/otj-status.server.ts";
 import { computeMeasures } from "../../app/models/report-measures.server.ts";
 import { organisationReport } from "../../app/models/reports.server.ts";
 import { testPrisma } from "../setup/db.ts";

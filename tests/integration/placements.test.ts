@@ -10,17 +10,16 @@ import {
   createPlacement,
   getPlacement,
   givePlacementFeedback,
-  hostPool,
   listPlacements,
-  logEncounter,
   myPlacements,
   PlacementError,
-  pupilGatsby,
   recordConsent,
   saveReflection,
-  schoolGatsby,
   startPlacement,
 } from "../../app/models/placements.server.ts";
+import { hostPool } from "../../app/models/host-pool.server.ts";
+import { logEncounter } from "../../app/models/encounters.server.ts";
+import { pupilGatsby, schoolGatsby } from "../../app/models/gatsby-status.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation } from "../support/factories.ts";
 import { expectNotFound, person } from "./support/apprenticeship-world.ts";

@@ -5,20 +5,13 @@
  * report for an auditor.
  */
 import { describe, expect, it } from "vitest";
-import {
-  correctEntry,
-  entryHistory,
-  getEntry,
-  learnerDashboard,
-  logEntry,
-  otjAuditReport,
-  otjStatuses,
-  pendingEntriesForCohort,
-  ProgressError,
-  QUEUE_PAGE_SIZE,
-  verificationQueue,
-  verifyEntries,
-} from "../../app/models/progress.server.ts";
+import { correctEntry } from "../../app/models/progress-corrections.server.ts";
+import { entryHistory, getEntry, ProgressError } from "../../app/models/progress-entry.server.ts";
+import { learnerDashboard } from "../../app/models/learner-dashboard.server.ts";
+import { logEntry } from "../../app/models/progress-ledger.server.ts";
+import { otjAuditReport } from "../../app/models/otj-audit-report.server.ts";
+import { otjStatuses } from "../../app/models/otj-status.server.ts";
+import { pendingEntriesForCohort, QUEUE_PAGE_SIZE, verificationQueue, verifyEntries } from "../../app/models/verification.server.ts";
 import { addDays, todayInEngland } from "../../app/domain/dates.ts";
 import { ENGLISH_MATHS_REFUSAL } from "../../app/domain/progress-log.ts";
 import { loadClassGrid } from "../../app/models/classes.server.ts";

@@ -6,7 +6,7 @@
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser, type TestOrganisation, type TestUser } from "./factories.ts";
 import { createStandard } from "./progress-fixtures.ts";
-import { EnrolmentSchema, type EnrolmentInput } from "../../app/models/apprenticeships.server.ts";
+import { EnrolmentSchema, type EnrolmentInput } from "../../app/models/apprenticeship-fields.ts";
 
 export type EnrolmentWorld = {
   employer: TestOrganisation;
