@@ -611,3 +611,79 @@ describe("which neighbour secondary suppression hides", () => {
     expect(recoverableHiddenEntries(publishedGrid(t))).toEqual([]);
   });
 });
+
+describe("how ties and bridges are settled (tables found by mutating the rule)", () => {
+  const keysFor = (cells: number[][]) => ({ rowKeys: cells.map((_, i) => `r${i}`), columnKeys: cells[0].map((_, j) => `c${j}`), cells });
+  /** The published table as one grid with its margins; checked to leave nothing recoverable. */
+  const published = (cells: number[][]) => {
+    const grid = publishedGrid(protectTable(keysFor(cells)));
+    expect(recoverableHiddenEntries(grid)).toEqual([]);
+    for (const line of lines(grid)) expect(countC(line)).not.toBe(1);
+    return grid;
+  };
+
+  test("on a tie between a cell and a total, the cell is hidden and the total stays", () => {
+    expect(published([[0, 2, 0], [2, 4, 10], [8, 0, 8]])).toEqual([
+      [0, "c", 0, "c"],
+      ["c", "c", "c", "c"],
+      ["c", 0, "c", 15],
+      [10, 5, 20, 35],
+    ]);
+    expect(published([[0, 4, 0], [3, 0, 10], [7, 13, 4], [0, 3, 6], [22, 0, 13]])).toEqual([
+      [0, "c", 0, "c"],
+      ["c", 0, "c", 15],
+      ["c", "c", "c", 25],
+      [0, "c", "c", "c"],
+      [20, 0, 15, 35],
+      [30, 20, 35, 85],
+    ]);
+  });
+
+  test("only equals are tie-broken: a larger total is never hidden in place of a smaller cell, nor the other way round", () => {
+    expect(published([[5, 0, 0, 3], [0, 0, 4, 0], [0, 0, 1, 6], [10, 6, 9, 0]])).toEqual([
+      ["c", 0, 0, "c", "c"],
+      [0, 0, "c", 0, "c"],
+      [0, 0, "c", "c", "c"],
+      ["c", "c", 10, 0, 25],
+      [15, "c", 15, "c", 45],
+    ]);
+    expect(published([[3, 0, 5, 2], [0, 3, 0, 0], [0, 2, 3, 0], [4, 10, 0, 1]])).toEqual([
+      ["c", 0, "c", "c", 10],
+      [0, "c", 0, 0, "c"],
+      [0, "c", "c", 0, "c"],
+      ["c", "c", 0, "c", 15],
+      ["c", 15, "c", "c", 35],
+    ]);
+  });
+
+  test("two blocks joined by one small cell are joined again between the blocks, never inside one, whichever way round", () => {
+    // A six-cell cycle of 2s (rows r0-r2) and a 2 x 2 block (rows r3-r4), joined only by the 3 at
+    // (r0, c3). The 5s inside the cycle's rows and columns are smaller than the 20s between the
+    // blocks, but hiding one of them would not put the joining 3 on a cycle.
+    const cycleAndBlock = [
+      [2, 2, 5, 3, 20],
+      [5, 2, 2, 20, 20],
+      [2, 5, 2, 20, 20],
+      [20, 20, 20, 2, 2],
+      [20, 20, 20, 2, 2],
+    ];
+    const grid = published(cycleAndBlock);
+    expect(grid.slice(0, 5).map((row) => row.slice(0, 5))).toEqual([
+      ["c", "c", 5, "c", "c"],
+      [5, "c", "c", 20, 20],
+      ["c", 5, "c", 20, 20],
+      [20, 20, 20, "c", "c"],
+      [20, 20, 20, "c", "c"],
+    ]);
+    // The same table turned on its side: the bridge is now found from its column end, and again a
+    // 20 between the blocks is hidden (the first in reading order), not a 5 inside the cycle.
+    const turned = cycleAndBlock[0].map((_, c) => cycleAndBlock.map((row) => row[c]));
+    expect(published(turned).slice(0, 5).map((row) => row.slice(0, 5))).toEqual([
+      ["c", 5, "c", "c", 20],
+      ["c", "c", 5, 20, 20],
+      [5, "c", "c", 20, 20],
+      ["c", 20, 20, "c", "c"],
+      [20, 20, 20, "c", "c"],
+    ]);
+  });
+});
