@@ -637,6 +637,13 @@ describe("how ties and bridges are settled (tables found by mutating the rule)",
       [20, 0, 15, 35],
       [30, 20, 35, 85],
     ]);
+    // Equal 6s in row r0 and among the column totals: the first of equals goes, and no more
+    // than the rule needs (the 6 in c3 and its column total stay).
+    expect(published([[1, 6, 0, 6], [2, 0, 0, 0]])).toEqual([
+      ["c", "c", 0, 5, "c"],
+      ["c", 0, 0, 0, "c"],
+      ["c", "c", 0, 5, 15],
+    ]);
   });
 
   test("only equals are tie-broken: a larger total is never hidden in place of a smaller cell, nor the other way round", () => {
