@@ -28,7 +28,7 @@ const domainPatterns = [
 const importBoundaries = (patterns) => ({ "@typescript-eslint/no-restricted-imports": ["error", { patterns }] });
 
 export default defineConfig(
-  globalIgnores(["build/", ".react-router/", "app/generated/", "node_modules/", ".data/", "coverage/", "test-results/", "playwright-report/", "blob-report/"]),
+  globalIgnores(["build/", ".react-router/", "app/generated/", "node_modules/", ".data/", "coverage/", "test-results/", "playwright-report/", "blob-report/", ".stryker-tmp*/**", "reports/"]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -8,6 +8,7 @@ import {
   protectStatistic,
   protectTable,
   protectTargetShare,
+  suppressionMask,
   type ProtectedCell,
   type ProtectedTable,
 } from "./disclosure.ts";
@@ -332,45 +333,47 @@ const ACTIVE = [
 ];
 
 describe("protectTable", () => {
-  const table = protectTable({ rowKeys: DISTRICTS, columnKeys: LEARNER_TYPES, cells: ACTIVE });
-  const grid = publishedGrid(table);
+  // Built inside each test, not when the file is collected: a mutation run activates its mutant
+  // only once the tests start, so a table built here would never see one.
+  const table = () => protectTable({ rowKeys: DISTRICTS, columnKeys: LEARNER_TYPES, cells: ACTIVE });
+  const grid = () => publishedGrid(table());
 
   test("every small cell is c", () => {
     ACTIVE.forEach((row, i) =>
       row.forEach((n, j) => {
-        if (n >= 1 && n <= 4) expect(table.cells[i][j]).toBe("c");
+        if (n >= 1 && n <= 4) expect(table().cells[i][j]).toBe("c");
       }),
     );
   });
 
   test("no row or column (each with its total) has exactly one c", () => {
-    for (const line of lines(grid)) expect(countC(line)).not.toBe(1);
+    for (const line of lines(grid())) expect(countC(line)).not.toBe(1);
     // and the rule had real work to do here: more cells hidden than the four small ones
-    expect(table.cells.flat().filter((v) => v === "c").length).toBeGreaterThan(4);
+    expect(table().cells.flat().filter((v) => v === "c").length).toBeGreaterThan(4);
   });
 
   test("a lone small cell takes the next smallest cell of its row", () => {
     // East Staffordshire [95, 11, 3, 17]: the 3 is alone in its row, so the 11 goes too.
-    expect(table.cells[1]).toEqual([95, "c", "c", 15]);
+    expect(table().cells[1]).toEqual([95, "c", "c", 15]);
     // South Staffordshire [60, 2, 8, 6]: the 2 is alone in its row, so the 6 goes too.
-    expect(table.cells[4]).toEqual([60, "c", 10, "c"]);
+    expect(table().cells[4]).toEqual([60, "c", 10, "c"]);
     // Staffordshire Moorlands [45, 6, 1, 3]: two small cells already cover each other.
-    expect(table.cells[6]).toEqual([45, 5, "c", "c"]);
+    expect(table().cells[6]).toEqual([45, 5, "c", "c"]);
     // Those partners pair up down the columns as well, so no total needs hiding.
-    expect([...table.rowTotals, ...table.columnTotals, table.grandTotal]).not.toContain("c");
+    expect([...table().rowTotals, ...table().columnTotals, table().grandTotal]).not.toContain("c");
   });
 
   test("totals are summed unrounded, then protected", () => {
     // Newcastle-under-Lyme: 140+20+31+25 = 216 -> 215
-    expect(table.rowTotals[3]).toBe(215);
+    expect(table().rowTotals[3]).toBe(215);
     // Stafford: 110+13+19+40 = 182 -> 180, whereas its rounded cells sum to 110+15+20+40 = 185
-    expect(table.rowTotals[5]).toBe(180);
+    expect(table().rowTotals[5]).toBe(180);
     const grand = ACTIVE.flat().reduce((a, b) => a + b, 0);
-    expect(table.grandTotal).toBe(protectCount(grand));
+    expect(table().grandTotal).toBe(protectCount(grand));
   });
 
   test("no hidden value can be computed from the published table", () => {
-    expect(recoverableHiddenEntries(grid)).toEqual([]);
+    expect(recoverableHiddenEntries(grid())).toEqual([]);
   });
 
   test("a total of 1-4 is c, and its lone cell is protected through its column", () => {
@@ -525,5 +528,169 @@ describe("DISCLOSURE_RULE_TEXT", () => {
     expect(DISCLOSURE_RULE_TEXT).toMatch(/Percentages, including progress against targets, are calculated from the rounded figures shown/);
     expect(DISCLOSURE_RULE_TEXT).toMatch(/x not available, z not applicable/);
     expect(DISCLOSURE_RULE_TEXT).not.toMatch(/\n/);
+  });
+});
+
+// --- what a mutation run showed no test noticed ------------------------------------------------
+
+describe("refusals name the figure at fault", () => {
+  test("each refusal says which figure was wrong and what it was", () => {
+    expect(() => protectCount(-1)).toThrow("count must be a whole number of at least 0, got -1");
+    expect(() => protectRate(7, 10)).toThrow("numerator must be a published count (0 or a multiple of 5), got 7");
+    expect(() => protectRate(5, 12)).toThrow("denominator must be a published count (0 or a multiple of 5), got 12");
+    expect(() => protectRate(15, 10)).toThrow("numerator 15 exceeds denominator 10");
+    expect(() => protectTargetShare(7, 100)).toThrow("target progress must be a published count");
+    expect(() => protectStatistic(10, 7, { minBasis: 5, roundTo: 1, whenEmpty: 0 })).toThrow("basis must be a published count");
+  });
+
+  test("a series or table whose shape or counts are wrong is refused before anything is published", () => {
+    expect(() => protectSeries({ keys: ["a"], counts: [1, 2] })).toThrow("series has 1 keys but 2 counts");
+    // 2.5 would otherwise pass as a small count and be hidden without complaint.
+    expect(() => protectSeries({ keys: ["a", "b", "c"], counts: [2.5, 10, 10] })).toThrow("count must be a whole number of at least 0, got 2.5");
+    expect(() => protectTable({ rowKeys: ["a", "b"], columnKeys: ["x"], cells: [[1]] })).toThrow("table has 2 row keys but 1 rows");
+    expect(() => protectTable({ rowKeys: ["a"], columnKeys: ["x", "y"], cells: [[1]] })).toThrow("table row 0 has 1 cells but there are 2 column keys");
+    expect(() => suppressionMask([[1, 2], [3]])).toThrow("table row 1 has 1 cells, expected 2");
+    expect(() => suppressionMask([[2.5, 10]])).toThrow("table cell must be a whole number of at least 0, got 2.5");
+  });
+});
+
+describe("empty tables", () => {
+  test("a table without rows or without columns publishes true zeros for every total", () => {
+    expect(protectTable({ rowKeys: ["a", "b"], columnKeys: [], cells: [[], []] })).toEqual({
+      rowKeys: ["a", "b"],
+      columnKeys: [],
+      cells: [[], []],
+      rowTotals: [0, 0],
+      columnTotals: [],
+      grandTotal: 0,
+    });
+    expect(protectTable({ rowKeys: [], columnKeys: ["x", "y"], cells: [] })).toEqual({
+      rowKeys: [],
+      columnKeys: ["x", "y"],
+      cells: [],
+      rowTotals: [],
+      columnTotals: [0, 0],
+      grandTotal: 0,
+    });
+    expect(suppressionMask([])).toEqual({ mask: [[false]], grid: [[0]] });
+  });
+});
+
+describe("which neighbour secondary suppression hides", () => {
+  // Two blocks of small cells, joined by the one cell at (a, y): every line already holds two
+  // hidden values, yet that 3 follows from rows a-b and columns w-x. Something joining the two
+  // blocks must be hidden as well.
+  const blocks = (ab: number) => [
+    [3, 3, 3, 0],
+    [3, 3, 0, ab],
+    [0, 0, 3, 3],
+    [0, 0, 3, 3],
+  ];
+  const keys = { rowKeys: ["a", "b", "c", "d"], columnKeys: ["w", "x", "y", "z"] };
+
+  test("a non-zero joining cell is hidden in preference to a zero", () => {
+    const t = protectTable({ ...keys, cells: blocks(20) });
+    expect(t.cells).toEqual([
+      ["c", "c", "c", 0],
+      ["c", "c", 0, "c"],
+      [0, 0, "c", "c"],
+      [0, 0, "c", "c"],
+    ]);
+    expect(recoverableHiddenEntries(publishedGrid(t))).toEqual([]);
+  });
+
+  test("only when nothing but zeros joins the blocks is a 0 shown as c: the first such zero", () => {
+    const t = protectTable({ ...keys, cells: blocks(0) });
+    expect(t.cells).toEqual([
+      ["c", "c", "c", "c"],
+      ["c", "c", 0, 0],
+      [0, 0, "c", "c"],
+      [0, 0, "c", "c"],
+    ]);
+    expect([...t.rowTotals, ...t.columnTotals, t.grandTotal]).toEqual([10, 5, 5, 5, 5, 5, 10, 5, 25]);
+    expect(recoverableHiddenEntries(publishedGrid(t))).toEqual([]);
+  });
+});
+
+describe("how ties and bridges are settled (tables found by mutating the rule)", () => {
+  const keysFor = (cells: number[][]) => ({ rowKeys: cells.map((_, i) => `r${i}`), columnKeys: cells[0].map((_, j) => `c${j}`), cells });
+  /** The published table as one grid with its margins; checked to leave nothing recoverable. */
+  const published = (cells: number[][]) => {
+    const grid = publishedGrid(protectTable(keysFor(cells)));
+    expect(recoverableHiddenEntries(grid)).toEqual([]);
+    for (const line of lines(grid)) expect(countC(line)).not.toBe(1);
+    return grid;
+  };
+
+  test("on a tie between a cell and a total, the cell is hidden and the total stays", () => {
+    expect(published([[0, 2, 0], [2, 4, 10], [8, 0, 8]])).toEqual([
+      [0, "c", 0, "c"],
+      ["c", "c", "c", "c"],
+      ["c", 0, "c", 15],
+      [10, 5, 20, 35],
+    ]);
+    expect(published([[0, 4, 0], [3, 0, 10], [7, 13, 4], [0, 3, 6], [22, 0, 13]])).toEqual([
+      [0, "c", 0, "c"],
+      ["c", 0, "c", 15],
+      ["c", "c", "c", 25],
+      [0, "c", "c", "c"],
+      [20, 0, 15, 35],
+      [30, 20, 35, 85],
+    ]);
+    // Equal 6s in row r0 and among the column totals: the first of equals goes, and no more
+    // than the rule needs (the 6 in c3 and its column total stay).
+    expect(published([[1, 6, 0, 6], [2, 0, 0, 0]])).toEqual([
+      ["c", "c", 0, 5, "c"],
+      ["c", 0, 0, 0, "c"],
+      ["c", "c", 0, 5, 15],
+    ]);
+  });
+
+  test("only equals are tie-broken: a larger total is never hidden in place of a smaller cell, nor the other way round", () => {
+    expect(published([[5, 0, 0, 3], [0, 0, 4, 0], [0, 0, 1, 6], [10, 6, 9, 0]])).toEqual([
+      ["c", 0, 0, "c", "c"],
+      [0, 0, "c", 0, "c"],
+      [0, 0, "c", "c", "c"],
+      ["c", "c", 10, 0, 25],
+      [15, "c", 15, "c", 45],
+    ]);
+    expect(published([[3, 0, 5, 2], [0, 3, 0, 0], [0, 2, 3, 0], [4, 10, 0, 1]])).toEqual([
+      ["c", 0, "c", "c", 10],
+      [0, "c", 0, 0, "c"],
+      [0, "c", "c", 0, "c"],
+      ["c", "c", 0, "c", 15],
+      ["c", 15, "c", "c", 35],
+    ]);
+  });
+
+  test("two blocks joined by one small cell are joined again between the blocks, never inside one, whichever way round", () => {
+    // A six-cell cycle of 2s (rows r0-r2) and a 2 x 2 block (rows r3-r4), joined only by the 3 at
+    // (r0, c3). The 5s inside the cycle's rows and columns are smaller than the 20s between the
+    // blocks, but hiding one of them would not put the joining 3 on a cycle.
+    const cycleAndBlock = [
+      [2, 2, 5, 3, 20],
+      [5, 2, 2, 20, 20],
+      [2, 5, 2, 20, 20],
+      [20, 20, 20, 2, 2],
+      [20, 20, 20, 2, 2],
+    ];
+    const grid = published(cycleAndBlock);
+    expect(grid.slice(0, 5).map((row) => row.slice(0, 5))).toEqual([
+      ["c", "c", 5, "c", "c"],
+      [5, "c", "c", 20, 20],
+      ["c", 5, "c", 20, 20],
+      [20, 20, 20, "c", "c"],
+      [20, 20, 20, "c", "c"],
+    ]);
+    // The same table turned on its side: the bridge is now found from its column end, and again a
+    // 20 between the blocks is hidden (the first in reading order), not a 5 inside the cycle.
+    const turned = cycleAndBlock[0].map((_, c) => cycleAndBlock.map((row) => row[c]));
+    expect(published(turned).slice(0, 5).map((row) => row.slice(0, 5))).toEqual([
+      ["c", 5, "c", "c", 20],
+      ["c", "c", 5, 20, 20],
+      [5, "c", "c", 20, 20],
+      ["c", 20, 20, "c", "c"],
+      [20, 20, 20, "c", "c"],
+    ]);
   });
 });

@@ -91,3 +91,45 @@ describe("school summary", () => {
     expect(percent(0, 0)).toBeNull();
   });
 });
+
+// What a mutation run showed no test noticed: the boundaries a pupil's record sits on.
+describe("boundaries of the benchmarks", () => {
+  const placement = (endDate: string, status = "COMPLETED") => ({ endDate, status, hours: 30, hoursAttended: null });
+
+  it("benchmark 5 counts an encounter held today", () => {
+    expect(gatsbyStatus({ ...base, encounterDates: [today] }, today).benchmark5).toEqual({ met: true, encounters: 1 });
+  });
+
+  it("benchmark 5 does not count a pathway completed last academic year", () => {
+    expect(gatsbyStatus({ ...base, encounterPathwayCompletions: ["2026-07-31"] }, today).benchmark5).toEqual({ met: false, encounters: 0 });
+  });
+
+  it("a placement marked completed counts from its end date, today included, not before", () => {
+    expect(gatsbyStatus({ ...base, placements: [placement(today)] }, today).benchmark6By16.placements).toBe(1);
+    expect(gatsbyStatus({ ...base, placements: [placement("2026-11-21")] }, today).benchmark6By16.placements).toBe(0);
+    expect(gatsbyStatus({ ...base, placements: [placement("2026-11-21")] }, today).workExperience.hours).toBe(0);
+  });
+
+  it("by 16 counts a placement that ended in year 11 itself", () => {
+    // A year 12 pupil today was in year 11 in 2025/26.
+    const s = gatsbyStatus({ ...base, yearGroup: 12, placements: [placement("2026-06-30")] }, today);
+    expect(s.benchmark6By16).toEqual({ state: "met", placements: 1 });
+  });
+
+  it("the school summary counts pupils meeting benchmark 6 by 16 and by 18 separately", () => {
+    const one = gatsbyStatus({ ...base, yearGroup: 13, placements: [placement("2025-06-30")] }, today);
+    const two = gatsbyStatus({ ...base, yearGroup: 13, placements: [placement("2025-06-30"), placement("2026-10-01")] }, today);
+    const none = gatsbyStatus({ ...base, yearGroup: 13 }, today);
+    const [row] = summariseByYearGroup([
+      { yearGroup: 13, status: one },
+      { yearGroup: 13, status: two },
+      { yearGroup: 13, status: none },
+    ]);
+    expect(row).toMatchObject({ pupils: 3, benchmark6By16Met: 2, benchmark6By18Met: 1 });
+  });
+
+  it("percentages are part over whole, rounded", () => {
+    expect(percent(3, 4)).toBe(75);
+    expect(percent(1, 3)).toBe(33);
+  });
+});

@@ -4,6 +4,7 @@ import { addCalendarMonths, addDays, fromDayNumber, toDayNumber } from "./dates.
 import {
   OTJ_FLOOR_HOURS,
   otjActHoursForIlr,
+  otjDayLimitRefusal,
   otjRegimeFor,
   otjSeries,
   otjStatus,
@@ -457,26 +458,27 @@ describe("otjSeries: chart points with a data table", () => {
     { occurredOn: "2025-11-20", minutes: 6000 }, // after the as-of date: not counted
   ];
   const input = { ...HOUR_A_DAY, verifiedEntries: entries };
-  const points = otjSeries(input, "2025-11-15");
+  // Built inside each test (a mutation run activates its mutant only once the tests start).
+  const points = () => otjSeries(input, "2025-11-15");
 
   it("has a point per month end, the as-of date and the planned end", () => {
-    expect(points.map((p) => p.date)).toEqual([
+    expect(points().map((p) => p.date)).toEqual([
       "2025-08-31", "2025-09-30", "2025-10-31", "2025-11-15", "2025-11-30", "2025-12-31", "2026-01-31",
       "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30", "2026-07-31",
     ]);
-    expect(points.filter((p) => p.isAsOf).map((p) => p.date)).toEqual(["2025-11-15"]);
+    expect(points().filter((p) => p.isAsOf).map((p) => p.date)).toEqual(["2025-11-15"]);
   });
 
   it("shows required to date at each point", () => {
-    expect(points.map((p) => p.required)).toEqual([31, 61, 92, 107, 122, 153, 184, 212, 243, 273, 304, 334, 365]);
+    expect(points().map((p) => p.required)).toEqual([31, 61, 92, 107, 122, 153, 184, 212, 243, 273, 304, 334, 365]);
   });
 
   it("shows cumulative verified hours up to the as-of date only", () => {
-    expect(points.map((p) => p.actual)).toEqual([10, 10, 30, 40, null, null, null, null, null, null, null, null, null]);
+    expect(points().map((p) => p.actual)).toEqual([10, 10, 30, 40, null, null, null, null, null, null, null, null, null]);
   });
 
   it("forecasts from the as-of date, ending at otjStatus's forecast", () => {
-    const forecast = points.map((p) => p.forecast);
+    const forecast = points().map((p) => p.forecast);
     expect(forecast.slice(0, 3)).toEqual([null, null, null]);
     expect(forecast[3]).toBe(40);
     const pace = 40 / 107;
@@ -595,5 +597,85 @@ describe("properties of the status", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+// ───────────────────────────── what a mutation run showed no test noticed ─────────────────────────────
+
+describe("refusals name the figure at fault", () => {
+  it("says which input was wrong and what it was", () => {
+    expect(() => plannedOtjHours({ ...yearFrom("2025-08-01"), plannedEndDate: "2025-07-31" })).toThrow("Planned end 2025-07-31 is before the start 2025-08-01");
+    expect(() => plannedOtjHours(yearFrom("2025-08-01", { contractedWeeklyHours: -1 }))).toThrow("contractedWeeklyHours must be a number ≥ 0: -1");
+    expect(() => plannedOtjHours(yearFrom("2025-08-01", { priorLearningHours: Number.NaN }))).toThrow("priorLearningHours must be a number ≥ 0: NaN");
+    expect(() => plannedOtjHours(yearFrom("2025-08-01", { standard: { reference: "ST0001", otjMinimumHours: -5 } }))).toThrow("otjMinimumHours must be a number ≥ 0: -5");
+    expect(() => otjStatus({ ...yearFrom("2025-08-01"), verifiedMinutes: -1 }, DAY_100)).toThrow("verifiedMinutes must be a number ≥ 0: -1");
+    expect(() => otjActHoursForIlr(-1)).toThrow("verifiedMinutes must be a number ≥ 0: -1");
+  });
+});
+
+describe("what the tutor is told when the plan cannot be agreed", () => {
+  it("asks for the standard's minimum to be recorded when none is published", () => {
+    const plan = plannedOtjHours(yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }));
+    expect(plan.explanation).toBe(
+      "Standard ST0973 has no published minimum OTJ hours, which starts from 1 August 2025 need. " +
+        "Record the minimum on the standard before agreeing the training plan.",
+    );
+  });
+
+  it("names the days in learning and the last day the programme must reach, and mentions breaks only when there are some", () => {
+    const short = plannedOtjHours({ ...yearFrom("2025-08-01"), plannedEndDate: "2026-03-30" });
+    expect(short.problems[0].message).toBe(
+      "The planned time in learning (242 days from 1 August 2025) is shorter than the 8-month minimum: it must run until at least 31 March 2026.",
+    );
+    const breaks = [{ startDate: "2025-12-01", endDate: "2025-12-10" }];
+    const withBreak = plannedOtjHours({ ...yearFrom("2025-08-01", { breaks }), plannedEndDate: "2026-04-09" });
+    expect(withBreak.problems[0].message).toBe(
+      "The planned time in learning (242 days from 1 August 2025) is shorter than the 8-month minimum: it must run until at least 31 March 2026 plus the days on breaks.",
+    );
+  });
+});
+
+describe("an explanation shows a whole-hour result as it is", () => {
+  it("says '1,629 hours' without 'rounded up' when the exact figure is whole", () => {
+    // 2,555 days in learning = 365 weeks less 39.2 weeks' leave = 325.8 working weeks; 20% of 25 hours a week.
+    const plan = plannedOtjHours({ startDate: "2014-01-01", plannedEndDate: addDays("2014-01-01", 2554), contractedWeeklyHours: 25, standard: ST0120 });
+    expect(plan.hours).toBe(1629);
+    expect(plan.explanation).toMatch(/= 1629 hours$/);
+    expect(plan.explanation).not.toContain("rounded up");
+  });
+});
+
+describe("otjStatus without a planned total", () => {
+  it("shows no shortfall figures rather than a made-up 0", () => {
+    const s = status(yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }), 10, DAY_100);
+    expect(s).toMatchObject({ behindBy: null, forecastShortfall: null });
+  });
+
+  it("draws no required line on the chart", () => {
+    const points = otjSeries({ ...yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }), verifiedEntries: [] }, DAY_100);
+    expect(points.length).toBeGreaterThan(0);
+    expect(points.every((p) => p.required === null)).toBe(true);
+  });
+});
+
+describe("otjDayLimitRefusal: a day holds at most 24 hours of OTJ", () => {
+  it("accepts an entry that brings the day to exactly 24 hours", () => {
+    expect(otjDayLimitRefusal(1380, 60)).toBeNull();
+    expect(otjDayLimitRefusal(0, 1440)).toBeNull();
+  });
+
+  it("says how much is left when the entry is too long", () => {
+    expect(otjDayLimitRefusal(1380, 61)).toBe(
+      "A day holds at most 24 hours of off-the-job training and you have already logged 23 h on that day, so enter 1 h or less.",
+    );
+    expect(otjDayLimitRefusal(0, 1441)).toBe(
+      "A day holds at most 24 hours of off-the-job training and you have already logged 0 min on that day, so enter 24 h or less.",
+    );
+  });
+
+  it("says the day is full when nothing is left, even if it already holds more", () => {
+    const full = "of off-the-job training on that day, which is the most a day can hold (24 hours). Check the date, or change one of that day's entries.";
+    expect(otjDayLimitRefusal(1440, 30)).toBe(`You have already logged 24 h ${full}`);
+    expect(otjDayLimitRefusal(1500, 10)).toBe(`You have already logged 25 h ${full}`);
   });
 });

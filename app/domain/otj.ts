@@ -208,7 +208,6 @@ function requireNonNegative(name: string, value: number): void {
 interface TimeBasis {
   programmeWeeks: number;
   breakWeeks: number;
-  learningWeeks: number;
   leaveWeeks: number;
   workingWeeks: number;
 }
@@ -221,7 +220,6 @@ function timeBasis(input: OtjPlanInput): TimeBasis {
   return {
     programmeWeeks: programmeDays / 7,
     breakWeeks: (programmeDays - learningDays) / 7,
-    learningWeeks: learningDays / 7,
     leaveWeeks,
     workingWeeks: Math.max(0, learningDays / 7 - leaveWeeks),
   };

@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { DISCLOSURE_RULE_TEXT } from "./disclosure.ts";
-import { buildFigures, figuresToCsv, type FamilyName, type Grouped, type MeasureInput, type ReportFigures } from "./report-figures.ts";
+import { figuresToCsv } from "./report-csv.ts";
+import { buildFigures, type FamilyName, type Grouped, type MeasureInput, type ReportFigures } from "./report-figures.ts";
 import { parsePeriod } from "./report-period.ts";
 
 const YEAR = parsePeriod("academic-year", "2025/26")!;

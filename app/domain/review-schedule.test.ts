@@ -161,26 +161,27 @@ describe("reviewSchedule: breaks in learning push later due dates", () => {
 });
 
 describe("overdue, on time and next due", () => {
-  const plain = reviewSchedule(YEAR).reviews[0]; // due 30 Nov 2025, not held
-  const late = reviewSchedule({ ...YEAR, heldReviews: held("2025-12-05") }).reviews[0];
+  // Built inside each test (a mutation run activates its mutant only once the tests start).
+  const plain = () => reviewSchedule(YEAR).reviews[0]; // due 30 Nov 2025, not held
+  const late = () => reviewSchedule({ ...YEAR, heldReviews: held("2025-12-05") }).reviews[0];
 
   it("is not overdue on the due date, and one day overdue the day after", () => {
-    expect([isOverdue(plain, "2025-11-30"), daysOverdue(plain, "2025-11-30")]).toEqual([false, 0]);
-    expect([isOverdue(plain, "2025-12-01"), daysOverdue(plain, "2025-12-01")]).toEqual([true, 1]);
-    expect(daysOverdue(plain, "2026-01-30")).toBe(61);
-    expect(daysOverdue(plain, "2025-09-01")).toBe(0);
+    expect([isOverdue(plain(), "2025-11-30"), daysOverdue(plain(), "2025-11-30")]).toEqual([false, 0]);
+    expect([isOverdue(plain(), "2025-12-01"), daysOverdue(plain(), "2025-12-01")]).toEqual([true, 1]);
+    expect(daysOverdue(plain(), "2026-01-30")).toBe(61);
+    expect(daysOverdue(plain(), "2025-09-01")).toBe(0);
   });
 
   it("freezes the days overdue when a late review is held, and judges earlier dates as they were", () => {
-    expect([isOverdue(late, "2025-12-03"), daysOverdue(late, "2025-12-03")]).toEqual([true, 3]);
-    expect([isOverdue(late, "2026-01-01"), daysOverdue(late, "2026-01-01")]).toEqual([false, 5]);
-    expect(wasHeldOnTime(late)).toBe(false);
+    expect([isOverdue(late(), "2025-12-03"), daysOverdue(late(), "2025-12-03")]).toEqual([true, 3]);
+    expect([isOverdue(late(), "2026-01-01"), daysOverdue(late(), "2026-01-01")]).toEqual([false, 5]);
+    expect(wasHeldOnTime(late())).toBe(false);
   });
 
   it("counts a review held on or before its due date as on time", () => {
     const onDay = reviewSchedule({ ...YEAR, heldReviews: held("2025-11-30") }).reviews[0];
     expect(wasHeldOnTime(onDay)).toBe(true);
-    expect(wasHeldOnTime(plain)).toBe(false);
+    expect(wasHeldOnTime(plain())).toBe(false);
   });
 
   it("finds the next review due", () => {
@@ -307,5 +308,24 @@ describe("properties of the schedule", () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+// What a mutation run showed no test noticed.
+describe("reviewSchedule: what a reader is told", () => {
+  it("names both dates when the end is before the start", () => {
+    expect(() => reviewSchedule({ startDate: "2025-08-01", plannedEndDate: "2025-07-31" })).toThrow(
+      "Planned end 2025-07-31 is before the start 2025-08-01",
+    );
+  });
+
+  it("pauses at the earliest open break, whatever order the breaks come in", () => {
+    const breaks = [
+      { startDate: "2026-03-01", endDate: null },
+      { startDate: "2025-12-01", endDate: null },
+    ];
+    const s = reviewSchedule({ ...YEAR, breaks });
+    expect(s.pausedFrom).toBe("2025-12-01");
+    expect(s.reviews.map((r) => r.dueOn)).toEqual(["2025-11-30"]);
   });
 });

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "react-router";
 import type { Route } from "./+types/classes.$classId.setup-codes";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { Notice } from "~/components/form.tsx";
-import { generateSetupCodes, pupilsAwaitingSetup } from "~/models/class-import.server.ts";
+import { generateSetupCodes, pupilsAwaitingSetup } from "~/models/setup-codes.server.ts";
 import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Setup codes – Staffordshire Digital Skills" }];

@@ -17,11 +17,11 @@ import { createClass, enrolClassInPathway, getClass, loadClassGrid } from "../..
 import {
   BACKGROUND_THRESHOLD,
   confirmClassImport,
-  generateSetupCodes,
   getClassImport,
   ImportError,
   previewClassImport,
 } from "../../app/models/class-import.server.ts";
+import { generateSetupCodes } from "../../app/models/setup-codes.server.ts";
 import { processClassImport } from "../../workers/imports-worker.ts";
 
 const prisma = testPrisma();

@@ -13,7 +13,8 @@ import type { Role } from "../../app/generated/prisma/enums.ts";
 import { DISCLOSURE_RULE_TEXT } from "../../app/domain/disclosure.ts";
 import { parseCsv } from "../../app/domain/csv-decode.ts";
 import { parsePeriod } from "../../app/domain/report-period.ts";
-import { figuresToCsv, type FigureTable, type ReportFigures } from "../../app/domain/report-figures.ts";
+import { figuresToCsv } from "../../app/domain/report-csv.ts";
+import type { FigureTable, ReportFigures } from "../../app/domain/report-figures.ts";
 import {
   buildProtectedFigures,
   buildSnapshot,
