@@ -42,10 +42,9 @@ export default defineConfig(
   { files: ["app/**"], rules: importBoundaries([workers]) },
   // Reach (app/auth/reach.server.ts) is the one home of "which rows may this actor see or change":
   // a model asks it for a `where`, it does not turn the actor's memberships into organisation ids
-  // itself. class-import is being split elsewhere and still reads orgsWith once.
+  // itself.
   {
     files: ["app/models/**"],
-    ignores: ["app/models/class-import*"],
     rules: importBoundaries([
       workers,
       { regex: String.raw`^(~|(\.\./)+)/?auth/permissions(\.ts)?$`, importNames: ["orgsWith", "hasRole"], message: "Build the actor's reach in app/auth/reach.server.ts (named for the record) and use it here." },

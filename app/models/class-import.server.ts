@@ -34,7 +34,8 @@
  * does not grow by a query per row.
  */
 import { db, type Tx } from "~/db/client.server.ts";
-import { orgsWith, type Actor } from "~/auth/permissions.ts";
+import { type Actor } from "~/auth/permissions.ts";
+import { classSchoolsOf } from "~/auth/reach.server.ts";
 import { decodeCsvBytes } from "~/domain/csv-decode.ts";
 import { MAX_BYTES, parseClassList, type InvalidRow, type ValidRow } from "~/domain/class-list.ts";
 import { usernameBase, usernameCandidate } from "~/domain/usernames.ts";
@@ -346,7 +347,7 @@ export async function getClassImport(actor: Actor, classId: string, importId: st
   const cohort = await getClass(actor, classId);
   if (!isUuid(importId)) notFound();
   const job = await db().importJob.findFirst({
-    where: { id: importId, cohortId: cohort.id, kind: "class-list", organisationId: { in: orgsWith(actor, "class:manage") } },
+    where: { id: importId, cohortId: cohort.id, kind: "class-list", organisationId: { in: classSchoolsOf(actor) } },
     select: { id: true, status: true, totalRows: true, processedRows: true, summary: true, error: true, createdAt: true, finishedAt: true },
   });
   if (!job) notFound();
