@@ -3,6 +3,7 @@
  *
  *   1. types      react-router typegen, then tsc
  *   2. lint       eslint .
+ *      format     prettier --check . (decision 039)
  *   3. unit       vitest run (unit and integration tests; real Postgres and Redis)
  *   4. build      react-router build
  *   5. e2e        playwright test against the production build
@@ -136,6 +137,11 @@ async function main() {
   await stage("lint (eslint .)", async () => {
     const code = await run(bin("eslint"), ["."]);
     return { ok: code === 0, passed: 0, failed: 0, note: code === 0 ? "" : "lint errors" };
+  });
+
+  await stage("format (prettier --check .)", async () => {
+    const code = await run(bin("prettier"), ["--check", "--log-level", "warn", "."]);
+    return { ok: code === 0, passed: 0, failed: 0, note: code === 0 ? "" : "unformatted files: npm run format" };
   });
 
   await stage("unit and integration (vitest run)", async () => {
