@@ -4,9 +4,11 @@
  * (app/auth/account.server.ts) and the class-list import, so both produce the same shape.
  */
 
+// eslint-disable-next-line no-control-regex -- the range is the whole of ASCII, NUL included
+const NOT_ASCII = /[^\x00-\x7f]/g;
+
 export function usernameBase(firstName: string, lastName: string): string {
-  // eslint-disable-next-line no-control-regex
-  const ascii = (s: string) => s.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase().replace(/[^a-z]/g, "");
+  const ascii = (s: string) => s.normalize("NFKD").replace(NOT_ASCII, "").toLowerCase().replace(/[^a-z]/g, "");
   return `${ascii(firstName).slice(0, 12) || "pupil"}${ascii(lastName).slice(0, 1)}`;
 }
 
