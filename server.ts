@@ -35,7 +35,8 @@ export async function createServer() {
   const production = config.NODE_ENV === "production";
   const app = express();
   app.disable("x-powered-by");
-  if (config.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
+  if (config.TRUST_PROXY)
+    app.set("trust proxy", /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
 
   app.use(compression());
   app.use(securityHeaders(production));
@@ -78,7 +79,8 @@ export async function createServer() {
     const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
     app.use(vite.middlewares);
     build = () => vite.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>;
-    contextKey = async () => ((await vite.ssrLoadModule("/app/load-context.ts")) as typeof import("./app/load-context.ts")).requestContext;
+    contextKey = async () =>
+      ((await vite.ssrLoadModule("/app/load-context.ts")) as typeof import("./app/load-context.ts")).requestContext;
   }
 
   app.use(requestMetrics(build));
@@ -88,7 +90,14 @@ export async function createServer() {
       build,
       mode: production ? "production" : "development",
       getLoadContext: async (req, res) =>
-        new RouterContextProvider(new Map([[await contextKey(), { nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) }]])),
+        new RouterContextProvider(
+          new Map([
+            [
+              await contextKey(),
+              { nonce: res.locals.nonce as string, clientIp: req.ip ?? "unknown", requestId: String(req.id) },
+            ],
+          ]),
+        ),
     }),
   );
   app.use(lastResort);
@@ -102,7 +111,10 @@ export async function createServer() {
 const lastResort: ErrorRequestHandler = (error, req, res, next) => {
   req.log.error({ err: error }, "request failed");
   if (res.headersSent) return next(error);
-  res.status(500).type("text/plain").send(`Sorry, there is a problem with the service. Quote this reference if you contact us: ${String(req.id)}`);
+  res
+    .status(500)
+    .type("text/plain")
+    .send(`Sorry, there is a problem with the service. Quote this reference if you contact us: ${String(req.id)}`);
 };
 
 /**
@@ -111,7 +123,11 @@ const lastResort: ErrorRequestHandler = (error, req, res, next) => {
  * profile for requests that are all pages.
  */
 function publicFiles(root: string, options: Parameters<typeof express.static>[1]): RequestHandler {
-  const files = new Set(readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`));
+  const files = new Set(
+    readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => `/${e.name}`),
+  );
   const serve = express.static(root, options);
   return (req, res, next) => (files.has(req.path) ? serve(req, res, next) : next());
 }
@@ -125,7 +141,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const config = env();
   // Rendering is CPU-bound: in production one process per core but one, which is left to
   // argon2, Postgres and the rest of the host (docs/decisions/017-per-request-cost.md).
-  const processes = config.WEB_CONCURRENCY ?? (config.NODE_ENV === "production" ? Math.max(1, availableParallelism() - 1) : 1);
+  const processes =
+    config.WEB_CONCURRENCY ?? (config.NODE_ENV === "production" ? Math.max(1, availableParallelism() - 1) : 1);
   if (processes > 1 && cluster.isPrimary) {
     runWebProcesses(processes, config.PORT);
   } else {

@@ -9,7 +9,12 @@ export default defineConfig({
     alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) },
   },
   test: {
-    include: ["app/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}", "workers/**/*.test.ts", "emails/**/*.test.{ts,tsx}"],
+    include: [
+      "app/**/*.test.{ts,tsx}",
+      "tests/**/*.test.{ts,tsx}",
+      "workers/**/*.test.ts",
+      "emails/**/*.test.{ts,tsx}",
+    ],
     exclude: ["tests/e2e/**", "node_modules/**"],
     // One migrated template per run; every test file gets its own copy of it and its own Redis
     // key prefix (DATABASE_URL and REDIS_PREFIX are set before the file is imported).

@@ -44,24 +44,27 @@ export default function handleRequest(
     });
     const timeoutId = setTimeout(() => abort(), streamTimeout + 1000);
 
-    const { pipe, abort } = renderToPipeableStream(<ServerRouter context={routerContext} url={request.url} nonce={nonce} />, {
-      nonce,
-      onShellReady() {
-        shellRendered = true;
+    const { pipe, abort } = renderToPipeableStream(
+      <ServerRouter context={routerContext} url={request.url} nonce={nonce} />,
+      {
+        nonce,
+        onShellReady() {
+          shellRendered = true;
+        },
+        onAllReady() {
+          pipe(page);
+        },
+        onShellError(error: unknown) {
+          clearTimeout(timeoutId);
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          // Errors before the shell reach React Router, which passes them to handleError; later ones only come here.
+          if (shellRendered) logger.error({ err: error, reqId: requestId }, "rendering failed");
+        },
       },
-      onAllReady() {
-        pipe(page);
-      },
-      onShellError(error: unknown) {
-        clearTimeout(timeoutId);
-        reject(error);
-      },
-      onError(error: unknown) {
-        responseStatusCode = 500;
-        // Errors before the shell reach React Router, which passes them to handleError; later ones only come here.
-        if (shellRendered) logger.error({ err: error, reqId: requestId }, "rendering failed");
-      },
-    });
+    );
   });
 }
 

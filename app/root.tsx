@@ -1,4 +1,18 @@
-import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData, type ShouldRevalidateFunctionArgs } from "react-router";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+  type ShouldRevalidateFunctionArgs,
+} from "react-router";
 import type { Route } from "./+types/root";
 import { getViewer } from "~/auth/auth.server.ts";
 import { navigationFor } from "~/auth/navigation.ts";
@@ -23,7 +37,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       ? {
           displayName: viewer.displayName,
           roles: [...new Set(viewer.memberships.map((m) => `${ROLE_LABELS[m.role]}, ${m.organisationName}`))],
-          nav: navigationFor(viewer, { inbox: (await inboxCount(viewer))?.total, verify: await pendingCount(viewer) /* no query unless a verifier */ }), // one cheap count query for employer roles
+          nav: navigationFor(viewer, {
+            inbox: (await inboxCount(viewer))?.total,
+            verify: await pendingCount(viewer) /* no query unless a verifier */,
+          }), // one cheap count query for employer roles
         }
       : null,
   };
@@ -48,7 +65,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">Skip to main content</a>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -63,22 +82,36 @@ export default function App() {
     <>
       <header className="site-header">
         <div className="container site-header__inner">
-          <Link to="/" className="brand">Staffordshire Digital Skills</Link>
+          <Link to="/" className="brand">
+            Staffordshire Digital Skills
+          </Link>
           {viewer ? (
             <nav aria-label="Main">
               <ul className="nav-list">
                 {viewer.nav.map((item) => (
-                  <li key={item.to}><NavLink to={item.to} end={item.to === "/"}>{item.label}</NavLink></li>
+                  <li key={item.to}>
+                    <NavLink to={item.to} end={item.to === "/"}>
+                      {item.label}
+                    </NavLink>
+                  </li>
                 ))}
                 <li>
                   <Form method="post" action="/logout">
-                    <button type="submit" className="link-button">Sign out</button>
+                    <button type="submit" className="link-button">
+                      Sign out
+                    </button>
                   </Form>
                 </li>
               </ul>
             </nav>
           ) : (
-            <nav aria-label="Main"><ul className="nav-list"><li><Link to="/login">Sign in</Link></li></ul></nav>
+            <nav aria-label="Main">
+              <ul className="nav-list">
+                <li>
+                  <Link to="/login">Sign in</Link>
+                </li>
+              </ul>
+            </nav>
           )}
         </div>
       </header>
@@ -96,8 +129,12 @@ function SiteFooter({ signedInAs }: { signedInAs?: string }) {
       <div className="container">
         {signedInAs ? <p>Signed in as {signedInAs}.</p> : null}
         <ul className="footer-links">
-          <li><Link to="/privacy">Privacy notice</Link></li>
-          <li><Link to="/accessibility">Accessibility statement</Link></li>
+          <li>
+            <Link to="/privacy">Privacy notice</Link>
+          </li>
+          <li>
+            <Link to="/accessibility">Accessibility statement</Link>
+          </li>
         </ul>
         <p>A Staffordshire County Council and university partnership.</p>
       </div>
@@ -108,14 +145,24 @@ function SiteFooter({ signedInAs }: { signedInAs?: string }) {
 export function ErrorBoundary() {
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const title = notFound ? "Page not found" : isRouteErrorResponse(error) ? `Sorry, there is a problem (${error.status})` : "Sorry, there is a problem with the service";
+  const title = notFound
+    ? "Page not found"
+    : isRouteErrorResponse(error)
+      ? `Sorry, there is a problem (${error.status})`
+      : "Sorry, there is a problem with the service";
   // A 4xx thrown with a sentence (readForm's, for one) says what went wrong; show it.
   const told = isRouteErrorResponse(error) && error.status < 500 && typeof error.data === "string" ? error.data : null;
   return (
     <main id="main" className="container" tabIndex={-1}>
       <h1>{title}</h1>
-      <p>{notFound ? "If you typed the web address, check it is correct. If you followed a link, it may point to something you cannot see." : (told ?? "Try again later.")}</p>
-      <p><Link to="/">Go to the home page</Link></p>
+      <p>
+        {notFound
+          ? "If you typed the web address, check it is correct. If you followed a link, it may point to something you cannot see."
+          : (told ?? "Try again later.")}
+      </p>
+      <p>
+        <Link to="/">Go to the home page</Link>
+      </p>
     </main>
   );
 }

@@ -12,7 +12,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, ensureProductionBuild, freePort, freshDatabase, productionEnv, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
+import {
+  admin,
+  ensureProductionBuild,
+  freePort,
+  freshDatabase,
+  productionEnv,
+  ROOT,
+  serverNodeArgs,
+  waitForHealthy,
+} from "./support.ts";
 
 const DB_NAME = "bench_classgrid";
 const PUPILS = 30;
@@ -29,10 +38,19 @@ async function seedData(url: string) {
   await c.connect();
   try {
     const one = async (sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows[0];
-    const school = await one(`INSERT INTO organisations (name, kind, status, district_code, updated_at) VALUES ('Bench Academy', 'SCHOOL', 'APPROVED', 'E07000192', now()) RETURNING id`);
-    const teacher = await one(`INSERT INTO users (email, first_name, last_name, updated_at) VALUES ('teacher@bench.example', 'Bench', 'Teacher', now()) RETURNING id`);
-    await c.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'TEACHER')`, [teacher.id, school.id]);
-    const pathway = await one(`INSERT INTO pathways (slug, title, audience, hours_min, hours_max, updated_at) VALUES ('bench-path', 'Bench pathway', 'PUPIL', 10, 12, now()) RETURNING id`);
+    const school = await one(
+      `INSERT INTO organisations (name, kind, status, district_code, updated_at) VALUES ('Bench Academy', 'SCHOOL', 'APPROVED', 'E07000192', now()) RETURNING id`,
+    );
+    const teacher = await one(
+      `INSERT INTO users (email, first_name, last_name, updated_at) VALUES ('teacher@bench.example', 'Bench', 'Teacher', now()) RETURNING id`,
+    );
+    await c.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'TEACHER')`, [
+      teacher.id,
+      school.id,
+    ]);
+    const pathway = await one(
+      `INSERT INTO pathways (slug, title, audience, hours_min, hours_max, updated_at) VALUES ('bench-path', 'Bench pathway', 'PUPIL', 10, 12, now()) RETURNING id`,
+    );
     const modules = (
       await c.query(
         `INSERT INTO modules (uid, title, duration_minutes, levels, roles, products, url, updated_at)
@@ -40,23 +58,50 @@ async function seedData(url: string) {
          FROM generate_series(1, ${MODULES}) i RETURNING id`,
       )
     ).rows.map((r) => r.id as string);
-    for (const [i, id] of modules.entries()) await c.query(`INSERT INTO pathway_modules (pathway_id, module_id, position) VALUES ($1, $2, $3)`, [pathway.id, id, i]);
-    const cohort = await one(`INSERT INTO cohorts (organisation_id, teacher_id, name, year_group, academic_year, updated_at) VALUES ($1, $2, '9B', 9, 2026, now()) RETURNING id`, [school.id, teacher.id]);
+    for (const [i, id] of modules.entries())
+      await c.query(`INSERT INTO pathway_modules (pathway_id, module_id, position) VALUES ($1, $2, $3)`, [
+        pathway.id,
+        id,
+        i,
+      ]);
+    const cohort = await one(
+      `INSERT INTO cohorts (organisation_id, teacher_id, name, year_group, academic_year, updated_at) VALUES ($1, $2, '9B', 9, 2026, now()) RETURNING id`,
+      [school.id, teacher.id],
+    );
     await c.query(`INSERT INTO cohort_pathways (cohort_id, pathway_id) VALUES ($1, $2)`, [cohort.id, pathway.id]);
     const pupils: string[] = [];
     for (let p = 0; p < PUPILS; p++) {
-      const u = await one(`INSERT INTO users (username, first_name, last_name, year_group, updated_at) VALUES ($1, 'Pupil', $2, 9, now()) RETURNING id`, [`bench.pupil${p}`, `Number${String(p).padStart(2, "0")}`]);
+      const u = await one(
+        `INSERT INTO users (username, first_name, last_name, year_group, updated_at) VALUES ($1, 'Pupil', $2, 9, now()) RETURNING id`,
+        [`bench.pupil${p}`, `Number${String(p).padStart(2, "0")}`],
+      );
       pupils.push(u.id);
-      await c.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'PUPIL')`, [u.id, school.id]);
-      await c.query(`INSERT INTO cohort_members (cohort_id, user_id, joined_at) VALUES ($1, $2, now() - interval '60 days')`, [cohort.id, u.id]);
-      const enrolment = await one(`INSERT INTO enrolments (user_id, pathway_id, organisation_id, cohort_id, updated_at) VALUES ($1, $2, $3, $4, now()) RETURNING id`, [u.id, pathway.id, school.id, cohort.id]);
+      await c.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'PUPIL')`, [
+        u.id,
+        school.id,
+      ]);
+      await c.query(
+        `INSERT INTO cohort_members (cohort_id, user_id, joined_at) VALUES ($1, $2, now() - interval '60 days')`,
+        [cohort.id, u.id],
+      );
+      const enrolment = await one(
+        `INSERT INTO enrolments (user_id, pathway_id, organisation_id, cohort_id, updated_at) VALUES ($1, $2, $3, $4, now()) RETURNING id`,
+        [u.id, pathway.id, school.id, cohort.id],
+      );
       const done = p % (MODULES + 1);
       for (let m = 0; m <= Math.min(done, MODULES - 1); m++) {
         const verified = m < done;
         await c.query(
           `INSERT INTO progress_entries (learner_id, enrolment_id, kind, module_id, occurred_on, minutes, status, verified_by_id, verified_at, created_by_id, ksb_codes)
            VALUES ($1, $2, 'MODULE_COMPLETED', $3, current_date - ($4::int), 30, $5::entry_status, $6, CASE WHEN $5 = 'VERIFIED' THEN now() END, $1, ARRAY[]::text[])`,
-          [u.id, enrolment.id, modules[m], (done - m) * 3 + (p % 7), verified ? "VERIFIED" : "PENDING", verified ? teacher.id : null],
+          [
+            u.id,
+            enrolment.id,
+            modules[m],
+            (done - m) * 3 + (p % 7),
+            verified ? "VERIFIED" : "PENDING",
+            verified ? teacher.id : null,
+          ],
         );
       }
       // Learning time, some corrected (a superseded version stays in the ledger).
@@ -86,7 +131,14 @@ async function load(url: string, cookie: string | null, route: string): Promise<
   const options = { url, connections: CONNECTIONS, headers: cookie ? { cookie: `${COOKIE}=${cookie}` } : {} };
   await autocannon({ ...options, duration: WARMUP_S });
   const result = await autocannon({ ...options, duration: DURATION_S });
-  return { route, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  return {
+    route,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
 }
 
 export async function main() {
@@ -105,7 +157,14 @@ export async function main() {
     const base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [...serverNodeArgs(), "build/server/server.js"], {
       cwd: ROOT,
-      env: { ...process.env, ...productionEnv(base), DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", REDIS_PREFIX: `bench:classgrid:${process.pid}:` },
+      env: {
+        ...process.env,
+        ...productionEnv(base),
+        DATABASE_URL: url,
+        PORT: String(port),
+        LOG_LEVEL: "silent",
+        REDIS_PREFIX: `bench:classgrid:${process.pid}:`,
+      },
       stdio: ["ignore", "inherit", "inherit"],
     });
     await waitForHealthy(base, server);
@@ -115,7 +174,8 @@ export async function main() {
       const r = await fetch(`${base}${path}`, { headers: { cookie: `${COOKIE}=${cookie}` }, redirect: "manual" });
       const text = await r.text();
       const found = (text.match(/<th scope="row">/g) ?? []).length;
-      if (r.status !== 200 || !text.includes(expected) || found < rows) throw new Error(`${path} answered ${r.status} without "${expected}" (${found} rows)`);
+      if (r.status !== 200 || !text.includes(expected) || found < rows)
+        throw new Error(`${path} answered ${r.status} without "${expected}" (${found} rows)`);
     };
     await check(`/classes/${ids.cohortId}`, teacher.token, "Verified module completions", PUPILS);
     await check(`/learning`, pupil.token, "My learning");
@@ -128,13 +188,45 @@ export async function main() {
     const dashboard = await load(`${base}/learning`, pupil.token, "learner dashboard");
 
     console.log(`\nclassgrid: ${CONNECTIONS} connections, ${DURATION_S} s per route, production build\n`);
-    console.log("route".padEnd(28), "req/s".padStart(8), "p50 ms".padStart(8), "p99 ms".padStart(8), "errors".padStart(8), "non-2xx".padStart(8));
+    console.log(
+      "route".padEnd(28),
+      "req/s".padStart(8),
+      "p50 ms".padStart(8),
+      "p99 ms".padStart(8),
+      "errors".padStart(8),
+      "non-2xx".padStart(8),
+    );
     for (const f of [bare, staticPage, grid, dashboard]) {
-      console.log(f.route.padEnd(28), String(f.rps).padStart(8), String(f.p50).padStart(8), String(f.p99).padStart(8), String(f.errors).padStart(8), String(f.non2xx).padStart(8));
+      console.log(
+        f.route.padEnd(28),
+        String(f.rps).padStart(8),
+        String(f.p50).padStart(8),
+        String(f.p99).padStart(8),
+        String(f.errors).padStart(8),
+        String(f.non2xx).padStart(8),
+      );
     }
     const pass = grid.p99 < GOAL_P99_MS && grid.errors === 0 && grid.non2xx === 0;
-    console.log(`\nGoal: class grid p99 < ${GOAL_P99_MS} ms at ${CONNECTIONS} connections: ${pass ? "met" : "NOT met"}.`);
-    console.log(JSON.stringify({ bench: "classgrid", value: grid.p99, unit: "ms (p99, class grid)", baseline: bare.p99, ratio: bare.p99 > 0 ? Math.round((grid.p99 / bare.p99) * 100) / 100 : null, goal: `< ${GOAL_P99_MS}`, pass, dashboardP99: dashboard.p99, gridRps: grid.rps, bareRps: bare.rps, dashboardRps: dashboard.rps, ssrBaselineP99: staticPage.p99, ssrBaselineRps: staticPage.rps }));
+    console.log(
+      `\nGoal: class grid p99 < ${GOAL_P99_MS} ms at ${CONNECTIONS} connections: ${pass ? "met" : "NOT met"}.`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: "classgrid",
+        value: grid.p99,
+        unit: "ms (p99, class grid)",
+        baseline: bare.p99,
+        ratio: bare.p99 > 0 ? Math.round((grid.p99 / bare.p99) * 100) / 100 : null,
+        goal: `< ${GOAL_P99_MS}`,
+        pass,
+        dashboardP99: dashboard.p99,
+        gridRps: grid.rps,
+        bareRps: bare.rps,
+        dashboardRps: dashboard.rps,
+        ssrBaselineP99: staticPage.p99,
+        ssrBaselineRps: staticPage.rps,
+      }),
+    );
   } finally {
     if (server && server.exitCode === null) {
       server.kill("SIGTERM");

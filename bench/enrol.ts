@@ -18,8 +18,50 @@ const DB_NAME = "bench_enrol";
 const GOAL_MS = 3000;
 const GOAL_RATIO = 3;
 
-const FIRST = ["Amelia", "Oliver", "Isla", "Jack", "Zoë", "Siân", "Harry", "Evie-Mae", "Leo", "Ava", "Noah", "Grace", "Kacper", "Freya", "Arlo", "Maisie", "Alfie", "Ruby", "Theo", "Poppy"];
-const LAST = ["Bennett", "Hulme", "Bloor", "Salt", "Degg", "Machin", "Nowak", "Pickerill", "Wain", "Lovatt", "Beech", "Goodwin", "Plant", "Birks", "Podmore", "O'Neill", "Shah", "Evans", "Hughes", "Turner"];
+const FIRST = [
+  "Amelia",
+  "Oliver",
+  "Isla",
+  "Jack",
+  "Zoë",
+  "Siân",
+  "Harry",
+  "Evie-Mae",
+  "Leo",
+  "Ava",
+  "Noah",
+  "Grace",
+  "Kacper",
+  "Freya",
+  "Arlo",
+  "Maisie",
+  "Alfie",
+  "Ruby",
+  "Theo",
+  "Poppy",
+];
+const LAST = [
+  "Bennett",
+  "Hulme",
+  "Bloor",
+  "Salt",
+  "Degg",
+  "Machin",
+  "Nowak",
+  "Pickerill",
+  "Wain",
+  "Lovatt",
+  "Beech",
+  "Goodwin",
+  "Plant",
+  "Birks",
+  "Podmore",
+  "O'Neill",
+  "Shah",
+  "Evans",
+  "Hughes",
+  "Turner",
+];
 
 function upn(serial: number, school: string): string {
   const body = `860${school}${String(serial).padStart(5, "0")}`;
@@ -39,7 +81,10 @@ function rowsFor(n: number, school: string): Row[] {
 }
 
 function csvFor(rows: Row[]): Uint8Array {
-  const lines = ["UPN,Legal Surname,Legal Forename,Preferred Forename,Year,Reg Group", ...rows.map((r) => `${r.upn},${r.last},${r.first},,Year ${r.year},${r.reg}`)];
+  const lines = [
+    "UPN,Legal Surname,Legal Forename,Preferred Forename,Year,Reg Group",
+    ...rows.map((r) => `${r.upn},${r.last},${r.first},,Year ${r.year},${r.reg}`),
+  ];
   return new TextEncoder().encode(lines.join("\r\n") + "\r\n");
 }
 
@@ -55,11 +100,43 @@ export async function main() {
   await raw.connect();
 
   try {
-    const school = await db().organisation.create({ data: { name: "Bench Academy", kind: "SCHOOL", status: "APPROVED", districtCode: "E07000192" }, select: { id: true, name: true } });
-    const teacher = await db().user.create({ data: { email: "bench.teacher@example.org", firstName: "Bench", lastName: "Teacher", memberships: { create: { organisationId: school.id, role: "TEACHER" } } }, select: { id: true } });
-    const actor = { userId: teacher.id, displayName: "Bench Teacher", memberships: [{ organisationId: school.id, organisationName: school.name, organisationKind: "SCHOOL" as const, role: "TEACHER" as const }] };
+    const school = await db().organisation.create({
+      data: { name: "Bench Academy", kind: "SCHOOL", status: "APPROVED", districtCode: "E07000192" },
+      select: { id: true, name: true },
+    });
+    const teacher = await db().user.create({
+      data: {
+        email: "bench.teacher@example.org",
+        firstName: "Bench",
+        lastName: "Teacher",
+        memberships: { create: { organisationId: school.id, role: "TEACHER" } },
+      },
+      select: { id: true },
+    });
+    const actor = {
+      userId: teacher.id,
+      displayName: "Bench Teacher",
+      memberships: [
+        {
+          organisationId: school.id,
+          organisationName: school.name,
+          organisationKind: "SCHOOL" as const,
+          role: "TEACHER" as const,
+        },
+      ],
+    };
     let classNo = 0;
-    const newClass = () => db().cohort.create({ data: { organisationId: school.id, name: `Bench ${++classNo}`, yearGroup: 9, academicYear: 2026, teacherId: teacher.id }, select: { id: true } });
+    const newClass = () =>
+      db().cohort.create({
+        data: {
+          organisationId: school.id,
+          name: `Bench ${++classNo}`,
+          yearGroup: 9,
+          academicYear: 2026,
+          teacherId: teacher.id,
+        },
+        select: { id: true },
+      });
 
     async function timedImport(rows: Row[]) {
       const cohort = await newClass();
@@ -68,7 +145,10 @@ export async function main() {
       const preview = await previewClassImport(actor, cohort.id, bytes);
       const t1 = performance.now();
       if (!preview.ok) throw new Error(preview.problems.join(" "));
-      if (preview.summary.newPupils !== rows.length) throw new Error(`expected ${rows.length} new pupils, preview says ${preview.summary.newPupils} (invalid: ${preview.summary.invalid.length})`);
+      if (preview.summary.newPupils !== rows.length)
+        throw new Error(
+          `expected ${rows.length} new pupils, preview says ${preview.summary.newPupils} (invalid: ${preview.summary.invalid.length})`,
+        );
       const result = await runClassImport(preview.importId, { from: ["preview"] });
       const t2 = performance.now();
       if (result.created !== rows.length) throw new Error(`created ${result.created} of ${rows.length}`);
@@ -85,10 +165,19 @@ export async function main() {
         const b = i * 5;
         return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, now())`;
       });
-      const users = await raw.query<{ id: string }>(`INSERT INTO users (username, first_name, last_name, upn, year_group, updated_at) VALUES ${values.join(",")} RETURNING id`, params);
+      const users = await raw.query<{ id: string }>(
+        `INSERT INTO users (username, first_name, last_name, upn, year_group, updated_at) VALUES ${values.join(",")} RETURNING id`,
+        params,
+      );
       const ids = users.rows.map((u) => u.id);
-      await raw.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ${ids.map((_, i) => `($${i + 2}, $1, 'PUPIL')`).join(",")}`, [school.id, ...ids]);
-      await raw.query(`INSERT INTO cohort_members (cohort_id, user_id) VALUES ${ids.map((_, i) => `($1, $${i + 2})`).join(",")}`, [cohort.id, ...ids]);
+      await raw.query(
+        `INSERT INTO memberships (user_id, organisation_id, role) VALUES ${ids.map((_, i) => `($${i + 2}, $1, 'PUPIL')`).join(",")}`,
+        [school.id, ...ids],
+      );
+      await raw.query(
+        `INSERT INTO cohort_members (cohort_id, user_id) VALUES ${ids.map((_, i) => `($1, $${i + 2})`).join(",")}`,
+        [cohort.id, ...ids],
+      );
       await raw.query("COMMIT");
       return performance.now() - t0;
     }

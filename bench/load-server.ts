@@ -9,7 +9,9 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 
 // The compiled server, as `npm start` runs it (bench/load.ts makes the build first).
-const { createServer } = (await import(new URL("../build/server/server.js", import.meta.url).href)) as typeof import("../server.ts");
+const { createServer } = (await import(
+  new URL("../build/server/server.js", import.meta.url).href
+)) as typeof import("../server.ts");
 
 const histogram = monitorEventLoopDelay({ resolution: 10 });
 histogram.enable();
@@ -20,6 +22,13 @@ const server = app.listen(0, "127.0.0.1", () => {
 const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
 process.on("message", (message: { type: string }) => {
   if (message.type === "lag-reset") histogram.reset();
-  if (message.type === "lag") process.send?.({ type: "lag", p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), mean: ms(histogram.mean) });
+  if (message.type === "lag")
+    process.send?.({
+      type: "lag",
+      p50: ms(histogram.percentile(50)),
+      p99: ms(histogram.percentile(99)),
+      max: ms(histogram.max),
+      mean: ms(histogram.mean),
+    });
 });
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

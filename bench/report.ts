@@ -152,9 +152,11 @@ export async function main() {
     const genStart = performance.now();
     if (reuse) await client.query(`DELETE FROM report_snapshots`);
     else for (const statement of GENERATE) await client.query(statement);
-    const counts = (await client.query(`SELECT (SELECT count(*) FROM users WHERE username IS NOT NULL OR date_of_birth IS NOT NULL OR id IN (SELECT user_id FROM memberships WHERE role = 'TEACHER'))::int AS learners,
+    const counts = (
+      await client.query(`SELECT (SELECT count(*) FROM users WHERE username IS NOT NULL OR date_of_birth IS NOT NULL OR id IN (SELECT user_id FROM memberships WHERE role = 'TEACHER'))::int AS learners,
       (SELECT count(*) FROM organisations)::int AS organisations, (SELECT count(*) FROM progress_entries)::int AS entries,
-      (SELECT count(*) FROM placements)::int AS placements, (SELECT count(*) FROM enrolments)::int AS enrolments`)).rows[0];
+      (SELECT count(*) FROM placements)::int AS placements, (SELECT count(*) FROM enrolments)::int AS enrolments`)
+    ).rows[0];
     console.log(`Generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
 
     // The app reads DATABASE_URL on first use: point it at the bench database before importing.
@@ -201,11 +203,15 @@ export async function main() {
           await client.query(statement.text, statement.values as unknown[]);
           times.push(performance.now() - t);
         }
-        console.log(`  family ${name.padEnd(15)} median ${median(times).toFixed(0).padStart(5)} ms  [${times.map((x) => x.toFixed(0)).join(", ")}]`);
+        console.log(
+          `  family ${name.padEnd(15)} median ${median(times).toFixed(0).padStart(5)} ms  [${times.map((x) => x.toFixed(0)).join(", ")}]`,
+        );
       }
       const t = performance.now();
       await measures.dataVersion();
-      console.log(`  dataVersion            ${(performance.now() - t).toFixed(0).padStart(5)} ms (first call, via Prisma)`);
+      console.log(
+        `  dataVersion            ${(performance.now() - t).toFixed(0).padStart(5)} ms (first call, via Prisma)`,
+      );
     }
 
     // Warm both paths once (plans, caches), then alternate runs so neither gets a warmer cache.
@@ -222,7 +228,18 @@ export async function main() {
       snapshotId = (await reports.buildSnapshot(period, null, { today })).id;
       build.push(performance.now() - t);
     }
-    const officer = { userId: "00000000-0000-4000-8000-000000000000", displayName: "Bench", memberships: [{ organisationId: "00000000-0000-4000-8000-000000000001", organisationName: "Council", organisationKind: "COUNCIL" as const, role: "COUNCIL_OFFICER" as const }] };
+    const officer = {
+      userId: "00000000-0000-4000-8000-000000000000",
+      displayName: "Bench",
+      memberships: [
+        {
+          organisationId: "00000000-0000-4000-8000-000000000001",
+          organisationName: "Council",
+          organisationKind: "COUNCIL" as const,
+          role: "COUNCIL_OFFICER" as const,
+        },
+      ],
+    };
     const open: number[] = [];
     for (let i = 0; i < 21; i++) {
       const t = performance.now();
@@ -230,7 +247,9 @@ export async function main() {
       open.push(performance.now() - t);
     }
     open.shift();
-    const bytes = (await client.query(`SELECT length(figures::text) AS n FROM report_snapshots WHERE id = $1`, [snapshotId])).rows[0].n;
+    const bytes = (
+      await client.query(`SELECT length(figures::text) AS n FROM report_snapshots WHERE id = $1`, [snapshotId])
+    ).rows[0].n;
     await client.end();
     await disconnectDb();
 
@@ -238,12 +257,28 @@ export async function main() {
     const r = median(baseline);
     const o = median(open);
     const ratio = b / r;
-    console.log(`Build one report (buildSnapshot, academic year 2025/26): median ${b.toFixed(0)} ms  [${build.map((x) => x.toFixed(0)).join(", ")}]`);
-    console.log(`Same aggregates as one SQL statement via pg:            median ${r.toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(", ")}]`);
+    console.log(
+      `Build one report (buildSnapshot, academic year 2025/26): median ${b.toFixed(0)} ms  [${build.map((x) => x.toFixed(0)).join(", ")}]`,
+    );
+    console.log(
+      `Same aggregates as one SQL statement via pg:            median ${r.toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(", ")}]`,
+    );
     console.log(`Ratio build / raw SQL: ${ratio.toFixed(2)} (goal ≤ ${GOAL_RATIO})`);
-    console.log(`Open a stored snapshot (getSnapshot, ${bytes} bytes of JSON): median ${o.toFixed(1)} ms (goal < ${GOAL_OPEN_MS} ms)`);
+    console.log(
+      `Open a stored snapshot (getSnapshot, ${bytes} bytes of JSON): median ${o.toFixed(1)} ms (goal < ${GOAL_OPEN_MS} ms)`,
+    );
     const pass = b < GOAL_BUILD_MS && ratio <= GOAL_RATIO && o < GOAL_OPEN_MS;
-    console.log(JSON.stringify({ bench: "report", value: Math.round(b), unit: "ms", baseline: Math.round(r), ratio: Number(ratio.toFixed(2)), goal: `build < ${GOAL_BUILD_MS} ms, ≤ ${GOAL_RATIO}× raw SQL, open < ${GOAL_OPEN_MS} ms (open ${o.toFixed(1)} ms)`, pass }));
+    console.log(
+      JSON.stringify({
+        bench: "report",
+        value: Math.round(b),
+        unit: "ms",
+        baseline: Math.round(r),
+        ratio: Number(ratio.toFixed(2)),
+        goal: `build < ${GOAL_BUILD_MS} ms, ≤ ${GOAL_RATIO}× raw SQL, open < ${GOAL_OPEN_MS} ms (open ${o.toFixed(1)} ms)`,
+        pass,
+      }),
+    );
   } finally {
     if (!keep) await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   }

@@ -13,7 +13,16 @@ import autocannon from "autocannon";
 import { hash, verify } from "@node-rs/argon2";
 import pg from "pg";
 import { applyMigrations } from "../app/db/migrate.server.ts";
-import { admin, ensureProductionBuild, freePort, freshDatabase, productionEnv, ROOT, serverNodeArgs, waitForHealthy } from "./support.ts";
+import {
+  admin,
+  ensureProductionBuild,
+  freePort,
+  freshDatabase,
+  productionEnv,
+  ROOT,
+  serverNodeArgs,
+  waitForHealthy,
+} from "./support.ts";
 
 const DB_NAME = "bench_signin";
 const CONNECTIONS = 10;
@@ -47,13 +56,18 @@ export async function main() {
   const storedHash = await hash(PASSWORD, ARGON2);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const org = await client.query(`INSERT INTO organisations (name, kind, status, district_code, updated_at) VALUES ('Bench Employer', 'EMPLOYER', 'APPROVED', 'E06000021', now()) RETURNING id`);
+  const org = await client.query(
+    `INSERT INTO organisations (name, kind, status, district_code, updated_at) VALUES ('Bench Employer', 'EMPLOYER', 'APPROVED', 'E06000021', now()) RETURNING id`,
+  );
   for (let i = 0; i < CONNECTIONS; i++) {
     const user = await client.query(
       `INSERT INTO users (email, first_name, last_name, password_hash, updated_at) VALUES ($1, 'Bench', 'User', $2, now()) RETURNING id`,
       [`bench${i}@signin.example`, storedHash],
     );
-    await client.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'APPRENTICE')`, [user.rows[0].id, org.rows[0].id]);
+    await client.query(`INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, 'APPRENTICE')`, [
+      user.rows[0].id,
+      org.rows[0].id,
+    ]);
   }
   await client.end();
 
@@ -61,7 +75,14 @@ export async function main() {
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...serverNodeArgs(), "build/server/server.js"], {
     cwd: ROOT,
-    env: { ...process.env, ...productionEnv(baseUrl), PORT: String(port), DATABASE_URL: url, REDIS_PREFIX: `bench:signin:${process.pid}:`, LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      ...productionEnv(baseUrl),
+      PORT: String(port),
+      DATABASE_URL: url,
+      REDIS_PREFIX: `bench:signin:${process.pid}:`,
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {
@@ -76,7 +97,10 @@ export async function main() {
           {
             method: "POST",
             headers: { "content-type": "application/x-www-form-urlencoded" },
-            setupRequest: (request) => ({ ...request, body: `identifier=bench${next++ % CONNECTIONS}%40signin.example&password=${PASSWORD}&redirectTo=%2F` }),
+            setupRequest: (request) => ({
+              ...request,
+              body: `identifier=bench${next++ % CONNECTIONS}%40signin.example&password=${PASSWORD}&redirectTo=%2F`,
+            }),
           },
         ],
       });
@@ -94,19 +118,36 @@ export async function main() {
       const signinRate = result["3xx"] / result.duration;
       const bareRate = await bareArgon2Rate(storedHash, WINDOW_S);
       rounds.push({ signinRate, bareRate, p50: result.latency.p50, p99: result.latency.p99, failures });
-      console.log(`round ${round + 1}: ${signinRate.toFixed(1)} sign-ins/s (p99 ${result.latency.p99} ms), bare ${bareRate.toFixed(1)}/s, ratio ${(signinRate / bareRate).toFixed(2)}`);
+      console.log(
+        `round ${round + 1}: ${signinRate.toFixed(1)} sign-ins/s (p99 ${result.latency.p99} ms), bare ${bareRate.toFixed(1)}/s, ratio ${(signinRate / bareRate).toFixed(2)}`,
+      );
     }
-    const mean = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
+    const mean = (pick: (r: (typeof rounds)[number]) => number) =>
+      rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
     const signinRate = mean((r) => r.signinRate);
     const bareRate = mean((r) => r.bareRate);
     const failures = rounds.reduce((sum, r) => sum + r.failures, 0);
     const p50 = [...rounds].sort((a, b) => a.p50 - b.p50)[Math.floor(rounds.length / 2)].p50;
     const p99 = Math.max(...rounds.map((r) => r.p99));
     const ratio = signinRate / bareRate;
-    console.log(`sign-ins through the production server: ${signinRate.toFixed(1)}/s at ${CONNECTIONS} connections (p50 ${p50} ms, worst window p99 ${p99} ms), ${failures} failed`);
-    console.log(`bare argon2id verifications (m=19456 KiB, t=2, p=1): ${bareRate.toFixed(1)}/s at ${CONNECTIONS} in parallel (${(1000 / (bareRate / Math.min(CONNECTIONS, 4))).toFixed(0)} ms per hash per thread)`);
+    console.log(
+      `sign-ins through the production server: ${signinRate.toFixed(1)}/s at ${CONNECTIONS} connections (p50 ${p50} ms, worst window p99 ${p99} ms), ${failures} failed`,
+    );
+    console.log(
+      `bare argon2id verifications (m=19456 KiB, t=2, p=1): ${bareRate.toFixed(1)}/s at ${CONNECTIONS} in parallel (${(1000 / (bareRate / Math.min(CONNECTIONS, 4))).toFixed(0)} ms per hash per thread)`,
+    );
     console.log(`ratio ${ratio.toFixed(2)} over ${ROUNDS} alternating windows of ${WINDOW_S} s (goal ≥ ${GOAL_RATIO})`);
-    console.log(JSON.stringify({ bench: "signin", value: Number(signinRate.toFixed(1)), unit: "sign-ins/s", baseline: Number(bareRate.toFixed(1)), ratio: Number(ratio.toFixed(2)), goal: `ratio >= ${GOAL_RATIO}, 0 failed`, pass: ratio >= GOAL_RATIO && failures === 0 }));
+    console.log(
+      JSON.stringify({
+        bench: "signin",
+        value: Number(signinRate.toFixed(1)),
+        unit: "sign-ins/s",
+        baseline: Number(bareRate.toFixed(1)),
+        ratio: Number(ratio.toFixed(2)),
+        goal: `ratio >= ${GOAL_RATIO}, 0 failed`,
+        pass: ratio >= GOAL_RATIO && failures === 0,
+      }),
+    );
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));

@@ -23,18 +23,37 @@ export type ApprenticeOtjReminderEmailProps = {
 
 const RAG_WORDS = { green: "on track (green)", amber: "a little behind (amber)", red: "behind plan (red)" } as const;
 
-export function apprenticeOtjReminderSubject({ reasons, rag }: Pick<ApprenticeOtjReminderEmailProps, "reasons" | "rag">): string {
-  if (reasons.includes("rag-turned")) return rag === "red" ? "Your off-the-job training is behind plan" : "Your off-the-job training is slipping behind";
+export function apprenticeOtjReminderSubject({
+  reasons,
+  rag,
+}: Pick<ApprenticeOtjReminderEmailProps, "reasons" | "rag">): string {
+  if (reasons.includes("rag-turned"))
+    return rag === "red" ? "Your off-the-job training is behind plan" : "Your off-the-job training is slipping behind";
   return "Time to log your off-the-job training";
 }
 
 const hours = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} ${n === 1 ? "hour" : "hours"}`;
 
 export default function ApprenticeOtjReminderEmail(props: ApprenticeOtjReminderEmailProps) {
-  const { firstName, reasons, rag, actualHours, requiredHours, plannedHours, daysSinceOtj, hadAnyOtj, logUrl, unsubscribeUrl } = props;
+  const {
+    firstName,
+    reasons,
+    rag,
+    actualHours,
+    requiredHours,
+    plannedHours,
+    daysSinceOtj,
+    hadAnyOtj,
+    logUrl,
+    unsubscribeUrl,
+  } = props;
   return (
     <EmailLayout
-      preview={reasons.includes("rag-turned") ? `Your off-the-job training is ${RAG_WORDS[rag]}.` : `Nothing verified for ${daysSinceOtj} days: log what you have done.`}
+      preview={
+        reasons.includes("rag-turned")
+          ? `Your off-the-job training is ${RAG_WORDS[rag]}.`
+          : `Nothing verified for ${daysSinceOtj} days: log what you have done.`
+      }
       heading={apprenticeOtjReminderSubject(props)}
       reason="You received this email because you are an apprentice on a programme run through the partnership and reminders are switched on in your account."
       unsubscribe={{ url: unsubscribeUrl, label: "Stop reminders like this" }}
@@ -48,14 +67,18 @@ export default function ApprenticeOtjReminderEmail(props: ApprenticeOtjReminderE
           If you have done some, log it now so your tutor can verify it.
         </Text>
       ) : null}
-      {reasons.includes("rag-turned") ? <Text style={styles.text}>Your off-the-job training is now {RAG_WORDS[rag]}.</Text> : null}
+      {reasons.includes("rag-turned") ? (
+        <Text style={styles.text}>Your off-the-job training is now {RAG_WORDS[rag]}.</Text>
+      ) : null}
       <Text style={styles.text}>
         Verified so far: <strong>{hours(actualHours)}</strong>
         {requiredHours !== null ? `; the plan expects about ${hours(requiredHours)} by today` : ""}
         {plannedHours !== null ? ` and ${hours(plannedHours)} in total` : ""}.
       </Text>
       <ActionLink href={logUrl}>Log off-the-job training</ActionLink>
-      <Text style={styles.text}>If something is stopping you, talk to your tutor or workplace supervisor: they can help plan the time.</Text>
+      <Text style={styles.text}>
+        If something is stopping you, talk to your tutor or workplace supervisor: they can help plan the time.
+      </Text>
     </EmailLayout>
   );
 }

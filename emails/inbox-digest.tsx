@@ -28,7 +28,13 @@ export function inboxDigestSubject({ counts }: Pick<InboxDigestEmailProps, "coun
   return `${total} ${total === 1 ? "item is" : "items are"} waiting in your inbox`;
 }
 
-export default function InboxDigestEmail({ firstName, counts, waitingDays, inboxUrl, unsubscribeUrl }: InboxDigestEmailProps) {
+export default function InboxDigestEmail({
+  firstName,
+  counts,
+  waitingDays,
+  inboxUrl,
+  unsubscribeUrl,
+}: InboxDigestEmailProps) {
   return (
     <EmailLayout
       preview={`Waiting for more than ${waitingDays} days: ${inboxDigestSubject({ counts }).toLowerCase()}.`}

@@ -22,12 +22,14 @@ export default function PasswordResetEmail({ resetUrl, expiresIn = "1 hour" }: P
       heading="Reset your password"
       reason="You received this email because someone asked to reset the password of the account with this email address."
     >
-      <Text style={styles.text}>We received a request to reset the password for your Staffordshire Digital Skills account.</Text>
+      <Text style={styles.text}>
+        We received a request to reset the password for your Staffordshire Digital Skills account.
+      </Text>
       <ActionLink href={resetUrl}>Choose a new password</ActionLink>
       <Text style={styles.text}>{`The link works once and expires in ${expiresIn}.`}</Text>
       <Text style={styles.text}>
-        If you didn't ask to reset your password, ignore this email: your password stays as it is and nobody can change it without this
-        link.
+        If you didn't ask to reset your password, ignore this email: your password stays as it is and nobody can change
+        it without this link.
       </Text>
     </EmailLayout>
   );

@@ -27,9 +27,13 @@ export default function RegistrationConfirmEmail({ kindLabel, confirmUrl, expire
       heading="Confirm your request to join"
       reason="You received this email because someone asked to register an organisation with this email address. If it was not you, ignore it: nothing is created unless the link is used."
     >
-      <Text style={styles.text}>{`We received a request to register a ${kindLabel} with the ${PARTNERSHIP_NAME}, with this email address for its first admin.`}</Text>
+      <Text
+        style={styles.text}
+      >{`We received a request to register a ${kindLabel} with the ${PARTNERSHIP_NAME}, with this email address for its first admin.`}</Text>
       <ActionLink href={confirmUrl}>Confirm your email address and send the request</ActionLink>
-      <Text style={styles.text}>{`The link works once and expires in ${expiresIn}. Once you confirm, the partnership checks the request before staff can be invited.`}</Text>
+      <Text
+        style={styles.text}
+      >{`The link works once and expires in ${expiresIn}. Once you confirm, the partnership checks the request before staff can be invited.`}</Text>
     </EmailLayout>
   );
 }

@@ -22,7 +22,13 @@ export function reportReadySubject({ periodLabel }: Pick<ReportReadyEmailProps, 
   return `Outcome report ready: ${periodLabel}`;
 }
 
-export default function ReportReadyEmail({ firstName, periodLabel, reportUrl, headline, ruleText }: ReportReadyEmailProps) {
+export default function ReportReadyEmail({
+  firstName,
+  periodLabel,
+  reportUrl,
+  headline,
+  ruleText,
+}: ReportReadyEmailProps) {
   return (
     <EmailLayout
       preview={`The partnership's outcome report for ${periodLabel} is ready to read and download.`}
@@ -37,7 +43,9 @@ export default function ReportReadyEmail({ firstName, periodLabel, reportUrl, he
         </Text>
       ))}
       <ActionLink href={reportUrl}>Read the full report</ActionLink>
-      <Text style={styles.text}>You will need to sign in. From the report page you can download the figures as a CSV file.</Text>
+      <Text style={styles.text}>
+        You will need to sign in. From the report page you can download the figures as a CSV file.
+      </Text>
       <Text style={styles.text}>{ruleText}</Text>
     </EmailLayout>
   );
@@ -52,5 +60,6 @@ ReportReadyEmail.PreviewProps = {
     { label: "Apprenticeship starts", value: "35" },
     { label: "Placements completed", value: "c" },
   ],
-  ruleText: "To protect individuals, counts of 1 to 4 are shown as c and all other counts are rounded to the nearest 5.",
+  ruleText:
+    "To protect individuals, counts of 1 to 4 are shown as c and all other counts are rounded to the nearest 5.",
 } satisfies ReportReadyEmailProps;

@@ -12,7 +12,9 @@ export type ReviewDueEmailProps = {
 };
 
 export function reviewDueSubject({ reviews }: Pick<ReviewDueEmailProps, "reviews">): string {
-  return reviews.some((r) => r.reason === "awaiting-signature") ? "Your progress review is waiting for your signature" : "Your progress review is coming up";
+  return reviews.some((r) => r.reason === "awaiting-signature")
+    ? "Your progress review is waiting for your signature"
+    : "Your progress review is coming up";
 }
 
 export default function ReviewDueEmail({ firstName, reviews, unsubscribeUrl }: ReviewDueEmailProps) {
@@ -31,7 +33,11 @@ export default function ReviewDueEmail({ firstName, reviews, unsubscribeUrl }: R
               ? `Review ${r.sequence} has been held and needs your signature. A review counts only once you, your employer and your tutor have all signed it.`
               : `Review ${r.sequence} is due by ${r.dueOnLabel}. It is a three-way meeting with your tutor and your employer about your progress, your off-the-job training and any support you need.`}
           </Text>
-          <ActionLink href={r.url}>{r.reason === "awaiting-signature" ? `Read and sign review ${r.sequence}` : `Prepare for review ${r.sequence}`}</ActionLink>
+          <ActionLink href={r.url}>
+            {r.reason === "awaiting-signature"
+              ? `Read and sign review ${r.sequence}`
+              : `Prepare for review ${r.sequence}`}
+          </ActionLink>
         </Section>
       ))}
     </EmailLayout>
@@ -40,6 +46,13 @@ export default function ReviewDueEmail({ firstName, reviews, unsubscribeUrl }: R
 
 ReviewDueEmail.PreviewProps = {
   firstName: "Jordan",
-  reviews: [{ sequence: 3, dueOnLabel: "30 November 2026", reason: "awaiting-signature", url: "http://localhost:3000/reviews/00000000-0000-4000-8000-000000000000" }],
+  reviews: [
+    {
+      sequence: 3,
+      dueOnLabel: "30 November 2026",
+      reason: "awaiting-signature",
+      url: "http://localhost:3000/reviews/00000000-0000-4000-8000-000000000000",
+    },
+  ],
   unsubscribeUrl: "http://localhost:3000/unsubscribe/00000000-0000-4000-8000-000000000000.reminders.example",
 } satisfies ReviewDueEmailProps;

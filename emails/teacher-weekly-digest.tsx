@@ -21,7 +21,13 @@ export function teacherWeeklyDigestSubject(): string {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-export default function TeacherWeeklyDigestEmail({ firstName, classes, stuckDays, verifyUrl, unsubscribeUrl }: TeacherWeeklyDigestEmailProps) {
+export default function TeacherWeeklyDigestEmail({
+  firstName,
+  classes,
+  stuckDays,
+  verifyUrl,
+  unsubscribeUrl,
+}: TeacherWeeklyDigestEmailProps) {
   const toVerify = classes.reduce((s, c) => s + c.entriesToVerify, 0);
   return (
     <EmailLayout
@@ -32,7 +38,8 @@ export default function TeacherWeeklyDigestEmail({ firstName, classes, stuckDays
     >
       <Text style={styles.text}>Hello {firstName},</Text>
       <Text style={styles.text}>
-        A pupil counts as needing a nudge when none of their progress has been verified for {stuckDays} days. Open a class to see who.
+        A pupil counts as needing a nudge when none of their progress has been verified for {stuckDays} days. Open a
+        class to see who.
       </Text>
       <ul>
         {classes.map((c) => (
@@ -40,7 +47,8 @@ export default function TeacherWeeklyDigestEmail({ firstName, classes, stuckDays
             <Link href={c.url} style={styles.link}>
               {c.name}
             </Link>
-            : {plural(c.stuckPupils, "pupil", "pupils")} with no verified progress for {stuckDays} days, {plural(c.entriesToVerify, "entry", "entries")} to verify
+            : {plural(c.stuckPupils, "pupil", "pupils")} with no verified progress for {stuckDays} days,{" "}
+            {plural(c.entriesToVerify, "entry", "entries")} to verify
           </li>
         ))}
       </ul>
@@ -52,8 +60,18 @@ export default function TeacherWeeklyDigestEmail({ firstName, classes, stuckDays
 TeacherWeeklyDigestEmail.PreviewProps = {
   firstName: "Sam",
   classes: [
-    { name: "9C Computing", stuckPupils: 3, entriesToVerify: 12, url: "http://localhost:3000/classes/00000000-0000-4000-8000-000000000001" },
-    { name: "10A Digital Futures", stuckPupils: 0, entriesToVerify: 4, url: "http://localhost:3000/classes/00000000-0000-4000-8000-000000000002" },
+    {
+      name: "9C Computing",
+      stuckPupils: 3,
+      entriesToVerify: 12,
+      url: "http://localhost:3000/classes/00000000-0000-4000-8000-000000000001",
+    },
+    {
+      name: "10A Digital Futures",
+      stuckPupils: 0,
+      entriesToVerify: 4,
+      url: "http://localhost:3000/classes/00000000-0000-4000-8000-000000000002",
+    },
   ],
   stuckDays: 14,
   verifyUrl: "http://localhost:3000/verify",

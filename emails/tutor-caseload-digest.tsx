@@ -22,7 +22,15 @@ export function tutorCaseloadDigestSubject({ overdue }: Pick<TutorCaseloadDigest
 
 const reviews = (n: number) => `${n} ${n === 1 ? "review" : "reviews"}`;
 
-export default function TutorCaseloadDigestEmail({ firstName, overdue, dueSoon, awaitingYourSignature, dueSoonDays, reviewsUrl, unsubscribeUrl }: TutorCaseloadDigestEmailProps) {
+export default function TutorCaseloadDigestEmail({
+  firstName,
+  overdue,
+  dueSoon,
+  awaitingYourSignature,
+  dueSoonDays,
+  reviewsUrl,
+  unsubscribeUrl,
+}: TutorCaseloadDigestEmailProps) {
   return (
     <EmailLayout
       preview={`${reviews(overdue)} overdue, ${reviews(dueSoon)} due soon, ${reviews(awaitingYourSignature)} to sign.`}

@@ -20,8 +20,11 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
   for (const org of ORGANISATIONS) {
     const { key, ...data } = org;
     const where = data.urn ? { urn: data.urn } : data.companyNumber ? { companyNumber: data.companyNumber } : undefined;
-    const existing = where ? await db.organisation.findUnique({ where }) : await db.organisation.findFirst({ where: { name: data.name, kind: data.kind } });
-    const row = existing ?? (await db.organisation.create({ data: { ...data, status: "APPROVED", approvedAt: new Date() } }));
+    const existing = where
+      ? await db.organisation.findUnique({ where })
+      : await db.organisation.findFirst({ where: { name: data.name, kind: data.kind } });
+    const row =
+      existing ?? (await db.organisation.create({ data: { ...data, status: "APPROVED", approvedAt: new Date() } }));
     orgIds.set(key, row.id);
   }
 
@@ -32,7 +35,14 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
     const user = await db.user.upsert({
       where,
       update: {},
-      create: { email: account.email, username: account.username, firstName: account.firstName, lastName: account.lastName, yearGroup: account.yearGroup, passwordHash },
+      create: {
+        email: account.email,
+        username: account.username,
+        firstName: account.firstName,
+        lastName: account.lastName,
+        yearGroup: account.yearGroup,
+        passwordHash,
+      },
     });
     const organisationId = orgIds.get(account.org)!;
     await db.membership.upsert({
@@ -43,25 +53,47 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
   }
 
   for (const credential of CREDENTIALS.filter((c) => !("successorCode" in c))) {
-    await db.credential.upsert({ where: { code: credential.code }, update: {}, create: { code: credential.code, name: credential.name, kind: credential.kind } });
+    await db.credential.upsert({
+      where: { code: credential.code },
+      update: {},
+      create: { code: credential.code, name: credential.name, kind: credential.kind },
+    });
   }
   for (const credential of CREDENTIALS.filter((c) => "successorCode" in c)) {
     const c = credential as { code: string; name: string; kind: string; retiredOn: string; successorCode: string };
     await db.credential.upsert({
       where: { code: c.code },
       update: {},
-      create: { code: c.code, name: c.name, kind: c.kind, retiredOn: new Date(`${c.retiredOn}T00:00:00Z`), successorCode: c.successorCode },
+      create: {
+        code: c.code,
+        name: c.name,
+        kind: c.kind,
+        retiredOn: new Date(`${c.retiredOn}T00:00:00Z`),
+        successorCode: c.successorCode,
+      },
     });
   }
 
   for (const [index, pathway] of PATHWAYS.entries()) {
     const { modules, ...fields } = pathway;
-    const row = await db.pathway.upsert({ where: { slug: pathway.slug }, update: {}, create: { ...fields, sortOrder: index } });
+    const row = await db.pathway.upsert({
+      where: { slug: pathway.slug },
+      update: {},
+      create: { ...fields, sortOrder: index },
+    });
     for (const [position, module] of modules.entries()) {
       const moduleRow = await db.module.upsert({
         where: { uid: module.uid },
         update: {},
-        create: { uid: module.uid, title: module.title, durationMinutes: module.minutes, levels: [module.level], roles: ["student"], products: [], url: moduleUrl(module.uid) },
+        create: {
+          uid: module.uid,
+          title: module.title,
+          durationMinutes: module.minutes,
+          levels: [module.level],
+          roles: ["student"],
+          products: [],
+          url: moduleUrl(module.uid),
+        },
       });
       await db.pathwayModule.upsert({
         where: { pathwayId_moduleId: { pathwayId: row.id, moduleId: moduleRow.id } },
@@ -75,19 +107,35 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
     const { ksbs, ...fields } = standard;
     const row = await db.standard.upsert({ where: { reference: standard.reference }, update: {}, create: fields });
     for (const [code, text] of ksbs) {
-      await db.ksb.upsert({ where: { standardId_code: { standardId: row.id, code } }, update: {}, create: { standardId: row.id, code, text } });
+      await db.ksb.upsert({
+        where: { standardId_code: { standardId: row.id, code } },
+        update: {},
+        create: { standardId: row.id, code, text },
+      });
     }
   }
 
   await db.target.upsert({
     where: { key: "digitally-skilled-apprentices" },
     update: {},
-    create: { key: "digitally-skilled-apprentices", label: "Digitally skilled apprentices", targetValue: 900, startsOn: new Date("2025-08-01T00:00:00Z"), endsOn: new Date("2030-07-31T00:00:00Z") },
+    create: {
+      key: "digitally-skilled-apprentices",
+      label: "Digitally skilled apprentices",
+      targetValue: 900,
+      startsOn: new Date("2025-08-01T00:00:00Z"),
+      endsOn: new Date("2030-07-31T00:00:00Z"),
+    },
   });
   await db.target.upsert({
     where: { key: "businesses-engaged" },
     update: {},
-    create: { key: "businesses-engaged", label: "Businesses engaged in digital innovation", targetValue: 100, startsOn: new Date("2025-08-01T00:00:00Z"), endsOn: new Date("2030-07-31T00:00:00Z") },
+    create: {
+      key: "businesses-engaged",
+      label: "Businesses engaged in digital innovation",
+      targetValue: 100,
+      startsOn: new Date("2025-08-01T00:00:00Z"),
+      endsOn: new Date("2030-07-31T00:00:00Z"),
+    },
   });
   await seedApprenticeships(db, orgIds);
   await seedWorkExperienceAndReviews(db, orgIds);
@@ -95,7 +143,9 @@ export async function seed(db: PrismaClient, log: (line: string) => void = () =>
 
   // Outcome report demo: a little learning and one protected snapshot to open.
   await seedReportDemo(db, log);
-  log(`Seeded ${ORGANISATIONS.length} organisations, ${DEMO_ACCOUNTS.length} demo accounts, ${PATHWAYS.length} pathways, ${STANDARDS.length} standards.`);
+  log(
+    `Seeded ${ORGANISATIONS.length} organisations, ${DEMO_ACCOUNTS.length} demo accounts, ${PATHWAYS.length} pathways, ${STANDARDS.length} standards.`,
+  );
 }
 
 // ── demo apprenticeship and training plan ──
@@ -108,17 +158,36 @@ async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>
   } as const;
   const userByKey = async (key: string) => {
     const account = DEMO_ACCOUNTS.find((a) => a.key === key)!;
-    return db.user.findUniqueOrThrow({ where: account.email ? { email: account.email } : { username: account.username! }, select: { id: true, firstName: true, lastName: true, dateOfBirth: true } });
+    return db.user.findUniqueOrThrow({
+      where: account.email ? { email: account.email } : { username: account.username! },
+      select: { id: true, firstName: true, lastName: true, dateOfBirth: true },
+    });
   };
   const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
   for (const demo of DEMO_APPRENTICESHIPS) {
-    const [apprentice, tutor, supervisor] = await Promise.all([userByKey(demo.apprentice), userByKey(demo.tutor), userByKey(demo.supervisor)]);
-    const employerAdmin = await userByKey(DEMO_ACCOUNTS.find((a) => a.org === demo.employer && a.role === "EMPLOYER_ADMIN")!.key);
-    const standard = await db.standard.findUniqueOrThrow({ where: { reference: demo.standard }, include: { ksbs: true } });
+    const [apprentice, tutor, supervisor] = await Promise.all([
+      userByKey(demo.apprentice),
+      userByKey(demo.tutor),
+      userByKey(demo.supervisor),
+    ]);
+    const employerAdmin = await userByKey(
+      DEMO_ACCOUNTS.find((a) => a.org === demo.employer && a.role === "EMPLOYER_ADMIN")!.key,
+    );
+    const standard = await db.standard.findUniqueOrThrow({
+      where: { reference: demo.standard },
+      include: { ksbs: true },
+    });
     const employerId = orgIds.get(demo.employer)!;
     const providerId = orgIds.get(demo.provider)!;
-    if (await db.apprenticeship.findFirst({ where: { apprenticeId: apprentice.id, standardId: standard.id }, select: { id: true } })) continue;
-    if (!apprentice.dateOfBirth) await db.user.update({ where: { id: apprentice.id }, data: { dateOfBirth: day(demo.dateOfBirth) } });
+    if (
+      await db.apprenticeship.findFirst({
+        where: { apprenticeId: apprentice.id, standardId: standard.id },
+        select: { id: true },
+      })
+    )
+      continue;
+    if (!apprentice.dateOfBirth)
+      await db.user.update({ where: { id: apprentice.id }, data: { dateOfBirth: day(demo.dateOfBirth) } });
     const otj = plannedOtjHours({
       startDate: demo.startDate,
       plannedEndDate: demo.plannedEndDate,
@@ -127,11 +196,19 @@ async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>
       standard: { reference: standard.reference, otjMinimumHours: standard.otjMinimumHours },
     });
     if (otj.hours === null) throw new Error(`Seed: ${demo.standard} has no OTJ minimum`);
-    const pathway = demo.pathway ? await db.pathway.findUnique({ where: { slug: demo.pathway }, select: { id: true, title: true } }) : null;
-    const [employer, provider] = await Promise.all([db.organisation.findUniqueOrThrow({ where: { id: employerId } }), db.organisation.findUniqueOrThrow({ where: { id: providerId } })]);
+    const pathway = demo.pathway
+      ? await db.pathway.findUnique({ where: { slug: demo.pathway }, select: { id: true, title: true } })
+      : null;
+    const [employer, provider] = await Promise.all([
+      db.organisation.findUniqueOrThrow({ where: { id: employerId } }),
+      db.organisation.findUniqueOrThrow({ where: { id: providerId } }),
+    ]);
     const name = (u: { firstName: string; lastName: string }) => `${u.firstName} ${u.lastName}`;
     const kindOrder = (code: string) => "KSB".indexOf(code[0]!) * 1000 + (Number(code.slice(1)) || 0);
-    const ageAtStart = Number(demo.startDate.slice(0, 4)) - Number(demo.dateOfBirth.slice(0, 4)) - (demo.startDate.slice(5) < demo.dateOfBirth.slice(5) ? 1 : 0);
+    const ageAtStart =
+      Number(demo.startDate.slice(0, 4)) -
+      Number(demo.dateOfBirth.slice(0, 4)) -
+      (demo.startDate.slice(5) < demo.dateOfBirth.slice(5) ? 1 : 0);
     const englishMathsRequired = ageAtStart <= 18;
     const apprenticeship = await db.apprenticeship.create({
       data: {
@@ -158,16 +235,31 @@ async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>
         content: {
           version: 1,
           generatedAt: new Date(`${demo.startDate}T09:00:00Z`).toISOString(),
-          standard: { reference: standard.reference, title: standard.title, level: standard.level, otjMinimumHours: standard.otjMinimumHours, minDurationMonths: standard.minDurationMonths },
-          ksbs: standard.ksbs.map((k) => ({ code: k.code, text: k.text })).sort((a, b) => kindOrder(a.code) - kindOrder(b.code)),
+          standard: {
+            reference: standard.reference,
+            title: standard.title,
+            level: standard.level,
+            otjMinimumHours: standard.otjMinimumHours,
+            minDurationMonths: standard.minDurationMonths,
+          },
+          ksbs: standard.ksbs
+            .map((k) => ({ code: k.code, text: k.text }))
+            .sort((a, b) => kindOrder(a.code) - kindOrder(b.code)),
           startDate: demo.startDate,
           plannedEndDate: demo.plannedEndDate,
           contractedWeeklyHours: demo.contractedWeeklyHours,
           priorLearningHours: demo.priorLearningHours,
-          otj: { regime: otj.regime, regimeLabel: REGIME_LABELS[otj.regime], hours: otj.hours, explanation: otj.explanation },
+          otj: {
+            regime: otj.regime,
+            regimeLabel: REGIME_LABELS[otj.regime],
+            hours: otj.hours,
+            explanation: otj.explanation,
+          },
           englishMaths: {
             required: englishMathsRequired,
-            reason: englishMathsRequired ? `Required: aged ${ageAtStart} at the start (required for 16 to 18).` : `Not required: aged ${ageAtStart} at the start (optional from 19).`,
+            reason: englishMathsRequired
+              ? `Required: aged ${ageAtStart} at the start (required for 16 to 18).`
+              : `Not required: aged ${ageAtStart} at the start (optional from 19).`,
           },
           parties: {
             apprentice: { id: apprentice.id, name: name(apprentice) },
@@ -178,14 +270,24 @@ async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>
           },
           pathway,
         },
-        ...Object.fromEntries(demo.signedBy.flatMap((party) => [[`${party}SignedAt`, signedAt], [`${party}SignedById`, signer[party]]])),
+        ...Object.fromEntries(
+          demo.signedBy.flatMap((party) => [
+            [`${party}SignedAt`, signedAt],
+            [`${party}SignedById`, signer[party]],
+          ]),
+        ),
       },
     });
     if (pathway) {
       await db.enrolment.upsert({
         where: { userId_pathwayId: { userId: apprentice.id, pathwayId: pathway.id } },
         update: {},
-        create: { userId: apprentice.id, pathwayId: pathway.id, organisationId: employerId, startedOn: day(demo.startDate) },
+        create: {
+          userId: apprentice.id,
+          pathwayId: pathway.id,
+          organisationId: employerId,
+          startedOn: day(demo.startDate),
+        },
       });
     }
   }
@@ -196,7 +298,12 @@ async function seedApprenticeships(db: PrismaClient, orgIds: Map<string, string>
 async function seedWorkExperienceAndReviews(db: PrismaClient, orgIds: Map<string, string>) {
   const userId = async (key: string) => {
     const account = DEMO_ACCOUNTS.find((a) => a.key === key)!;
-    return (await db.user.findUniqueOrThrow({ where: account.email ? { email: account.email } : { username: account.username! }, select: { id: true } })).id;
+    return (
+      await db.user.findUniqueOrThrow({
+        where: account.email ? { email: account.email } : { username: account.username! },
+        select: { id: true },
+      })
+    ).id;
   };
   const dayFromToday = (days: number) => {
     const d = new Date();
@@ -226,7 +333,9 @@ async function seedWorkExperienceAndReviews(db: PrismaClient, orgIds: Map<string
   const encounterSchool = orgIds.get(e.school)!;
   if (!(await db.encounter.findFirst({ where: { schoolId: encounterSchool, title: e.title }, select: { id: true } }))) {
     const today = dayFromToday(0);
-    const yearStart = new Date(Date.UTC(today.getUTCMonth() >= 7 ? today.getUTCFullYear() : today.getUTCFullYear() - 1, 7, 1));
+    const yearStart = new Date(
+      Date.UTC(today.getUTCMonth() >= 7 ? today.getUTCFullYear() : today.getUTCFullYear() - 1, 7, 1),
+    );
     const occurredOn = new Date(Math.max(dayFromToday(-e.daysAgo).getTime(), yearStart.getTime()));
     await db.encounter.create({
       data: {
@@ -258,7 +367,9 @@ async function seedWorkExperienceAndReviews(db: PrismaClient, orgIds: Map<string
         content: {
           progress: r.progress,
           support: r.support,
-          ksbRatings: Object.fromEntries(apprenticeship.standard.ksbs.map((k) => [k.code, k.code === "K1" ? "DEVELOPING" : "NOT_STARTED"])),
+          ksbRatings: Object.fromEntries(
+            apprenticeship.standard.ksbs.map((k) => [k.code, k.code === "K1" ? "DEVELOPING" : "NOT_STARTED"]),
+          ),
           actions: r.actions,
           comments: {},
         },

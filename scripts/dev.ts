@@ -78,7 +78,9 @@ async function main() {
   if (process.env.DATABASE_URL) {
     say(`Using DATABASE_URL (${redactUrl(process.env.DATABASE_URL)})`);
     if (!(await canConnectPostgres(process.env.DATABASE_URL))) {
-      throw new Error("DATABASE_URL is set but that database does not answer. Unset it to use the embedded PostgreSQL, or start that server.");
+      throw new Error(
+        "DATABASE_URL is set but that database does not answer. Unset it to use the embedded PostgreSQL, or start that server.",
+      );
     }
   } else {
     const postgres: EmbeddedPostgresHandle = await startEmbeddedPostgres({
@@ -89,7 +91,9 @@ async function main() {
     running.push({ name: "PostgreSQL", stop: postgres.stop });
     const created = await ensureDatabase(postgres.adminUrl, "dst_dev");
     env.DATABASE_URL = withDatabase(postgres.adminUrl, "dst_dev");
-    say(`PostgreSQL (embedded, data in .data/postgres) on port ${postgres.port}${created ? ", created database dst_dev" : ""}`);
+    say(
+      `PostgreSQL (embedded, data in .data/postgres) on port ${postgres.port}${created ? ", created database dst_dev" : ""}`,
+    );
   }
 
   // ── Redis ──
@@ -99,7 +103,10 @@ async function main() {
   } else {
     const target = new URL(redisUrl);
     const local = ["127.0.0.1", "localhost", "[::1]"].includes(target.hostname);
-    if (!local) throw new Error(`Redis at ${redactUrl(redisUrl)} does not answer. Start it, or unset REDIS_URL to use a local redis-server.`);
+    if (!local)
+      throw new Error(
+        `Redis at ${redactUrl(redisUrl)} does not answer. Start it, or unset REDIS_URL to use a local redis-server.`,
+      );
     if (!hasCommand("redis-server")) {
       console.error(
         `\nNo Redis answers at ${redisUrl} and redis-server is not installed.\n` +
@@ -110,7 +117,8 @@ async function main() {
       return;
     }
     const port = Number(target.port || 6379);
-    if (!(await isPortFree(port))) throw new Error(`Port ${port} is taken by something that is not Redis; set REDIS_URL to a Redis server.`);
+    if (!(await isPortFree(port)))
+      throw new Error(`Port ${port} is taken by something that is not Redis; set REDIS_URL to a Redis server.`);
     const { url, child } = await startRedisServer({ port, log: (line) => console.log(line) });
     trackChild("redis-server", child);
     say(`Started redis-server on port ${port} (nothing persisted)`);
@@ -155,12 +163,20 @@ async function main() {
   env.APP_URL ??= `http://localhost:${port}`;
   env.HMR_PORT ??= String(await findFreePort(24678));
 
-  const web = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const web = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   pipePrefixed(web, "web");
   trackChild("web app", web);
 
   if (existsSync(path.join(ROOT, "workers", "main.ts"))) {
-    const worker = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const worker = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     pipePrefixed(worker, "worker");
     trackChild("workers", worker);
   } else {
@@ -170,7 +186,11 @@ async function main() {
   // The first request compiles the app (Vite): slow on a busy machine, so a late answer is only
   // a warning; a web process that died has already stopped everything (trackChild).
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 180_000, requestTimeoutMs: 60_000, isAlive: () => web.exitCode === null });
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, {
+      timeoutMs: 180_000,
+      requestTimeoutMs: 60_000,
+      isAlive: () => web.exitCode === null,
+    });
   } catch (error) {
     if (web.exitCode !== null) return;
     say(`Warning: ${(error as Error).message}`);

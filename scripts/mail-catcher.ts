@@ -15,7 +15,15 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export type CaughtMail = { to: string[]; from: string; subject: string; text: string; html: string; receivedAt: Date; headers?: Record<string, string> };
+export type CaughtMail = {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  receivedAt: Date;
+  headers?: Record<string, string>;
+};
 
 export type MailCatcher = {
   port: number;
@@ -80,8 +88,17 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {
-          if (paused) await new Promise<void>((resolve, reject) => holding.push({ sessionId: session.id, finish: resolve, drop: () => reject(new Error("client went away before the reply")) }));
-          const alwaysFails = session.envelope.rcptTo.some((a) => options.failRecipients?.includes(a.address.toLowerCase()));
+          if (paused)
+            await new Promise<void>((resolve, reject) =>
+              holding.push({
+                sessionId: session.id,
+                finish: resolve,
+                drop: () => reject(new Error("client went away before the reply")),
+              }),
+            );
+          const alwaysFails = session.envelope.rcptTo.some((a) =>
+            options.failRecipients?.includes(a.address.toLowerCase()),
+          );
           if (alwaysFails || (failRate > 0 && Math.random() < failRate)) {
             callback(new TemporaryFailure("4.3.0 Temporary failure (mail catcher failRate), try again later"));
             return;
@@ -94,7 +111,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             html: typeof parsed.html === "string" ? parsed.html : "",
             receivedAt: new Date(),
             // Raw header lines (List-Unsubscribe, X-Entity-Ref-ID…), lower-cased names.
-            headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(":") + 1).trim()])),
+            headers: Object.fromEntries(
+              parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(":") + 1).trim()]),
+            ),
           };
           caught.push(mail);
           if (options.dir) {

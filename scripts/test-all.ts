@@ -96,14 +96,21 @@ async function services(): Promise<NodeJS.ProcessEnv> {
   if (!(await canConnectPostgres(adminUrl))) {
     if (process.env.TEST_DATABASE_URL) throw new Error(`TEST_DATABASE_URL (${adminUrl}) does not answer.`);
     console.log("No PostgreSQL at 127.0.0.1:5432: starting an embedded one for this run (.data/postgres-test)");
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".data", "postgres-test"), port: 5434, log: (line) => console.log(`[postgres] ${line}`) });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(ROOT, ".data", "postgres-test"),
+      port: 5434,
+      log: (line) => console.log(`[postgres] ${line}`),
+    });
     cleanups.push(postgres.stop);
     env.TEST_DATABASE_URL = postgres.adminUrl;
   }
   const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
   if (!(await pingRedis(redisUrl))) {
     if (process.env.REDIS_URL) throw new Error(`REDIS_URL (${redisUrl}) does not answer.`);
-    if (!hasCommand("redis-server")) throw new Error("No Redis at 127.0.0.1:6379 and redis-server is not installed (apt-get install -y redis-server).");
+    if (!hasCommand("redis-server"))
+      throw new Error(
+        "No Redis at 127.0.0.1:6379 and redis-server is not installed (apt-get install -y redis-server).",
+      );
     const port = await findFreePort(6379);
     console.log(`No Redis at 127.0.0.1:6379: starting redis-server on port ${port} for this run`);
     const redis = await startRedisServer({ port, log: (line) => console.log(line) });
@@ -147,11 +154,25 @@ async function main() {
   await stage("unit and integration (vitest run)", async () => {
     if (servicesError) return { ok: false, passed: 0, failed: 0, note: `not run: ${servicesError}` };
     const report = path.join(REPORTS, "vitest.json");
-    const code = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
-    const json = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(report);
+    const code = await run(
+      bin("vitest"),
+      ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+      env,
+    );
+    const json = readJson<{
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    }>(report);
     if (!json) return { ok: false, passed: 0, failed: 0, note: `vitest exited ${code} without a report` };
     const skipped = json.numPendingTests + json.numTodoTests;
-    return { ok: code === 0, passed: json.numPassedTests, failed: json.numFailedTests, note: skipped ? `${skipped} skipped/todo` : code === 0 ? "" : `vitest exited ${code}` };
+    return {
+      ok: code === 0,
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      note: skipped ? `${skipped} skipped/todo` : code === 0 ? "" : `vitest exited ${code}`,
+    };
   });
 
   const built = await stage("build (react-router build)", async () => {
@@ -164,10 +185,17 @@ async function main() {
     if (servicesError) return { ok: false, passed: 0, failed: 0, note: `not run: ${servicesError}` };
     const report = path.join(REPORTS, "playwright.json");
     const code = await run(bin("playwright"), ["test"], { ...env, E2E_JSON_REPORT: report });
-    const json = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number }; errors?: { message?: string }[] }>(report);
+    const json = readJson<{
+      stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+      errors?: { message?: string }[];
+    }>(report);
     if (!json) return { ok: false, passed: 0, failed: 0, note: `playwright exited ${code} without a report` };
     const { expected, unexpected, flaky, skipped } = json.stats;
-    const notes = [flaky ? `${flaky} flaky (passed on retry)` : "", skipped ? `${skipped} skipped` : "", json.errors?.length ? `${json.errors.length} error(s) outside tests` : ""].filter(Boolean);
+    const notes = [
+      flaky ? `${flaky} flaky (passed on retry)` : "",
+      skipped ? `${skipped} skipped` : "",
+      json.errors?.length ? `${json.errors.length} error(s) outside tests` : "",
+    ].filter(Boolean);
     return { ok: code === 0, passed: expected + flaky, failed: unexpected, note: notes.join(", ") };
   });
 
@@ -177,7 +205,9 @@ async function main() {
   console.log("\nSummary");
   for (const r of results) {
     const counts = r.passed || r.failed ? `  ${r.passed} passed, ${r.failed} failed` : "";
-    console.log(`  ${r.ok ? "✓" : "✗"} ${r.stage.padEnd(width)}  ${r.seconds.toFixed(1).padStart(6)} s${counts}${r.note ? `  (${r.note})` : ""}`);
+    console.log(
+      `  ${r.ok ? "✓" : "✗"} ${r.stage.padEnd(width)}  ${r.seconds.toFixed(1).padStart(6)} s${counts}${r.note ? `  (${r.note})` : ""}`,
+    );
   }
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -64,7 +64,8 @@ export function judgeEvictionPolicy(result: unknown): EvictionVerdict {
   const pairs = Array.isArray(result) ? result : [];
   const index = pairs.findIndex((item) => String(item).toLowerCase() === "maxmemory-policy");
   const policy = index >= 0 ? String(pairs[index + 1] ?? "") : "";
-  if (!policy) return { verdict: "warn", message: "Redis did not report a maxmemory-policy; make sure it is \"noeviction\"." };
+  if (!policy)
+    return { verdict: "warn", message: 'Redis did not report a maxmemory-policy; make sure it is "noeviction".' };
   if (policy === "noeviction") return { verdict: "ok", policy };
   return {
     verdict: "refuse",

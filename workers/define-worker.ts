@@ -30,7 +30,13 @@ type Definition<O extends QueueWorkerOptions> = {
   listeners?: ((worker: Worker, options: QueueWorkerOptions) => Worker)[];
 };
 
-export function defineWorker<O extends QueueWorkerOptions>({ queue, concurrency, log, setup, listeners = [] }: Definition<O>) {
+export function defineWorker<O extends QueueWorkerOptions>({
+  queue,
+  concurrency,
+  log,
+  setup,
+  listeners = [],
+}: Definition<O>) {
   function create(options: O): Worker {
     const { processor, onClosed } = setup(options);
     const worker = new Worker(queue, processor, {
@@ -39,7 +45,12 @@ export function defineWorker<O extends QueueWorkerOptions>({ queue, concurrency,
       concurrency: options.concurrency ?? concurrency,
       name: queue,
     });
-    worker.on("failed", (job, error) => log.warn({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, `${queue} job failed`));
+    worker.on("failed", (job, error) =>
+      log.warn(
+        { jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message },
+        `${queue} job failed`,
+      ),
+    );
     worker.on("error", (error) => log.error({ err: error.message }, `${queue} worker error`));
     if (onClosed) worker.on("closed", onClosed);
     return listeners.reduce((w, listen) => listen(w, options), worker);

@@ -26,7 +26,13 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { ROLE_LABELS } from "~/auth/permissions.ts";
 import { countEmailOutcome, type EmailOutcome } from "~/jobs/email-counts.server.ts";
-import { OUTBOX_TOPICS, outboxJobData, SECRET_PAYLOAD_FIELDS, type OutboxPayload, type OutboxTopic } from "~/jobs/definitions.ts";
+import {
+  OUTBOX_TOPICS,
+  outboxJobData,
+  SECRET_PAYLOAD_FIELDS,
+  type OutboxPayload,
+  type OutboxTopic,
+} from "~/jobs/definitions.ts";
 import { durationInWords, renderEmail, type RenderedEmail } from "~/mail/render.server.ts";
 import { mailTransport, type MailTransport } from "~/mail/transport.server.ts";
 import { env } from "~/utils/env.server.ts";
@@ -46,13 +52,21 @@ type EmailTopic = Extract<OutboxTopic, `email.${string}`>;
 type Outgoing = { to: string; userId: string | null; kind: string; email: RenderedEmail };
 
 /** Builds the email for one outbox row, or explains why none should go out. */
-async function compose(tx: Tx, topic: EmailTopic, data: unknown, appUrl: string): Promise<Outgoing | { suppressed: string }> {
+async function compose(
+  tx: Tx,
+  topic: EmailTopic,
+  data: unknown,
+  appUrl: string,
+): Promise<Outgoing | { suppressed: string }> {
   const base = appUrl.replace(/\/$/, "");
   if (topic === "email.registration-existing-account") {
     const { userId } = data as OutboxPayload<typeof topic>;
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, erasedAt: true } });
     if (!user?.email || user.erasedAt) return { suppressed: "account has no address" };
-    const email = await renderEmail("registration-existing-account", { signInUrl: `${base}/login`, forgotPasswordUrl: `${base}/forgot-password` });
+    const email = await renderEmail("registration-existing-account", {
+      signInUrl: `${base}/login`,
+      forgotPasswordUrl: `${base}/forgot-password`,
+    });
     return { to: user.email, userId, kind: "registration-existing-account", email };
   }
   // Every other email carries a one-time link.
@@ -64,8 +78,12 @@ async function compose(tx: Tx, topic: EmailTopic, data: unknown, appUrl: string)
 
   switch (topic) {
     case "email.invitation": {
-      if (token.kind !== "INVITATION" || !token.email || !token.organisationId || !token.role) return { suppressed: "not an invitation token" };
-      const organisation = await tx.organisation.findUnique({ where: { id: token.organisationId }, select: { name: true, status: true } });
+      if (token.kind !== "INVITATION" || !token.email || !token.organisationId || !token.role)
+        return { suppressed: "not an invitation token" };
+      const organisation = await tx.organisation.findUnique({
+        where: { id: token.organisationId },
+        select: { name: true, status: true },
+      });
       if (!organisation || organisation.status !== "APPROVED") return { suppressed: "organisation not approved" };
       const existing = await tx.user.findUnique({ where: { email: token.email }, select: { id: true } });
       const email = await renderEmail("invitation", {
@@ -78,7 +96,10 @@ async function compose(tx: Tx, topic: EmailTopic, data: unknown, appUrl: string)
     }
     case "email.password-reset": {
       if (token.kind !== "PASSWORD_RESET" || !token.userId) return { suppressed: "not a reset token" };
-      const user = await tx.user.findUnique({ where: { id: token.userId }, select: { email: true, disabledAt: true, erasedAt: true } });
+      const user = await tx.user.findUnique({
+        where: { id: token.userId },
+        select: { email: true, disabledAt: true, erasedAt: true },
+      });
       if (!user?.email || user.disabledAt || user.erasedAt) return { suppressed: "account cannot reset" };
       const email = await renderEmail("password-reset", {
         resetUrl: `${base}/reset-password/${payload.secret}`,
@@ -128,13 +149,17 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
       }
       const previous = await tx.notificationLog.findUnique({ where: { dedupeKey }, select: { status: true } });
       if (previous && (previous.status === "sent" || previous.status === "suppressed")) {
-        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), doneAt: new Date() } });
+        await tx.outboxMessage.update({
+          where: { id: outboxId },
+          data: { payload: scrubbed(row.payload), doneAt: new Date() },
+        });
         log.info({ outboxId, status: previous.status }, "email already handled; not sending again");
         return { outcome: "already-sent" as const };
       }
       const topic = row.topic as EmailTopic;
       const definition = OUTBOX_TOPICS[topic] as (typeof OUTBOX_TOPICS)[EmailTopic] | undefined;
-      if (!definition || definition.queue !== "email") throw new UnrecoverableError(`outbox topic ${row.topic} is not an email`);
+      if (!definition || definition.queue !== "email")
+        throw new UnrecoverableError(`outbox topic ${row.topic} is not an email`);
       const payload = definition.payload.safeParse(row.payload);
       if (!payload.success) throw new UnrecoverableError(`outbox payload for ${row.topic} does not match its schema`);
 
@@ -145,7 +170,10 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
           create: { dedupeKey, kind: topic.replace(/^email\./, ""), status: "suppressed", userId: null },
           update: { status: "suppressed", sentAt: new Date() },
         });
-        await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: outgoing.suppressed, doneAt: new Date() } });
+        await tx.outboxMessage.update({
+          where: { id: outboxId },
+          data: { payload: scrubbed(row.payload), lastError: outgoing.suppressed, doneAt: new Date() },
+        });
         log.info({ outboxId, reason: outgoing.suppressed }, "email suppressed");
         return { outcome: "suppressed" as const, reason: outgoing.suppressed };
       }
@@ -165,7 +193,10 @@ export async function handleOutboxEmail(data: unknown, deps: EmailDeps): Promise
         create: { dedupeKey, kind: outgoing.kind, status: "sent", userId: outgoing.userId },
         update: { status: "sent", sentAt: new Date(), userId: outgoing.userId },
       });
-      await tx.outboxMessage.update({ where: { id: outboxId }, data: { payload: scrubbed(row.payload), lastError: null, doneAt: new Date() } });
+      await tx.outboxMessage.update({
+        where: { id: outboxId },
+        data: { payload: scrubbed(row.payload), lastError: null, doneAt: new Date() },
+      });
       log.info({ outboxId, kind: outgoing.kind }, "email sent");
       return { outcome: "sent" as const };
     },
@@ -190,7 +221,9 @@ export type EmailWorkerOptions = QueueWorkerOptions & MailOptions;
 /** Counts every attempt's outcome in Redis, where the web's /metrics reads the totals. */
 function countEmailOutcomes(worker: Worker, { connection }: QueueWorkerOptions): Worker {
   const count = (outcome: EmailOutcome) =>
-    void countEmailOutcome(connection, outcome).catch((error: unknown) => log.debug({ err: error instanceof Error ? error.message : String(error) }, "could not count an email outcome"));
+    void countEmailOutcome(connection, outcome).catch((error: unknown) =>
+      log.debug({ err: error instanceof Error ? error.message : String(error) }, "could not count an email outcome"),
+    );
   worker.on("completed", (_job, result: EmailJobResult) => count(result.outcome));
   worker.on("failed", () => count("failed"));
   return worker;

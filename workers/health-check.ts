@@ -14,11 +14,28 @@ export const HEALTH_CHECK_INTERVAL_MS = 60_000;
 export async function checkBackgroundHealth(now: Date = new Date()) {
   const outbox = await outboxHealth(now);
   if (outbox.late) {
-    log.warn({ undone: outbox.undone, oldestUndoneAt: outbox.oldestUndoneAt, ageSeconds: Math.round(outbox.oldestUndoneAgeMs / 1000), thresholdSeconds: OUTBOX_ALERT_AFTER_MS / 1000 }, "outbox backlog: a row has waited too long to be done");
+    log.warn(
+      {
+        undone: outbox.undone,
+        oldestUndoneAt: outbox.oldestUndoneAt,
+        ageSeconds: Math.round(outbox.oldestUndoneAgeMs / 1000),
+        thresholdSeconds: OUTBOX_ALERT_AFTER_MS / 1000,
+      },
+      "outbox backlog: a row has waited too long to be done",
+    );
   }
   const lateSchedules = (await scheduleHealth(now)).filter((schedule) => schedule.late);
   for (const schedule of lateSchedules) {
-    log.warn({ scheduler: schedule.id, job: schedule.job, lastRunAt: schedule.lastRunAt, declaredAt: schedule.declaredAt, ageSeconds: Math.round((schedule.ageMs ?? 0) / 1000) }, "job scheduler missed a run");
+    log.warn(
+      {
+        scheduler: schedule.id,
+        job: schedule.job,
+        lastRunAt: schedule.lastRunAt,
+        declaredAt: schedule.declaredAt,
+        ageSeconds: Math.round((schedule.ageMs ?? 0) / 1000),
+      },
+      "job scheduler missed a run",
+    );
   }
   return { outbox, lateSchedules };
 }
@@ -27,7 +44,9 @@ export function startHealthCheck(options: { intervalMs?: number } = {}) {
   const intervalMs = options.intervalMs ?? HEALTH_CHECK_INTERVAL_MS;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = checkBackgroundHealth().catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, "health check failed"));
+    running = checkBackgroundHealth().catch((error: unknown) =>
+      log.error({ err: error instanceof Error ? error.message : String(error) }, "health check failed"),
+    );
   }, intervalMs);
   timer.unref();
   return {

@@ -19,9 +19,13 @@ import { markGivenUpOutboxJobs } from "./relay.ts";
 
 const log = logger.child({ component: "imports-worker" });
 
-export type ProcessOutcome = { status: "done"; result: ImportResult } | { status: "skipped" | "failed"; reason: string };
+export type ProcessOutcome =
+  { status: "done"; result: ImportResult } | { status: "skipped" | "failed"; reason: string };
 
-export async function processClassImport(importJobId: string, options: { finalAttempt?: boolean } = {}): Promise<ProcessOutcome> {
+export async function processClassImport(
+  importJobId: string,
+  options: { finalAttempt?: boolean } = {},
+): Promise<ProcessOutcome> {
   ({ importJobId } = OUTBOX_TOPICS["import.class-list"].payload.parse({ importJobId }));
   const job = await db().importJob.findUnique({
     where: { id: importJobId },
@@ -32,7 +36,13 @@ export async function processClassImport(importJobId: string, options: { finalAt
 
   // The teacher who confirmed must still manage classes at that school (and it not be suspended).
   const stillAllowed = await db().membership.findFirst({
-    where: { userId: job.createdById, organisationId: job.organisationId, role: { in: ["TEACHER", "SCHOOL_ADMIN"] }, organisation: { status: { not: "SUSPENDED" } }, user: { disabledAt: null } },
+    where: {
+      userId: job.createdById,
+      organisationId: job.organisationId,
+      role: { in: ["TEACHER", "SCHOOL_ADMIN"] },
+      organisation: { status: { not: "SUSPENDED" } },
+      user: { disabledAt: null },
+    },
     select: { id: true },
   });
   if (!stillAllowed) {
@@ -40,7 +50,10 @@ export async function processClassImport(importJobId: string, options: { finalAt
     return { status: "failed", reason: "not allowed" };
   }
 
-  await db().importJob.updateMany({ where: { id: job.id, status: { in: ["queued", "running"] } }, data: { status: "running", processedRows: 0 } });
+  await db().importJob.updateMany({
+    where: { id: job.id, status: { in: ["queued", "running"] } },
+    data: { status: "running", processedRows: 0 },
+  });
   try {
     const result = await runClassImport(job.id, {
       from: ["running"],
@@ -55,7 +68,10 @@ export async function processClassImport(importJobId: string, options: { finalAt
       return { status: "failed", reason: error.message };
     }
     if (options.finalAttempt ?? true) {
-      await markImportFailed(job.id, "The import could not be completed, and nothing was saved. Please upload the file again.");
+      await markImportFailed(
+        job.id,
+        "The import could not be completed, and nothing was saved. Please upload the file again.",
+      );
     }
     throw error;
   }
@@ -65,7 +81,10 @@ export async function processClassImport(importJobId: string, options: { finalAt
 export async function handleImportJob(data: unknown, attempt: { made: number; max: number }) {
   const parsed = outboxJobData.safeParse(data);
   if (!parsed.success) throw new UnrecoverableError("imports job without a valid outboxId");
-  const row = await db().outboxMessage.findUnique({ where: { id: parsed.data.outboxId }, select: { topic: true, payload: true } });
+  const row = await db().outboxMessage.findUnique({
+    where: { id: parsed.data.outboxId },
+    select: { topic: true, payload: true },
+  });
   if (!row || row.topic !== "import.class-list") return { status: "skipped" as const, reason: "no such outbox row" };
   const payload = OUTBOX_TOPICS["import.class-list"].payload.safeParse(row.payload);
   if (!payload.success) throw new UnrecoverableError("import.class-list outbox row with an invalid payload");
@@ -81,6 +100,8 @@ export const { create: createImportsWorker, start: startImportsWorker } = define
   // One import at a time per process: each holds a long transaction and a pool connection.
   concurrency: 1,
   log,
-  setup: () => ({ processor: (job: Job) => handleImportJob(job.data, { made: job.attemptsMade, max: job.opts.attempts ?? 1 }) }),
+  setup: () => ({
+    processor: (job: Job) => handleImportJob(job.data, { made: job.attemptsMade, max: job.opts.attempts ?? 1 }),
+  }),
   listeners: [markGivenUpOutboxJobs],
 });

@@ -33,9 +33,15 @@ export async function purgeAuthData(now: Date = new Date()) {
   const idleCutoff = new Date(now.getTime() - longestIdleMs);
   const tokenCutoff = new Date(now.getTime() - TOKEN_RETENTION_MS);
   return db().$transaction(async (tx) => {
-    const sessions = await tx.session.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastActiveAt: { lte: idleCutoff } }] } });
-    const tokens = await tx.authToken.deleteMany({ where: { OR: [{ usedAt: { lte: tokenCutoff } }, { expiresAt: { lte: tokenCutoff } }] } });
-    const outbox = await tx.outboxMessage.deleteMany({ where: { doneAt: { lte: new Date(now.getTime() - OUTBOX_RETENTION_MS) } } });
+    const sessions = await tx.session.deleteMany({
+      where: { OR: [{ expiresAt: { lte: now } }, { lastActiveAt: { lte: idleCutoff } }] },
+    });
+    const tokens = await tx.authToken.deleteMany({
+      where: { OR: [{ usedAt: { lte: tokenCutoff } }, { expiresAt: { lte: tokenCutoff } }] },
+    });
+    const outbox = await tx.outboxMessage.deleteMany({
+      where: { doneAt: { lte: new Date(now.getTime() - OUTBOX_RETENTION_MS) } },
+    });
     const counts = { sessions: sessions.count, tokens: tokens.count, outboxMessages: outbox.count };
     await audit({ actorId: null, action: "maintenance.purge-auth", subjectType: "system", metadata: counts }, tx);
     return counts;
@@ -44,7 +50,8 @@ export async function purgeAuthData(now: Date = new Date()) {
 
 export async function handleMaintenanceJob(job: Pick<Job, "name" | "data">) {
   const definition = SCHEDULED_JOBS[job.name as ScheduledJobName];
-  if (!definition || definition.queue !== "maintenance") throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
+  if (!definition || definition.queue !== "maintenance")
+    throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
   definition.payload.parse(job.data ?? {});
   switch (job.name as ScheduledJobName) {
     case "maintenance.purge-auth": {

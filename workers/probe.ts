@@ -14,7 +14,13 @@ const liveOnly = process.argv.includes("--live");
 // One try, bounded: a probe that waits for Redis to come back would outlast its own timeout.
 // REDIS_URL or the Sentinel settings, as the workers themselves use (decision 036).
 const target = redisOptions("worker:probe", "fail-fast");
-const probeOptions = { ...target.options, lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy: () => null };
+const probeOptions = {
+  ...target.options,
+  lazyConnect: true,
+  connectTimeout: 2_000,
+  maxRetriesPerRequest: 1,
+  retryStrategy: () => null,
+};
 const connection = target.url ? new Redis(target.url, probeOptions) : new Redis(probeOptions);
 connection.on("error", () => undefined);
 let found: Awaited<ReturnType<typeof readHeartbeats>> = [];
@@ -27,5 +33,7 @@ try {
 }
 await closeConnection(connection);
 const ok = found.some((entry) => entry.fresh && (liveOnly || entry.beat.ready));
-process.stdout.write(`${JSON.stringify({ ok, check: liveOnly ? "live" : "ready", processes: found.map(({ process, fresh, beat }) => ({ process, fresh, ...beat })), ...(error ? { error } : {}) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ok, check: liveOnly ? "live" : "ready", processes: found.map(({ process, fresh, beat }) => ({ process, fresh, ...beat })), ...(error ? { error } : {}) })}\n`,
+);
 process.exit(ok ? 0 : 1);

@@ -94,7 +94,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
   function noteOutage(error?: unknown) {
     if (!outage) {
       outage = true;
-      log.warn({ err: error instanceof Error ? error.message : undefined }, "Redis unavailable: outbox rows stay in Postgres until it is back");
+      log.warn(
+        { err: error instanceof Error ? error.message : undefined },
+        "Redis unavailable: outbox rows stay in Postgres until it is back",
+      );
     }
   }
 
@@ -127,7 +130,11 @@ export function createRelay(options: RelayOptions = {}): Relay {
           }
           const data: OutboxJobData = { outboxId: row.id };
           try {
-            await withTimeout(queueFor(topic.queue).add(row.topic, data, { ...OUTBOX_JOB_OPTIONS, jobId: row.id }), ADD_TIMEOUT_MS, "queue add");
+            await withTimeout(
+              queueFor(topic.queue).add(row.topic, data, { ...OUTBOX_JOB_OPTIONS, jobId: row.id }),
+              ADD_TIMEOUT_MS,
+              "queue add",
+            );
             done.push(row.id);
           } catch (error) {
             // Redis went away mid-batch: keep what was added, leave the rest for the next poll.
@@ -198,8 +205,12 @@ export function markGivenUpOutboxJobs(worker: Worker): Worker {
     const outboxId = (job?.data as Partial<OutboxJobData> | undefined)?.outboxId;
     // finishedOn is set only when BullMQ moves the job to the failed set, not on a retry.
     if (!job?.finishedOn || typeof outboxId !== "string") return;
-    markOutboxDone(outboxId, { lastError: `gave up after ${job.attemptsMade} attempt(s): ${error.message}` }).catch((failure: unknown) =>
-      log.error({ outboxId, err: failure instanceof Error ? failure.message : String(failure) }, "could not mark a given-up outbox row"),
+    markOutboxDone(outboxId, { lastError: `gave up after ${job.attemptsMade} attempt(s): ${error.message}` }).catch(
+      (failure: unknown) =>
+        log.error(
+          { outboxId, err: failure instanceof Error ? failure.message : String(failure) },
+          "could not mark a given-up outbox row",
+        ),
     );
   });
   return worker;

@@ -13,7 +13,14 @@ import type { JobsOptions, Queue } from "bullmq";
 import { db } from "~/db/client.server.ts";
 import { REMINDER_JOB_NAME, type ReminderJobData } from "~/jobs/definitions.ts";
 import { todayInEngland } from "~/domain/dates.ts";
-import { KIND_CADENCE, periodFor, REMINDER_KINDS, reminderDedupeKey, reminderJobId, type ReminderKind } from "~/domain/reminders.ts";
+import {
+  KIND_CADENCE,
+  periodFor,
+  REMINDER_KINDS,
+  reminderDedupeKey,
+  reminderJobId,
+  type ReminderKind,
+} from "~/domain/reminders.ts";
 import { dueFor } from "~/models/reminders.server.ts";
 import { logger } from "~/utils/logger.server.ts";
 
@@ -65,7 +72,16 @@ export async function runSweep(cadence: SweepCadence, options: SweepOptions): Pr
   const now = options.now ?? new Date();
   const today = todayInEngland(now);
   const chunkSize = options.chunkSize ?? SWEEP_CHUNK_SIZE;
-  const result: SweepResult = { cadence, today, due: 0, alreadySent: 0, enqueued: 0, byKind: {}, selectMs: 0, enqueueMs: 0 };
+  const result: SweepResult = {
+    cadence,
+    today,
+    due: 0,
+    alreadySent: 0,
+    enqueued: 0,
+    byKind: {},
+    selectMs: 0,
+    enqueueMs: 0,
+  };
   for (const kind of options.kinds ?? kindsFor(cadence)) {
     const selectStarted = performance.now();
     const period = periodFor(kind, today);
@@ -74,7 +90,11 @@ export async function runSweep(cadence: SweepCadence, options: SweepOptions): Pr
     const keys = userIds.map((userId) => reminderDedupeKey(userId, kind, period));
     const sent = new Set(
       keys.length
-        ? (await db().$queryRaw<{ dedupe_key: string }[]>`SELECT dedupe_key FROM notification_log WHERE dedupe_key = ANY(${keys}::text[])`).map((r) => r.dedupe_key)
+        ? (
+            await db().$queryRaw<
+              { dedupe_key: string }[]
+            >`SELECT dedupe_key FROM notification_log WHERE dedupe_key = ANY(${keys}::text[])`
+          ).map((r) => r.dedupe_key)
         : [],
     );
     const jobs = userIds

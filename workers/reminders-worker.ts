@@ -47,7 +47,13 @@ export type ReminderDeps = EmailDeps & { now: () => Date };
 
 export type ReminderOutcome = { outcome: "sent" | "already-sent" | "opted-out" | "nothing-due" | "no-such-person" };
 
-async function compose(kind: ReminderKind, content: ReminderContent[ReminderKind], firstName: string, base: string, unsubscribe: string): Promise<{ email: RenderedEmail; logKind: string }> {
+async function compose(
+  kind: ReminderKind,
+  content: ReminderContent[ReminderKind],
+  firstName: string,
+  base: string,
+  unsubscribe: string,
+): Promise<{ email: RenderedEmail; logKind: string }> {
   switch (kind) {
     case "otj-reminder": {
       const c = content as ReminderContent["otj-reminder"];
@@ -71,7 +77,12 @@ async function compose(kind: ReminderKind, content: ReminderContent[ReminderKind
       const c = content as ReminderContent["review-due"];
       const email = await renderEmail("review-due", {
         firstName,
-        reviews: c.reviews.map((r) => ({ sequence: r.sequence, dueOnLabel: formatLongDate(r.dueOn), reason: r.reason, url: `${base}/reviews/${r.reviewId}` })),
+        reviews: c.reviews.map((r) => ({
+          sequence: r.sequence,
+          dueOnLabel: formatLongDate(r.dueOn),
+          reason: r.reason,
+          url: `${base}/reviews/${r.reviewId}`,
+        })),
         unsubscribeUrl: unsubscribe,
       });
       return { email, logKind: kind };
@@ -91,7 +102,12 @@ async function compose(kind: ReminderKind, content: ReminderContent[ReminderKind
       const c = content as ReminderContent["teacher-digest"];
       const email = await renderEmail("teacher-weekly-digest", {
         firstName,
-        classes: c.classes.map((k) => ({ name: k.className, stuckPupils: k.stuckPupils, entriesToVerify: k.entriesToVerify, url: `${base}/classes/${k.classId}` })),
+        classes: c.classes.map((k) => ({
+          name: k.className,
+          stuckPupils: k.stuckPupils,
+          entriesToVerify: k.entriesToVerify,
+          url: `${base}/classes/${k.classId}`,
+        })),
         stuckDays: STUCK_AFTER_DAYS,
         verifyUrl: `${base}/verify`,
         unsubscribeUrl: unsubscribe,
@@ -100,7 +116,13 @@ async function compose(kind: ReminderKind, content: ReminderContent[ReminderKind
     }
     case "tutor-digest": {
       const c = content as ReminderContent["tutor-digest"];
-      const email = await renderEmail("tutor-caseload-digest", { firstName, ...c, dueSoonDays: TUTOR_DUE_SOON_DAYS, reviewsUrl: `${base}/reviews`, unsubscribeUrl: unsubscribe });
+      const email = await renderEmail("tutor-caseload-digest", {
+        firstName,
+        ...c,
+        dueSoonDays: TUTOR_DUE_SOON_DAYS,
+        reviewsUrl: `${base}/reviews`,
+        unsubscribeUrl: unsubscribe,
+      });
       return { email, logKind: kind };
     }
   }
@@ -125,11 +147,26 @@ export async function sendReminder(data: unknown, deps: ReminderDeps): Promise<R
 
       const user = await tx.user.findUnique({
         where: { id: userId },
-        select: { email: true, firstName: true, disabledAt: true, erasedAt: true, notificationPrefs: true, memberships: { select: { role: true, organisation: { select: { pupilRemindersEnabled: true } } } } },
+        select: {
+          email: true,
+          firstName: true,
+          disabledAt: true,
+          erasedAt: true,
+          notificationPrefs: true,
+          memberships: { select: { role: true, organisation: { select: { pupilRemindersEnabled: true } } } },
+        },
       });
       if (!user) return { outcome: "no-such-person" as const };
-      const pupilSchools = user.memberships.filter((m) => m.role === "PUPIL").map((m) => m.organisation.pupilRemindersEnabled);
-      const recipient = { email: user.email, disabled: Boolean(user.disabledAt), erased: Boolean(user.erasedAt), prefs: parsePrefs(user.notificationPrefs), pupilSchoolsEnabled: pupilSchools.length ? pupilSchools : null };
+      const pupilSchools = user.memberships
+        .filter((m) => m.role === "PUPIL")
+        .map((m) => m.organisation.pupilRemindersEnabled);
+      const recipient = {
+        email: user.email,
+        disabled: Boolean(user.disabledAt),
+        erased: Boolean(user.erasedAt),
+        prefs: parsePrefs(user.notificationPrefs),
+        pupilSchoolsEnabled: pupilSchools.length ? pupilSchools : null,
+      };
       if (!mayReceive(recipient, kind)) return { outcome: "opted-out" as const };
 
       const content = (await dueFor(kind, now, today, { userIds: [userId], client: tx })).get(userId);
@@ -159,18 +196,24 @@ export async function sendReminder(data: unknown, deps: ReminderDeps): Promise<R
   );
 }
 
-export type RemindersWorkerOptions = QueueWorkerOptions & MailOptions & {
-  /** The clock (quiet hours, "today"); tests inject one. */
-  now?: () => Date;
-  /** Passed to the sweeps (tests shorten the backoff of the jobs they add). */
-  sweep?: Pick<SweepOptions, "jobOptions" | "chunkSize">;
-};
+export type RemindersWorkerOptions = QueueWorkerOptions &
+  MailOptions & {
+    /** The clock (quiet hours, "today"); tests inject one. */
+    now?: () => Date;
+    /** Passed to the sweeps (tests shorten the backoff of the jobs they add). */
+    sweep?: Pick<SweepOptions, "jobOptions" | "chunkSize">;
+  };
 
 /** The processor: exported so tests can drive it with a fake job. */
-export function reminderProcessor(deps: ReminderDeps, sweepQueue: () => Queue, sweep: RemindersWorkerOptions["sweep"] = {}) {
+export function reminderProcessor(
+  deps: ReminderDeps,
+  sweepQueue: () => Queue,
+  sweep: RemindersWorkerOptions["sweep"] = {},
+) {
   return async (job: Job, token?: string) => {
     if (job.name === REMINDER_JOB_NAME) {
-      if (!reminderJobData.safeParse(job.data).success) throw new UnrecoverableError("reminder job data is not { userId, kind, period }");
+      if (!reminderJobData.safeParse(job.data).success)
+        throw new UnrecoverableError("reminder job data is not { userId, kind, period }");
       const now = deps.now();
       const at = nextSendTime(now);
       if (at.getTime() > now.getTime()) {
@@ -182,7 +225,11 @@ export function reminderProcessor(deps: ReminderDeps, sweepQueue: () => Queue, s
     }
     if (job.name === "reminders.daily-sweep" || job.name === "reminders.weekly-digest") {
       SCHEDULED_JOBS[job.name].payload.parse(job.data ?? {});
-      return runSweep(job.name === "reminders.daily-sweep" ? "daily" : "weekly", { queue: sweepQueue(), now: deps.now(), ...sweep });
+      return runSweep(job.name === "reminders.daily-sweep" ? "daily" : "weekly", {
+        queue: sweepQueue(),
+        now: deps.now(),
+        ...sweep,
+      });
     }
     throw new UnrecoverableError(`unknown reminders job ${job.name}`);
   };
@@ -203,7 +250,10 @@ export const { create: createRemindersWorker, start: startRemindersWorker } = de
       }
       return queue;
     };
-    return { processor: reminderProcessor(deps, sweepQueue, options.sweep), onClosed: () => void queue?.close().catch(() => undefined) };
+    return {
+      processor: reminderProcessor(deps, sweepQueue, options.sweep),
+      onClosed: () => void queue?.close().catch(() => undefined),
+    };
   },
   listeners: [recordScheduledRuns],
 });

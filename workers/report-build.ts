@@ -27,7 +27,12 @@ export async function processReportBuild(payload: unknown, options: { requestedA
 
   // Still allowed? A requester who lost the role since pressing the button gets no build.
   const allowed = await db().membership.findFirst({
-    where: { userId: requestedById, role: "PARTNERSHIP_ADMIN", user: { disabledAt: null }, organisation: { status: { not: "SUSPENDED" } } },
+    where: {
+      userId: requestedById,
+      role: "PARTNERSHIP_ADMIN",
+      user: { disabledAt: null },
+      organisation: { status: { not: "SUSPENDED" } },
+    },
     select: { id: true },
   });
   if (!allowed) return { status: "skipped" as const, reason: "requester may no longer build reports" };
@@ -38,11 +43,21 @@ export async function processReportBuild(payload: unknown, options: { requestedA
       orderBy: { version: "desc" },
       select: { id: true, version: true, dataVersion: true },
     });
-    if (latest && latest.dataVersion === (await dataVersion())) return { status: "done" as const, snapshotId: latest.id, version: latest.version, reused: true };
+    if (latest && latest.dataVersion === (await dataVersion()))
+      return { status: "done" as const, snapshotId: latest.id, version: latest.version, reused: true };
   }
   const started = performance.now();
   const snapshot = await buildSnapshot(period, requestedById);
-  log.info({ snapshotId: snapshot.id, periodType, periodKey, version: snapshot.version, ms: Math.round(performance.now() - started) }, "report snapshot built");
+  log.info(
+    {
+      snapshotId: snapshot.id,
+      periodType,
+      periodKey,
+      version: snapshot.version,
+      ms: Math.round(performance.now() - started),
+    },
+    "report snapshot built",
+  );
   return { status: "done" as const, snapshotId: snapshot.id, version: snapshot.version, reused: false };
 }
 
@@ -50,7 +65,10 @@ export async function processReportBuild(payload: unknown, options: { requestedA
 export async function handleReportBuildJob(data: unknown) {
   const parsed = outboxJobData.safeParse(data);
   if (!parsed.success) throw new UnrecoverableError("reports job without a valid outboxId");
-  const row = await db().outboxMessage.findUnique({ where: { id: parsed.data.outboxId }, select: { topic: true, payload: true, createdAt: true } });
+  const row = await db().outboxMessage.findUnique({
+    where: { id: parsed.data.outboxId },
+    select: { topic: true, payload: true, createdAt: true },
+  });
   if (!row || row.topic !== "report.build") return { status: "skipped" as const, reason: "no such outbox row" };
   const outcome = await processReportBuild(row.payload, { requestedAt: row.createdAt });
   // Before returning: a job BullMQ records as completed always has a done row (decision 027).

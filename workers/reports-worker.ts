@@ -26,7 +26,13 @@ import { recordScheduledRuns } from "./schedules.ts";
 
 const log = logger.child({ component: "report-schedule" });
 
-export type SendMail = (message: { to: string; subject: string; html: string; text: string; headers?: Record<string, string> }) => Promise<unknown>;
+export type SendMail = (message: {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}) => Promise<unknown>;
 
 const HEADLINE_KEYS = ["starts", "learning_hours", "apprenticeship_starts", "placements_completed", "gatsby5_rate"];
 
@@ -51,10 +57,21 @@ export async function processMonthlyReport(options: { now?: Date; send?: SendMai
   const figures = stored.figures as unknown as ReportFigures;
   const headline = figures.headline
     .filter((h) => HEADLINE_KEYS.includes(h.key))
-    .map((h) => ({ label: h.label, value: describeCell(h.value, h.kind) === "hidden to protect individuals" ? "c (hidden to protect individuals)" : describeCell(h.value, h.kind) }));
+    .map((h) => ({
+      label: h.label,
+      value:
+        describeCell(h.value, h.kind) === "hidden to protect individuals"
+          ? "c (hidden to protect individuals)"
+          : describeCell(h.value, h.kind),
+    }));
 
   const recipients = await db().user.findMany({
-    where: { disabledAt: null, erasedAt: null, email: { not: null }, memberships: { some: { role: "COUNCIL_OFFICER", organisation: { status: "APPROVED" } } } },
+    where: {
+      disabledAt: null,
+      erasedAt: null,
+      email: { not: null },
+      memberships: { some: { role: "COUNCIL_OFFICER", organisation: { status: "APPROVED" } } },
+    },
     select: { id: true, email: true, firstName: true },
   });
   const send: SendMail = options.send ?? ((message) => mailTransport().sendMail({ from: env().MAIL_FROM, ...message }));
@@ -64,12 +81,31 @@ export async function processMonthlyReport(options: { now?: Date; send?: SendMai
     const dedupeKey = `report-ready:${period.type}:${period.key}:${r.id}`;
     const already = await db().notificationLog.findUnique({ where: { dedupeKey }, select: { status: true } });
     if (already?.status === "sent") continue;
-    const email = await renderReportReady({ firstName: r.firstName, periodLabel: period.label, reportUrl: `${appUrl}/reports/${snapshot.id}`, headline, ruleText: figures.rule ?? "" });
-    await send({ to: r.email!, subject: email.subject, html: email.html, text: email.text, headers: { "X-Entity-Ref-ID": dedupeKey } });
-    await db().notificationLog.upsert({ where: { dedupeKey }, create: { dedupeKey, kind: "report-ready", userId: r.id, status: "sent" }, update: { status: "sent", sentAt: new Date() } });
+    const email = await renderReportReady({
+      firstName: r.firstName,
+      periodLabel: period.label,
+      reportUrl: `${appUrl}/reports/${snapshot.id}`,
+      headline,
+      ruleText: figures.rule ?? "",
+    });
+    await send({
+      to: r.email!,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: { "X-Entity-Ref-ID": dedupeKey },
+    });
+    await db().notificationLog.upsert({
+      where: { dedupeKey },
+      create: { dedupeKey, kind: "report-ready", userId: r.id, status: "sent" },
+      update: { status: "sent", sentAt: new Date() },
+    });
     sent++;
   }
-  log.info({ snapshotId: snapshot.id, period: period.key, recipients: recipients.length, sent }, "monthly report processed");
+  log.info(
+    { snapshotId: snapshot.id, period: period.key, recipients: recipients.length, sent },
+    "monthly report processed",
+  );
   return { snapshotId: snapshot.id, periodKey: period.key, recipients: recipients.length, sent };
 }
 

@@ -65,7 +65,10 @@ export async function main() {
     // Every reminder carries a signed unsubscribe link: without the secret they fail (and retry).
     log.error("UNSUBSCRIBE_SECRET is not set: reminder and digest emails cannot be sent until it is.");
   }
-  log.info({ prefix, redis: describeRedisTarget(), smtp: new URL(config.SMTP_URL).host }, "worker started: relay, email, maintenance, reminders, imports, reports");
+  log.info(
+    { prefix, redis: describeRedisTarget(), smtp: new URL(config.SMTP_URL).host },
+    "worker started: relay, email, maintenance, reminders, imports, reports",
+  );
 
   let shuttingDown = false;
   async function shutdown(signal: string) {

@@ -20,7 +20,6 @@ import { logger } from "~/utils/logger.server.ts";
 
 const log = logger.child({ component: "schedules" });
 
-
 type DeclareOptions = { connection: Redis; prefix?: string; schedules?: readonly Schedule[] };
 
 function queuesFor(options: DeclareOptions) {
@@ -45,10 +44,17 @@ async function declare(queue: Queue, schedule: Schedule) {
   await queue.upsertJobScheduler(
     schedule.id,
     { pattern: schedule.pattern, tz: "Europe/London" },
-    { name: schedule.job, data: {}, opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: 100, removeOnFail: 1000 } },
+    {
+      name: schedule.job,
+      data: {},
+      opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: 100, removeOnFail: 1000 },
+    },
   );
   // The first declaration is what a schedule that has never run is measured from.
-  await db().jobScheduleRun.createMany({ data: [{ schedulerId: schedule.id, jobName: schedule.job }], skipDuplicates: true });
+  await db().jobScheduleRun.createMany({
+    data: [{ schedulerId: schedule.id, jobName: schedule.job }],
+    skipDuplicates: true,
+  });
 }
 
 /** Declares every schedule (the worker does this at start). Returns the scheduler ids. */
@@ -86,7 +92,8 @@ export function startScheduleKeeper(options: DeclareOptions & { intervalMs?: num
       await declare(queue, schedule);
       redeclared.push(schedule.id);
     }
-    if (redeclared.length) log.warn({ schedulers: redeclared }, "job schedulers were missing from Redis (data lost?); declared again");
+    if (redeclared.length)
+      log.warn({ schedulers: redeclared }, "job schedulers were missing from Redis (data lost?); declared again");
     return redeclared;
   }
 
@@ -95,7 +102,9 @@ export function startScheduleKeeper(options: DeclareOptions & { intervalMs?: num
     timer = setTimeout(() => {
       running = check()
         // Redis down: nothing to re-declare into yet; the next look tries again.
-        .catch((error: unknown) => log.debug({ err: error instanceof Error ? error.message : String(error) }, "schedule check failed"))
+        .catch((error: unknown) =>
+          log.debug({ err: error instanceof Error ? error.message : String(error) }, "schedule check failed"),
+        )
         .finally(schedule);
     }, intervalMs);
     timer.unref();
@@ -121,8 +130,17 @@ export function recordScheduledRuns(worker: Worker): Worker {
     if (!schedulerId) return;
     const at = new Date(job.finishedOn ?? Date.now());
     db()
-      .jobScheduleRun.upsert({ where: { schedulerId }, create: { schedulerId, jobName: job.name, lastRunAt: at }, update: { lastRunAt: at, jobName: job.name } })
-      .catch((error: unknown) => log.error({ schedulerId, err: error instanceof Error ? error.message : String(error) }, "could not record a scheduled run"));
+      .jobScheduleRun.upsert({
+        where: { schedulerId },
+        create: { schedulerId, jobName: job.name, lastRunAt: at },
+        update: { lastRunAt: at, jobName: job.name },
+      })
+      .catch((error: unknown) =>
+        log.error(
+          { schedulerId, err: error instanceof Error ? error.message : String(error) },
+          "could not record a scheduled run",
+        ),
+      );
   });
   return worker;
 }

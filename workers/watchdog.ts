@@ -37,7 +37,10 @@ export type Supervisor = {
 
 function timeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 type Tracked = WorkerIncarnation & { queue: Queue; running: number; lastProgress: number };
@@ -87,13 +90,21 @@ export function superviseWorker(options: SupervisorOptions): Supervisor {
   async function diagnose(t: Tracked): Promise<string | null> {
     if (!t.worker.isRunning()) return "worker is not running";
     const blocking = t.worker.getBackend().blockingConnection;
-    if (blocking && (blocking.status === "closed" || blocking.status === "closing")) return "blocking connection closed";
+    if (blocking && (blocking.status === "closed" || blocking.status === "closing"))
+      return "blocking connection closed";
     // Redis unreachable: nothing a restart would fix; BullMQ reconnects by itself.
-    const ping = await timeout(t.connection.ping().catch(() => "down"), 2_000);
+    const ping = await timeout(
+      t.connection.ping().catch(() => "down"),
+      2_000,
+    );
     if (ping !== "PONG") return null;
     if (t.running > 0 || Date.now() - t.lastProgress < stuckAfterMs) return null;
-    const waiting = await timeout(t.queue.getWaitingCount().catch(() => 0), 2_000);
-    if (typeof waiting === "number" && waiting > 0) return `${waiting} job(s) waiting with no progress for ${Math.round((Date.now() - t.lastProgress) / 1000)} s`;
+    const waiting = await timeout(
+      t.queue.getWaitingCount().catch(() => 0),
+      2_000,
+    );
+    if (typeof waiting === "number" && waiting > 0)
+      return `${waiting} job(s) waiting with no progress for ${Math.round((Date.now() - t.lastProgress) / 1000)} s`;
     return null;
   }
 
@@ -114,7 +125,12 @@ export function superviseWorker(options: SupervisorOptions): Supervisor {
     if (stopping) return;
     timer = setTimeout(() => {
       checking = check()
-        .catch((error: unknown) => log.error({ worker: options.name, err: error instanceof Error ? error.message : String(error) }, "watchdog check failed"))
+        .catch((error: unknown) =>
+          log.error(
+            { worker: options.name, err: error instanceof Error ? error.message : String(error) },
+            "watchdog check failed",
+          ),
+        )
         .finally(schedule);
     }, intervalMs);
     timer.unref();

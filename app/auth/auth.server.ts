@@ -6,7 +6,16 @@
 import { redirect } from "react-router";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { can, isPupilOnly, type Actor, type Permission } from "~/auth/permissions.ts";
-import { createSession, invalidateSession, readSessionToken, sessionCookie, sessionPolicy, validateSessionToken, type SessionUser, type ValidSession } from "~/auth/session.server.ts";
+import {
+  createSession,
+  invalidateSession,
+  readSessionToken,
+  sessionCookie,
+  sessionPolicy,
+  validateSessionToken,
+  type SessionUser,
+  type ValidSession,
+} from "~/auth/session.server.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
@@ -22,7 +31,12 @@ function actorOf(user: SessionUser): Actor | null {
     // organisation's own admin see that approval is awaited.
     memberships: user.memberships
       .filter((m) => m.organisation.status !== "SUSPENDED")
-      .map((m) => ({ organisationId: m.organisation.id, organisationName: m.organisation.name, organisationKind: m.organisation.kind, role: m.role })),
+      .map((m) => ({
+        organisationId: m.organisation.id,
+        organisationName: m.organisation.name,
+        organisationKind: m.organisation.kind,
+        role: m.role,
+      })),
   };
 }
 

@@ -33,11 +33,17 @@ export async function isBreachedPassword(password: string): Promise<boolean> {
   if (!base) return false;
   const { prefix, suffix } = rangeKey(password);
   try {
-    const response = await fetch(`${base}${prefix}`, { headers: { "Add-Padding": "true", "User-Agent": "staffordshire-digital-skills" }, signal: AbortSignal.timeout(timeout) });
+    const response = await fetch(`${base}${prefix}`, {
+      headers: { "Add-Padding": "true", "User-Agent": "staffordshire-digital-skills" },
+      signal: AbortSignal.timeout(timeout),
+    });
     if (!response.ok) throw new Error(`status ${response.status}`);
     return rangeContains(await response.text(), suffix);
   } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "password breach check failed; password accepted without it");
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "password breach check failed; password accepted without it",
+    );
     return false;
   }
 }

@@ -8,7 +8,14 @@
  */
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { isBreachedPassword } from "~/auth/password-breach.server.ts";
-import { BREACHED_PASSWORD_MESSAGE, plainProblem, MIN_STRENGTH_SCORE, userInputsFor, weakPasswordMessage, type PasswordContext } from "~/auth/password-policy.ts";
+import {
+  BREACHED_PASSWORD_MESSAGE,
+  plainProblem,
+  MIN_STRENGTH_SCORE,
+  userInputsFor,
+  weakPasswordMessage,
+  type PasswordContext,
+} from "~/auth/password-policy.ts";
 
 /**
  * The estimate looks at the first 64 characters (zxcvbn's own `maxLength`): a password whose
@@ -21,7 +28,11 @@ let estimator: Promise<ZxcvbnFactory> | undefined;
 /** zxcvbn with the common and English dictionaries, built on first use and shared after. */
 export function strengthEstimator(): Promise<ZxcvbnFactory> {
   estimator ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]);
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import("@zxcvbn-ts/core"),
+      import("@zxcvbn-ts/language-common"),
+      import("@zxcvbn-ts/language-en"),
+    ]);
     return new ZxcvbnFactory({
       dictionary: { ...common.dictionary, ...en.dictionary },
       graphs: common.adjacencyGraphs,

@@ -21,7 +21,8 @@ describe("password length", () => {
 
   it("accepts long passphrases up to 128 characters and refuses longer ones", async () => {
     expect(PASSWORD_MAX).toBeGreaterThanOrEqual(64);
-    const phrase = "velvet otters juggle quietly beneath seventeen copper lanterns while a tired heron hums old shanty tunes near brackish tidal pool";
+    const phrase =
+      "velvet otters juggle quietly beneath seventeen copper lanterns while a tired heron hums old shanty tunes near brackish tidal pool";
     const exactly128 = phrase.slice(0, 128);
     expect([...exactly128].length).toBe(128);
     expect(await passwordProblem(exactly128)).toBeNull();
@@ -41,12 +42,23 @@ describe("password length", () => {
 });
 
 describe("guessable passwords are refused, with the reason", () => {
-  it.each(["password123", "Password123", "PASSWORD123", "qwertyuiop", "1234567890", "letmein123", "liverpool123", "Welcome1234"])("refuses the common password %j", async (password) => {
+  it.each([
+    "password123",
+    "Password123",
+    "PASSWORD123",
+    "qwertyuiop",
+    "1234567890",
+    "letmein123",
+    "liverpool123",
+    "Welcome1234",
+  ])("refuses the common password %j", async (password) => {
     expect(await passwordProblem(password)).toMatch(/^This password would be easy to guess\. /);
   });
 
   it("says when a password is a common one, and what to do instead", async () => {
-    expect(await passwordProblem("password123")).toBe(`This password would be easy to guess. This is a commonly used password. ${STRENGTH_ADVICE}`);
+    expect(await passwordProblem("password123")).toBe(
+      `This password would be easy to guess. This is a commonly used password. ${STRENGTH_ADVICE}`,
+    );
   });
 
   it("names keyboard rows, repeats and sequences", async () => {
@@ -57,7 +69,13 @@ describe("guessable passwords are refused, with the reason", () => {
   });
 
   it("refuses the county and the service's own words, with a year added or not", async () => {
-    for (const password of ["Staffordshire2026", "staffordshire", "Staffordshire!2026", "stokeontrent1", "DigitalSkills1"]) {
+    for (const password of [
+      "Staffordshire2026",
+      "staffordshire",
+      "Staffordshire!2026",
+      "stokeontrent1",
+      "DigitalSkills1",
+    ]) {
       expect(await passwordProblem(password), password).toContain("the name of this service or county");
     }
   });
@@ -99,7 +117,17 @@ describe("guessable passwords are refused, with the reason", () => {
 describe("the person's details given to the estimator", () => {
   it("include the email, its parts, the names and the service's words, in lower case", () => {
     const inputs = userInputsFor({ ...PRIYA, username: "pchaudhry7", organisationName: "Oakfield Academy" });
-    for (const word of ["priya.chaudhry@oakfield.example", "priya.chaudhry", "priya", "chaudhry", "oakfield", "priyachaudhry", "pchaudhry7", "oakfield academy", "staffordshire"]) {
+    for (const word of [
+      "priya.chaudhry@oakfield.example",
+      "priya.chaudhry",
+      "priya",
+      "chaudhry",
+      "oakfield",
+      "priyachaudhry",
+      "pchaudhry7",
+      "oakfield academy",
+      "staffordshire",
+    ]) {
       expect(inputs).toContain(word);
     }
   });

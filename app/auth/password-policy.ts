@@ -23,11 +23,33 @@ export const MIN_STRENGTH_SCORE = 3;
 
 /** Words about this service and where it runs: the first an attacker would try here. */
 export const SERVICE_WORDS = [
-  "staffordshire", "staffs", "stoke", "stoke-on-trent", "stokeontrent", "digital", "skills", "digitalskills",
-  "tracker", "partnership", "apprentice", "apprenticeship", "school", "academy", "pupil", "student", "teacher", "employer",
+  "staffordshire",
+  "staffs",
+  "stoke",
+  "stoke-on-trent",
+  "stokeontrent",
+  "digital",
+  "skills",
+  "digitalskills",
+  "tracker",
+  "partnership",
+  "apprentice",
+  "apprenticeship",
+  "school",
+  "academy",
+  "pupil",
+  "student",
+  "teacher",
+  "employer",
 ];
 
-export type PasswordContext = { email?: string | null; username?: string | null; firstName?: string | null; lastName?: string | null; organisationName?: string | null };
+export type PasswordContext = {
+  email?: string | null;
+  username?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  organisationName?: string | null;
+};
 
 /** The person's own details, split into the pieces a password might be built from, and the service's words. */
 export function userInputsFor(context: PasswordContext): string[] {
@@ -60,7 +82,8 @@ export function plainProblem(password: string): string | null {
   if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
   if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
   // The estimator does not know our example, and people copy examples.
-  if (password.toLowerCase().replace(/[^a-z]/g, "") === EXAMPLE_WORDS.join("")) return "Choose your own words, not the ones in our example.";
+  if (password.toLowerCase().replace(/[^a-z]/g, "") === EXAMPLE_WORDS.join(""))
+    return "Choose your own words, not the ones in our example.";
   return null;
 }
 

@@ -1,13 +1,29 @@
 /** The role → permission table and the helpers every query's tenancy scope comes from. */
 import { describe, expect, it } from "vitest";
 import type { OrganisationKind, Role } from "~/generated/prisma/enums.ts";
-import { can, hasRole, isPupilOnly, orgsWith, PERMISSIONS, ROLE_LABELS, ROLES_BY_ORG_KIND, rolesGranting, type Actor, type Permission } from "~/auth/permissions.ts";
+import {
+  can,
+  hasRole,
+  isPupilOnly,
+  orgsWith,
+  PERMISSIONS,
+  ROLE_LABELS,
+  ROLES_BY_ORG_KIND,
+  rolesGranting,
+  type Actor,
+  type Permission,
+} from "~/auth/permissions.ts";
 
 function actor(...memberships: [string, Role, OrganisationKind?][]): Actor {
   return {
     userId: "u1",
     displayName: "Test Person",
-    memberships: memberships.map(([organisationId, role, kind]) => ({ organisationId, organisationName: organisationId, organisationKind: kind ?? "SCHOOL", role })),
+    memberships: memberships.map(([organisationId, role, kind]) => ({
+      organisationId,
+      organisationName: organisationId,
+      organisationKind: kind ?? "SCHOOL",
+      role,
+    })),
   };
 }
 
@@ -21,7 +37,22 @@ describe("the permission table", () => {
   });
 
   it("gives pupils and apprentices nothing that reaches other people or the partnership", () => {
-    const sensitive: Permission[] = ["people:read", "staff:invite", "user:disable", "membership:remove", "pupil:create", "class:manage", "org:approve", "catalogue:manage", "queues:view", "audit:read", "dev-mail:read", "report:protected", "report:own-org", "progress:verify"];
+    const sensitive: Permission[] = [
+      "people:read",
+      "staff:invite",
+      "user:disable",
+      "membership:remove",
+      "pupil:create",
+      "class:manage",
+      "org:approve",
+      "catalogue:manage",
+      "queues:view",
+      "audit:read",
+      "dev-mail:read",
+      "report:protected",
+      "report:own-org",
+      "progress:verify",
+    ];
     for (const permission of sensitive) {
       expect(rolesGranting(permission), permission).not.toContain("PUPIL");
       expect(rolesGranting(permission), permission).not.toContain("APPRENTICE");
@@ -36,7 +67,11 @@ describe("the permission table", () => {
 
   it("lets only admins invite staff and remove people; only the partnership admin disables accounts", () => {
     expect([...rolesGranting("staff:invite")].sort()).toEqual(["EMPLOYER_ADMIN", "PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"]);
-    expect([...rolesGranting("membership:remove")].sort()).toEqual(["EMPLOYER_ADMIN", "PARTNERSHIP_ADMIN", "SCHOOL_ADMIN"]);
+    expect([...rolesGranting("membership:remove")].sort()).toEqual([
+      "EMPLOYER_ADMIN",
+      "PARTNERSHIP_ADMIN",
+      "SCHOOL_ADMIN",
+    ]);
     expect(rolesGranting("user:disable")).toEqual(["PARTNERSHIP_ADMIN"]);
   });
 
@@ -66,7 +101,11 @@ describe("can", () => {
 
 describe("orgsWith: the tenancy scope of a query", () => {
   it("lists only the organisations where the permission is held", () => {
-    const teacherAndAdmin = actor(["school-a", "TEACHER"], ["school-b", "SCHOOL_ADMIN"], ["employer-c", "APPRENTICE", "EMPLOYER"]);
+    const teacherAndAdmin = actor(
+      ["school-a", "TEACHER"],
+      ["school-b", "SCHOOL_ADMIN"],
+      ["employer-c", "APPRENTICE", "EMPLOYER"],
+    );
     expect(orgsWith(teacherAndAdmin, "staff:invite")).toEqual(["school-b"]);
     expect(orgsWith(teacherAndAdmin, "people:read").sort()).toEqual(["school-a", "school-b"]);
     expect(orgsWith(teacherAndAdmin, "org:approve")).toEqual([]);

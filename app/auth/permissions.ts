@@ -48,7 +48,12 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export type ActorMembership = { organisationId: string; organisationName: string; organisationKind: OrganisationKind; role: Role };
+export type ActorMembership = {
+  organisationId: string;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+  role: Role;
+};
 export type Actor = { userId: string; displayName: string; memberships: ActorMembership[] };
 
 export function rolesGranting(permission: Permission): readonly Role[] {

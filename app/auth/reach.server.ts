@@ -51,7 +51,13 @@ import { can, hasRole, orgsWith, type Actor, type Permission } from "~/auth/perm
 
 /** The organisations where the actor holds `role` (and, when `kind` is given, of that kind). */
 function orgsWhereRole(actor: Actor, role: Role, kind?: OrganisationKind): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.role === role && (!kind || m.organisationKind === kind)).map((m) => m.organisationId))];
+  return [
+    ...new Set(
+      actor.memberships
+        .filter((m) => m.role === role && (!kind || m.organisationKind === kind))
+        .map((m) => m.organisationId),
+    ),
+  ];
 }
 
 // ───────────────────────────── the employer side ─────────────────────────────
@@ -60,7 +66,10 @@ function orgsWhereRole(actor: Actor, role: Role, kind?: OrganisationKind): strin
 export type EmployerSide = { admin: string[]; supervisor: string[] };
 
 function employerSideOf(actor: Actor, kind?: "EMPLOYER"): EmployerSide {
-  return { admin: orgsWhereRole(actor, "EMPLOYER_ADMIN", kind), supervisor: orgsWhereRole(actor, "WORKPLACE_SUPERVISOR", kind) };
+  return {
+    admin: orgsWhereRole(actor, "EMPLOYER_ADMIN", kind),
+    supervisor: orgsWhereRole(actor, "WORKPLACE_SUPERVISOR", kind),
+  };
 }
 
 /** Rows (apprenticeships, placements) of the admin's employer, or naming the supervisor at theirs. */
@@ -116,16 +125,28 @@ export function ownApprenticeships(actor: Actor): Prisma.ApprenticeshipWhereInpu
   return { apprenticeId: actor.userId };
 }
 
-type Parties = { apprenticeId: string; employerId: string; supervisorId: string | null; tutorId: string | null; providerId: string };
+type Parties = {
+  apprenticeId: string;
+  employerId: string;
+  supervisorId: string | null;
+  tutorId: string | null;
+  providerId: string;
+};
 
 /** Which of the three parties (training plan, reviews, gateway) the actor acts as on this apprenticeship. */
 export function apprenticeshipPartiesOf(actor: Actor, a: Parties): PlanParty[] {
   const parties: PlanParty[] = [];
   if (a.apprenticeId === actor.userId) parties.push("apprentice");
   const employerAdmin = actor.memberships.some((m) => m.role === "EMPLOYER_ADMIN" && m.organisationId === a.employerId);
-  const supervisor = a.supervisorId === actor.userId && actor.memberships.some((m) => m.role === "WORKPLACE_SUPERVISOR" && m.organisationId === a.employerId);
+  const supervisor =
+    a.supervisorId === actor.userId &&
+    actor.memberships.some((m) => m.role === "WORKPLACE_SUPERVISOR" && m.organisationId === a.employerId);
   if (employerAdmin || supervisor) parties.push("employer");
-  if (a.tutorId === actor.userId && actor.memberships.some((m) => m.role === "TUTOR" && m.organisationId === a.providerId)) parties.push("tutor");
+  if (
+    a.tutorId === actor.userId &&
+    actor.memberships.some((m) => m.role === "TUTOR" && m.organisationId === a.providerId)
+  )
+    parties.push("tutor");
   return parties;
 }
 
@@ -179,7 +200,11 @@ export function progressEntriesVerifiableBy(actor: Actor): Prisma.ProgressEntryW
   if (providers.length > 0) {
     const caseload = { tutorId: actor.userId, providerId: { in: providers } };
     or.push({ learnerId: { not: actor.userId }, apprenticeship: caseload });
-    or.push({ learnerId: { not: actor.userId }, apprenticeshipId: null, learner: { apprenticeships: { some: caseload } } });
+    or.push({
+      learnerId: { not: actor.userId },
+      apprenticeshipId: null,
+      learner: { apprenticeships: { some: caseload } },
+    });
   }
   return or.length > 0 ? { OR: or } : null;
 }
@@ -244,7 +269,9 @@ export function classesVisibleTo(actor: Actor): Prisma.CohortWhereInput {
 
 /** Schools whose placements, encounters and Gatsby figures the actor manages. */
 export function placementSchoolsOf(actor: Actor): string[] {
-  return [...new Set(actor.memberships.filter((m) => m.organisationKind === "SCHOOL").map((m) => m.organisationId))].filter((id) => orgsWith(actor, "placement:manage").includes(id));
+  return [
+    ...new Set(actor.memberships.filter((m) => m.organisationKind === "SCHOOL").map((m) => m.organisationId)),
+  ].filter((id) => orgsWith(actor, "placement:manage").includes(id));
 }
 
 /** The host side of a placement: admins of the host employer, or the placement's own supervisor. */
@@ -261,10 +288,14 @@ export function placementsVisibleTo(actor: Actor): Prisma.PlacementWhereInput {
 }
 
 /** Which side of a loaded placement the actor is on: the school's, the host's, both or neither. */
-export function placementSideOf(actor: Actor, p: { schoolId: string; employerId: string; supervisorId: string | null }) {
+export function placementSideOf(
+  actor: Actor,
+  p: { schoolId: string; employerId: string; supervisorId: string | null },
+) {
   const side = employerSideOf(actor);
   const school = placementSchoolsOf(actor).includes(p.schoolId);
-  const host = side.admin.includes(p.employerId) || (p.supervisorId === actor.userId && side.supervisor.includes(p.employerId));
+  const host =
+    side.admin.includes(p.employerId) || (p.supervisorId === actor.userId && side.supervisor.includes(p.employerId));
   return { school, host };
 }
 
@@ -288,10 +319,16 @@ export function mayOpenOrganisation(actor: Actor, organisationId: string, permis
 }
 
 /** People the actor may read (people:read in one of their organisations), and which of their memberships show. */
-export function peopleVisibleTo(actor: Actor): { people: Prisma.UserWhereInput; memberships: Prisma.MembershipWhereInput } {
+export function peopleVisibleTo(actor: Actor): {
+  people: Prisma.UserWhereInput;
+  memberships: Prisma.MembershipWhereInput;
+} {
   if (hasRole(actor, "PARTNERSHIP_ADMIN")) return { people: {}, memberships: {} };
   const scope = orgsWith(actor, "people:read");
-  return { people: { memberships: { some: { organisationId: { in: scope } } } }, memberships: { organisationId: { in: scope } } };
+  return {
+    people: { memberships: { some: { organisationId: { in: scope } } } },
+    memberships: { organisationId: { in: scope } },
+  };
 }
 
 /**
@@ -317,7 +354,9 @@ export function ownReportOrganisationsOf(actor: Actor): { id: string; name: stri
 
 /** Schools through which the actor enrols in educator pathways (teachers and school admins). */
 export function educatorSchoolsOf(actor: Actor): string[] {
-  return orgsWith(actor, "educator:enrol").filter((id) => actor.memberships.some((m) => m.organisationId === id && m.organisationKind === "SCHOOL"));
+  return orgsWith(actor, "educator:enrol").filter((id) =>
+    actor.memberships.some((m) => m.organisationId === id && m.organisationKind === "SCHOOL"),
+  );
 }
 
 /** School admins enrol colleagues of that school. */

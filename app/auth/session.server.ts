@@ -67,7 +67,10 @@ export type SessionUser = {
   lastName: string;
   disabledAt: Date | null;
   erasedAt: Date | null;
-  memberships: { role: Role; organisation: { id: string; name: string; kind: OrganisationKind; status: OrganisationStatus } }[];
+  memberships: {
+    role: Role;
+    organisation: { id: string; name: string; kind: OrganisationKind; status: OrganisationStatus };
+  }[];
 };
 
 /**
@@ -75,7 +78,9 @@ export type SessionUser = {
  * expired). One SQL query per request: the session, user, memberships and organisations come
  * back together (relation joins), because every page asks this first.
  */
-export async function validateSessionToken(token: string): Promise<{ session: ValidSession; user: SessionUser } | null> {
+export async function validateSessionToken(
+  token: string,
+): Promise<{ session: ValidSession; user: SessionUser } | null> {
   const [id, secret, extra] = token.split(".");
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
   const row = await db().session.findUnique({
@@ -93,7 +98,9 @@ export async function validateSessionToken(token: string): Promise<{ session: Va
           lastName: true,
           disabledAt: true,
           erasedAt: true,
-          memberships: { select: { role: true, organisation: { select: { id: true, name: true, kind: true, status: true } } } },
+          memberships: {
+            select: { role: true, organisation: { select: { id: true, name: true, kind: true, status: true } } },
+          },
         },
       },
     },
@@ -130,7 +137,13 @@ export function sessionCookieName(): string {
 }
 
 export function sessionCookie(token: string, expiresAt: Date): string {
-  const parts = [`${sessionCookieName()}=${token}`, "HttpOnly", "SameSite=Lax", "Path=/", `Expires=${expiresAt.toUTCString()}`];
+  const parts = [
+    `${sessionCookieName()}=${token}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    "Path=/",
+    `Expires=${expiresAt.toUTCString()}`,
+  ];
   if (isProduction()) parts.push("Secure");
   return parts.join("; ");
 }

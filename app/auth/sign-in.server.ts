@@ -6,17 +6,30 @@
 import { db } from "~/db/client.server.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { verifyPassword } from "~/auth/password.server.ts";
-import { checkSignInThrottle, clearAccountThrottle, recordSignInFailure, retryMessage } from "~/auth/throttle.server.ts";
+import {
+  checkSignInThrottle,
+  clearAccountThrottle,
+  recordSignInFailure,
+  retryMessage,
+} from "~/auth/throttle.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 
 export const BAD_CREDENTIALS = "That email or username and password do not match. Check them and try again.";
 
-export type SignInResult = { ok: true; userId: string; roles: Role[] } | { ok: false; message: string; status: 400 | 429; retryAfterSeconds?: number };
+export type SignInResult =
+  | { ok: true; userId: string; roles: Role[] }
+  | { ok: false; message: string; status: 400 | 429; retryAfterSeconds?: number };
 
 export async function signIn(input: { identifier: string; password: string; ip: string }): Promise<SignInResult> {
   const identifier = input.identifier.trim().toLowerCase();
   const verdict = await checkSignInThrottle(identifier, input.ip);
-  if (!verdict.allowed) return { ok: false, status: 429, message: retryMessage(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
+  if (!verdict.allowed)
+    return {
+      ok: false,
+      status: 429,
+      message: retryMessage(verdict.retryAfterSeconds),
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    };
 
   const user = await db().user.findFirst({
     where: { OR: [{ email: identifier }, { username: identifier }] },

@@ -42,7 +42,14 @@ function limiter(name: string, points: number, windowSeconds: number): Limiter {
   if (!found) {
     const keyPrefix = redisKey("throttle", name);
     const insurance = new RateLimiterMemory({ keyPrefix, points, duration: windowSeconds });
-    const store = new RateLimiterRedis({ storeClient: client, keyPrefix, points, duration: windowSeconds, rejectIfRedisNotReady: true, insuranceLimiter: insurance });
+    const store = new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix,
+      points,
+      duration: windowSeconds,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: insurance,
+    });
     found = { store, insurance };
     limiters.byName.set(id, found);
   }
@@ -55,7 +62,10 @@ const accountKey = (identifier: string) => hashed(identifier.toLowerCase());
 const retryAfter = (result: RateLimiterRes) => Math.max(1, Math.ceil(result.msBeforeNext / 1000));
 
 /** Counts one attempt; false (with the wait) once the window's limit is passed. */
-async function consume({ store }: Limiter, key: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
+async function consume(
+  { store }: Limiter,
+  key: string,
+): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   try {
     await store.consume(key);
     return { allowed: true };
@@ -66,12 +76,17 @@ async function consume({ store }: Limiter, key: string): Promise<{ allowed: true
 }
 
 /** `accountFailures` lets a successful sign-in skip clearing a counter that is not there. */
-export type ThrottleVerdict = { allowed: true; accountFailures: number } | { allowed: false; retryAfterSeconds: number };
+export type ThrottleVerdict =
+  { allowed: true; accountFailures: number } | { allowed: false; retryAfterSeconds: number };
 
 export async function checkSignInThrottle(identifier: string, ip: string): Promise<ThrottleVerdict> {
   if (env().AUTH_THROTTLE === "off") return { allowed: true, accountFailures: 0 };
-  const [account, byIp] = await Promise.all([accountLimiter().store.get(accountKey(identifier)), ipLimiter().store.get(ip)]);
-  if (account && account.consumedPoints >= ACCOUNT_LIMIT.failures) return { allowed: false, retryAfterSeconds: retryAfter(account) };
+  const [account, byIp] = await Promise.all([
+    accountLimiter().store.get(accountKey(identifier)),
+    ipLimiter().store.get(ip),
+  ]);
+  if (account && account.consumedPoints >= ACCOUNT_LIMIT.failures)
+    return { allowed: false, retryAfterSeconds: retryAfter(account) };
   if (byIp && byIp.consumedPoints >= ipLimit().failures) return { allowed: false, retryAfterSeconds: retryAfter(byIp) };
   return { allowed: true, accountFailures: account?.consumedPoints ?? 0 };
 }
@@ -114,7 +129,9 @@ export async function allowResetRequest(email: string, ip: string): Promise<bool
  * be a fast way to make the server hash in bulk or to list registered organisations. A school
  * registers once, so ten is plenty even for schools that share an address.
  */
-export async function checkRegistrationThrottle(ip: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
+export async function checkRegistrationThrottle(
+  ip: string,
+): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   if (env().AUTH_THROTTLE === "off") return { allowed: true };
   return consume(limiter("register-ip", REGISTER_LIMIT.perClient, REGISTER_LIMIT.windowSeconds), ip);
 }
@@ -125,7 +142,9 @@ export async function checkRegistrationThrottle(ip: string): Promise<{ allowed: 
  */
 export async function allowRegistrationEmail(email: string): Promise<boolean> {
   if (env().AUTH_THROTTLE === "off") return true;
-  return (await consume(limiter("register-address", REGISTER_LIMIT.perAddress, REGISTER_LIMIT.windowSeconds), hashed(email))).allowed;
+  return (
+    await consume(limiter("register-address", REGISTER_LIMIT.perAddress, REGISTER_LIMIT.windowSeconds), hashed(email))
+  ).allowed;
 }
 
 export function registrationRetryMessage(retryAfterSeconds: number): string {

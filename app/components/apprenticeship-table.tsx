@@ -17,9 +17,23 @@ export type ApprenticeshipRow = {
   plan: { signed: number; label: string };
 };
 
-const STATUS_TONE: Record<string, string> = { ACTIVE: "tag--green", BREAK: "tag--amber", GATEWAY: "tag--amber", COMPLETED: "", WITHDRAWN: "tag--red" };
+const STATUS_TONE: Record<string, string> = {
+  ACTIVE: "tag--green",
+  BREAK: "tag--amber",
+  GATEWAY: "tag--amber",
+  COMPLETED: "",
+  WITHDRAWN: "tag--red",
+};
 
-export function ApprenticeshipTable({ caption, rows, show }: { caption: string; rows: ApprenticeshipRow[]; show: { employer: boolean; tutor: boolean; supervisor: boolean } }) {
+export function ApprenticeshipTable({
+  caption,
+  rows,
+  show,
+}: {
+  caption: string;
+  rows: ApprenticeshipRow[];
+  show: { employer: boolean; tutor: boolean; supervisor: boolean };
+}) {
   if (rows.length === 0) return <p>No apprentices to show.</p>;
   return (
     <ScrollTable caption={caption}>
@@ -38,12 +52,20 @@ export function ApprenticeshipTable({ caption, rows, show }: { caption: string; 
       <tbody>
         {rows.map((a) => (
           <tr key={a.id}>
-            <th scope="row"><Link to={`/apprenticeships/${a.id}`}>{a.apprenticeName}</Link></th>
+            <th scope="row">
+              <Link to={`/apprenticeships/${a.id}`}>{a.apprenticeName}</Link>
+            </th>
             {show.employer ? <td>{a.employerName}</td> : null}
             <td>{a.standard}</td>
-            <td>{formatShortDate(a.startDate)} to {formatShortDate(a.plannedEndDate)}</td>
-            <td><span className={`tag ${STATUS_TONE[a.status] ?? ""}`}>{a.statusLabel}</span></td>
-            <td><span className={`tag ${a.plan.signed === 3 ? "tag--green" : "tag--amber"}`}>{a.plan.label}</span></td>
+            <td>
+              {formatShortDate(a.startDate)} to {formatShortDate(a.plannedEndDate)}
+            </td>
+            <td>
+              <span className={`tag ${STATUS_TONE[a.status] ?? ""}`}>{a.statusLabel}</span>
+            </td>
+            <td>
+              <span className={`tag ${a.plan.signed === 3 ? "tag--green" : "tag--amber"}`}>{a.plan.label}</span>
+            </td>
             {show.tutor ? <td>{a.tutorName ?? "None yet"}</td> : null}
             {show.supervisor ? <td>{a.supervisorName ?? "None yet"}</td> : null}
           </tr>

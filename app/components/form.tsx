@@ -2,49 +2,116 @@
  * Accessible form pieces: labelled fields with hints and errors tied by aria-describedby, and an
  * error summary that takes focus and links to each field (GOV.UK Design System pattern).
  */
-import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useEffect,
+  useRef,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: ReactNode; error?: string };
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+};
 
 export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
   const fieldId = id ?? `field-${name}`;
-  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
       <label htmlFor={fieldId}>{label}</label>
-      {hint ? <p className="hint" id={`${fieldId}-hint`}>{hint}</p> : null}
-      {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
-      <input id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint ? (
+        <p className="hint" id={`${fieldId}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${fieldId}-error`}>
+          <span className="visually-hidden">Error: </span>
+          {error}
+        </p>
+      ) : null}
+      <input
+        id={fieldId}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
     </div>
   );
 }
 
-type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; label: string; hint?: ReactNode; error?: string };
+type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+};
 
 export function TextAreaField({ name, label, hint, error, id, ...textarea }: TextAreaProps) {
   const fieldId = id ?? `field-${name}`;
-  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
       <label htmlFor={fieldId}>{label}</label>
-      {hint ? <p className="hint" id={`${fieldId}-hint`}>{hint}</p> : null}
-      {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
-      <textarea id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...textarea} />
+      {hint ? (
+        <p className="hint" id={`${fieldId}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${fieldId}-error`}>
+          <span className="visually-hidden">Error: </span>
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id={fieldId}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...textarea}
+      />
     </div>
   );
 }
 
-type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { name: string; label: string; error?: string; options: { value: string; label: string }[] };
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  name: string;
+  label: string;
+  error?: string;
+  options: { value: string; label: string }[];
+};
 
 export function SelectField({ name, label, error, options, id, ...select }: SelectProps) {
   const fieldId = id ?? `field-${name}`;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
       <label htmlFor={fieldId}>{label}</label>
-      {error ? <p className="error-message" id={`${fieldId}-error`}><span className="visually-hidden">Error: </span>{error}</p> : null}
-      <select id={fieldId} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${fieldId}-error` : undefined} {...select}>
+      {error ? (
+        <p className="error-message" id={`${fieldId}-error`}>
+          <span className="visually-hidden">Error: </span>
+          {error}
+        </p>
+      ) : null}
+      <select
+        id={fieldId}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${fieldId}-error` : undefined}
+        {...select}
+      >
         {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
         ))}
       </select>
     </div>
@@ -71,5 +138,9 @@ export function ErrorSummary({ errors }: { errors?: Record<string, string> | nul
 }
 
 export function Notice({ children, tone = "info" }: { children: ReactNode; tone?: "info" | "success" | "warning" }) {
-  return <div className={`notice notice--${tone}`} role={tone === "success" ? "status" : undefined}>{children}</div>;
+  return (
+    <div className={`notice notice--${tone}`} role={tone === "success" ? "status" : undefined}>
+      {children}
+    </div>
+  );
 }

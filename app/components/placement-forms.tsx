@@ -19,11 +19,25 @@ const SCALE = [
   [4, "Excellent"],
 ] as const;
 
-export function PrerequisitesForm({ placementId, confirmed, returnTo, idPrefix = "" }: { placementId: string; confirmed: { riskAssessment: boolean; insurance: boolean; healthSafety: boolean }; returnTo?: string; idPrefix?: string }) {
+export function PrerequisitesForm({
+  placementId,
+  confirmed,
+  returnTo,
+  idPrefix = "",
+}: {
+  placementId: string;
+  confirmed: { riskAssessment: boolean; insurance: boolean; healthSafety: boolean };
+  returnTo?: string;
+  idPrefix?: string;
+}) {
   const items = [
     ["riskAssessment", "The risk assessment for this placement is done", confirmed.riskAssessment],
     ["insurance", "We hold Employers' Liability insurance that covers pupils on work experience", confirmed.insurance],
-    ["healthSafety", "Health and safety arrangements (induction, supervision, first aid) are in place", confirmed.healthSafety],
+    [
+      "healthSafety",
+      "Health and safety arrangements (induction, supervision, first aid) are in place",
+      confirmed.healthSafety,
+    ],
   ] as const;
   return (
     <Form method="post" action={`/placements/${placementId}`} noValidate className="sign-box">
@@ -33,7 +47,9 @@ export function PrerequisitesForm({ placementId, confirmed, returnTo, idPrefix =
         <legend>Confirm as the host employer</legend>
         {items.map(([name, label, done]) =>
           done ? (
-            <p key={name}><span className="tag tag--green">Confirmed</span> {label}</p>
+            <p key={name}>
+              <span className="tag tag--green">Confirmed</span> {label}
+            </p>
           ) : (
             <div className="field checkbox" key={name}>
               <input type="checkbox" id={`${idPrefix}field-${name}`} name={name} value="yes" />
@@ -47,7 +63,19 @@ export function PrerequisitesForm({ placementId, confirmed, returnTo, idPrefix =
   );
 }
 
-export function FeedbackForm({ placementId, pupilId, pupilName, returnTo, errors }: { placementId: string; pupilId: string; pupilName: string; returnTo?: string; errors?: Record<string, string> }) {
+export function FeedbackForm({
+  placementId,
+  pupilId,
+  pupilName,
+  returnTo,
+  errors,
+}: {
+  placementId: string;
+  pupilId: string;
+  pupilName: string;
+  returnTo?: string;
+  errors?: Record<string, string>;
+}) {
   const id = (name: string) => `field-${name}-${pupilId}`;
   return (
     <Form method="post" action={`/placements/${placementId}`} noValidate className="sign-box feedback-form">
@@ -58,12 +86,19 @@ export function FeedbackForm({ placementId, pupilId, pupilName, returnTo, errors
       {CRITERIA.map(([name, label]) => (
         <fieldset key={name} className={errors?.[name] ? "field--error" : undefined}>
           <legend>{label}</legend>
-          {errors?.[name] ? <p className="error-message"><span className="visually-hidden">Error: </span>{errors[name]}</p> : null}
+          {errors?.[name] ? (
+            <p className="error-message">
+              <span className="visually-hidden">Error: </span>
+              {errors[name]}
+            </p>
+          ) : null}
           <div className="radio-row">
             {SCALE.map(([value, text]) => (
               <div className="field checkbox" key={value}>
                 <input type="radio" id={`${id(name)}-${value}`} name={name} value={value} />
-                <label htmlFor={`${id(name)}-${value}`}>{value} {text}</label>
+                <label htmlFor={`${id(name)}-${value}`}>
+                  {value} {text}
+                </label>
               </div>
             ))}
           </div>
@@ -75,10 +110,21 @@ export function FeedbackForm({ placementId, pupilId, pupilName, returnTo, errors
       </div>
       <fieldset className={errors?.wouldHostAgain ? "field--error" : undefined}>
         <legend>Would you host a work experience placement again?</legend>
-        {errors?.wouldHostAgain ? <p className="error-message"><span className="visually-hidden">Error: </span>{errors.wouldHostAgain}</p> : null}
+        {errors?.wouldHostAgain ? (
+          <p className="error-message">
+            <span className="visually-hidden">Error: </span>
+            {errors.wouldHostAgain}
+          </p>
+        ) : null}
         <div className="radio-row">
-          <div className="field checkbox"><input type="radio" id={id("host-yes")} name="wouldHostAgain" value="yes" /><label htmlFor={id("host-yes")}>Yes</label></div>
-          <div className="field checkbox"><input type="radio" id={id("host-no")} name="wouldHostAgain" value="no" /><label htmlFor={id("host-no")}>No</label></div>
+          <div className="field checkbox">
+            <input type="radio" id={id("host-yes")} name="wouldHostAgain" value="yes" />
+            <label htmlFor={id("host-yes")}>Yes</label>
+          </div>
+          <div className="field checkbox">
+            <input type="radio" id={id("host-no")} name="wouldHostAgain" value="no" />
+            <label htmlFor={id("host-no")}>No</label>
+          </div>
         </div>
       </fieldset>
       <button type="submit">Send feedback</button>

@@ -8,17 +8,35 @@
  * bar and is labelled "c" on the chart and in the table.
  */
 import { useId } from "react";
-import { describeCell, type Cell, type ColumnKind, type FigureTable, type ReportFigures } from "~/domain/report-figures.ts";
+import {
+  describeCell,
+  type Cell,
+  type ColumnKind,
+  type FigureTable,
+  type ReportFigures,
+} from "~/domain/report-figures.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
-const SYMBOL_TITLES: Record<string, string> = { c: "confidential: hidden to protect individuals", x: "not available", z: "not applicable" };
+const SYMBOL_TITLES: Record<string, string> = {
+  c: "confidential: hidden to protect individuals",
+  x: "not available",
+  z: "not applicable",
+};
 
 export function CellText({ cell, kind }: { cell: Cell; kind: ColumnKind }) {
   if (typeof cell === "string") return <abbr title={SYMBOL_TITLES[cell]}>{cell}</abbr>;
   return <>{kind === "percentage" ? `${cell}%` : cell.toLocaleString("en-GB")}</>;
 }
 
-export function FigureTableView({ table, caption, headingLevel = 3 }: { table: FigureTable; caption?: string; headingLevel?: 2 | 3 }) {
+export function FigureTableView({
+  table,
+  caption,
+  headingLevel = 3,
+}: {
+  table: FigureTable;
+  caption?: string;
+  headingLevel?: 2 | 3;
+}) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <section className="report-table" aria-labelledby={`t-${table.id}`}>
@@ -27,21 +45,33 @@ export function FigureTableView({ table, caption, headingLevel = 3 }: { table: F
         <thead>
           <tr>
             <th scope="col">{table.dimensionLabel}</th>
-            {table.columns.map((c) => <th scope="col" key={c.key} className="num">{c.label}</th>)}
+            {table.columns.map((c) => (
+              <th scope="col" key={c.key} className="num">
+                {c.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {table.rows.map((r) => (
             <tr key={r.key}>
               <th scope="row">{r.label}</th>
-              {r.cells.map((cell, j) => <td key={table.columns[j].key} className="num"><CellText cell={cell} kind={table.columns[j].kind} /></td>)}
+              {r.cells.map((cell, j) => (
+                <td key={table.columns[j].key} className="num">
+                  <CellText cell={cell} kind={table.columns[j].kind} />
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
             <th scope="row">{table.total.label}</th>
-            {table.total.cells.map((cell, j) => <td key={table.columns[j].key} className="num"><CellText cell={cell} kind={table.columns[j].kind} /></td>)}
+            {table.total.cells.map((cell, j) => (
+              <td key={table.columns[j].key} className="num">
+                <CellText cell={cell} kind={table.columns[j].kind} />
+              </td>
+            ))}
           </tr>
         </tfoot>
       </ScrollTable>
@@ -52,7 +82,19 @@ export function FigureTableView({ table, caption, headingLevel = 3 }: { table: F
 type BarItem = { label: string; value: Cell };
 
 /** Horizontal bars: one per item, value printed at the end of the bar. */
-export function BarChart({ title, summary, items, kind, max }: { title: string; summary: string; items: BarItem[]; kind: ColumnKind; max?: number }) {
+export function BarChart({
+  title,
+  summary,
+  items,
+  kind,
+  max,
+}: {
+  title: string;
+  summary: string;
+  items: BarItem[];
+  kind: ColumnKind;
+  max?: number;
+}) {
   const id = useId();
   const numbers = items.map((i) => (typeof i.value === "number" ? i.value : 0));
   const top = Math.max(max ?? 0, ...numbers, 1);
@@ -62,23 +104,41 @@ export function BarChart({ title, summary, items, kind, max }: { title: string; 
   const height = items.length * rowH + 8;
   return (
     <figure className="chart">
-      <svg role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`} viewBox={`0 0 ${labelW + barW + 70} ${height}`} width="100%" preserveAspectRatio="xMinYMin meet">
+      <svg
+        role="img"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-desc`}
+        viewBox={`0 0 ${labelW + barW + 70} ${height}`}
+        width="100%"
+        preserveAspectRatio="xMinYMin meet"
+      >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{summary}</desc>
         {items.map((item, i) => {
           const y = i * rowH + 4;
           const w = typeof item.value === "number" ? Math.max(item.value > 0 ? 2 : 0, (item.value / top) * barW) : 0;
-          const text = typeof item.value === "number" ? (kind === "percentage" ? `${item.value}%` : item.value.toLocaleString("en-GB")) : item.value;
+          const text =
+            typeof item.value === "number"
+              ? kind === "percentage"
+                ? `${item.value}%`
+                : item.value.toLocaleString("en-GB")
+              : item.value;
           return (
             <g key={item.label}>
-              <text x={labelW - 8} y={y + 18} textAnchor="end" className="chart__label">{item.label.length > 30 ? `${item.label.slice(0, 29)}…` : item.label}</text>
+              <text x={labelW - 8} y={y + 18} textAnchor="end" className="chart__label">
+                {item.label.length > 30 ? `${item.label.slice(0, 29)}…` : item.label}
+              </text>
               <rect x={labelW} y={y + 4} width={w} height={rowH - 10} className="chart__bar" />
-              <text x={labelW + w + 6} y={y + 18} className="chart__value">{text}</text>
+              <text x={labelW + w + 6} y={y + 18} className="chart__value">
+                {text}
+              </text>
             </g>
           );
         })}
       </svg>
-      <figcaption id={`${id}-caption`} className="chart__summary">{summary}</figcaption>
+      <figcaption id={`${id}-caption`} className="chart__summary">
+        {summary}
+      </figcaption>
     </figure>
   );
 }
@@ -93,7 +153,14 @@ export function ColumnChart({ title, summary, items }: { title: string; summary:
   const width = Math.max(items.length * colW + 20, 200);
   return (
     <figure className="chart">
-      <svg role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`} viewBox={`0 0 ${width} ${plotH + 50}`} width="100%" preserveAspectRatio="xMinYMin meet">
+      <svg
+        role="img"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-desc`}
+        viewBox={`0 0 ${width} ${plotH + 50}`}
+        width="100%"
+        preserveAspectRatio="xMinYMin meet"
+      >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{summary}</desc>
         <line x1={10} x2={width - 10} y1={plotH + 20} y2={plotH + 20} className="chart__axis" />
@@ -104,8 +171,12 @@ export function ColumnChart({ title, summary, items }: { title: string; summary:
           return (
             <g key={item.label}>
               <rect x={x + 6} y={plotH + 20 - h} width={colW - 12} height={h} className="chart__bar" />
-              <text x={x + colW / 2} y={plotH + 14 - h} textAnchor="middle" className="chart__value">{text}</text>
-              <text x={x + colW / 2} y={plotH + 38} textAnchor="middle" className="chart__label chart__label--small">{item.label.slice(0, 3)}</text>
+              <text x={x + colW / 2} y={plotH + 14 - h} textAnchor="middle" className="chart__value">
+                {text}
+              </text>
+              <text x={x + colW / 2} y={plotH + 38} textAnchor="middle" className="chart__label chart__label--small">
+                {item.label.slice(0, 3)}
+              </text>
             </g>
           );
         })}
@@ -117,7 +188,11 @@ export function ColumnChart({ title, summary, items }: { title: string; summary:
 
 function columnOf(table: FigureTable, key: string) {
   const j = table.columns.findIndex((c) => c.key === key);
-  return { column: table.columns[j], items: table.rows.map((r) => ({ label: r.label, value: r.cells[j] })), total: table.total.cells[j] };
+  return {
+    column: table.columns[j],
+    items: table.rows.map((r) => ({ label: r.label, value: r.cells[j] })),
+    total: table.total.cells[j],
+  };
 }
 
 function listInWords(items: BarItem[], kind: ColumnKind) {
@@ -129,19 +204,28 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
   const areaStarts = columnOf(areas, "starts");
   const trendStarts = columnOf(figures.trend, "starts");
   const targetItems = figures.targets.map((t) => ({ label: t.label, value: t.percent }));
-  const shownAreas = areaStarts.items.filter((i) => typeof i.value === "number").sort((a, b) => (b.value as number) - (a.value as number));
-  const peakMonth = trendStarts.items.filter((i) => typeof i.value === "number").sort((a, b) => (b.value as number) - (a.value as number))[0];
+  const shownAreas = areaStarts.items
+    .filter((i) => typeof i.value === "number")
+    .sort((a, b) => (b.value as number) - (a.value as number));
+  const peakMonth = trendStarts.items
+    .filter((i) => typeof i.value === "number")
+    .sort((a, b) => (b.value as number) - (a.value as number))[0];
 
   return (
     <div className="report stack">
       {figures.rule ? (
         <div className="notice" role="note" aria-labelledby="rule-heading">
-          <h2 id="rule-heading" className="notice__title">How figures are protected</h2>
+          <h2 id="rule-heading" className="notice__title">
+            How figures are protected
+          </h2>
           <p>{figures.rule}</p>
         </div>
       ) : (
         <div className="notice notice--warning" role="note">
-          <p><strong>Unrounded figures for your own organisation.</strong> They are not disclosure-controlled: use them to manage your own learners and do not publish them.</p>
+          <p>
+            <strong>Unrounded figures for your own organisation.</strong> They are not disclosure-controlled: use them
+            to manage your own learners and do not publish them.
+          </p>
         </div>
       )}
 
@@ -151,7 +235,9 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
           {figures.headline.map((h) => (
             <div key={h.key} className="headline-figures__item">
               <dt>{h.label}</dt>
-              <dd><CellText cell={h.value} kind={h.kind} /></dd>
+              <dd>
+                <CellText cell={h.value} kind={h.kind} />
+              </dd>
             </div>
           ))}
         </dl>
@@ -167,14 +253,32 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
           summary={`Per cent of each five-year target reached by the end of the period: ${listInWords(targetItems, "percentage")}.`}
         />
         <ScrollTable caption="Progress against targets (data for the chart)">
-          <thead><tr><th scope="col">Target</th><th scope="col" className="num">Target value</th><th scope="col" className="num">Progress to date</th><th scope="col" className="num">Per cent of target</th><th scope="col">Target date</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Target</th>
+              <th scope="col" className="num">
+                Target value
+              </th>
+              <th scope="col" className="num">
+                Progress to date
+              </th>
+              <th scope="col" className="num">
+                Per cent of target
+              </th>
+              <th scope="col">Target date</th>
+            </tr>
+          </thead>
           <tbody>
             {figures.targets.map((t) => (
               <tr key={t.key}>
                 <th scope="row">{t.label}</th>
                 <td className="num">{t.targetValue.toLocaleString("en-GB")}</td>
-                <td className="num"><CellText cell={t.achieved} kind="count" /></td>
-                <td className="num"><CellText cell={t.percent} kind="percentage" /></td>
+                <td className="num">
+                  <CellText cell={t.achieved} kind="count" />
+                </td>
+                <td className="num">
+                  <CellText cell={t.percent} kind="percentage" />
+                </td>
                 <td>{t.endsOn}</td>
               </tr>
             ))}
@@ -189,7 +293,10 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
           items={trendStarts.items}
           summary={`Starts on pathways in each month of the period, ${describeCell(trendStarts.total, "count")} in total${peakMonth ? `; the most in ${peakMonth.label} (${describeCell(peakMonth.value, "count")})` : ""}. Month by month: ${listInWords(trendStarts.items, "count")}.`}
         />
-        <FigureTableView table={figures.trend} caption="Starts and verified learning hours by month (data for the chart)" />
+        <FigureTableView
+          table={figures.trend}
+          caption="Starts and verified learning hours by month (data for the chart)"
+        />
       </section>
 
       <section aria-labelledby="areas-heading" className="chart-with-table">
@@ -206,7 +313,11 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
       <section aria-labelledby="tables-heading">
         <h2 id="tables-heading">All breakdowns</h2>
         <FigureTableView table={figures.crossTab} caption="Starts by area and learner type" />
-        {figures.tables.filter((t) => t.id !== "area-learning").map((t) => <FigureTableView key={t.id} table={t} />)}
+        {figures.tables
+          .filter((t) => t.id !== "area-learning")
+          .map((t) => (
+            <FigureTableView key={t.id} table={t} />
+          ))}
       </section>
 
       <section aria-labelledby="definitions-heading">
@@ -214,9 +325,18 @@ export function ReportView({ figures }: { figures: ReportFigures }) {
         <ul>
           <li>Only verified records count, and only the latest version of a corrected record.</li>
           <li>Terms are fixed blocks: autumn August to December, spring January to March, summer April to July.</li>
-          <li>Off-the-job (OTJ) hours are cumulative to the end of the period for apprentices in learning during it; "expected to date" is the planned hours in proportion to the planned programme elapsed.</li>
-          <li>A review is on time when it is held on or before its due date (at most 3 calendar months after the previous one, paused for breaks in learning).</li>
-          <li>Gatsby benchmark 5: a pupil attended an employer encounter, or completed a pathway that counts as one, this academic year. Gatsby 6 by 16: a year 11 pupil completed a work-experience placement.</li>
+          <li>
+            Off-the-job (OTJ) hours are cumulative to the end of the period for apprentices in learning during it;
+            "expected to date" is the planned hours in proportion to the planned programme elapsed.
+          </li>
+          <li>
+            A review is on time when it is held on or before its due date (at most 3 calendar months after the previous
+            one, paused for breaks in learning).
+          </li>
+          <li>
+            Gatsby benchmark 5: a pupil attended an employer encounter, or completed a pathway that counts as one, this
+            academic year. Gatsby 6 by 16: a year 11 pupil completed a work-experience placement.
+          </li>
           <li>Work experience is measured for years 7 to 11 against the 50-hour entitlement.</li>
           <li>Age bands: apprentices by age at the start; pupils by year group.</li>
         </ul>

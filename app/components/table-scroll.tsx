@@ -6,7 +6,15 @@
  */
 import { useId, type ReactNode } from "react";
 
-export function ScrollTable({ caption, className, children }: { caption: ReactNode; className?: string; children: ReactNode }) {
+export function ScrollTable({
+  caption,
+  className,
+  children,
+}: {
+  caption: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
   const captionId = useId();
   return (
     <div className="table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>

@@ -38,7 +38,10 @@ export function db(): PrismaClient {
     pool.on("error", (error) => logger.warn({ err: error.message }, "postgres connection lost"));
     poolRegistry().add(pool);
     client = new PrismaClient({
-      adapter: new PrismaPg(pool, { statementNameGenerator: statementNamer(env().DB_STATEMENT_CACHE), disposeExternalPool: true }),
+      adapter: new PrismaPg(pool, {
+        statementNameGenerator: statementNamer(env().DB_STATEMENT_CACHE),
+        disposeExternalPool: true,
+      }),
     });
   }
   return client;

@@ -177,7 +177,8 @@ async function applyLocked(
   }
   const localNames = new Set(local.map((m) => m.name));
   for (const name of applied.keys()) {
-    if (!localNames.has(name)) log(`Warning: migration ${name} is applied to the database but missing from the migrations folder`);
+    if (!localNames.has(name))
+      log(`Warning: migration ${name} is applied to the database but missing from the migrations folder`);
   }
 
   const done: string[] = [];

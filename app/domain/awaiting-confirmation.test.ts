@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { AWAITING_SUPERVISOR_SQL_TEXT, AWAITING_SUPERVISOR_WHERE, awaitsSupervisor, type ConfirmableEntry } from "./awaiting-confirmation.ts";
+import {
+  AWAITING_SUPERVISOR_SQL_TEXT,
+  AWAITING_SUPERVISOR_WHERE,
+  awaitsSupervisor,
+  type ConfirmableEntry,
+} from "./awaiting-confirmation.ts";
 
-const waiting: ConfirmableEntry = { kind: "OTJ_ACTIVITY", atWork: true, supersededAt: null, status: "PENDING", supervisorConfirmedAt: null };
+const waiting: ConfirmableEntry = {
+  kind: "OTJ_ACTIVITY",
+  atWork: true,
+  supersededAt: null,
+  status: "PENDING",
+  supervisorConfirmedAt: null,
+};
 const at = new Date("2026-01-05T10:00:00Z");
 
 describe("awaitsSupervisor", () => {
@@ -27,7 +38,15 @@ describe("awaitsSupervisor", () => {
 
 describe("the query forms say the same", () => {
   it("the where and the SQL carry every clause of the predicate", () => {
-    expect(AWAITING_SUPERVISOR_WHERE).toEqual({ kind: "OTJ_ACTIVITY", atWork: true, supersededAt: null, supervisorConfirmedAt: null, status: { not: "REJECTED" } });
-    expect(AWAITING_SUPERVISOR_SQL_TEXT).toBe("pe.kind = 'OTJ_ACTIVITY' AND pe.at_work AND pe.superseded_at IS NULL AND pe.supervisor_confirmed_at IS NULL AND pe.status <> 'REJECTED'");
+    expect(AWAITING_SUPERVISOR_WHERE).toEqual({
+      kind: "OTJ_ACTIVITY",
+      atWork: true,
+      supersededAt: null,
+      supervisorConfirmedAt: null,
+      status: { not: "REJECTED" },
+    });
+    expect(AWAITING_SUPERVISOR_SQL_TEXT).toBe(
+      "pe.kind = 'OTJ_ACTIVITY' AND pe.at_work AND pe.superseded_at IS NULL AND pe.supervisor_confirmed_at IS NULL AND pe.status <> 'REJECTED'",
+    );
   });
 });

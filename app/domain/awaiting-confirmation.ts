@@ -22,7 +22,13 @@ export type ConfirmableEntry = {
 
 /** An activity done at work, latest version, not rejected, not yet confirmed by the supervisor. */
 export function awaitsSupervisor(e: ConfirmableEntry): boolean {
-  return e.kind === "OTJ_ACTIVITY" && e.atWork && e.supersededAt === null && e.status !== "REJECTED" && e.supervisorConfirmedAt === null;
+  return (
+    e.kind === "OTJ_ACTIVITY" &&
+    e.atWork &&
+    e.supersededAt === null &&
+    e.status !== "REJECTED" &&
+    e.supervisorConfirmedAt === null
+  );
 }
 
 /** The rule as a Prisma `where` on ProgressEntry. */
@@ -35,4 +41,5 @@ export const AWAITING_SUPERVISOR_WHERE = {
 };
 
 /** The rule as SQL over progress_entries aliased `pe`. */
-export const AWAITING_SUPERVISOR_SQL_TEXT = "pe.kind = 'OTJ_ACTIVITY' AND pe.at_work AND pe.superseded_at IS NULL AND pe.supervisor_confirmed_at IS NULL AND pe.status <> 'REJECTED'";
+export const AWAITING_SUPERVISOR_SQL_TEXT =
+  "pe.kind = 'OTJ_ACTIVITY' AND pe.at_work AND pe.superseded_at IS NULL AND pe.supervisor_confirmed_at IS NULL AND pe.status <> 'REJECTED'";

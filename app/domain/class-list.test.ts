@@ -17,7 +17,8 @@ import {
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../tests/fixtures/class-lists/${name}`, import.meta.url)));
 const load = (name: string) => parseClassList(fixture(name));
-const reasonsFor = (result: ClassListResult, line: number) => result.invalid.find((r) => r.line === line)?.reasons ?? [];
+const reasonsFor = (result: ClassListResult, line: number) =>
+  result.invalid.find((r) => r.line === line)?.reasons ?? [];
 
 // ---------------------------------------------------------------------------------------------
 // UPN check letter
@@ -93,7 +94,14 @@ describe("UPN check letter (DfE algorithm)", () => {
 
 describe("small rules", () => {
   it.each([
-    ["Year 9", 9], ["Y9", 9], ["9", 9], ["Yr 07", 7], ["year 13", 13], ["NC Year 10", 10], [" 11 ", 11], ["Y12", 12],
+    ["Year 9", 9],
+    ["Y9", 9],
+    ["9", 9],
+    ["Yr 07", 7],
+    ["year 13", 13],
+    ["NC Year 10", 10],
+    [" 11 ", 11],
+    ["Y12", 12],
   ])("year %j → %d", (cell, year) => expect(parseYearGroup(cell)).toBe(year));
 
   it.each(["Reception", "R", "Year 6", "6", "Y14", "", "N1", "Year 9A", "9.5"])("year %j is not secondary", (cell) =>
@@ -101,13 +109,31 @@ describe("small rules", () => {
   );
 
   it.each([
-    ["UPN", "upn"], ["Unique Pupil Number", "upn"], ["pupil_upn", "upn"],
-    ["Legal Forename", "legalFirstName"], ["FORENAME", "legalFirstName"], ["First Name", "legalFirstName"], ["Legal First Name", "legalFirstName"],
-    ["Preferred Forename", "preferredFirstName"], ["Preferred First Name", "preferredFirstName"], ["Known As", "preferredFirstName"],
-    ["Legal Surname", "lastName"], ["surname", "lastName"], ["Last Name", "lastName"], ["Family-Name", "lastName"],
-    ["Year", "yearGroup"], ["Year Group", "yearGroup"], ["NC Year", "yearGroup"], ["Year Taught In", "yearGroup"],
-    ["Reg Group", "regGroup"], ["Registration Group", "regGroup"], ["Form", "regGroup"], ["Tutor Group", "regGroup"],
-    ["Email", "email"], ["Pupil Email", "email"], ["E-mail address", "email"],
+    ["UPN", "upn"],
+    ["Unique Pupil Number", "upn"],
+    ["pupil_upn", "upn"],
+    ["Legal Forename", "legalFirstName"],
+    ["FORENAME", "legalFirstName"],
+    ["First Name", "legalFirstName"],
+    ["Legal First Name", "legalFirstName"],
+    ["Preferred Forename", "preferredFirstName"],
+    ["Preferred First Name", "preferredFirstName"],
+    ["Known As", "preferredFirstName"],
+    ["Legal Surname", "lastName"],
+    ["surname", "lastName"],
+    ["Last Name", "lastName"],
+    ["Family-Name", "lastName"],
+    ["Year", "yearGroup"],
+    ["Year Group", "yearGroup"],
+    ["NC Year", "yearGroup"],
+    ["Year Taught In", "yearGroup"],
+    ["Reg Group", "regGroup"],
+    ["Registration Group", "regGroup"],
+    ["Form", "regGroup"],
+    ["Tutor Group", "regGroup"],
+    ["Email", "email"],
+    ["Pupil Email", "email"],
+    ["E-mail address", "email"],
   ])("header %j → %s", (header, field) => expect(fieldForHeader(header)).toBe(field));
 
   it("does not map columns it has no use for", () => {
@@ -116,8 +142,9 @@ describe("small rules", () => {
     expect(fieldForHeader("Name")).toBeUndefined();
   });
 
-  it.each(['=HYPERLINK("http://x","y")', "+44", "-Ruby", "@SUM(A1)", "\t=1+1", "\rx", "  =1"])("%j looks like a formula", (c) =>
-    expect(looksLikeFormula(c)).toBe(true),
+  it.each(['=HYPERLINK("http://x","y")', "+44", "-Ruby", "@SUM(A1)", "\t=1+1", "\rx", "  =1"])(
+    "%j looks like a formula",
+    (c) => expect(looksLikeFormula(c)).toBe(true),
   );
   it.each(["Zoë", "O'Brien", "Evie-Mae", "Nguyễn", "9BN", "a@b.uk"])("%j is not a formula", (c) =>
     expect(looksLikeFormula(c)).toBe(false),
@@ -135,7 +162,13 @@ describe("class-list fixtures", () => {
     expect(result.invalid).toEqual([]);
     expect(result.rows).toHaveLength(6);
     expect(result.rows[0]).toEqual({
-      line: 2, upn: "H860412316101", firstName: "Amelia", legalFirstName: "Amelia", lastName: "Bennett", yearGroup: 9, regGroup: "9BN",
+      line: 2,
+      upn: "H860412316101",
+      firstName: "Amelia",
+      legalFirstName: "Amelia",
+      lastName: "Bennett",
+      yearGroup: 9,
+      regGroup: "9BN",
     });
     expect(result.rows[1]).toMatchObject({ firstName: "Zoe", legalFirstName: "Zoë", lastName: "Hulme" });
     expect(result.rows[2]).toMatchObject({ lastName: "Nguyễn", firstName: "Minh" });
@@ -164,7 +197,9 @@ describe("class-list fixtures", () => {
     const result = load("bromcom-export.csv");
     expect(result.headerProblems).toEqual([]);
     expect(result.invalid).toEqual([]);
-    expect(result.rows.map((r) => `${r.firstName} ${r.lastName} (${r.legalFirstName}) Y${r.yearGroup} ${r.regGroup}`)).toEqual([
+    expect(
+      result.rows.map((r) => `${r.firstName} ${r.lastName} (${r.legalFirstName}) Y${r.yearGroup} ${r.regGroup}`),
+    ).toEqual([
       "Georgie Birks (Georgina) Y7 7S",
       "Alfie Podmore (Alfred) Y7 7S",
       "Evie Shenton (Evie) Y7 7T",
@@ -178,14 +213,20 @@ describe("class-list fixtures", () => {
     expect(result.headerProblems).toEqual([]);
     expect(result.invalid).toEqual([]);
     expect(result.rows.map((r) => `${r.firstName} ${r.lastName}`)).toEqual([
-      "Zoë Goodwin", "Siân Heath", "Chloé Boulton", "Niamh O’Connor",
+      "Zoë Goodwin",
+      "Siân Heath",
+      "Chloé Boulton",
+      "Niamh O’Connor",
     ]);
     expect(result.rows.map((r) => r.yearGroup)).toEqual([8, 8, 8, 8]);
   });
 
   it("Excel Unicode text (UTF-16LE, tabs)", () => {
     const result = load("excel-unicode-text.txt");
-    expect(result.rows.map((r) => `${r.firstName} ${r.lastName} ${r.yearGroup}`)).toEqual(["Zoë Nguyễn 7", "Siân Podmore 7"]);
+    expect(result.rows.map((r) => `${r.firstName} ${r.lastName} ${r.yearGroup}`)).toEqual([
+      "Zoë Nguyễn 7",
+      "Siân Podmore 7",
+    ]);
   });
 
   it("semicolon-delimited: a comma inside a surname is just part of the name", () => {
@@ -247,11 +288,21 @@ describe("class-list fixtures", () => {
     expect(reasonsFor(result, 3)).toEqual([
       "Row 3: the legal first name looks like a spreadsheet formula (=HYPERLINK…); please fix it in the school system and export again.",
     ]);
-    expect(reasonsFor(result, 4)).toEqual([expect.stringMatching(/^Row 4: the surname looks like a spreadsheet formula \(\+441782000…\)/)]);
-    expect(reasonsFor(result, 5)).toEqual([expect.stringMatching(/^Row 5: the legal first name looks like a spreadsheet formula \(-Ruby\)/)]);
-    expect(reasonsFor(result, 6)).toEqual([expect.stringMatching(/^Row 6: the surname looks like a spreadsheet formula/)]);
-    expect(reasonsFor(result, 7)).toEqual([expect.stringMatching(/^Row 7: the legal first name looks like a spreadsheet formula/)]);
-    expect(reasonsFor(result, 8)).toEqual([expect.stringMatching(/^Row 8: the registration group looks like a spreadsheet formula \(=9\+1\)/)]);
+    expect(reasonsFor(result, 4)).toEqual([
+      expect.stringMatching(/^Row 4: the surname looks like a spreadsheet formula \(\+441782000…\)/),
+    ]);
+    expect(reasonsFor(result, 5)).toEqual([
+      expect.stringMatching(/^Row 5: the legal first name looks like a spreadsheet formula \(-Ruby\)/),
+    ]);
+    expect(reasonsFor(result, 6)).toEqual([
+      expect.stringMatching(/^Row 6: the surname looks like a spreadsheet formula/),
+    ]);
+    expect(reasonsFor(result, 7)).toEqual([
+      expect.stringMatching(/^Row 7: the legal first name looks like a spreadsheet formula/),
+    ]);
+    expect(reasonsFor(result, 8)).toEqual([
+      expect.stringMatching(/^Row 8: the registration group looks like a spreadsheet formula \(=9\+1\)/),
+    ]);
     // Nothing formula-like survives into the output.
     expect(JSON.stringify(result.rows)).not.toMatch(/[=+@]/);
   });
@@ -260,7 +311,9 @@ describe("class-list fixtures", () => {
     const crlf = load("line-endings-crlf.csv");
     expect(crlf.rows).toHaveLength(3);
     expect(crlf.rows.map((r) => `${r.firstName} ${r.lastName} ${r.yearGroup} ${r.regGroup}`)).toEqual([
-      "Ruby Sherratt 8 8SH", "Alfie Wain 8 8SH", "Evie Degg 8 8DE",
+      "Ruby Sherratt 8 8SH",
+      "Alfie Wain 8 8SH",
+      "Evie Degg 8 8DE",
     ]);
     expect(load("line-endings-lf.csv")).toEqual(crlf);
     expect(load("line-endings-cr.csv")).toEqual(crlf);
@@ -268,7 +321,10 @@ describe("class-list fixtures", () => {
 
   it("year groups outside 7–13 or missing are explained", () => {
     const result = load("invalid-year.csv");
-    expect(result.rows.map((r) => [r.line, r.yearGroup])).toEqual([[6, 13], [7, 7]]);
+    expect(result.rows.map((r) => [r.line, r.yearGroup])).toEqual([
+      [6, 13],
+      [7, 7],
+    ]);
     expect(result.invalid).toEqual([
       { line: 2, reasons: ["Row 2: year group 'Reception' is not a secondary year (7–13)."] },
       { line: 3, reasons: ["Row 3: year group 'Year 6' is not a secondary year (7–13)."] },
@@ -282,7 +338,9 @@ describe("class-list fixtures", () => {
     expect(reasonsFor(result, 2)).toEqual([
       "Row 2: the UPN 'A12345' is not a valid UPN: it should be a letter followed by 12 digits (a temporary UPN ends in a letter instead of the last digit).",
     ]);
-    expect(reasonsFor(result, 3)).toEqual([expect.stringMatching(/^Row 3: the UPN 'A860412316801' is not a valid UPN: its first letter does not match/)]);
+    expect(reasonsFor(result, 3)).toEqual([
+      expect.stringMatching(/^Row 3: the UPN 'A860412316801' is not a valid UPN: its first letter does not match/),
+    ]);
     expect(reasonsFor(result, 6)).toEqual(["Row 6: no legal first name."]);
     expect(reasonsFor(result, 7)).toEqual(["Row 7: no surname."]);
     expect(result.rows.map((r) => [r.line, r.upn])).toEqual([
@@ -358,8 +416,12 @@ describe("edge cases", () => {
   });
 
   it("empty and header-only files say so", () => {
-    expect(parseClassList(new Uint8Array()).headerProblems).toEqual(["The file is empty: there are no column headings and no pupils."]);
-    expect(parseClassList("\r\n,,,\r\n").headerProblems).toEqual(["The file is empty: there are no column headings and no pupils."]);
+    expect(parseClassList(new Uint8Array()).headerProblems).toEqual([
+      "The file is empty: there are no column headings and no pupils.",
+    ]);
+    expect(parseClassList("\r\n,,,\r\n").headerProblems).toEqual([
+      "The file is empty: there are no column headings and no pupils.",
+    ]);
     expect(parseClassList("Forename,Surname,Year\r\n").headerProblems).toEqual([
       "The file has column headings but no pupils underneath them.",
     ]);
@@ -395,14 +457,18 @@ describe("edge cases", () => {
       "The file is 2.1 MB, which is more than the 2 MB we can take in one go. Please export fewer pupils at a time (for example one year group) and upload each file.",
     ]);
     // Exactly MAX_BYTES is read (and here fails only for lack of known columns).
-    expect(parseClassList(new Uint8Array(MAX_BYTES).fill(0x41)).headerProblems[0]).toMatch(/^The file is missing columns/);
+    expect(parseClassList(new Uint8Array(MAX_BYTES).fill(0x41)).headerProblems[0]).toMatch(
+      /^The file is missing columns/,
+    );
   });
 
   it("speed: parse and validate 5,000 rows (reported, not asserted)", () => {
     const lines = ["UPN,Legal Surname,Legal Forename,Preferred Forename,Year,Reg Group,Email"];
     for (let i = 0; i < MAX_ROWS; i++) {
       const body = `8604123${10 + Math.floor(i / 1000)}${String(i % 1000).padStart(3, "0")}`;
-      lines.push(`${upnCheckLetter(body)}${body},Surname${i},"Forename ${i}",,Year ${7 + (i % 7)},${7 + (i % 7)}A,pupil${i}@example.sch.uk`);
+      lines.push(
+        `${upnCheckLetter(body)}${body},Surname${i},"Forename ${i}",,Year ${7 + (i % 7)},${7 + (i % 7)}A,pupil${i}@example.sch.uk`,
+      );
     }
     const bytes = new TextEncoder().encode(lines.join("\r\n") + "\r\n");
     const start = performance.now();

@@ -59,26 +59,71 @@ const FIELD_LABEL: Record<Field, string> = {
 export const HEADER_VARIANTS: Record<Field, readonly string[]> = {
   upn: ["UPN", "Unique Pupil Number", "Pupil UPN", "Student UPN", "UPN Number"],
   legalFirstName: [
-    "Legal Forename", "Forename", "First Name", "Legal First Name", "Firstname", "Given Name",
-    "Student Forename", "Pupil Forename", "Student First Name", "Pupil First Name",
+    "Legal Forename",
+    "Forename",
+    "First Name",
+    "Legal First Name",
+    "Firstname",
+    "Given Name",
+    "Student Forename",
+    "Pupil Forename",
+    "Student First Name",
+    "Pupil First Name",
   ],
-  preferredFirstName: [
-    "Preferred Forename", "Preferred First Name", "Known As", "Preferred Name", "Chosen Name",
-  ],
+  preferredFirstName: ["Preferred Forename", "Preferred First Name", "Known As", "Preferred Name", "Chosen Name"],
   lastName: [
-    "Legal Surname", "Surname", "Last Name", "Family Name", "Lastname", "Legal Last Name",
-    "Student Surname", "Pupil Surname", "Student Last Name", "Pupil Last Name",
+    "Legal Surname",
+    "Surname",
+    "Last Name",
+    "Family Name",
+    "Lastname",
+    "Legal Last Name",
+    "Student Surname",
+    "Pupil Surname",
+    "Student Last Name",
+    "Pupil Last Name",
   ],
-  yearGroup: ["Year", "Year Group", "NC Year", "Year Taught In", "NC Year Group", "National Curriculum Year", "Yr", "Current NC Year"],
-  regGroup: ["Reg Group", "Registration Group", "Form", "Tutor Group", "Registration Form", "Reg", "Form Group", "Registration", "Tutor Group Name"],
-  email: ["Email", "Pupil Email", "Email Address", "Student Email", "E-mail", "School Email", "Pupil Email Address", "Student Email Address"],
+  yearGroup: [
+    "Year",
+    "Year Group",
+    "NC Year",
+    "Year Taught In",
+    "NC Year Group",
+    "National Curriculum Year",
+    "Yr",
+    "Current NC Year",
+  ],
+  regGroup: [
+    "Reg Group",
+    "Registration Group",
+    "Form",
+    "Tutor Group",
+    "Registration Form",
+    "Reg",
+    "Form Group",
+    "Registration",
+    "Tutor Group Name",
+  ],
+  email: [
+    "Email",
+    "Pupil Email",
+    "Email Address",
+    "Student Email",
+    "E-mail",
+    "School Email",
+    "Pupil Email Address",
+    "Student Email Address",
+  ],
 };
 
 const REQUIRED: readonly Field[] = ["legalFirstName", "lastName", "yearGroup"];
 
 /** Lower-case and drop everything that is not a letter or digit: "Year Taught-In " → "yeartaughtin". */
 export function normaliseHeader(header: string): string {
-  return header.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  return header
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 const HEADER_LOOKUP: ReadonlyMap<string, Field> = new Map(
@@ -227,14 +272,15 @@ export function parseClassList(input: Uint8Array | string): ClassListResult {
     if (lines.length < 2) continue;
     for (const line of lines) {
       const others = lines.filter((l) => l !== line);
-      addReason(line, `Row ${line}: this UPN also appears on ${others.length === 1 ? "row" : "rows"} ${listAnd(others)}.`);
+      addReason(
+        line,
+        `Row ${line}: this UPN also appears on ${others.length === 1 ? "row" : "rows"} ${listAnd(others)}.`,
+      );
     }
   }
 
   for (const row of candidates) if (!invalidByLine.has(row.line)) rows.push(row);
-  const invalid = [...invalidByLine.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([line, reasons]) => ({ line, reasons }));
+  const invalid = [...invalidByLine.entries()].sort(([a], [b]) => a - b).map(([line, reasons]) => ({ line, reasons }));
   return { rows, invalid, headerProblems: [] };
 }
 
@@ -318,7 +364,9 @@ function validateRecord(
     }
     const cleaned = cleanName(value);
     if (CONTROL_CHARS.test(cleaned)) {
-      reasons.push(`${row}: the ${FIELD_LABEL[field]} contains a hidden control character; please retype it in the school system.`);
+      reasons.push(
+        `${row}: the ${FIELD_LABEL[field]} contains a hidden control character; please retype it in the school system.`,
+      );
       return undefined;
     }
     if (Array.from(cleaned).length > MAX_NAME_LENGTH) {

@@ -31,7 +31,13 @@ describe("entryCounts", () => {
 
 describe("the query forms say the same", () => {
   it("the where and the SQL carry every clause of the predicate", () => {
-    expect(COUNTING_WHERE).toEqual({ supersededAt: null, status: "VERIFIED", OR: [{ atWork: false }, { supervisorConfirmedAt: { not: null } }] });
-    expect(COUNTING_SQL_TEXT).toBe("pe.superseded_at IS NULL AND pe.status = 'VERIFIED' AND (pe.at_work = false OR pe.supervisor_confirmed_at IS NOT NULL)");
+    expect(COUNTING_WHERE).toEqual({
+      supersededAt: null,
+      status: "VERIFIED",
+      OR: [{ atWork: false }, { supervisorConfirmedAt: { not: null } }],
+    });
+    expect(COUNTING_SQL_TEXT).toBe(
+      "pe.superseded_at IS NULL AND pe.status = 'VERIFIED' AND (pe.at_work = false OR pe.supervisor_confirmed_at IS NOT NULL)",
+    );
   });
 });

@@ -22,12 +22,17 @@ describe("creditedCredential", () => {
   });
 
   it("follows a chain of renamings to the end", () => {
-    const chain = [...TABLE, { code: "AB-900", successorCode: "AB-901" }].filter((c, i, all) => all.findLastIndex((d) => d.code === c.code) === i);
+    const chain = [...TABLE, { code: "AB-900", successorCode: "AB-901" }].filter(
+      (c, i, all) => all.findLastIndex((d) => d.code === c.code) === i,
+    );
     expect(creditedCredential("MS-900", chain)).toBe("AB-901");
   });
 
   it("stops on a cycle instead of looping", () => {
-    const cycle = [{ code: "A", successorCode: "B" }, { code: "B", successorCode: "A" }];
+    const cycle = [
+      { code: "A", successorCode: "B" },
+      { code: "B", successorCode: "A" },
+    ];
     expect(creditedCredential("A", cycle)).toBe("B");
     expect(creditedCredential("B", cycle)).toBe("A");
   });
@@ -40,6 +45,10 @@ describe("codesCreditedAs and creditedCodes", () => {
   });
 
   it("counts an old and a new pass of the same exam once", () => {
-    expect(creditedCodes(["MS-900", "AB-900", "AI-900", "AZ-900"], TABLE).sort()).toEqual(["AB-900", "AI-901", "AZ-900"]);
+    expect(creditedCodes(["MS-900", "AB-900", "AI-900", "AZ-900"], TABLE).sort()).toEqual([
+      "AB-900",
+      "AI-901",
+      "AZ-900",
+    ]);
   });
 });

@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeAndParseCsv, decodeCsvBytes, decodeWindows1252, detectDelimiter, parseCsv, type CsvDelimiter } from "./csv-decode.ts";
+import {
+  decodeAndParseCsv,
+  decodeCsvBytes,
+  decodeWindows1252,
+  detectDelimiter,
+  parseCsv,
+  type CsvDelimiter,
+} from "./csv-decode.ts";
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../tests/fixtures/class-lists/${name}`, import.meta.url)));
@@ -134,7 +141,10 @@ describe("parseCsv", () => {
   });
 
   it("reads the last record when there is no final line break, including a trailing empty value", () => {
-    expect(cellsOf("a,b\nc,")).toEqual([["a", "b"], ["c", ""]]);
+    expect(cellsOf("a,b\nc,")).toEqual([
+      ["a", "b"],
+      ["c", ""],
+    ]);
   });
 
   it("returns nothing for empty or blank text", () => {
@@ -144,16 +154,21 @@ describe("parseCsv", () => {
 
   it("reports an unclosed quote with the line it opened on", () => {
     const parsed = parseCsv('a,b\nc,"never closed\nd,e\n');
-    expect(parsed.problems).toEqual([
-      expect.objectContaining({ line: 2, message: expect.stringContaining("Line 2") }),
-    ]);
+    expect(parsed.problems).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining("Line 2") })]);
   });
 
   it("parses the quoted-fields fixture with the right line numbers after a multi-line value", () => {
     const parsed = decodeAndParseCsv(fixture("quoted-fields.csv"));
     expect(parsed.records.map((r) => r.line)).toEqual([1, 2, 3, 5, 6]);
     expect(parsed.records[1].cells).toEqual(["Smith, Jones", "Sophie", "", "9", "9A", 'likes "coding" club']);
-    expect(parsed.records[2].cells).toEqual(["Barlow", "Ellie-Mae", 'Ellie "Nell"', "9", "9A", "first line\r\nsecond line"]);
+    expect(parsed.records[2].cells).toEqual([
+      "Barlow",
+      "Ellie-Mae",
+      'Ellie "Nell"',
+      "9",
+      "9A",
+      "first line\r\nsecond line",
+    ]);
     expect(parsed.records[3].cells.slice(0, 2)).toEqual(["Tideswell", "Ethan"]);
   });
 
@@ -174,15 +189,19 @@ describe("parseCsv", () => {
  * or surrounding whitespace (which the reader trims from unquoted values). A row with one empty
  * value is written as "" so it is not mistaken for a blank line.
  */
-function writeCsv(table: string[][], delimiter: CsvDelimiter, eol: string, quoteAlso: string[], finalEol: boolean): string {
+function writeCsv(
+  table: string[][],
+  delimiter: CsvDelimiter,
+  eol: string,
+  quoteAlso: string[],
+  finalEol: boolean,
+): string {
   const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
   const lines = table.map((row) =>
     row.length === 1 && row[0] === ""
       ? '""'
       : row
-          .map((v) =>
-            /["\r\n]/.test(v) || quoteAlso.some((d) => v.includes(d)) || v !== v.trim() ? quote(v) : v,
-          )
+          .map((v) => (/["\r\n]/.test(v) || quoteAlso.some((d) => v.includes(d)) || v !== v.trim() ? quote(v) : v))
           .join(delimiter),
   );
   return lines.join(eol) + (finalEol ? eol : "");
@@ -190,19 +209,42 @@ function writeCsv(table: string[][], delimiter: CsvDelimiter, eol: string, quote
 
 const tricky = fc
   .array(
-    fc.constantFrom("a", "Z", "9", " ", "\t", ",", ";", '"', "\r", "\n", "\r\n", "ë", "ễ", "\u00a0", "\ufeff", "=", "'", "|"),
+    fc.constantFrom(
+      "a",
+      "Z",
+      "9",
+      " ",
+      "\t",
+      ",",
+      ";",
+      '"',
+      "\r",
+      "\n",
+      "\r\n",
+      "ë",
+      "ễ",
+      "\u00a0",
+      "\ufeff",
+      "=",
+      "'",
+      "|",
+    ),
     { maxLength: 8 },
   )
   .map((parts) => parts.join(""));
 const cell = fc.oneof(tricky, fc.string({ unit: "binary", maxLength: 12 }), fc.string({ maxLength: 12 }));
 const table = (minCols: number) =>
-  fc.integer({ min: minCols, max: 6 }).chain((cols) =>
-    fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 8 }),
-  );
+  fc
+    .integer({ min: minCols, max: 6 })
+    .chain((cols) => fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 8 }));
 const eolArb = fc.constantFrom("\r\n", "\n", "\r");
 
 describe("round trip (fast-check)", () => {
-  for (const [name, delimiter] of [["comma", ","], ["semicolon", ";"], ["tab", "\t"]] as const) {
+  for (const [name, delimiter] of [
+    ["comma", ","],
+    ["semicolon", ";"],
+    ["tab", "\t"],
+  ] as const) {
     it(`any table written with ${name} parses back to the same cells (delimiter given)`, () => {
       fc.assert(
         fc.property(table(1), eolArb, fc.boolean(), (t, eol, finalEol) => {

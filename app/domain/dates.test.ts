@@ -25,9 +25,7 @@ import {
   weeksBetween,
 } from "./dates.ts";
 
-const anyDate = fc
-  .integer({ min: toDayNumber("1990-01-01"), max: toDayNumber("2060-12-31") })
-  .map(fromDayNumber);
+const anyDate = fc.integer({ min: toDayNumber("1990-01-01"), max: toDayNumber("2060-12-31") }).map(fromDayNumber);
 
 describe("calendar basics", () => {
   it("knows leap years, including the century rules", () => {
@@ -39,7 +37,15 @@ describe("calendar basics", () => {
   });
 
   it("rejects malformed and impossible dates", () => {
-    for (const bad of ["2023-02-29", "2025-13-01", "2025-00-10", "2025-8-1", "", "2025-08-01T00:00:00Z", "2025-11-31"]) {
+    for (const bad of [
+      "2023-02-29",
+      "2025-13-01",
+      "2025-00-10",
+      "2025-8-1",
+      "",
+      "2025-08-01T00:00:00Z",
+      "2025-11-31",
+    ]) {
       expect(() => toDayNumber(bad), bad).toThrow(RangeError);
     }
     expect(toDayNumber("2028-02-29")).toBe(toDayNumber("2028-02-28") + 1);
@@ -130,7 +136,12 @@ describe("day arithmetic", () => {
     expect(endOfMonth("2028-02-03")).toBe("2028-02-29");
     expect(endOfMonth("2100-02-03")).toBe("2100-02-28");
     expect(endOfMonth("2025-11-30")).toBe("2025-11-30");
-    expect(monthEndsBetween("2025-08-15", "2025-11-02")).toEqual(["2025-08-31", "2025-09-30", "2025-10-31", "2025-11-30"]);
+    expect(monthEndsBetween("2025-08-15", "2025-11-02")).toEqual([
+      "2025-08-31",
+      "2025-09-30",
+      "2025-10-31",
+      "2025-11-30",
+    ]);
     expect(monthEndsBetween("2028-01-31", "2028-03-01")).toEqual(["2028-01-31", "2028-02-29", "2028-03-31"]);
     expect(monthEndsBetween("2025-11-02", "2025-08-15")).toEqual([]);
     expect(isSameMonth("2025-08-01", "2025-08-31")).toBe(true);

@@ -17,10 +17,7 @@ import {
 
 /** The table with its margins as one (R+1) x (C+1) grid, the way a reader sees it. */
 function publishedGrid(t: ProtectedTable): ProtectedCell[][] {
-  return [
-    ...t.cells.map((row, i) => [...row, t.rowTotals[i]]),
-    [...t.columnTotals, t.grandTotal],
-  ];
+  return [...t.cells.map((row, i) => [...row, t.rowTotals[i]]), [...t.columnTotals, t.grandTotal]];
 }
 
 /** Every row and column of the augmented grid (cells plus their total). */
@@ -349,7 +346,11 @@ describe("protectTable", () => {
   test("no row or column (each with its total) has exactly one c", () => {
     for (const line of lines(grid())) expect(countC(line)).not.toBe(1);
     // and the rule had real work to do here: more cells hidden than the four small ones
-    expect(table().cells.flat().filter((v) => v === "c").length).toBeGreaterThan(4);
+    expect(
+      table()
+        .cells.flat()
+        .filter((v) => v === "c").length,
+    ).toBeGreaterThan(4);
   });
 
   test("a lone small cell takes the next smallest cell of its row", () => {
@@ -411,10 +412,20 @@ describe("protectTable", () => {
   });
 
   test("a lone small cell's partner in its row is the first of two equal smallest cells", () => {
-    const t = protectTable({ rowKeys: ["r0", "r1"], columnKeys: ["c0", "c1", "c2"], cells: [[3, 8, 8], [10, 12, 20]] });
+    const t = protectTable({
+      rowKeys: ["r0", "r1"],
+      columnKeys: ["c0", "c1", "c2"],
+      cells: [
+        [3, 8, 8],
+        [10, 12, 20],
+      ],
+    });
     // Row 0 hides its first 8; columns 0 and 1 then each hide their other cell (10 and 12,
     // smaller than their totals 13 and 20), which pairs up in row 1.
-    expect(t.cells).toEqual([["c", "c", 10], ["c", "c", 20]]);
+    expect(t.cells).toEqual([
+      ["c", "c", 10],
+      ["c", "c", 20],
+    ]);
     expect([...t.rowTotals, ...t.columnTotals, t.grandTotal]).toEqual([20, 40, 15, 20, 30, 60]);
   });
 
@@ -525,7 +536,9 @@ describe("DISCLOSURE_RULE_TEXT", () => {
     expect(DISCLOSURE_RULE_TEXT).toMatch(/nearest 5/);
     expect(DISCLOSURE_RULE_TEXT).toMatch(/rounded group size is at least 10/);
     expect(DISCLOSURE_RULE_TEXT).toMatch(/Totals are calculated from unrounded numbers/);
-    expect(DISCLOSURE_RULE_TEXT).toMatch(/Percentages, including progress against targets, are calculated from the rounded figures shown/);
+    expect(DISCLOSURE_RULE_TEXT).toMatch(
+      /Percentages, including progress against targets, are calculated from the rounded figures shown/,
+    );
     expect(DISCLOSURE_RULE_TEXT).toMatch(/x not available, z not applicable/);
     expect(DISCLOSURE_RULE_TEXT).not.toMatch(/\n/);
   });
@@ -540,15 +553,23 @@ describe("refusals name the figure at fault", () => {
     expect(() => protectRate(5, 12)).toThrow("denominator must be a published count (0 or a multiple of 5), got 12");
     expect(() => protectRate(15, 10)).toThrow("numerator 15 exceeds denominator 10");
     expect(() => protectTargetShare(7, 100)).toThrow("target progress must be a published count");
-    expect(() => protectStatistic(10, 7, { minBasis: 5, roundTo: 1, whenEmpty: 0 })).toThrow("basis must be a published count");
+    expect(() => protectStatistic(10, 7, { minBasis: 5, roundTo: 1, whenEmpty: 0 })).toThrow(
+      "basis must be a published count",
+    );
   });
 
   test("a series or table whose shape or counts are wrong is refused before anything is published", () => {
     expect(() => protectSeries({ keys: ["a"], counts: [1, 2] })).toThrow("series has 1 keys but 2 counts");
     // 2.5 would otherwise pass as a small count and be hidden without complaint.
-    expect(() => protectSeries({ keys: ["a", "b", "c"], counts: [2.5, 10, 10] })).toThrow("count must be a whole number of at least 0, got 2.5");
-    expect(() => protectTable({ rowKeys: ["a", "b"], columnKeys: ["x"], cells: [[1]] })).toThrow("table has 2 row keys but 1 rows");
-    expect(() => protectTable({ rowKeys: ["a"], columnKeys: ["x", "y"], cells: [[1]] })).toThrow("table row 0 has 1 cells but there are 2 column keys");
+    expect(() => protectSeries({ keys: ["a", "b", "c"], counts: [2.5, 10, 10] })).toThrow(
+      "count must be a whole number of at least 0, got 2.5",
+    );
+    expect(() => protectTable({ rowKeys: ["a", "b"], columnKeys: ["x"], cells: [[1]] })).toThrow(
+      "table has 2 row keys but 1 rows",
+    );
+    expect(() => protectTable({ rowKeys: ["a"], columnKeys: ["x", "y"], cells: [[1]] })).toThrow(
+      "table row 0 has 1 cells but there are 2 column keys",
+    );
     expect(() => suppressionMask([[1, 2], [3]])).toThrow("table row 1 has 1 cells, expected 2");
     expect(() => suppressionMask([[2.5, 10]])).toThrow("table cell must be a whole number of at least 0, got 2.5");
   });
@@ -613,7 +634,11 @@ describe("which neighbour secondary suppression hides", () => {
 });
 
 describe("how ties and bridges are settled (tables found by mutating the rule)", () => {
-  const keysFor = (cells: number[][]) => ({ rowKeys: cells.map((_, i) => `r${i}`), columnKeys: cells[0].map((_, j) => `c${j}`), cells });
+  const keysFor = (cells: number[][]) => ({
+    rowKeys: cells.map((_, i) => `r${i}`),
+    columnKeys: cells[0].map((_, j) => `c${j}`),
+    cells,
+  });
   /** The published table as one grid with its margins; checked to leave nothing recoverable. */
   const published = (cells: number[][]) => {
     const grid = publishedGrid(protectTable(keysFor(cells)));
@@ -623,13 +648,27 @@ describe("how ties and bridges are settled (tables found by mutating the rule)",
   };
 
   test("on a tie between a cell and a total, the cell is hidden and the total stays", () => {
-    expect(published([[0, 2, 0], [2, 4, 10], [8, 0, 8]])).toEqual([
+    expect(
+      published([
+        [0, 2, 0],
+        [2, 4, 10],
+        [8, 0, 8],
+      ]),
+    ).toEqual([
       [0, "c", 0, "c"],
       ["c", "c", "c", "c"],
       ["c", 0, "c", 15],
       [10, 5, 20, 35],
     ]);
-    expect(published([[0, 4, 0], [3, 0, 10], [7, 13, 4], [0, 3, 6], [22, 0, 13]])).toEqual([
+    expect(
+      published([
+        [0, 4, 0],
+        [3, 0, 10],
+        [7, 13, 4],
+        [0, 3, 6],
+        [22, 0, 13],
+      ]),
+    ).toEqual([
       [0, "c", 0, "c"],
       ["c", 0, "c", 15],
       ["c", "c", "c", 25],
@@ -639,7 +678,12 @@ describe("how ties and bridges are settled (tables found by mutating the rule)",
     ]);
     // Equal 6s in row r0 and among the column totals: the first of equals goes, and no more
     // than the rule needs (the 6 in c3 and its column total stay).
-    expect(published([[1, 6, 0, 6], [2, 0, 0, 0]])).toEqual([
+    expect(
+      published([
+        [1, 6, 0, 6],
+        [2, 0, 0, 0],
+      ]),
+    ).toEqual([
       ["c", "c", 0, 5, "c"],
       ["c", 0, 0, 0, "c"],
       ["c", "c", 0, 5, 15],
@@ -647,14 +691,28 @@ describe("how ties and bridges are settled (tables found by mutating the rule)",
   });
 
   test("only equals are tie-broken: a larger total is never hidden in place of a smaller cell, nor the other way round", () => {
-    expect(published([[5, 0, 0, 3], [0, 0, 4, 0], [0, 0, 1, 6], [10, 6, 9, 0]])).toEqual([
+    expect(
+      published([
+        [5, 0, 0, 3],
+        [0, 0, 4, 0],
+        [0, 0, 1, 6],
+        [10, 6, 9, 0],
+      ]),
+    ).toEqual([
       ["c", 0, 0, "c", "c"],
       [0, 0, "c", 0, "c"],
       [0, 0, "c", "c", "c"],
       ["c", "c", 10, 0, 25],
       [15, "c", 15, "c", 45],
     ]);
-    expect(published([[3, 0, 5, 2], [0, 3, 0, 0], [0, 2, 3, 0], [4, 10, 0, 1]])).toEqual([
+    expect(
+      published([
+        [3, 0, 5, 2],
+        [0, 3, 0, 0],
+        [0, 2, 3, 0],
+        [4, 10, 0, 1],
+      ]),
+    ).toEqual([
       ["c", 0, "c", "c", 10],
       [0, "c", 0, 0, "c"],
       [0, "c", "c", 0, "c"],
@@ -685,7 +743,11 @@ describe("how ties and bridges are settled (tables found by mutating the rule)",
     // The same table turned on its side: the bridge is now found from its column end, and again a
     // 20 between the blocks is hidden (the first in reading order), not a 5 inside the cycle.
     const turned = cycleAndBlock[0].map((_, c) => cycleAndBlock.map((row) => row[c]));
-    expect(published(turned).slice(0, 5).map((row) => row.slice(0, 5))).toEqual([
+    expect(
+      published(turned)
+        .slice(0, 5)
+        .map((row) => row.slice(0, 5)),
+    ).toEqual([
       ["c", 5, "c", "c", 20],
       ["c", "c", 5, 20, 20],
       [5, "c", "c", 20, 20],

@@ -193,7 +193,11 @@ export function protectSeries<K extends string>(input: SeriesInput<K>): Protecte
   const values = [...counts, total];
   const hidden = values.map(isSmall);
   if (hidden.filter(Boolean).length === 1) {
-    const pick = smallestVisibleNonZero(values, hidden, values.map((_, i) => i));
+    const pick = smallestVisibleNonZero(
+      values,
+      hidden,
+      values.map((_, i) => i),
+    );
     // A lone hidden member is non-zero, so the line always has another non-zero member: if the
     // lone one is a cell, the total is >= it; if it is the total, some cell is non-zero.
     if (pick === undefined) throw new Error("unreachable: no partner for a lone suppression");
@@ -289,10 +293,7 @@ export function suppressionMask(cells: readonly (readonly number[])[]): {
   for (let r = 0; r < height; r++) lines.push(Array.from({ length: width }, (_, c) => [r, c]));
   for (let c = 0; c < width; c++) lines.push(Array.from({ length: height }, (_, r) => [r, c]));
 
-  const pickSmallest = (
-    candidates: Iterable<[number, number]>,
-    allowZero: boolean,
-  ): [number, number] | undefined => {
+  const pickSmallest = (candidates: Iterable<[number, number]>, allowZero: boolean): [number, number] | undefined => {
     let best: [number, number] | undefined;
     for (const [r, c] of candidates) {
       if (mask[r][c]) continue;
@@ -394,11 +395,7 @@ function componentOf(
  * small (tens of rows), so the simple test "remove the edge, can its ends still reach each
  * other?" is fast enough and easy to trust.
  */
-function findBridge(
-  mask: boolean[][],
-  height: number,
-  width: number,
-): [number, number] | undefined {
+function findBridge(mask: boolean[][], height: number, width: number): [number, number] | undefined {
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
       if (!mask[r][c]) continue;
@@ -422,18 +419,14 @@ function findBridge(
  * What it does not: bounds. Because counts are non-negative, a reader can sometimes narrow a
  * hidden value to a range; rounding every visible figure to 5 widens those ranges.
  */
-export function protectTable<R extends string, C extends string>(
-  input: TableInput<R, C>,
-): ProtectedTable<R, C> {
+export function protectTable<R extends string, C extends string>(input: TableInput<R, C>): ProtectedTable<R, C> {
   const { rowKeys, columnKeys, cells } = input;
   if (cells.length !== rowKeys.length) {
     throw new RangeError(`table has ${rowKeys.length} row keys but ${cells.length} rows`);
   }
   cells.forEach((row, i) => {
     if (row.length !== columnKeys.length) {
-      throw new RangeError(
-        `table row ${i} has ${row.length} cells but there are ${columnKeys.length} column keys`,
-      );
+      throw new RangeError(`table row ${i} has ${row.length} cells but there are ${columnKeys.length} column keys`);
     }
   });
   const rows = rowKeys.length;
@@ -450,8 +443,7 @@ export function protectTable<R extends string, C extends string>(
     };
   }
   const { mask, grid } = suppressionMask(cells);
-  const publish = (r: number, c: number): ProtectedCell =>
-    mask[r][c] ? CONFIDENTIAL : protectCount(grid[r][c]);
+  const publish = (r: number, c: number): ProtectedCell => (mask[r][c] ? CONFIDENTIAL : protectCount(grid[r][c]));
   return {
     rowKeys,
     columnKeys,

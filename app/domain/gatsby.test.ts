@@ -30,7 +30,12 @@ describe("benchmark 5", () => {
 });
 
 describe("benchmark 6", () => {
-  const placement = (endDate: string, status = "COMPLETED", hours = 30, hoursAttended: number | null = null) => ({ endDate, status, hours, hoursAttended });
+  const placement = (endDate: string, status = "COMPLETED", hours = 30, hoursAttended: number | null = null) => ({
+    endDate,
+    status,
+    hours,
+    hoursAttended,
+  });
 
   it("by 16: not yet met for a year 9 pupil without a placement; missed for a year 12 pupil", () => {
     expect(gatsbyStatus(base, today).benchmark6By16.state).toBe("not-yet-met");
@@ -38,15 +43,22 @@ describe("benchmark 6", () => {
   });
   it("by 16: met by a completed placement in year 11 or before; planned or started ones do not count", () => {
     expect(gatsbyStatus({ ...base, placements: [placement("2026-10-01")] }, today).benchmark6By16.state).toBe("met");
-    expect(gatsbyStatus({ ...base, placements: [placement("2026-10-01", "STARTED")] }, today).benchmark6By16.state).toBe("not-yet-met");
-    expect(gatsbyStatus({ ...base, placements: [placement("2026-10-01", "PLANNED")] }, today).benchmark6By16.state).toBe("not-yet-met");
+    expect(
+      gatsbyStatus({ ...base, placements: [placement("2026-10-01", "STARTED")] }, today).benchmark6By16.state,
+    ).toBe("not-yet-met");
+    expect(
+      gatsbyStatus({ ...base, placements: [placement("2026-10-01", "PLANNED")] }, today).benchmark6By16.state,
+    ).toBe("not-yet-met");
   });
   it("by 16: a placement in year 12 does not count for it; by 18 needs a second", () => {
     // Year 13 now: the placement last year was in year 12.
     const status = gatsbyStatus({ ...base, yearGroup: 13, placements: [placement("2026-03-01")] }, today);
     expect(status.benchmark6By16.state).toBe("missed");
     expect(status.benchmark6By18).toEqual({ state: "not-yet-met", placements: 1 });
-    const two = gatsbyStatus({ ...base, yearGroup: 13, placements: [placement("2024-03-01"), placement("2026-10-01")] }, today);
+    const two = gatsbyStatus(
+      { ...base, yearGroup: 13, placements: [placement("2024-03-01"), placement("2026-10-01")] },
+      today,
+    );
     expect(two.benchmark6By16.state).toBe("met");
     expect(two.benchmark6By18.state).toBe("met");
   });
@@ -70,7 +82,10 @@ describe("work-experience hours", () => {
     expect(status.workExperience).toEqual({ hours: 48, entitlement: 50, met: false, remaining: 2 });
   });
   it("is met at exactly 50 hours", () => {
-    const status = gatsbyStatus({ ...base, placements: [{ endDate: "2026-10-01", status: "COMPLETED", hours: 50, hoursAttended: null }] }, today);
+    const status = gatsbyStatus(
+      { ...base, placements: [{ endDate: "2026-10-01", status: "COMPLETED", hours: 50, hoursAttended: null }] },
+      today,
+    );
     expect(status.workExperience.met).toBe(true);
     expect(status.workExperience.remaining).toBe(0);
   });
@@ -78,7 +93,14 @@ describe("work-experience hours", () => {
 
 describe("school summary", () => {
   it("counts per year group and gives percentages", () => {
-    const met = gatsbyStatus({ ...base, encounterDates: ["2026-09-10"], placements: [{ endDate: "2026-10-01", status: "COMPLETED", hours: 50, hoursAttended: null }] }, today);
+    const met = gatsbyStatus(
+      {
+        ...base,
+        encounterDates: ["2026-09-10"],
+        placements: [{ endDate: "2026-10-01", status: "COMPLETED", hours: 50, hoursAttended: null }],
+      },
+      today,
+    );
     const notMet = gatsbyStatus(base, today);
     const rows = summariseByYearGroup([
       { yearGroup: 9, status: met },
@@ -86,7 +108,13 @@ describe("school summary", () => {
       { yearGroup: 7, status: notMet },
     ]);
     expect(rows.map((r) => r.yearGroup)).toEqual([7, 9]);
-    expect(rows[1]).toMatchObject({ pupils: 2, benchmark5Met: 1, benchmark6By16Met: 1, entitlementMet: 1, totalHours: 50 });
+    expect(rows[1]).toMatchObject({
+      pupils: 2,
+      benchmark5Met: 1,
+      benchmark6By16Met: 1,
+      entitlementMet: 1,
+      totalHours: 50,
+    });
     expect(percent(rows[1].benchmark5Met, rows[1].pupils)).toBe(50);
     expect(percent(0, 0)).toBeNull();
   });
@@ -101,7 +129,10 @@ describe("boundaries of the benchmarks", () => {
   });
 
   it("benchmark 5 does not count a pathway completed last academic year", () => {
-    expect(gatsbyStatus({ ...base, encounterPathwayCompletions: ["2026-07-31"] }, today).benchmark5).toEqual({ met: false, encounters: 0 });
+    expect(gatsbyStatus({ ...base, encounterPathwayCompletions: ["2026-07-31"] }, today).benchmark5).toEqual({
+      met: false,
+      encounters: 0,
+    });
   });
 
   it("a placement marked completed counts from its end date, today included, not before", () => {
@@ -118,7 +149,10 @@ describe("boundaries of the benchmarks", () => {
 
   it("the school summary counts pupils meeting benchmark 6 by 16 and by 18 separately", () => {
     const one = gatsbyStatus({ ...base, yearGroup: 13, placements: [placement("2025-06-30")] }, today);
-    const two = gatsbyStatus({ ...base, yearGroup: 13, placements: [placement("2025-06-30"), placement("2026-10-01")] }, today);
+    const two = gatsbyStatus(
+      { ...base, yearGroup: 13, placements: [placement("2025-06-30"), placement("2026-10-01")] },
+      today,
+    );
     const none = gatsbyStatus({ ...base, yearGroup: 13 }, today);
     const [row] = summariseByYearGroup([
       { yearGroup: 13, status: one },

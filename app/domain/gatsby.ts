@@ -72,7 +72,8 @@ function stateFor(count: number, needed: number, currentYearGroup: number, lastY
 export function gatsbyStatus(input: GatsbyInput, today: IsoDate): GatsbyStatus {
   const academicYear = academicYearOf(today);
   const thisYear = (d: IsoDate) => academicYearOf(d) === academicYear && d <= today;
-  const encounters = input.encounterDates.filter(thisYear).length + input.encounterPathwayCompletions.filter(thisYear).length;
+  const encounters =
+    input.encounterDates.filter(thisYear).length + input.encounterPathwayCompletions.filter(thisYear).length;
 
   const completed = input.placements.filter((p) => p.status === "COMPLETED" && p.endDate <= today);
   const yearAtEnd = (p: GatsbyPlacement) => yearGroupOn(p.endDate, input.yearGroup, today);
@@ -111,10 +112,20 @@ export interface YearGroupSummary {
 }
 
 /** Per-year-group counts for a school page (percentages are worked out from these). */
-export function summariseByYearGroup(pupils: readonly { yearGroup: number; status: GatsbyStatus }[]): YearGroupSummary[] {
+export function summariseByYearGroup(
+  pupils: readonly { yearGroup: number; status: GatsbyStatus }[],
+): YearGroupSummary[] {
   const byYear = new Map<number, YearGroupSummary>();
   for (const { yearGroup, status } of pupils) {
-    const row = byYear.get(yearGroup) ?? { yearGroup, pupils: 0, benchmark5Met: 0, benchmark6By16Met: 0, benchmark6By18Met: 0, entitlementMet: 0, totalHours: 0 };
+    const row = byYear.get(yearGroup) ?? {
+      yearGroup,
+      pupils: 0,
+      benchmark5Met: 0,
+      benchmark6By16Met: 0,
+      benchmark6By18Met: 0,
+      entitlementMet: 0,
+      totalHours: 0,
+    };
     row.pupils++;
     if (status.benchmark5.met) row.benchmark5Met++;
     if (status.benchmark6By16.state === "met") row.benchmark6By16Met++;

@@ -8,7 +8,15 @@ describe("isUuid", () => {
   });
 
   it("refuses anything PostgreSQL would reject as a uuid", () => {
-    for (const bad of ["", "0f8fad5b", "0f8fad5b-d9cb-469f-a165-70867728950", "0f8fad5b-d9cb-469f-a165-70867728950e ", "------------------------------------", "0f8fad5bd9cb469fa16570867728950e0000", "g f8fad5b-d9cb-469f-a165-70867728950e"]) {
+    for (const bad of [
+      "",
+      "0f8fad5b",
+      "0f8fad5b-d9cb-469f-a165-70867728950",
+      "0f8fad5b-d9cb-469f-a165-70867728950e ",
+      "------------------------------------",
+      "0f8fad5bd9cb469fa16570867728950e0000",
+      "g f8fad5b-d9cb-469f-a165-70867728950e",
+    ]) {
       expect(isUuid(bad), bad).toBe(false);
     }
   });

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { diffCatalogue, parseLearnCatalogue, type LearnModule } from "./learn-catalogue.ts";
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url)));
 
 const mod = (over: Partial<LearnModule> = {}): LearnModule => ({
   uid: "learn.wwl.describe-cloud-compute",
@@ -34,7 +35,15 @@ describe("parseLearnCatalogue: JSON in the Learn catalogue API shape", () => {
     expect(byUid.get("learn.wwl.get-data-power-bi")?.levels).toEqual(["beginner", "intermediate"]);
     expect(byUid.get("learn.wwl.introduction-microsoft-365-copilot")?.durationMinutes).toBe(28);
     // API extras (units, rating, icon_url…) are not carried along.
-    expect(Object.keys(result.modules[0]).sort()).toEqual(["durationMinutes", "levels", "products", "roles", "title", "uid", "url"]);
+    expect(Object.keys(result.modules[0]).sort()).toEqual([
+      "durationMinutes",
+      "levels",
+      "products",
+      "roles",
+      "title",
+      "uid",
+      "url",
+    ]);
   });
 
   it("reports the two broken entries with their position, uid and every reason", () => {
@@ -42,7 +51,10 @@ describe("parseLearnCatalogue: JSON in the Learn catalogue API shape", () => {
       {
         row: 15,
         uid: "learn.wwl.describe-azure-management-governance",
-        reasons: ["duration_in_minutes should be more than 0", "url should be an https:// address on learn.microsoft.com"],
+        reasons: [
+          "duration_in_minutes should be more than 0",
+          "url should be an https:// address on learn.microsoft.com",
+        ],
       },
       {
         row: 16,
@@ -53,16 +65,32 @@ describe("parseLearnCatalogue: JSON in the Learn catalogue API shape", () => {
   });
 
   it("accepts a bare array as well as { modules: [...] }", () => {
-    const bare = parseLearnCatalogue(JSON.stringify([{ uid: "learn.azure.xyz", title: "X", duration_in_minutes: 5, url: "https://learn.microsoft.com/x" }]));
+    const bare = parseLearnCatalogue(
+      JSON.stringify([
+        { uid: "learn.azure.xyz", title: "X", duration_in_minutes: 5, url: "https://learn.microsoft.com/x" },
+      ]),
+    );
     expect(bare.modules).toEqual([
-      { uid: "learn.azure.xyz", title: "X", durationMinutes: 5, levels: [], roles: [], products: [], url: "https://learn.microsoft.com/x" },
+      {
+        uid: "learn.azure.xyz",
+        title: "X",
+        durationMinutes: 5,
+        levels: [],
+        roles: [],
+        products: [],
+        url: "https://learn.microsoft.com/x",
+      },
     ]);
     expect(bare.invalid).toEqual([]);
   });
 
   it("explains a file that is not JSON it understands", () => {
-    expect(parseLearnCatalogue("{ not json").fileProblems).toEqual([expect.stringMatching(/^The file is not valid JSON/)]);
-    expect(parseLearnCatalogue('{"learningPaths": []}').fileProblems).toEqual([expect.stringMatching(/^The JSON has no list of modules/)]);
+    expect(parseLearnCatalogue("{ not json").fileProblems).toEqual([
+      expect.stringMatching(/^The file is not valid JSON/),
+    ]);
+    expect(parseLearnCatalogue('{"learningPaths": []}').fileProblems).toEqual([
+      expect.stringMatching(/^The JSON has no list of modules/),
+    ]);
   });
 });
 
@@ -77,7 +105,13 @@ describe("parseLearnCatalogue: CSV", () => {
       "learn.wwl.introduction-microsoft-365-copilot",
       "learn.wwl.get-data-power-bi",
     ]);
-    expect(result.modules[0].roles).toEqual(["administrator", "developer", "devops-engineer", "solution-architect", "student"]);
+    expect(result.modules[0].roles).toEqual([
+      "administrator",
+      "developer",
+      "devops-engineer",
+      "solution-architect",
+      "student",
+    ]);
     expect(result.modules[1]).toMatchObject({
       title: "Describe Azure identity, access, and security",
       durationMinutes: 55,
@@ -90,8 +124,16 @@ describe("parseLearnCatalogue: CSV", () => {
 
   it("names the CSV line of each invalid row", () => {
     expect(result.invalid).toEqual([
-      { row: 6, uid: "learn.wwl.explore-core-data-concepts", reasons: ["duration_in_minutes should be a whole number of minutes"] },
-      { row: 7, uid: "learn.wwl.fundamentals-machine-learning", reasons: ["url should be an https:// address on learn.microsoft.com"] },
+      {
+        row: 6,
+        uid: "learn.wwl.explore-core-data-concepts",
+        reasons: ["duration_in_minutes should be a whole number of minutes"],
+      },
+      {
+        row: 7,
+        uid: "learn.wwl.fundamentals-machine-learning",
+        reasons: ["url should be an https:// address on learn.microsoft.com"],
+      },
     ]);
   });
 
@@ -106,7 +148,12 @@ describe("parseLearnCatalogue: CSV", () => {
 
 describe("module validation", () => {
   const one = (entry: Record<string, unknown>) => parseLearnCatalogue(JSON.stringify([entry]));
-  const base = { uid: "learn.wwl.introduction-to-azure", title: "Intro", duration_in_minutes: 30, url: "https://learn.microsoft.com/en-us/training/modules/x/" };
+  const base = {
+    uid: "learn.wwl.introduction-to-azure",
+    title: "Intro",
+    duration_in_minutes: 30,
+    url: "https://learn.microsoft.com/en-us/training/modules/x/",
+  };
 
   it.each([
     ["learn.wwl.introduction-to-azure", true],
@@ -122,7 +169,15 @@ describe("module validation", () => {
   });
 
   it.each([
-    [1, true], [10_000, true], [0, false], [-5, false], [10_001, false], [2.5, false], ["45", true], ["45 min", false], [null, false],
+    [1, true],
+    [10_000, true],
+    [0, false],
+    [-5, false],
+    [10_001, false],
+    [2.5, false],
+    ["45", true],
+    ["45 min", false],
+    [null, false],
   ])("duration %j valid: %s", (duration, ok) => {
     expect(one({ ...base, duration_in_minutes: duration }).modules.length === 1).toBe(ok);
   });
@@ -148,15 +203,22 @@ describe("module validation", () => {
       "url is missing",
     ]);
     expect(parseLearnCatalogue("[42]").invalid).toEqual([{ row: 1, reasons: [expect.stringMatching(/not a module/)] }]);
-    expect(one({ ...base, type: "learningPath" }).invalid[0].reasons).toEqual(["this entry is a learningPath, not a module"]);
+    expect(one({ ...base, type: "learningPath" }).invalid[0].reasons).toEqual([
+      "this entry is a learningPath, not a module",
+    ]);
   });
 
   it("tidies list values: trims, drops empties and duplicates", () => {
-    expect(one({ ...base, roles: [" student ", "", "student", "administrator"] }).modules[0].roles).toEqual(["student", "administrator"]);
+    expect(one({ ...base, roles: [" student ", "", "student", "administrator"] }).modules[0].roles).toEqual([
+      "student",
+      "administrator",
+    ]);
   });
 
   it("rejects every copy of a uid that appears twice in one file", () => {
-    const result = parseLearnCatalogue(JSON.stringify([base, { ...base, title: "Other" }, { ...base, uid: "learn.azure.other" }]));
+    const result = parseLearnCatalogue(
+      JSON.stringify([base, { ...base, title: "Other" }, { ...base, uid: "learn.azure.other" }]),
+    );
     expect(result.modules.map((m) => m.uid)).toEqual(["learn.azure.other"]);
     expect(result.invalid).toEqual([
       { row: 1, uid: base.uid, reasons: [`uid ${base.uid} also appears in row 2`] },
@@ -169,12 +231,21 @@ describe("diffCatalogue", () => {
   it("sorts incoming modules into new, updated (with the changed fields) and unchanged", () => {
     const existing = [
       mod(),
-      mod({ uid: "learn.wwl.describe-cloud-service-types", title: "Describe cloud service types", durationMinutes: 30 }),
+      mod({
+        uid: "learn.wwl.describe-cloud-service-types",
+        title: "Describe cloud service types",
+        durationMinutes: 30,
+      }),
       mod({ uid: "learn.wwl.retired-elsewhere" }),
     ];
     const incoming = [
       mod({ roles: ["student", "administrator"] }), // same set, different order → unchanged
-      mod({ uid: "learn.wwl.describe-cloud-service-types", title: "Describe cloud service types", durationMinutes: 34, products: ["azure", "m365"] }),
+      mod({
+        uid: "learn.wwl.describe-cloud-service-types",
+        title: "Describe cloud service types",
+        durationMinutes: 34,
+        products: ["azure", "m365"],
+      }),
       mod({ uid: "learn.wwl.get-started-ai-fundamentals", title: "Fundamental AI concepts", durationMinutes: 40 }),
     ];
     const diff = diffCatalogue(existing, incoming);
@@ -228,7 +299,9 @@ describe("diffCatalogue", () => {
     const incoming = [mod({ title: "New title" })];
     const snapshot = JSON.stringify([existing, incoming]);
     const diff = diffCatalogue(existing, incoming);
-    expect(diff.updated[0].changes).toEqual([{ field: "title", before: "Describe cloud computing", after: "New title" }]);
+    expect(diff.updated[0].changes).toEqual([
+      { field: "title", before: "Describe cloud computing", after: "New title" },
+    ]);
     expect(JSON.stringify([existing, incoming])).toBe(snapshot);
   });
 });

@@ -62,14 +62,21 @@ export const learnModuleSchema = z.object({
     .min(1, "uid is missing")
     .max(200, "uid is longer than 200 characters")
     .regex(UID, 'uid should look like "learn.wwl.introduction-to-azure" (letters, digits, hyphens, separated by dots)'),
-  title: z.string({ error: "title is missing" }).trim().min(1, "title is empty").max(300, "title is longer than 300 characters"),
+  title: z
+    .string({ error: "title is missing" })
+    .trim()
+    .min(1, "title is empty")
+    .max(300, "title is longer than 300 characters"),
   duration_in_minutes: z.preprocess(
     (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
     z
       .number({ error: "duration_in_minutes should be a whole number of minutes" })
       .int("duration_in_minutes should be a whole number of minutes")
       .positive("duration_in_minutes should be more than 0")
-      .max(MAX_DURATION_MINUTES, `duration_in_minutes should be at most ${MAX_DURATION_MINUTES.toLocaleString("en-GB")}`),
+      .max(
+        MAX_DURATION_MINUTES,
+        `duration_in_minutes should be at most ${MAX_DURATION_MINUTES.toLocaleString("en-GB")}`,
+      ),
   ),
   levels: listSchema,
   roles: listSchema,
@@ -87,13 +94,20 @@ function isLearnUrl(value: string): boolean {
   } catch {
     return false;
   }
-  return url.protocol === "https:" && url.hostname === "learn.microsoft.com" && url.username === "" && url.password === "" && url.port === "";
+  return (
+    url.protocol === "https:" &&
+    url.hostname === "learn.microsoft.com" &&
+    url.username === "" &&
+    url.password === "" &&
+    url.port === ""
+  );
 }
 
 function validateEntry(entry: unknown, row: number): { module: LearnModule } | { invalid: InvalidModule } {
-  const uid = entry && typeof entry === "object" && typeof (entry as { uid?: unknown }).uid === "string"
-    ? ((entry as { uid: string }).uid.trim() || undefined)
-    : undefined;
+  const uid =
+    entry && typeof entry === "object" && typeof (entry as { uid?: unknown }).uid === "string"
+      ? (entry as { uid: string }).uid.trim() || undefined
+      : undefined;
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
     return { invalid: { row, reasons: ["this entry is not a module (expected an object with uid, title, …)"] } };
   }
@@ -146,7 +160,9 @@ function parseJson(text: string): CatalogueParseResult {
     return {
       modules: [],
       invalid: [],
-      fileProblems: ['The JSON has no list of modules: expected { "modules": [...] } as the Learn catalogue API returns, or an array.'],
+      fileProblems: [
+        'The JSON has no list of modules: expected { "modules": [...] } as the Learn catalogue API returns, or an array.',
+      ],
     };
   }
   return collect(entries.map((entry, i) => ({ entry, row: i + 1 })));
@@ -161,7 +177,12 @@ function parseCsvCatalogue(text: string): CatalogueParseResult {
   const records = csv.records.filter((r) => r.cells.some((c) => c !== ""));
   if (records.length === 0) return { modules: [], invalid: [], fileProblems: ["The file is empty."] };
   const [header, ...body] = records;
-  const names = header.cells.map((c) => c.trim().toLowerCase().replace(/[\s-]+/g, "_"));
+  const names = header.cells.map((c) =>
+    c
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, "_"),
+  );
   const index = new Map<string, number>();
   names.forEach((name, i) => {
     if (!index.has(name)) index.set(name, i);
@@ -255,7 +276,10 @@ function sameValue(a: LearnModule[ModuleField], b: LearnModule[ModuleField]): bo
  * `incoming` may be a parse result (its invalid entries are carried into the preview) or a plain
  * list, which is re-validated here so the function is safe to call with data from anywhere.
  */
-export function diffCatalogue(existing: readonly LearnModule[], incoming: readonly LearnModule[] | CatalogueParseResult): CatalogueDiff {
+export function diffCatalogue(
+  existing: readonly LearnModule[],
+  incoming: readonly LearnModule[] | CatalogueParseResult,
+): CatalogueDiff {
   let candidates: LearnModule[];
   const invalid: InvalidModule[] = [];
   if (Array.isArray(incoming)) {

@@ -123,7 +123,9 @@ describe("plannedOtjHours: 6 hours a week (starts 1 Aug 2022 – 31 Jul 2025)", 
   });
 
   it("excludes closed breaks from the weeks in learning", () => {
-    const plan = plannedOtjHours(yearFrom("2022-08-01", { breaks: [{ startDate: "2023-01-01", endDate: "2023-01-28" }] }));
+    const plan = plannedOtjHours(
+      yearFrom("2022-08-01", { breaks: [{ startDate: "2023-01-01", endDate: "2023-01-28" }] }),
+    );
     expect(plan.hours).toBe(Math.ceil(6 * workingWeeks(337))); // 257.83 → 258
     expect(plan.hours).toBe(258);
     expect(plan.explanation).toContain("52.1 weeks on programme − 4.0 weeks on breaks − 5.2 weeks' statutory leave");
@@ -138,7 +140,9 @@ describe("plannedOtjHours: 6 hours a week (starts 1 Aug 2022 – 31 Jul 2025)", 
         ],
       }),
     );
-    const single = plannedOtjHours(yearFrom("2022-08-01", { breaks: [{ startDate: "2023-01-01", endDate: "2023-02-10" }] }));
+    const single = plannedOtjHours(
+      yearFrom("2022-08-01", { breaks: [{ startDate: "2023-01-01", endDate: "2023-02-10" }] }),
+    );
     expect(overlapping.hours).toBe(single.hours);
     expect(single.hours).toBe(Math.ceil(6 * workingWeeks(365 - 41)));
   });
@@ -159,8 +163,14 @@ describe("plannedOtjHours: 6 hours a week (starts 1 Aug 2022 – 31 Jul 2025)", 
 
 describe("boundaries between regimes give different plans for the same programme", () => {
   it("31 Jul 2022 (20%, no cap) vs 1 Aug 2022 (6 hours a week) for a 40-hour week", () => {
-    expect(plannedOtjHours(yearFrom("2022-07-31", { contractedWeeklyHours: 40 }))).toMatchObject({ regime: "PERCENT_20", hours: 373 });
-    expect(plannedOtjHours(yearFrom("2022-08-01", { contractedWeeklyHours: 40 }))).toMatchObject({ regime: "HOURS_6_PER_WEEK", hours: 280 });
+    expect(plannedOtjHours(yearFrom("2022-07-31", { contractedWeeklyHours: 40 }))).toMatchObject({
+      regime: "PERCENT_20",
+      hours: 373,
+    });
+    expect(plannedOtjHours(yearFrom("2022-08-01", { contractedWeeklyHours: 40 }))).toMatchObject({
+      regime: "HOURS_6_PER_WEEK",
+      hours: 280,
+    });
   });
 
   it("31 Jul 2025 (6 hours a week) vs 1 Aug 2025 (standard minimum)", () => {
@@ -200,7 +210,9 @@ describe("plannedOtjHours: standard minimum (starts from 1 Aug 2025)", () => {
   });
 
   it("raises a published minimum below 187 to the floor too", () => {
-    expect(plannedOtjHours(yearFrom("2025-09-01", { standard: { reference: "ST9999", otjMinimumHours: 150 } })).hours).toBe(187);
+    expect(
+      plannedOtjHours(yearFrom("2025-09-01", { standard: { reference: "ST9999", otjMinimumHours: 150 } })).hours,
+    ).toBe(187);
   });
 
   it("explains, rather than guesses, when the standard has no published minimum", () => {
@@ -248,7 +260,9 @@ describe("minimum programme length of 8 months (standard-minimum regime)", () =>
   it("measures time in learning, so a break needs a later end date", () => {
     const breaks = [{ startDate: "2025-12-01", endDate: "2025-12-10" }];
     expect(codes({ ...yearFrom("2025-08-01", { breaks }), plannedEndDate: "2026-04-10" })).toEqual([]);
-    expect(codes({ ...yearFrom("2025-08-01", { breaks }), plannedEndDate: "2026-04-09" })).toEqual(["PROGRAMME_TOO_SHORT"]);
+    expect(codes({ ...yearFrom("2025-08-01", { breaks }), plannedEndDate: "2026-04-09" })).toEqual([
+      "PROGRAMME_TOO_SHORT",
+    ]);
   });
 
   it("clamps at month ends and handles 29 February 2028", () => {
@@ -274,7 +288,8 @@ describe("plannedOtjHours: invalid input", () => {
 
 /** 1 Aug 2025 – 31 Jul 2026 (365 days); a standard minimum of 365 hours makes the plan 1 hour a day. */
 const HOUR_A_DAY = yearFrom("2025-08-01", { standard: { reference: "ST0365", otjMinimumHours: 365 } });
-const status = (input: OtjPlanInput, hours: number, asOf: string) => otjStatus({ ...input, verifiedMinutes: hours * 60 }, asOf);
+const status = (input: OtjPlanInput, hours: number, asOf: string) =>
+  otjStatus({ ...input, verifiedMinutes: hours * 60 }, asOf);
 // 8 Nov 2025 is day 100 in learning (31 + 30 + 31 + 8).
 const DAY_100 = "2025-11-08";
 
@@ -312,13 +327,17 @@ describe("otjStatus: red/amber/green", () => {
   it("is green on or ahead of plan", () => {
     const s = status(HOUR_A_DAY, 100, DAY_100);
     expect(s.rag).toBe("green");
-    expect(s.reason).toBe("On plan: 100 hours verified, 100 expected by now; at this pace 365 hours by the planned end (planned 365).");
+    expect(s.reason).toBe(
+      "On plan: 100 hours verified, 100 expected by now; at this pace 365 hours by the planned end (planned 365).",
+    );
   });
 
   it("is amber when behind but the forecast is within 10% (boundary exactly at 90%)", () => {
     const s = status(HOUR_A_DAY, 90, DAY_100); // forecast 90 + 0.9 × 265 = 328.5 = 90% of 365
     expect(s.rag).toBe("amber");
-    expect(s.reason).toBe("10 hours behind plan; at this pace 36.5 hours short at the planned end (within 10% of the planned 365).");
+    expect(s.reason).toBe(
+      "10 hours behind plan; at this pace 36.5 hours short at the planned end (within 10% of the planned 365).",
+    );
   });
 
   it("is red when the forecast is more than 10% short", () => {
@@ -349,14 +368,20 @@ describe("otjStatus: red/amber/green", () => {
   it("is red after the planned end date while hours are short, green when met", () => {
     const short = status(HOUR_A_DAY, 364, "2026-08-01");
     expect(short.rag).toBe("red");
-    expect(short.reason).toBe("The planned end date (31 July 2026) has passed and 1 hour of the planned 365 are still to be verified.");
+    expect(short.reason).toBe(
+      "The planned end date (31 July 2026) has passed and 1 hour of the planned 365 are still to be verified.",
+    );
     expect(short.forecast).toBe(364);
     expect(status(HOUR_A_DAY, 365, "2026-08-01").rag).toBe("green");
     expect(status(HOUR_A_DAY, 364, "2026-07-31").rag).toBe("amber"); // on the end date itself, 99.7%
   });
 
   it("is red, with the reason, when there is no planned total", () => {
-    const s = status(yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }), 500, DAY_100);
+    const s = status(
+      yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }),
+      500,
+      DAY_100,
+    );
     expect(s).toMatchObject({ rag: "red", plannedTotal: null, requiredToDate: null, actual: 500 });
     expect(s.reason).toContain("cannot be worked out");
     expect(s.reason).toContain("ST0973");
@@ -463,10 +488,25 @@ describe("otjSeries: chart points with a data table", () => {
 
   it("has a point per month end, the as-of date and the planned end", () => {
     expect(points().map((p) => p.date)).toEqual([
-      "2025-08-31", "2025-09-30", "2025-10-31", "2025-11-15", "2025-11-30", "2025-12-31", "2026-01-31",
-      "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30", "2026-07-31",
+      "2025-08-31",
+      "2025-09-30",
+      "2025-10-31",
+      "2025-11-15",
+      "2025-11-30",
+      "2025-12-31",
+      "2026-01-31",
+      "2026-02-28",
+      "2026-03-31",
+      "2026-04-30",
+      "2026-05-31",
+      "2026-06-30",
+      "2026-07-31",
     ]);
-    expect(points().filter((p) => p.isAsOf).map((p) => p.date)).toEqual(["2025-11-15"]);
+    expect(
+      points()
+        .filter((p) => p.isAsOf)
+        .map((p) => p.date),
+    ).toEqual(["2025-11-15"]);
   });
 
   it("shows required to date at each point", () => {
@@ -474,7 +514,21 @@ describe("otjSeries: chart points with a data table", () => {
   });
 
   it("shows cumulative verified hours up to the as-of date only", () => {
-    expect(points().map((p) => p.actual)).toEqual([10, 10, 30, 40, null, null, null, null, null, null, null, null, null]);
+    expect(points().map((p) => p.actual)).toEqual([
+      10,
+      10,
+      30,
+      40,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it("forecasts from the as-of date, ending at otjStatus's forecast", () => {
@@ -488,7 +542,9 @@ describe("otjSeries: chart points with a data table", () => {
   });
 
   it("ends on a planned end date that is not a month end, and follows leap years", () => {
-    const dates = otjSeries({ ...input, startDate: "2027-11-10", plannedEndDate: "2028-08-15" }, "2028-02-29").map((p) => p.date);
+    const dates = otjSeries({ ...input, startDate: "2027-11-10", plannedEndDate: "2028-08-15" }, "2028-02-29").map(
+      (p) => p.date,
+    );
     expect(dates.slice(0, 4)).toEqual(["2027-11-30", "2027-12-31", "2028-01-31", "2028-02-29"]);
     expect(dates[dates.length - 1]).toBe("2028-08-15");
     expect(dates).not.toContain("2028-08-31");
@@ -512,9 +568,16 @@ const arbitraryProgramme = fc
     weekly: fc.double({ min: 0, max: 48, noNaN: true }),
     minimum: fc.option(fc.integer({ min: 0, max: 1500 }), { nil: null }),
     prior: fc.integer({ min: 0, max: 600 }),
-    breakAt: fc.option(fc.record({ offset: fc.integer({ min: -30, max: 1500 }), length: fc.integer({ min: 0, max: 200 }), open: fc.boolean() }), {
-      nil: null,
-    }),
+    breakAt: fc.option(
+      fc.record({
+        offset: fc.integer({ min: -30, max: 1500 }),
+        length: fc.integer({ min: 0, max: 200 }),
+        open: fc.boolean(),
+      }),
+      {
+        nil: null,
+      },
+    ),
   })
   .map(({ start, lengthDays, weekly, minimum, prior, breakAt }): OtjPlanInput => {
     const startDate = fromDayNumber(start);
@@ -525,12 +588,17 @@ const arbitraryProgramme = fc
       contractedWeeklyHours: weekly,
       standard: { reference: "ST0001", otjMinimumHours: minimum },
       priorLearningHours: prior,
-      breaks: breakAt && breakStart ? [{ startDate: breakStart, endDate: breakAt.open ? null : addDays(breakStart, breakAt.length) }] : [],
+      breaks:
+        breakAt && breakStart
+          ? [{ startDate: breakStart, endDate: breakAt.open ? null : addDays(breakStart, breakAt.length) }]
+          : [],
     };
   });
 
 const arbitraryAsOf = (input: OtjPlanInput) =>
-  fc.integer({ min: toDayNumber(input.startDate) - 60, max: toDayNumber(input.plannedEndDate) + 60 }).map(fromDayNumber);
+  fc
+    .integer({ min: toDayNumber(input.startDate) - 60, max: toDayNumber(input.plannedEndDate) + 60 })
+    .map(fromDayNumber);
 
 describe("properties of the status", () => {
   it("adding verified hours never worsens the status", () => {
@@ -583,10 +651,15 @@ describe("properties of the status", () => {
     fc.assert(
       fc.property(
         arbitraryProgramme.chain((input) => fc.tuple(fc.constant(input), arbitraryAsOf(input))),
-        fc.array(fc.record({ offset: fc.integer({ min: 0, max: 1500 }), minutes: fc.integer({ min: 0, max: 600 }) }), { maxLength: 20 }),
+        fc.array(fc.record({ offset: fc.integer({ min: 0, max: 1500 }), minutes: fc.integer({ min: 0, max: 600 }) }), {
+          maxLength: 20,
+        }),
         ([input, asOf], raw) => {
           fc.pre(!(toDayNumber(asOf) > toDayNumber(input.plannedEndDate)));
-          const verifiedEntries = raw.map((e) => ({ occurredOn: addDays(input.startDate, e.offset), minutes: e.minutes }));
+          const verifiedEntries = raw.map((e) => ({
+            occurredOn: addDays(input.startDate, e.offset),
+            minutes: e.minutes,
+          }));
           const points = otjSeries({ ...input, verifiedEntries }, asOf);
           const counted = verifiedEntries.filter((e) => toDayNumber(e.occurredOn) <= toDayNumber(asOf));
           const s = otjStatus({ ...input, verifiedMinutes: counted.reduce((sum, e) => sum + e.minutes, 0) }, asOf);
@@ -604,11 +677,21 @@ describe("properties of the status", () => {
 
 describe("refusals name the figure at fault", () => {
   it("says which input was wrong and what it was", () => {
-    expect(() => plannedOtjHours({ ...yearFrom("2025-08-01"), plannedEndDate: "2025-07-31" })).toThrow("Planned end 2025-07-31 is before the start 2025-08-01");
-    expect(() => plannedOtjHours(yearFrom("2025-08-01", { contractedWeeklyHours: -1 }))).toThrow("contractedWeeklyHours must be a number ≥ 0: -1");
-    expect(() => plannedOtjHours(yearFrom("2025-08-01", { priorLearningHours: Number.NaN }))).toThrow("priorLearningHours must be a number ≥ 0: NaN");
-    expect(() => plannedOtjHours(yearFrom("2025-08-01", { standard: { reference: "ST0001", otjMinimumHours: -5 } }))).toThrow("otjMinimumHours must be a number ≥ 0: -5");
-    expect(() => otjStatus({ ...yearFrom("2025-08-01"), verifiedMinutes: -1 }, DAY_100)).toThrow("verifiedMinutes must be a number ≥ 0: -1");
+    expect(() => plannedOtjHours({ ...yearFrom("2025-08-01"), plannedEndDate: "2025-07-31" })).toThrow(
+      "Planned end 2025-07-31 is before the start 2025-08-01",
+    );
+    expect(() => plannedOtjHours(yearFrom("2025-08-01", { contractedWeeklyHours: -1 }))).toThrow(
+      "contractedWeeklyHours must be a number ≥ 0: -1",
+    );
+    expect(() => plannedOtjHours(yearFrom("2025-08-01", { priorLearningHours: Number.NaN }))).toThrow(
+      "priorLearningHours must be a number ≥ 0: NaN",
+    );
+    expect(() =>
+      plannedOtjHours(yearFrom("2025-08-01", { standard: { reference: "ST0001", otjMinimumHours: -5 } })),
+    ).toThrow("otjMinimumHours must be a number ≥ 0: -5");
+    expect(() => otjStatus({ ...yearFrom("2025-08-01"), verifiedMinutes: -1 }, DAY_100)).toThrow(
+      "verifiedMinutes must be a number ≥ 0: -1",
+    );
     expect(() => otjActHoursForIlr(-1)).toThrow("verifiedMinutes must be a number ≥ 0: -1");
   });
 });
@@ -638,7 +721,12 @@ describe("what the tutor is told when the plan cannot be agreed", () => {
 describe("an explanation shows a whole-hour result as it is", () => {
   it("says '1,629 hours' without 'rounded up' when the exact figure is whole", () => {
     // 2,555 days in learning = 365 weeks less 39.2 weeks' leave = 325.8 working weeks; 20% of 25 hours a week.
-    const plan = plannedOtjHours({ startDate: "2014-01-01", plannedEndDate: addDays("2014-01-01", 2554), contractedWeeklyHours: 25, standard: ST0120 });
+    const plan = plannedOtjHours({
+      startDate: "2014-01-01",
+      plannedEndDate: addDays("2014-01-01", 2554),
+      contractedWeeklyHours: 25,
+      standard: ST0120,
+    });
     expect(plan.hours).toBe(1629);
     expect(plan.explanation).toMatch(/= 1629 hours$/);
     expect(plan.explanation).not.toContain("rounded up");
@@ -652,7 +740,10 @@ describe("otjStatus without a planned total", () => {
   });
 
   it("draws no required line on the chart", () => {
-    const points = otjSeries({ ...yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }), verifiedEntries: [] }, DAY_100);
+    const points = otjSeries(
+      { ...yearFrom("2025-08-01", { standard: { reference: "ST0973", otjMinimumHours: null } }), verifiedEntries: [] },
+      DAY_100,
+    );
     expect(points.length).toBeGreaterThan(0);
     expect(points.every((p) => p.required === null)).toBe(true);
   });
@@ -674,7 +765,8 @@ describe("otjDayLimitRefusal: a day holds at most 24 hours of OTJ", () => {
   });
 
   it("says the day is full when nothing is left, even if it already holds more", () => {
-    const full = "of off-the-job training on that day, which is the most a day can hold (24 hours). Check the date, or change one of that day's entries.";
+    const full =
+      "of off-the-job training on that day, which is the most a day can hold (24 hours). Check the date, or change one of that day's entries.";
     expect(otjDayLimitRefusal(1440, 30)).toBe(`You have already logged 24 h ${full}`);
     expect(otjDayLimitRefusal(1500, 10)).toBe(`You have already logged 25 h ${full}`);
   });

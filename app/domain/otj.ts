@@ -342,7 +342,16 @@ export function otjStatus(input: OtjStatusInput, asOf: IsoDate): OtjStatus {
   const actual = input.verifiedMinutes / 60;
   const forecast = actual + paceOf(actual, plan.hours, clock) * (clock.totalDays - clock.elapsedDays);
   const required = plan.hours === null ? null : requiredAt(plan.hours, clock, clock.elapsedDays);
-  const judged = judge({ input, asOf, planned: plan.hours, required, actual, forecast, clock, explanation: plan.explanation });
+  const judged = judge({
+    input,
+    asOf,
+    planned: plan.hours,
+    required,
+    actual,
+    forecast,
+    clock,
+    explanation: plan.explanation,
+  });
   return {
     asOf,
     regime: plan.regime,
@@ -379,7 +388,10 @@ function judge(j: JudgeInput): { rag: OtjRag; reason: string } {
     return { rag: "red", reason: `The planned OTJ hours cannot be worked out. ${j.explanation}` };
   }
   if (isBefore(asOf, input.startDate)) {
-    return { rag: "green", reason: `Not started yet: the apprenticeship starts on ${formatLongDate(input.startDate)}.` };
+    return {
+      rag: "green",
+      reason: `Not started yet: the apprenticeship starts on ${formatLongDate(input.startDate)}.`,
+    };
   }
   if (actual >= planned) {
     return { rag: "green", reason: `Planned hours met: ${hours(actual)} of ${hours(planned)} hours verified.` };
@@ -401,7 +413,10 @@ function judge(j: JudgeInput): { rag: OtjRag; reason: string } {
     return { rag: "amber", reason: `${behind} (within 10% of the planned ${hours(planned)}).` };
   }
   if (clock.elapsedDays <= EARLY_GRACE_DAYS) {
-    return { rag: "amber", reason: `${behind}, but it is too early to judge the pace (first ${EARLY_GRACE_DAYS} days in learning).` };
+    return {
+      rag: "amber",
+      reason: `${behind}, but it is too early to judge the pace (first ${EARLY_GRACE_DAYS} days in learning).`,
+    };
   }
   return { rag: "red", reason: `${behind}.` };
 }
@@ -462,7 +477,9 @@ export function otjSeries(input: OtjSeriesInput, asOf: IsoDate): OtjSeriesPoint[
 }
 
 function seriesDates(input: OtjPlanInput, asOf: IsoDate): IsoDate[] {
-  const dates = new Set(monthEndsBetween(input.startDate, input.plannedEndDate).filter((d) => !isBefore(input.plannedEndDate, d)));
+  const dates = new Set(
+    monthEndsBetween(input.startDate, input.plannedEndDate).filter((d) => !isBefore(input.plannedEndDate, d)),
+  );
   dates.add(input.plannedEndDate);
   if (!isBefore(asOf, input.startDate) && !isBefore(input.plannedEndDate, asOf)) dates.add(asOf);
   return [...dates].sort((a, b) => toDayNumber(a) - toDayNumber(b));
@@ -495,7 +512,9 @@ function weeks(value: number): string {
 
 function roundedUp(exact: number): string {
   const whole = ceilHours(exact);
-  return Math.abs(whole - exact) < 1e-9 ? `${whole} hours` : `${exactFormat.format(exact)}, rounded up to ${whole} hours`;
+  return Math.abs(whole - exact) < 1e-9
+    ? `${whole} hours`
+    : `${exactFormat.format(exact)}, rounded up to ${whole} hours`;
 }
 
 /** Rounds up to whole hours, ignoring floating-point dust (279.0000000001 is 279). */

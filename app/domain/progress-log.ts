@@ -89,7 +89,10 @@ const minutes = strictNumber(
     .number({ message: "Enter the time in minutes, as a number." })
     .int("Enter whole minutes.")
     .min(1, "Enter at least 1 minute.")
-    .max(MAX_MINUTES_PER_ENTRY, `Enter at most ${MAX_MINUTES_PER_ENTRY} minutes (12 hours) in one entry. Log a longer activity as separate days.`),
+    .max(
+      MAX_MINUTES_PER_ENTRY,
+      `Enter at most ${MAX_MINUTES_PER_ENTRY} minutes (12 hours) in one entry. Log a longer activity as separate days.`,
+    ),
 );
 
 const uuid = (message: string) => z.string({ message }).trim().regex(UUID, message);
@@ -123,11 +126,18 @@ const clientRef = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined))
-  .refine((v) => v === undefined || /^[A-Za-z0-9-]{8,64}$/.test(v), "The form was damaged. Reload the page and try again.");
+  .refine(
+    (v) => v === undefined || /^[A-Za-z0-9-]{8,64}$/.test(v),
+    "The form was damaged. Reload the page and try again.",
+  );
 
 const description = (required: boolean) =>
   required
-    ? z.string({ message: "Say what you learnt." }).trim().min(1, "Say what you learnt.").max(2000, "Keep it to 2,000 characters or fewer.")
+    ? z
+        .string({ message: "Say what you learnt." })
+        .trim()
+        .min(1, "Say what you learnt.")
+        .max(2000, "Keep it to 2,000 characters or fewer.")
     : z.string().trim().max(2000, "Keep it to 2,000 characters or fewer.").optional().default("");
 
 const yesNo = z.enum(["yes", "no"], { message: "Say whether this was done at work." }).transform((v) => v === "yes");
@@ -151,7 +161,11 @@ export const LogTimeSchema = z.object({
 
 export const LogCredentialSchema = z.object({
   kind: z.literal("CREDENTIAL"),
-  credentialCode: z.string({ message: "Choose the exam or credential." }).trim().min(1, "Choose the exam or credential.").max(40, "Choose the exam or credential."),
+  credentialCode: z
+    .string({ message: "Choose the exam or credential." })
+    .trim()
+    .min(1, "Choose the exam or credential.")
+    .max(40, "Choose the exam or credential."),
   occurredOn: isoDate,
   evidenceUrl: httpsUrl,
   clientRef,
@@ -162,10 +176,18 @@ export const LogOtjSchema = z.object({
   apprenticeshipId: optionalUuid,
   occurredOn: isoDate,
   minutes,
-  activityType: z.enum(OTJ_ACTIVITY_TYPES.map((t) => t.value) as [OtjActivityType, ...OtjActivityType[]], { message: "Choose the type of activity." }),
+  activityType: z.enum(OTJ_ACTIVITY_TYPES.map((t) => t.value) as [OtjActivityType, ...OtjActivityType[]], {
+    message: "Choose the type of activity.",
+  }),
   description: description(true),
   ksbCodes: z
-    .array(z.string().trim().toUpperCase().regex(/^[KSB]\d{1,3}$/, "Choose the knowledge, skills or behaviours from the list."))
+    .array(
+      z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(/^[KSB]\d{1,3}$/, "Choose the knowledge, skills or behaviours from the list."),
+    )
     .min(1, "Choose at least one knowledge, skill or behaviour this covered.")
     .max(60, "Choose at most 60 KSBs."),
   atWork: yesNo,
@@ -177,9 +199,13 @@ export const LogOtjSchema = z.object({
   clientRef,
 });
 
-export const LogEntrySchema = z.discriminatedUnion("kind", [LogModuleSchema.strict(), LogTimeSchema.strict(), LogCredentialSchema.strict(), LogOtjSchema.strict()], {
-  message: "Choose what you are logging.",
-});
+export const LogEntrySchema = z.discriminatedUnion(
+  "kind",
+  [LogModuleSchema.strict(), LogTimeSchema.strict(), LogCredentialSchema.strict(), LogOtjSchema.strict()],
+  {
+    message: "Choose what you are logging.",
+  },
+);
 export type LogEntryInput = z.input<typeof LogEntrySchema>;
 export type LogEntryData = z.output<typeof LogEntrySchema>;
 
@@ -193,7 +219,8 @@ export function logFormValues(formData: FormData): Record<string, unknown> {
     if (key === "ksbCodes") continue;
     if (!(key in values)) values[key] = value;
   }
-  if (values.kind === "OTJ_ACTIVITY") values.ksbCodes = formData.getAll("ksbCodes").filter((v): v is string => typeof v === "string");
+  if (values.kind === "OTJ_ACTIVITY")
+    values.ksbCodes = formData.getAll("ksbCodes").filter((v): v is string => typeof v === "string");
   return values;
 }
 

@@ -27,7 +27,16 @@ const plan = {
 };
 
 function otjFact(overrides: Partial<OtjFact> = {}): OtjFact {
-  return { userId: "u1", apprenticeshipId: "a1", status: "ACTIVE", plan, verifiedMinutes: 0, lastVerifiedOtjOn: null, lastRagSent: null, ...overrides };
+  return {
+    userId: "u1",
+    apprenticeshipId: "a1",
+    status: "ACTIVE",
+    plan,
+    verifiedMinutes: 0,
+    lastVerifiedOtjOn: null,
+    lastRagSent: null,
+    ...overrides,
+  };
 }
 
 describe("ISO weeks (the period of every reminder)", () => {
@@ -45,7 +54,13 @@ describe("ISO weeks (the period of every reminder)", () => {
 });
 
 describe("who may receive", () => {
-  const adult: Recipient = { email: "a@example.org", disabled: false, erased: false, prefs: parsePrefs({}), pupilSchoolsEnabled: null };
+  const adult: Recipient = {
+    email: "a@example.org",
+    disabled: false,
+    erased: false,
+    prefs: parsePrefs({}),
+    pupilSchoolsEnabled: null,
+  };
   it("defaults preferences to yes and honours an explicit no per category", () => {
     expect(parsePrefs(null)).toEqual({ reminders: true, digest: true });
     expect(mayReceive(adult, "otj-reminder")).toBe(true);
@@ -69,7 +84,9 @@ describe("apprentice OTJ reminder", () => {
     const due = otjReminderFor(onPlan, "2025-09-15");
     expect(due?.reasons).toContain("no-recent-otj");
     expect(due?.daysSinceOtj).toBe(14);
-    expect(otjReminderFor(otjFact({ lastVerifiedOtjOn: "2025-10-10", verifiedMinutes: 60 * 60 }), "2025-10-20")).toBeNull();
+    expect(
+      otjReminderFor(otjFact({ lastVerifiedOtjOn: "2025-10-10", verifiedMinutes: 60 * 60 }), "2025-10-20"),
+    ).toBeNull();
   });
   it("is due when the RAG turns amber or red, once per change", () => {
     // 40 hours behind a linear plan half-way through: red.
@@ -83,7 +100,12 @@ describe("apprentice OTJ reminder", () => {
   it("leaves apprentices on a break, at gateway or not started alone", () => {
     expect(otjReminderFor(otjFact({ status: "BREAK" }), "2025-12-01")).toBeNull();
     expect(otjReminderFor(otjFact({ status: "GATEWAY" }), "2025-12-01")).toBeNull();
-    expect(otjReminderFor(otjFact({ plan: { ...plan, breaks: [{ startDate: "2025-11-01", endDate: null }] } }), "2025-12-01")).toBeNull();
+    expect(
+      otjReminderFor(
+        otjFact({ plan: { ...plan, breaks: [{ startDate: "2025-11-01", endDate: null }] } }),
+        "2025-12-01",
+      ),
+    ).toBeNull();
     expect(otjReminderFor(otjFact(), "2025-08-01")).toBeNull();
   });
   it("reads the RAG back from the log kind", () => {
@@ -94,7 +116,14 @@ describe("apprentice OTJ reminder", () => {
 });
 
 describe("apprentice review reminder", () => {
-  const review = { userId: "u", reviewId: "r", sequence: 2, status: "SCHEDULED" as const, dueOn: "2026-05-10", apprenticeSigned: false };
+  const review = {
+    userId: "u",
+    reviewId: "r",
+    sequence: 2,
+    status: "SCHEDULED" as const,
+    dueOn: "2026-05-10",
+    apprenticeSigned: false,
+  };
   it("is due within 7 days of the due date, not earlier and not once past it", () => {
     expect(reviewReminderFor(review, "2026-05-02")).toBeNull();
     expect(reviewReminderFor(review, "2026-05-03")?.reason).toBe("due-soon");

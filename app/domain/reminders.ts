@@ -151,7 +151,10 @@ export function otjReminderFor(fact: OtjFact, today: IsoDate): OtjReminder | nul
   if (isBefore(today, fact.plan.startDate)) return null;
   const status = otjStatus({ ...fact.plan, verifiedMinutes: fact.verifiedMinutes }, today);
   if (status.onBreak) return null;
-  const since = fact.lastVerifiedOtjOn && !isBefore(fact.lastVerifiedOtjOn, fact.plan.startDate) ? fact.lastVerifiedOtjOn : fact.plan.startDate;
+  const since =
+    fact.lastVerifiedOtjOn && !isBefore(fact.lastVerifiedOtjOn, fact.plan.startDate)
+      ? fact.lastVerifiedOtjOn
+      : fact.plan.startDate;
   const daysSinceOtj = toDayNumber(today) - toDayNumber(since);
   const reasons: OtjReason[] = [];
   const plannedMet = status.plannedTotal !== null && status.actual >= status.plannedTotal;
@@ -196,12 +199,22 @@ export type ReviewFact = {
   apprenticeSigned: boolean;
 };
 
-export type ReviewReminderItem = { reviewId: string; sequence: number; dueOn: IsoDate; reason: "due-soon" | "awaiting-signature" };
+export type ReviewReminderItem = {
+  reviewId: string;
+  sequence: number;
+  dueOn: IsoDate;
+  reason: "due-soon" | "awaiting-signature";
+};
 
 /** A review due within 7 days (not yet held), or held and waiting for the apprentice to sign. */
 export function reviewReminderFor(fact: ReviewFact, today: IsoDate): ReviewReminderItem | null {
-  if (fact.status === "OPEN" && !fact.apprenticeSigned) return { reviewId: fact.reviewId, sequence: fact.sequence, dueOn: fact.dueOn, reason: "awaiting-signature" };
-  if (fact.status === "SCHEDULED" && !isBefore(fact.dueOn, today) && !isBefore(addDays(today, REVIEW_SOON_DAYS), fact.dueOn)) {
+  if (fact.status === "OPEN" && !fact.apprenticeSigned)
+    return { reviewId: fact.reviewId, sequence: fact.sequence, dueOn: fact.dueOn, reason: "awaiting-signature" };
+  if (
+    fact.status === "SCHEDULED" &&
+    !isBefore(fact.dueOn, today) &&
+    !isBefore(addDays(today, REVIEW_SOON_DAYS), fact.dueOn)
+  ) {
     return { reviewId: fact.reviewId, sequence: fact.sequence, dueOn: fact.dueOn, reason: "due-soon" };
   }
   return null;
@@ -229,8 +242,12 @@ export function inboxDigestFor(waiting: Partial<InboxWaiting>): (InboxWaiting & 
  */
 export type ClassFact = { classId: string; className: string; stuckPupils: number; entriesToVerify: number };
 
-export function teacherDigestFor(classes: readonly ClassFact[]): { classes: ClassFact[]; stuckPupils: number; entriesToVerify: number } | null {
-  const relevant = classes.filter((c) => c.stuckPupils > 0 || c.entriesToVerify > 0).sort((a, b) => a.className.localeCompare(b.className));
+export function teacherDigestFor(
+  classes: readonly ClassFact[],
+): { classes: ClassFact[]; stuckPupils: number; entriesToVerify: number } | null {
+  const relevant = classes
+    .filter((c) => c.stuckPupils > 0 || c.entriesToVerify > 0)
+    .sort((a, b) => a.className.localeCompare(b.className));
   if (relevant.length === 0) return null;
   return {
     classes: relevant,
@@ -278,14 +295,26 @@ const LONDON = new Intl.DateTimeFormat("en-GB", {
 /** Wall-clock time in England for an instant. */
 export function londonTime(now: Date): { date: IsoDate; hour: number; minute: number; second: number } {
   const parts = Object.fromEntries(LONDON.formatToParts(now).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
 }
 
 /** The instant a wall-clock time in England happens (07:00 is never inside a clock change). */
 export function londonInstant(date: IsoDate, hour: number): Date {
   const guess = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), hour);
   const wall = londonTime(new Date(guess));
-  const wallMs = Date.UTC(Number(wall.date.slice(0, 4)), Number(wall.date.slice(5, 7)) - 1, Number(wall.date.slice(8, 10)), wall.hour, wall.minute, wall.second);
+  const wallMs = Date.UTC(
+    Number(wall.date.slice(0, 4)),
+    Number(wall.date.slice(5, 7)) - 1,
+    Number(wall.date.slice(8, 10)),
+    wall.hour,
+    wall.minute,
+    wall.second,
+  );
   return new Date(guess - (wallMs - guess));
 }
 

@@ -4,7 +4,15 @@
  */
 import { NOT_APPLICABLE } from "./disclosure.ts";
 import type { Cell, FigureColumn, ReportFigures } from "./report-figures.ts";
-import { isDistrictCode, toTidyCsv, type DistrictCode, type Geography, type MeasureSpec, type TidyReport, type TidyRow } from "./tidy-csv.ts";
+import {
+  isDistrictCode,
+  toTidyCsv,
+  type DistrictCode,
+  type Geography,
+  type MeasureSpec,
+  type TidyReport,
+  type TidyRow,
+} from "./tidy-csv.ts";
 
 /**
  * The tidy CSV for a protected report. Rows: each table's categories (area tables and the
@@ -18,7 +26,8 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   if (!figures.protected) throw new Error("only protected figures can be exported");
   const measures = new Map<string, MeasureSpec>();
   const addMeasure = (col: FigureColumn) => {
-    if (!measures.has(col.key)) measures.set(col.key, { name: col.key, kind: col.kind, label: col.label, mayExceed100: col.mayExceed100 });
+    if (!measures.has(col.key))
+      measures.set(col.key, { name: col.key, kind: col.kind, label: col.label, mayExceed100: col.mayExceed100 });
   };
   const rows = new Map<string, TidyRow & { measures: Record<string, Cell> }>();
   const rowFor = (geography: Geography, topic: string, breakdown: string) => {
@@ -42,7 +51,11 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
     for (const r of table.rows) {
       if (byArea) {
         if (!isDistrictCode(r.key)) continue;
-        put(rowFor({ level: "Local authority district", ladCode: r.key as DistrictCode }, "Total", "Total"), table.columns, r.cells);
+        put(
+          rowFor({ level: "Local authority district", ladCode: r.key as DistrictCode }, "Total", "Total"),
+          table.columns,
+          r.cells,
+        );
       } else {
         put(rowFor(partnership, table.topic, r.label), table.columns, r.cells);
       }
@@ -55,7 +68,11 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
   for (const r of ct.rows) {
     if (!isDistrictCode(r.key)) continue;
     ct.columns.slice(0, -1).forEach((col, j) => {
-      put(rowFor({ level: "Local authority district", ladCode: r.key as DistrictCode }, "Learner type", col.label), [startsColumn], [r.cells[j]]);
+      put(
+        rowFor({ level: "Local authority district", ladCode: r.key as DistrictCode }, "Learner type", col.label),
+        [startsColumn],
+        [r.cells[j]],
+      );
     });
   }
   // Targets.
@@ -72,7 +89,10 @@ export function figuresToTidyReport(figures: ReportFigures): TidyReport {
     rule: figures.rule ?? undefined,
     timePeriod: figures.period.timePeriod,
     timeIdentifier: figures.period.timeIdentifier,
-    breakdowns: [{ name: "breakdown_topic", label: "Breakdown topic" }, { name: "breakdown", label: "Breakdown" }],
+    breakdowns: [
+      { name: "breakdown_topic", label: "Breakdown topic" },
+      { name: "breakdown", label: "Breakdown" },
+    ],
     measures: measureList,
     rows: [...rows.values()].map((row) => ({
       geography: row.geography,

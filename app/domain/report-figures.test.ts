@@ -8,19 +8,42 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { DISCLOSURE_RULE_TEXT } from "./disclosure.ts";
 import { figuresToCsv } from "./report-csv.ts";
-import { buildFigures, type FamilyName, type Grouped, type MeasureInput, type ReportFigures } from "./report-figures.ts";
+import {
+  buildFigures,
+  type FamilyName,
+  type Grouped,
+  type MeasureInput,
+  type ReportFigures,
+} from "./report-figures.ts";
 import { parsePeriod } from "./report-period.ts";
 
 const YEAR = parsePeriod("academic-year", "2025/26")!;
 const TAMWORTH = "E07000199";
-const DISTRICTS = ["E07000192", "E07000193", "E07000194", "E07000195", "E07000196", "E07000197", "E07000198", TAMWORTH, "E06000021"];
+const DISTRICTS = [
+  "E07000192",
+  "E07000193",
+  "E07000194",
+  "E07000195",
+  "E07000196",
+  "E07000197",
+  "E07000198",
+  TAMWORTH,
+  "E06000021",
+];
 
 type Values = Record<string, number>;
 /** Per family: each district's measures and the total row. */
 type Truth = Partial<Record<FamilyName, { byDistrict: Record<string, Values>; total: Values }>>;
 
 function input(truth: Truth, targets: MeasureInput["targets"] = []): MeasureInput {
-  const families = { enrolments: [], ledger: [], apprenticeships: [], reviews: [], pupils: [], placements: [] } as Record<FamilyName, Grouped[]>;
+  const families = {
+    enrolments: [],
+    ledger: [],
+    apprenticeships: [],
+    reviews: [],
+    pupils: [],
+    placements: [],
+  } as Record<FamilyName, Grouped[]>;
   for (const [family, t] of Object.entries(truth) as [FamilyName, NonNullable<Truth[FamilyName]>][]) {
     families[family] = [
       ...Object.entries(t.byDistrict).map(([key, values]) => ({ dimension: "district", key, values })),
@@ -30,11 +53,15 @@ function input(truth: Truth, targets: MeasureInput["targets"] = []): MeasureInpu
   return { families, credentials: [], targets, pathwayTitles: {} };
 }
 
-const publish = (truth: Truth, targets: MeasureInput["targets"] = []) => buildFigures(YEAR, input(truth, targets), { protect: true, scopeLabel: "Partnership" });
+const publish = (truth: Truth, targets: MeasureInput["targets"] = []) =>
+  buildFigures(YEAR, input(truth, targets), { protect: true, scopeLabel: "Partnership" });
 
 /** What the report says through its counts alone: every rate, statistic and target share blanked. */
 function countsOnly(f: ReportFigures) {
-  const blank = <T extends { cells: unknown[] }>(row: T, kinds: string[]) => ({ ...row, cells: row.cells.map((v, j) => (kinds[j] === "count" ? v : "-")) });
+  const blank = <T extends { cells: unknown[] }>(row: T, kinds: string[]) => ({
+    ...row,
+    cells: row.cells.map((v, j) => (kinds[j] === "count" ? v : "-")),
+  });
   const table = (t: ReportFigures["trend"]) => {
     const kinds = t.columns.map((c) => c.kind);
     return { ...t, rows: t.rows.map((r) => blank(r, kinds)), total: blank(t.total, kinds) };
@@ -82,7 +109,23 @@ describe("an attacker searching for the true counts behind a published report", 
     const full = consistentPairs((x) => x, f);
     expect(full).toEqual(consistentPairs(countsOnly, f));
     expect(full).toContain("7/12");
-    expect(full).toEqual(["5/8", "6/8", "7/8", "5/9", "6/9", "7/9", "5/10", "6/10", "7/10", "5/11", "6/11", "7/11", "5/12", "6/12", "7/12"]);
+    expect(full).toEqual([
+      "5/8",
+      "6/8",
+      "7/8",
+      "5/9",
+      "6/9",
+      "7/9",
+      "5/10",
+      "6/10",
+      "7/10",
+      "5/11",
+      "6/11",
+      "7/11",
+      "5/12",
+      "6/12",
+      "7/12",
+    ]);
   });
 
   test("versions 7/12 then 8/13: comparing them does not show one new leaver who completed", () => {
@@ -95,7 +138,8 @@ describe("an attacker searching for the true counts behind a published report", 
       const before = consistentPairs(shown, v1).map((p) => p.split("/").map(Number));
       const after = consistentPairs(shown, v2).map((p) => p.split("/").map(Number));
       for (const [n1, d1] of before) {
-        for (const [n2, d2] of after) if (n2 >= n1 && d2 >= d1 && n2 - n1 <= d2 - d1) out.add(`+${n2 - n1} of +${d2 - d1}`);
+        for (const [n2, d2] of after)
+          if (n2 >= n1 && d2 >= d1 && n2 - n1 <= d2 - d1) out.add(`+${n2 - n1} of +${d2 - d1}`);
       }
       return [...out].sort();
     };
@@ -107,7 +151,9 @@ describe("an attacker searching for the true counts behind a published report", 
   });
 
   test("a target of 100 with 37 reached publishes 35 and 35%, not the exact 37%", () => {
-    const targets = (achieved: number) => [{ key: "businesses-engaged", label: "Businesses engaged", targetValue: 100, endsOn: "2030-07-31", achieved }];
+    const targets = (achieved: number) => [
+      { key: "businesses-engaged", label: "Businesses engaged", targetValue: 100, endsOn: "2030-07-31", achieved },
+    ];
     const f = publish({}, targets(37));
     expect(f.targets[0]).toMatchObject({ achieved: 35, percent: 35 });
     const consistent = (shown: (x: ReportFigures) => unknown) =>
@@ -119,7 +165,10 @@ describe("an attacker searching for the true counts behind a published report", 
   test("a median is shown or hidden by the published count behind it, not the true one", () => {
     // 8 and 12 signed reviews both publish as 10, so both show their median (8 used to be c).
     const reviews = (signed: number): Truth => ({
-      reviews: { byDistrict: { [TAMWORTH]: { reviews_fully_signed: signed, median_days_to_sign: 4 } }, total: { reviews_fully_signed: signed, median_days_to_sign: 4 } },
+      reviews: {
+        byDistrict: { [TAMWORTH]: { reviews_fully_signed: signed, median_days_to_sign: 4 } },
+        total: { reviews_fully_signed: signed, median_days_to_sign: 4 },
+      },
     });
     expect(headline(publish(reviews(7)), "median_days_to_sign")).toBe("c"); // published 5
     expect(headline(publish(reviews(8)), "median_days_to_sign")).toBe(4); // published 10
@@ -139,7 +188,9 @@ describe("the rule stated with the figures", () => {
   });
 
   test("a target passed (122 of 100) exports as 120 and 120%, not a failed export", () => {
-    const f = publish({}, [{ key: "businesses-engaged", label: "Businesses engaged", targetValue: 100, endsOn: "2030-07-31", achieved: 122 }]);
+    const f = publish({}, [
+      { key: "businesses-engaged", label: "Businesses engaged", targetValue: 100, endsOn: "2030-07-31", achieved: 122 },
+    ]);
     expect(f.targets[0]).toMatchObject({ achieved: 120, percent: 120 });
     expect(figuresToCsv(f)).toMatch(/Businesses engaged,.*,100,120,120,/);
   });
@@ -151,7 +202,13 @@ describe("the rule stated with the figures", () => {
 const COUNTS: Record<FamilyName, string[]> = {
   enrolments: ["starts", "active_learners", "completions", "leavers", "teacher_cpd_completions"],
   ledger: [],
-  apprenticeships: ["apprenticeship_starts", "apprenticeship_achievements", "apprenticeship_leavers", "apprentices_in_learning", "otj_on_track"],
+  apprenticeships: [
+    "apprenticeship_starts",
+    "apprenticeship_achievements",
+    "apprenticeship_leavers",
+    "apprentices_in_learning",
+    "otj_on_track",
+  ],
   reviews: ["reviews_due", "reviews_on_time", "reviews_fully_signed"],
   pupils: ["pupils", "gatsby5_met", "year11_pupils", "gatsby6_met", "ks34_pupils", "pupils_50_hours"],
   placements: ["placements_started", "placements_completed", "pupils_placed", "host_employers", "businesses_engaged"],
@@ -179,16 +236,29 @@ function consistent(values: Values, family: FamilyName): Values {
   return out;
 }
 
-const smallCount = fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 2 }, { arbitrary: fc.integer({ min: 5, max: 40 }), weight: 5 });
-const valuesArb = (family: FamilyName) => fc.tuple(...COUNTS[family].map(() => smallCount)).map((xs) => Object.fromEntries(COUNTS[family].map((m, i) => [m, xs[i]])));
+const smallCount = fc.oneof(
+  { arbitrary: fc.constant(0), weight: 1 },
+  { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 2 },
+  { arbitrary: fc.integer({ min: 5, max: 40 }), weight: 5 },
+);
+const valuesArb = (family: FamilyName) =>
+  fc
+    .tuple(...COUNTS[family].map(() => smallCount))
+    .map((xs) => Object.fromEntries(COUNTS[family].map((m, i) => [m, xs[i]])));
 const familyArb = (family: FamilyName) =>
   fc.record({
-    byDistrict: fc.tuple(...DISTRICTS.map(() => valuesArb(family))).map((rows) => Object.fromEntries(DISTRICTS.map((d, i) => [d, consistent(rows[i], family)]))),
+    byDistrict: fc
+      .tuple(...DISTRICTS.map(() => valuesArb(family)))
+      .map((rows) => Object.fromEntries(DISTRICTS.map((d, i) => [d, consistent(rows[i], family)]))),
     total: valuesArb(family).map((v) => consistent(v, family)),
   });
 const FAMILIES = Object.keys(COUNTS) as FamilyName[];
-const truthArb: fc.Arbitrary<Truth> = fc.tuple(...FAMILIES.map(familyArb)).map((fs) => Object.fromEntries(FAMILIES.map((f, i) => [f, fs[i]])));
-const targetArb = fc.tuple(fc.integer({ min: 1, max: 200 }), fc.nat(220)).map(([targetValue, achieved]) => [{ key: "t", label: "Target", targetValue, endsOn: "2030-07-31", achieved }]);
+const truthArb: fc.Arbitrary<Truth> = fc
+  .tuple(...FAMILIES.map(familyArb))
+  .map((fs) => Object.fromEntries(FAMILIES.map((f, i) => [f, fs[i]])));
+const targetArb = fc
+  .tuple(fc.integer({ min: 1, max: 200 }), fc.nat(220))
+  .map(([targetValue, achieved]) => [{ key: "t", label: "Target", targetValue, endsOn: "2030-07-31", achieved }]);
 
 /** One true count moved by -3..3 (a later version, another filter, or simply another truth). */
 const changeArb = fc.record({

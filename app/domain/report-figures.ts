@@ -120,12 +120,39 @@ type Ref = { family: FamilyName; measure: string };
 type ColumnSpec =
   | ({ key: string; label: string; kind: "count" } & Ref)
   | { key: string; label: string; kind: "percentage"; family: FamilyName; num: string; den: string }
-  | ({ key: string; label: string; kind: "statistic"; basis: string; scale?: number; minBasis?: number; roundTo?: number } & Ref);
+  | ({
+      key: string;
+      label: string;
+      kind: "statistic";
+      basis: string;
+      scale?: number;
+      minBasis?: number;
+      roundTo?: number;
+    } & Ref);
 
-const c = (family: FamilyName, measure: string, label: string, key = measure): ColumnSpec => ({ key, label, kind: "count", family, measure });
-const pct = (family: FamilyName, key: string, label: string, num: string, den: string): ColumnSpec => ({ key, label, kind: "percentage", family, num, den });
-const hours = (family: FamilyName, measure: string, key: string, label: string, basis: string, scale = 1): ColumnSpec =>
-  ({ key, label, kind: "statistic", family, measure, basis, scale, roundTo: 10 });
+const c = (family: FamilyName, measure: string, label: string, key = measure): ColumnSpec => ({
+  key,
+  label,
+  kind: "count",
+  family,
+  measure,
+});
+const pct = (family: FamilyName, key: string, label: string, num: string, den: string): ColumnSpec => ({
+  key,
+  label,
+  kind: "percentage",
+  family,
+  num,
+  den,
+});
+const hours = (
+  family: FamilyName,
+  measure: string,
+  key: string,
+  label: string,
+  basis: string,
+  scale = 1,
+): ColumnSpec => ({ key, label, kind: "statistic", family, measure, basis, scale, roundTo: 10 });
 
 const COL = {
   starts: c("enrolments", "starts", "Starts"),
@@ -135,23 +162,70 @@ const COL = {
   leavers: c("enrolments", "leavers", "Leavers"),
   achievementRate: pct("enrolments", "achievement_rate", "Achievement rate (%)", "completions", "leavers"),
   cpd: c("enrolments", "teacher_cpd_completions", "Teachers' CPD completions"),
-  learningHours: hours("ledger", "learning_minutes", "learning_hours", "Verified learning hours", "learners_with_hours", 1 / 60),
+  learningHours: hours(
+    "ledger",
+    "learning_minutes",
+    "learning_hours",
+    "Verified learning hours",
+    "learners_with_hours",
+    1 / 60,
+  ),
   learnersWithHours: c("ledger", "learners_with_hours", "Learners with verified hours"),
   appStarts: c("apprenticeships", "apprenticeship_starts", "Apprenticeship starts"),
   appAchievements: c("apprenticeships", "apprenticeship_achievements", "Apprenticeship achievements"),
   appLeavers: c("apprenticeships", "apprenticeship_leavers", "Apprenticeship leavers"),
-  appRate: pct("apprenticeships", "apprenticeship_achievement_rate", "Apprenticeship achievement rate (%)", "apprenticeship_achievements", "apprenticeship_leavers"),
+  appRate: pct(
+    "apprenticeships",
+    "apprenticeship_achievement_rate",
+    "Apprenticeship achievement rate (%)",
+    "apprenticeship_achievements",
+    "apprenticeship_leavers",
+  ),
   inLearning: c("apprenticeships", "apprentices_in_learning", "Apprentices in learning"),
-  otjPlanned: hours("apprenticeships", "otj_planned_hours", "otj_planned_hours", "OTJ hours planned", "apprentices_in_learning"),
-  otjExpected: hours("apprenticeships", "otj_expected_hours", "otj_expected_hours", "OTJ hours expected to date", "apprentices_in_learning"),
-  otjActual: hours("apprenticeships", "otj_actual_minutes", "otj_actual_hours", "OTJ hours verified to date", "apprentices_in_learning", 1 / 60),
+  otjPlanned: hours(
+    "apprenticeships",
+    "otj_planned_hours",
+    "otj_planned_hours",
+    "OTJ hours planned",
+    "apprentices_in_learning",
+  ),
+  otjExpected: hours(
+    "apprenticeships",
+    "otj_expected_hours",
+    "otj_expected_hours",
+    "OTJ hours expected to date",
+    "apprentices_in_learning",
+  ),
+  otjActual: hours(
+    "apprenticeships",
+    "otj_actual_minutes",
+    "otj_actual_hours",
+    "OTJ hours verified to date",
+    "apprentices_in_learning",
+    1 / 60,
+  ),
   otjOnTrack: c("apprenticeships", "otj_on_track", "Apprentices at or above OTJ expected to date", "otj_on_track"),
-  otjRate: pct("apprenticeships", "otj_on_track_rate", "At or above OTJ expected (%)", "otj_on_track", "apprentices_in_learning"),
+  otjRate: pct(
+    "apprenticeships",
+    "otj_on_track_rate",
+    "At or above OTJ expected (%)",
+    "otj_on_track",
+    "apprentices_in_learning",
+  ),
   reviewsDue: c("reviews", "reviews_due", "Reviews due"),
   reviewsOnTime: c("reviews", "reviews_on_time", "Reviews held on time"),
   reviewsRate: pct("reviews", "reviews_on_time_rate", "Reviews held on time (%)", "reviews_on_time", "reviews_due"),
   reviewsSigned: c("reviews", "reviews_fully_signed", "Reviews signed by all three"),
-  medianDays: { key: "median_days_to_sign", label: "Median days to all three signatures", kind: "statistic", family: "reviews", measure: "median_days_to_sign", basis: "reviews_fully_signed", minBasis: MIN_MEDIAN_BASIS, roundTo: 1 } as ColumnSpec,
+  medianDays: {
+    key: "median_days_to_sign",
+    label: "Median days to all three signatures",
+    kind: "statistic",
+    family: "reviews",
+    measure: "median_days_to_sign",
+    basis: "reviews_fully_signed",
+    minBasis: MIN_MEDIAN_BASIS,
+    roundTo: 1,
+  } as ColumnSpec,
   pupils: c("pupils", "pupils", "Pupils"),
   g5: c("pupils", "gatsby5_met", "Pupils meeting Gatsby 5 this year"),
   g5Rate: pct("pupils", "gatsby5_rate", "Gatsby 5 this year (%)", "gatsby5_met", "pupils"),
@@ -159,9 +233,21 @@ const COL = {
   g6: c("pupils", "gatsby6_met", "Year 11 pupils with a workplace experience (Gatsby 6 by 16)"),
   g6Rate: pct("pupils", "gatsby6_rate", "Gatsby 6 by 16 (%)", "gatsby6_met", "year11_pupils"),
   ks34: c("pupils", "ks34_pupils", "Pupils in years 7 to 11"),
-  wexHours: hours("pupils", "work_experience_hours", "work_experience_hours", "Work-experience hours (years 7 to 11)", "pupils_with_work_experience"),
+  wexHours: hours(
+    "pupils",
+    "work_experience_hours",
+    "work_experience_hours",
+    "Work-experience hours (years 7 to 11)",
+    "pupils_with_work_experience",
+  ),
   wex50: c("pupils", "pupils_50_hours", "Pupils with 50 hours or more"),
-  wexRate: pct("pupils", "work_experience_entitlement_rate", "Reached the 50-hour entitlement (%)", "pupils_50_hours", "ks34_pupils"),
+  wexRate: pct(
+    "pupils",
+    "work_experience_entitlement_rate",
+    "Reached the 50-hour entitlement (%)",
+    "pupils_50_hours",
+    "ks34_pupils",
+  ),
   plStarted: c("placements", "placements_started", "Placements started"),
   plCompleted: c("placements", "placements_completed", "Placements completed"),
   pupilsPlaced: c("placements", "pupils_placed", "Pupils placed"),
@@ -169,18 +255,37 @@ const COL = {
   engaged: c("placements", "businesses_engaged", "Businesses engaged"),
 } as const;
 
-const LEARNER_TYPES: Record<string, string> = { pupil: "Pupil", teacher: "Teacher", apprentice: "Apprentice", other: "Other learner" };
-const ORG_KINDS: Record<string, string> = { SCHOOL: "School", EMPLOYER: "Employer", PROVIDER: "Training provider", COUNCIL: "Council" };
-const LEVELS: Record<string, string> = { "level-2": "Level 2", "level-3": "Level 3", "level-4-plus": "Level 4 and above" };
+const LEARNER_TYPES: Record<string, string> = {
+  pupil: "Pupil",
+  teacher: "Teacher",
+  apprentice: "Apprentice",
+  other: "Other learner",
+};
+const ORG_KINDS: Record<string, string> = {
+  SCHOOL: "School",
+  EMPLOYER: "Employer",
+  PROVIDER: "Training provider",
+  COUNCIL: "Council",
+};
+const LEVELS: Record<string, string> = {
+  "level-2": "Level 2",
+  "level-3": "Level 3",
+  "level-4-plus": "Level 4 and above",
+};
 const AGE_BANDS: Record<string, string> = {
   ...Object.fromEntries([7, 8, 9, 10, 11, 12, 13].map((y) => [`year-${y}`, `Year ${y}`])),
-  "under-19": "Under 19", "19-24": "19 to 24", "25-plus": "25 and over", "not-recorded": "Not recorded",
+  "under-19": "Under 19",
+  "19-24": "19 to 24",
+  "25-plus": "25 and over",
+  "not-recorded": "Not recorded",
 };
 const YEAR_GROUPS: Record<string, string> = {
   ...Object.fromEntries([7, 8, 9, 10, 11, 12, 13].map((y) => [`year-${y}`, `Year ${y}`])),
   "not-recorded": "Not recorded",
 };
-const DISTRICT_LABELS: Record<string, string> = Object.fromEntries(Object.entries(DISTRICTS).map(([code, d]) => [code, d.name]));
+const DISTRICT_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(DISTRICTS).map(([code, d]) => [code, d.name]),
+);
 
 interface TableSpec {
   id: string;
@@ -198,39 +303,178 @@ interface TableSpec {
 function tableSpecs(input: MeasureInput, period: ReportPeriod): TableSpec[] {
   const pathways = { ...input.pathwayTitles, apprenticeship: "Apprenticeship (off-the-job and programme learning)" };
   return [
-    { id: "area-learning", title: "Learning by area", dimension: "district", dimensionLabel: "Area", topic: "area", categories: DISTRICT_LABELS,
-      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours, COL.cpd] },
-    { id: "area-apprenticeships", title: "Apprenticeships by area", dimension: "district", dimensionLabel: "Area", topic: "area", categories: DISTRICT_LABELS,
-      columns: [COL.appStarts, COL.appAchievements, COL.appLeavers, COL.appRate, COL.inLearning, COL.otjPlanned, COL.otjExpected, COL.otjActual, COL.otjOnTrack, COL.otjRate] },
-    { id: "area-reviews", title: "Progress reviews by area", dimension: "district", dimensionLabel: "Area", topic: "area", categories: DISTRICT_LABELS,
-      columns: [COL.reviewsDue, COL.reviewsOnTime, COL.reviewsRate, COL.reviewsSigned, COL.medianDays] },
-    { id: "area-pupils", title: "Pupils: employer encounters and work experience by area", dimension: "district", dimensionLabel: "Area", topic: "area", categories: DISTRICT_LABELS,
-      columns: [COL.pupils, COL.g5, COL.g5Rate, COL.y11, COL.g6, COL.g6Rate, COL.ks34, COL.wexHours, COL.wex50, COL.wexRate] },
-    { id: "area-placements", title: "Placements and employers by area", dimension: "district", dimensionLabel: "Area", topic: "area", categories: DISTRICT_LABELS,
-      columns: [COL.plStarted, COL.plCompleted, COL.pupilsPlaced, COL.hosts, COL.engaged] },
-    { id: "pathway", title: "Learning by pathway", dimension: "pathway", dimensionLabel: "Pathway", topic: "Pathway", categories: pathways,
-      columns: [COL.starts, COL.activeOnPathway, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours] },
-    { id: "organisation-kind", title: "Learning by organisation type", dimension: "organisation_kind", dimensionLabel: "Organisation type", topic: "Organisation type", categories: ORG_KINDS,
-      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours] },
-    { id: "learner-type", title: "Learning by learner type", dimension: "learner_type", dimensionLabel: "Learner type", topic: "Learner type", categories: LEARNER_TYPES,
-      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours, COL.cpd] },
-    { id: "age-band", title: "Learning by age band (pupils by year group)", dimension: "age_band", dimensionLabel: "Age band", topic: "Age band", categories: AGE_BANDS,
-      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate] },
-    { id: "apprenticeship-level", title: "Apprenticeships by level", dimension: "level", dimensionLabel: "Level", topic: "Level", categories: LEVELS,
-      columns: [COL.appStarts, COL.appAchievements, COL.appLeavers, COL.appRate, COL.inLearning, COL.otjOnTrack, COL.otjRate] },
-    { id: "apprenticeship-age", title: "Apprenticeships by age band at start", dimension: "age_band", dimensionLabel: "Age band", topic: "Apprentice age band", categories: { "under-19": "Under 19", "19-24": "19 to 24", "25-plus": "25 and over", "not-recorded": "Not recorded" },
-      columns: [COL.appStarts, COL.appAchievements, COL.appLeavers, COL.appRate, COL.inLearning] },
-    { id: "review-level", title: "Progress reviews by apprenticeship level", dimension: "level", dimensionLabel: "Level", topic: "Level", categories: LEVELS,
-      columns: [COL.reviewsDue, COL.reviewsOnTime, COL.reviewsRate, COL.reviewsSigned, COL.medianDays] },
-    { id: "year-group", title: "Pupils by year group", dimension: "year_group", dimensionLabel: "Year group", topic: "Year group", categories: YEAR_GROUPS,
-      columns: [COL.pupils, COL.g5, COL.g5Rate, COL.y11, COL.g6, COL.g6Rate, COL.wexHours, COL.wex50] },
-    { id: "trend", title: "Starts by month", dimension: "month", dimensionLabel: "Month", topic: "Month", only: true,
+    {
+      id: "area-learning",
+      title: "Learning by area",
+      dimension: "district",
+      dimensionLabel: "Area",
+      topic: "area",
+      categories: DISTRICT_LABELS,
+      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours, COL.cpd],
+    },
+    {
+      id: "area-apprenticeships",
+      title: "Apprenticeships by area",
+      dimension: "district",
+      dimensionLabel: "Area",
+      topic: "area",
+      categories: DISTRICT_LABELS,
+      columns: [
+        COL.appStarts,
+        COL.appAchievements,
+        COL.appLeavers,
+        COL.appRate,
+        COL.inLearning,
+        COL.otjPlanned,
+        COL.otjExpected,
+        COL.otjActual,
+        COL.otjOnTrack,
+        COL.otjRate,
+      ],
+    },
+    {
+      id: "area-reviews",
+      title: "Progress reviews by area",
+      dimension: "district",
+      dimensionLabel: "Area",
+      topic: "area",
+      categories: DISTRICT_LABELS,
+      columns: [COL.reviewsDue, COL.reviewsOnTime, COL.reviewsRate, COL.reviewsSigned, COL.medianDays],
+    },
+    {
+      id: "area-pupils",
+      title: "Pupils: employer encounters and work experience by area",
+      dimension: "district",
+      dimensionLabel: "Area",
+      topic: "area",
+      categories: DISTRICT_LABELS,
+      columns: [
+        COL.pupils,
+        COL.g5,
+        COL.g5Rate,
+        COL.y11,
+        COL.g6,
+        COL.g6Rate,
+        COL.ks34,
+        COL.wexHours,
+        COL.wex50,
+        COL.wexRate,
+      ],
+    },
+    {
+      id: "area-placements",
+      title: "Placements and employers by area",
+      dimension: "district",
+      dimensionLabel: "Area",
+      topic: "area",
+      categories: DISTRICT_LABELS,
+      columns: [COL.plStarted, COL.plCompleted, COL.pupilsPlaced, COL.hosts, COL.engaged],
+    },
+    {
+      id: "pathway",
+      title: "Learning by pathway",
+      dimension: "pathway",
+      dimensionLabel: "Pathway",
+      topic: "Pathway",
+      categories: pathways,
+      columns: [COL.starts, COL.activeOnPathway, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours],
+    },
+    {
+      id: "organisation-kind",
+      title: "Learning by organisation type",
+      dimension: "organisation_kind",
+      dimensionLabel: "Organisation type",
+      topic: "Organisation type",
+      categories: ORG_KINDS,
+      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours],
+    },
+    {
+      id: "learner-type",
+      title: "Learning by learner type",
+      dimension: "learner_type",
+      dimensionLabel: "Learner type",
+      topic: "Learner type",
+      categories: LEARNER_TYPES,
+      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate, COL.learningHours, COL.cpd],
+    },
+    {
+      id: "age-band",
+      title: "Learning by age band (pupils by year group)",
+      dimension: "age_band",
+      dimensionLabel: "Age band",
+      topic: "Age band",
+      categories: AGE_BANDS,
+      columns: [COL.starts, COL.active, COL.completions, COL.leavers, COL.achievementRate],
+    },
+    {
+      id: "apprenticeship-level",
+      title: "Apprenticeships by level",
+      dimension: "level",
+      dimensionLabel: "Level",
+      topic: "Level",
+      categories: LEVELS,
+      columns: [
+        COL.appStarts,
+        COL.appAchievements,
+        COL.appLeavers,
+        COL.appRate,
+        COL.inLearning,
+        COL.otjOnTrack,
+        COL.otjRate,
+      ],
+    },
+    {
+      id: "apprenticeship-age",
+      title: "Apprenticeships by age band at start",
+      dimension: "age_band",
+      dimensionLabel: "Age band",
+      topic: "Apprentice age band",
+      categories: {
+        "under-19": "Under 19",
+        "19-24": "19 to 24",
+        "25-plus": "25 and over",
+        "not-recorded": "Not recorded",
+      },
+      columns: [COL.appStarts, COL.appAchievements, COL.appLeavers, COL.appRate, COL.inLearning],
+    },
+    {
+      id: "review-level",
+      title: "Progress reviews by apprenticeship level",
+      dimension: "level",
+      dimensionLabel: "Level",
+      topic: "Level",
+      categories: LEVELS,
+      columns: [COL.reviewsDue, COL.reviewsOnTime, COL.reviewsRate, COL.reviewsSigned, COL.medianDays],
+    },
+    {
+      id: "year-group",
+      title: "Pupils by year group",
+      dimension: "year_group",
+      dimensionLabel: "Year group",
+      topic: "Year group",
+      categories: YEAR_GROUPS,
+      columns: [COL.pupils, COL.g5, COL.g5Rate, COL.y11, COL.g6, COL.g6Rate, COL.wexHours, COL.wex50],
+    },
+    {
+      id: "trend",
+      title: "Starts by month",
+      dimension: "month",
+      dimensionLabel: "Month",
+      topic: "Month",
+      only: true,
       categories: Object.fromEntries(monthsOf(period).map((m) => [m.key, m.label])),
       columns: [
         { ...COL.starts, key: "starts" },
-        { key: "apprenticeship_starts", label: "Apprenticeship starts", kind: "count", family: "apprenticeships", measure: "apprenticeship_starts" },
+        {
+          key: "apprenticeship_starts",
+          label: "Apprenticeship starts",
+          kind: "count",
+          family: "apprenticeships",
+          measure: "apprenticeship_starts",
+        },
         COL.learningHours,
-      ] },
+      ],
+    },
   ];
 }
 
@@ -250,7 +494,10 @@ function lookupFor(input: MeasureInput): Lookup {
     for (const r of rows) index.set(`${family}|${r.dimension}|${r.key}`, r.values);
   }
   return (family, dimension, key, measure) => {
-    const values = key === null ? index.get(`${family}|total|all`) : index.get(`${family}|${familyDimension(family, dimension)}|${key}`);
+    const values =
+      key === null
+        ? index.get(`${family}|total|all`)
+        : index.get(`${family}|${familyDimension(family, dimension)}|${key}`);
     return values?.[measure] ?? 0;
   };
 }
@@ -310,7 +557,11 @@ function buildTable(spec: TableSpec, input: MeasureInput, look: Lookup, protect:
     const one = (key: string | null, basisCell: Cell): Cell => {
       const v = look(col.family, spec.dimension, key, col.measure) * scale;
       if (!protect) return Math.round(v * 10) / 10;
-      return protectStatistic(v, basisCell, { minBasis: col.minBasis ?? 5, roundTo: col.roundTo ?? 1, whenEmpty: isMedian ? NOT_APPLICABLE : 0 });
+      return protectStatistic(v, basisCell, {
+        minBasis: col.minBasis ?? 5,
+        roundTo: col.roundTo ?? 1,
+        whenEmpty: isMedian ? NOT_APPLICABLE : 0,
+      });
     };
     return { cells: keys.map((k, i) => one(k, basis.cells[i])), total: one(null, basis.total) };
   };
@@ -321,7 +572,11 @@ function buildTable(spec: TableSpec, input: MeasureInput, look: Lookup, protect:
     dimensionLabel: spec.dimensionLabel,
     topic: spec.topic,
     columns: spec.columns.map((col) => ({ key: col.key, label: col.label, kind: col.kind })),
-    rows: Array.from({ length: rowCount }, (_, i) => ({ key: cats[i].key, label: cats[i].label, cells: columns.map((col) => col.cells[i]) })),
+    rows: Array.from({ length: rowCount }, (_, i) => ({
+      key: cats[i].key,
+      label: cats[i].label,
+      cells: columns.map((col) => col.cells[i]),
+    })),
     total: { key: "total", label: "Total", cells: columns.map((col) => col.total) },
   };
 }
@@ -344,14 +599,26 @@ function buildCrossTab(input: MeasureInput, protect: boolean): FigureTable {
   if (!protect) {
     const rowTotals = cells.map((row) => row.reduce((a, b) => a + b, 0));
     return {
-      id: "area-learner-type", title: "Starts by area and learner type", dimensionLabel: "Area", topic: "Learner type", columns: columnsWithTotal,
+      id: "area-learner-type",
+      title: "Starts by area and learner type",
+      dimensionLabel: "Area",
+      topic: "Learner type",
+      columns: columnsWithTotal,
       rows: areas.map((a, i) => ({ key: a, label: DISTRICT_LABELS[a] ?? a, cells: [...cells[i], rowTotals[i]] })),
-      total: { key: "total", label: "Total", cells: [...types.map((_, j) => cells.reduce((s, row) => s + row[j], 0)), rowTotals.reduce((a, b) => a + b, 0)] },
+      total: {
+        key: "total",
+        label: "Total",
+        cells: [...types.map((_, j) => cells.reduce((s, row) => s + row[j], 0)), rowTotals.reduce((a, b) => a + b, 0)],
+      },
     };
   }
   const p = protectTable({ rowKeys: areas, columnKeys: types, cells });
   return {
-    id: "area-learner-type", title: "Starts by area and learner type", dimensionLabel: "Area", topic: "Learner type", columns: columnsWithTotal,
+    id: "area-learner-type",
+    title: "Starts by area and learner type",
+    dimensionLabel: "Area",
+    topic: "Learner type",
+    columns: columnsWithTotal,
     rows: areas.map((a, i) => ({ key: a, label: DISTRICT_LABELS[a] ?? a, cells: [...p.cells[i], p.rowTotals[i]] })),
     total: { key: "total", label: "Total", cells: [...p.columnTotals, p.grandTotal] },
   };
@@ -416,17 +683,32 @@ export function buildFigures(period: ReportPeriod, input: MeasureInput, options:
   // Credentials by exam code: one count series.
   const codes = input.credentials.map((r) => r.code);
   const raw = input.credentials.map((r) => r.learners);
-  const cred = protect ? protectSeries({ keys: codes, counts: raw }) : { cells: raw as Cell[], total: raw.reduce((a, b) => a + b, 0) as Cell };
+  const cred = protect
+    ? protectSeries({ keys: codes, counts: raw })
+    : { cells: raw as Cell[], total: raw.reduce((a, b) => a + b, 0) as Cell };
   tables.push({
-    id: "credentials", title: "Credentials awarded by exam code", dimensionLabel: "Exam code", topic: "Exam code",
+    id: "credentials",
+    title: "Credentials awarded by exam code",
+    dimensionLabel: "Exam code",
+    topic: "Exam code",
     columns: [{ key: "credentials_awarded", label: "Learners awarded", kind: "count" }],
     rows: input.credentials.map((r, i) => ({ key: r.code, label: `${r.code} ${r.name}`, cells: [cred.cells[i]] })),
     total: { key: "total", label: "Total", cells: [cred.total] },
   });
 
   const crossTab = buildCrossTab(input, protect);
-  adoptMargins(tables.find((t) => t.id === "area-learning")!, "starts", crossTab, "rows");
-  adoptMargins(tables.find((t) => t.id === "learner-type")!, "starts", crossTab, "columns");
+  adoptMargins(
+    tables.find((t) => t.id === "area-learning")!,
+    "starts",
+    crossTab,
+    "rows",
+  );
+  adoptMargins(
+    tables.find((t) => t.id === "learner-type")!,
+    "starts",
+    crossTab,
+    "columns",
+  );
   if (crossTab.total.cells[crossTab.total.cells.length - 1] === CONFIDENTIAL) {
     // The cross tab hid its grand total to protect a cell: no other table may publish it.
     for (const t of [...tables, trend]) {
@@ -442,11 +724,21 @@ export function buildFigures(period: ReportPeriod, input: MeasureInput, options:
   });
 
   const targets: TargetFigure[] = input.targets.map((t) => {
-    if (t.achieved === null) return { key: t.key, label: t.label, targetValue: t.targetValue, endsOn: t.endsOn, achieved: UNAVAILABLE, percent: UNAVAILABLE };
+    if (t.achieved === null)
+      return {
+        key: t.key,
+        label: t.label,
+        targetValue: t.targetValue,
+        endsOn: t.endsOn,
+        achieved: UNAVAILABLE,
+        percent: UNAVAILABLE,
+      };
     const achieved = protect ? protectCount(t.achieved) : t.achieved;
     const percent: Cell = protect
       ? protectTargetShare(achieved, t.targetValue)
-      : t.targetValue <= 0 ? NOT_APPLICABLE : Math.floor((100 * t.achieved) / t.targetValue);
+      : t.targetValue <= 0
+        ? NOT_APPLICABLE
+        : Math.floor((100 * t.achieved) / t.targetValue);
     return { key: t.key, label: t.label, targetValue: t.targetValue, endsOn: t.endsOn, achieved, percent };
   });
 

@@ -48,8 +48,18 @@ export interface ReportPeriod {
 }
 
 const MONTHS = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ] as const;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
@@ -60,7 +70,15 @@ function academicYearStartOf(date: IsoDate): IsoDate {
   return `${m >= 8 ? y : y - 1}-08-01`;
 }
 
-function make(type: PeriodType, key: string, label: string, from: IsoDate, to: IsoDate, timePeriod: string, timeIdentifier: TimeIdentifier): ReportPeriod {
+function make(
+  type: PeriodType,
+  key: string,
+  label: string,
+  from: IsoDate,
+  to: IsoDate,
+  timePeriod: string,
+  timeIdentifier: TimeIdentifier,
+): ReportPeriod {
   return { type, key, label, from, to, academicYearStart: academicYearStartOf(to), timePeriod, timeIdentifier };
 }
 
@@ -73,7 +91,15 @@ export function parsePeriod(type: string, key: string): ReportPeriod | null {
       if (!m) return null;
       const y = Number(m[1]);
       if (m[2] !== yy(y) || y < 2000 || y > 2100) return null;
-      return make("academic-year", key, `Academic year ${key}`, `${y}-08-01`, `${y + 1}-07-31`, academicYearPeriod(y), "Academic year");
+      return make(
+        "academic-year",
+        key,
+        `Academic year ${key}`,
+        `${y}-08-01`,
+        `${y + 1}-07-31`,
+        academicYearPeriod(y),
+        "Academic year",
+      );
     }
     case "term": {
       m = /^(\d{4})\/(\d{2})-(autumn|spring|summer)$/.exec(key);
@@ -82,9 +108,35 @@ export function parsePeriod(type: string, key: string): ReportPeriod | null {
       if (m[2] !== yy(y) || y < 2000 || y > 2100) return null;
       const term = m[3] as Term;
       const ay = `${y}/${yy(y)}`;
-      if (term === "autumn") return make("term", key, `Autumn term ${ay} (August to December)`, `${y}-08-01`, `${y}-12-31`, academicYearPeriod(y), "Autumn term");
-      if (term === "spring") return make("term", key, `Spring term ${ay} (January to March)`, `${y + 1}-01-01`, `${y + 1}-03-31`, academicYearPeriod(y), "Spring term");
-      return make("term", key, `Summer term ${ay} (April to July)`, `${y + 1}-04-01`, `${y + 1}-07-31`, academicYearPeriod(y), "Summer term");
+      if (term === "autumn")
+        return make(
+          "term",
+          key,
+          `Autumn term ${ay} (August to December)`,
+          `${y}-08-01`,
+          `${y}-12-31`,
+          academicYearPeriod(y),
+          "Autumn term",
+        );
+      if (term === "spring")
+        return make(
+          "term",
+          key,
+          `Spring term ${ay} (January to March)`,
+          `${y + 1}-01-01`,
+          `${y + 1}-03-31`,
+          academicYearPeriod(y),
+          "Spring term",
+        );
+      return make(
+        "term",
+        key,
+        `Summer term ${ay} (April to July)`,
+        `${y + 1}-04-01`,
+        `${y + 1}-07-31`,
+        academicYearPeriod(y),
+        "Summer term",
+      );
     }
     case "month": {
       m = /^(\d{4})-(\d{2})$/.exec(key);
@@ -92,14 +144,30 @@ export function parsePeriod(type: string, key: string): ReportPeriod | null {
       const y = Number(m[1]);
       const mo = Number(m[2]);
       if (mo < 1 || mo > 12 || y < 2000 || y > 2100) return null;
-      return make("month", key, `${MONTHS[mo - 1]} ${y}`, `${key}-01`, `${key}-${pad2(daysInMonth(y, mo))}`, String(y), MONTHS[mo - 1]);
+      return make(
+        "month",
+        key,
+        `${MONTHS[mo - 1]} ${y}`,
+        `${key}-01`,
+        `${key}-${pad2(daysInMonth(y, mo))}`,
+        String(y),
+        MONTHS[mo - 1],
+      );
     }
     case "financial-year": {
       m = /^(\d{4})-(\d{2})$/.exec(key);
       if (!m) return null;
       const y = Number(m[1]);
       if (m[2] !== yy(y) || y < 2000 || y > 2100) return null;
-      return make("financial-year", key, `Financial year ${y}-${m[2]} (April to March)`, `${y}-04-01`, `${y + 1}-03-31`, academicYearPeriod(y), "Financial year");
+      return make(
+        "financial-year",
+        key,
+        `Financial year ${y}-${m[2]} (April to March)`,
+        `${y}-04-01`,
+        `${y + 1}-03-31`,
+        academicYearPeriod(y),
+        "Financial year",
+      );
     }
     default:
       return null;

@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addCalendarMonths, addDays, closeBreaks, daysCovered, endOfMonth, fromDayNumber, toDayNumber } from "./dates.ts";
+import {
+  addCalendarMonths,
+  addDays,
+  closeBreaks,
+  daysCovered,
+  endOfMonth,
+  fromDayNumber,
+  toDayNumber,
+} from "./dates.ts";
 import {
   allSignedOn,
   baseDueDate,
@@ -40,15 +48,34 @@ describe("reviewSchedule: the whole apprenticeship", () => {
     const schedule = reviewSchedule(YEAR);
     expect(schedule.reviews).toEqual([
       { sequence: 1, anchor: "2025-08-01", anchorKind: "start", dueOn: "2025-11-30", breakDays: 0, heldOn: null },
-      { sequence: 2, anchor: "2025-11-30", anchorKind: "previous-due-date", dueOn: "2026-02-28", breakDays: 0, heldOn: null },
-      { sequence: 3, anchor: "2026-02-28", anchorKind: "previous-due-date", dueOn: "2026-05-31", breakDays: 0, heldOn: null },
+      {
+        sequence: 2,
+        anchor: "2025-11-30",
+        anchorKind: "previous-due-date",
+        dueOn: "2026-02-28",
+        breakDays: 0,
+        heldOn: null,
+      },
+      {
+        sequence: 3,
+        anchor: "2026-02-28",
+        anchorKind: "previous-due-date",
+        dueOn: "2026-05-31",
+        breakDays: 0,
+        heldOn: null,
+      },
     ]);
     expect(schedule.pausedFrom).toBeNull();
     expect(schedule.extraHeldReviews).toEqual([]);
   });
 
   it("includes a due date on the planned end date itself, and stops after it", () => {
-    expect(dues({ ...YEAR, heldReviews: held("2025-10-10") })).toEqual(["2025-11-30", "2026-01-31", "2026-04-30", "2026-07-31"]);
+    expect(dues({ ...YEAR, heldReviews: held("2025-10-10") })).toEqual([
+      "2025-11-30",
+      "2026-01-31",
+      "2026-04-30",
+      "2026-07-31",
+    ]);
     expect(dues({ ...YEAR, plannedEndDate: "2026-07-30", heldReviews: held("2025-10-10") })).toEqual([
       "2025-11-30",
       "2026-01-31",
@@ -59,7 +86,12 @@ describe("reviewSchedule: the whole apprenticeship", () => {
   it("restarts the clock from the date an early review was held", () => {
     const [first, second] = reviewSchedule({ ...YEAR, heldReviews: held("2025-10-10") }).reviews;
     expect(first).toMatchObject({ dueOn: "2025-11-30", heldOn: "2025-10-10" });
-    expect(second).toMatchObject({ anchor: "2025-10-10", anchorKind: "held-review", dueOn: "2026-01-31", heldOn: null });
+    expect(second).toMatchObject({
+      anchor: "2025-10-10",
+      anchorKind: "held-review",
+      dueOn: "2026-01-31",
+      heldOn: null,
+    });
   });
 
   it("restarts the clock from the date a late review was held", () => {
@@ -72,12 +104,25 @@ describe("reviewSchedule: the whole apprenticeship", () => {
   });
 
   it("follows month ends through a leap year", () => {
-    expect(dues({ startDate: "2027-11-30", plannedEndDate: "2028-11-29" })).toEqual(["2028-02-29", "2028-05-31", "2028-08-31"]);
-    expect(dues({ startDate: "2026-11-30", plannedEndDate: "2027-11-29" })).toEqual(["2027-02-28", "2027-05-31", "2027-08-31"]);
+    expect(dues({ startDate: "2027-11-30", plannedEndDate: "2028-11-29" })).toEqual([
+      "2028-02-29",
+      "2028-05-31",
+      "2028-08-31",
+    ]);
+    expect(dues({ startDate: "2026-11-30", plannedEndDate: "2027-11-29" })).toEqual([
+      "2027-02-28",
+      "2027-05-31",
+      "2027-08-31",
+    ]);
   });
 
   it("adds due dates when the planned end date moves later", () => {
-    expect(dues({ ...YEAR, plannedEndDate: "2026-10-31" })).toEqual(["2025-11-30", "2026-02-28", "2026-05-31", "2026-08-31"]);
+    expect(dues({ ...YEAR, plannedEndDate: "2026-10-31" })).toEqual([
+      "2025-11-30",
+      "2026-02-28",
+      "2026-05-31",
+      "2026-08-31",
+    ]);
   });
 
   it("treats a review held in the same month as its anchor as extra (it cannot move the next due date)", () => {
@@ -97,7 +142,11 @@ describe("reviewSchedule: the whole apprenticeship", () => {
   });
 
   it("lists a review held after the planned end date", () => {
-    const schedule = reviewSchedule({ startDate: "2025-08-01", plannedEndDate: "2025-12-31", heldReviews: held("2026-01-10") });
+    const schedule = reviewSchedule({
+      startDate: "2025-08-01",
+      plannedEndDate: "2025-12-31",
+      heldReviews: held("2026-01-10"),
+    });
     expect(schedule.reviews).toHaveLength(1);
     expect(schedule.reviews[0]).toMatchObject({ dueOn: "2025-11-30", heldOn: "2026-01-10" });
   });
@@ -128,12 +177,18 @@ describe("reviewSchedule: breaks in learning push later due dates", () => {
   });
 
   it("ignores a break that ends before the anchor", () => {
-    expect(dueDateFrom("2025-08-01", closeBreaks([{ startDate: "2025-06-01", endDate: "2025-07-31" }], null)).breakDays).toBe(0);
+    expect(
+      dueDateFrom("2025-08-01", closeBreaks([{ startDate: "2025-06-01", endDate: "2025-07-31" }], null)).breakDays,
+    ).toBe(0);
   });
 
   it("pauses at an open break, keeping a review held before it began", () => {
     const open: LearningBreak[] = [{ startDate: "2025-10-01", endDate: null }];
-    expect(reviewSchedule({ ...YEAR, breaks: open })).toEqual({ reviews: [], extraHeldReviews: [], pausedFrom: "2025-10-01" });
+    expect(reviewSchedule({ ...YEAR, breaks: open })).toEqual({
+      reviews: [],
+      extraHeldReviews: [],
+      pausedFrom: "2025-10-01",
+    });
     const withHeld = reviewSchedule({ ...YEAR, breaks: open, heldReviews: held("2025-09-15") });
     expect(withHeld.reviews.map((r) => r.heldOn)).toEqual(["2025-09-15"]);
     expect(withHeld.pausedFrom).toBe("2025-10-01");
@@ -195,7 +250,12 @@ describe("overdue, on time and next due", () => {
 
 describe("days unsigned", () => {
   const opened = { openedOn: "2025-11-20", apprenticeSignedOn: null, employerSignedOn: null, tutorSignedOn: null };
-  const signed = { ...opened, apprenticeSignedOn: "2025-11-21", employerSignedOn: "2025-11-25", tutorSignedOn: "2025-11-23" };
+  const signed = {
+    ...opened,
+    apprenticeSignedOn: "2025-11-21",
+    employerSignedOn: "2025-11-25",
+    tutorSignedOn: "2025-11-23",
+  };
 
   it("counts to the as-of date while any signature is missing", () => {
     expect(daysUnsigned(opened, "2026-01-19")).toBe(60);
@@ -217,7 +277,10 @@ const arbitraryInput = fc
   .record({
     start: fc.integer({ min: toDayNumber("2020-01-01"), max: toDayNumber("2035-12-31") }),
     months: fc.integer({ min: 8, max: 48 }),
-    breaks: fc.array(fc.record({ offset: fc.integer({ min: -60, max: 1500 }), length: fc.integer({ min: 0, max: 120 }) }), { maxLength: 3 }),
+    breaks: fc.array(
+      fc.record({ offset: fc.integer({ min: -60, max: 1500 }), length: fc.integer({ min: 0, max: 120 }) }),
+      { maxLength: 3 },
+    ),
     held: fc.array(fc.integer({ min: -30, max: 1500 }), { maxLength: 12 }),
   })
   .map(({ start, months, breaks, held: heldOffsets }): ReviewScheduleInput => {
@@ -225,7 +288,10 @@ const arbitraryInput = fc
     return {
       startDate,
       plannedEndDate: addDays(addCalendarMonths(startDate, months), -1),
-      breaks: breaks.map((b) => ({ startDate: fromDayNumber(start + b.offset), endDate: fromDayNumber(start + b.offset + b.length) })),
+      breaks: breaks.map((b) => ({
+        startDate: fromDayNumber(start + b.offset),
+        endDate: fromDayNumber(start + b.offset + b.length),
+      })),
       heldReviews: heldOffsets.map((o) => ({ heldOn: fromDayNumber(start + o) })),
     };
   });
@@ -296,7 +362,10 @@ describe("properties of the schedule", () => {
         const expectedHeld = [...new Set((input.heldReviews ?? []).map((h) => h.heldOn))]
           .filter((d) => toDayNumber(d) >= toDayNumber(input.startDate))
           .sort();
-        const placed = [...schedule.reviews.flatMap((r) => (r.heldOn ? [r.heldOn] : [])), ...schedule.extraHeldReviews].sort();
+        const placed = [
+          ...schedule.reviews.flatMap((r) => (r.heldOn ? [r.heldOn] : [])),
+          ...schedule.extraHeldReviews,
+        ].sort();
         expect(placed).toEqual(expectedHeld);
         for (const r of schedule.reviews) {
           if (r.heldOn === null) expect(toDayNumber(r.dueOn)).toBeLessThanOrEqual(toDayNumber(input.plannedEndDate));

@@ -97,7 +97,10 @@ export function baseDueDate(anchor: IsoDate): IsoDate {
 }
 
 /** Due date with the clock paused for closed breaks after the anchor. */
-export function dueDateFrom(anchor: IsoDate, breaks: readonly DatePeriod[] = []): { dueOn: IsoDate; breakDays: number } {
+export function dueDateFrom(
+  anchor: IsoDate,
+  breaks: readonly DatePeriod[] = [],
+): { dueOn: IsoDate; breakDays: number } {
   const base = baseDueDate(anchor);
   let breakDays = 0;
   // Pushing the date can bring more break days into the window; repeat until it settles
@@ -146,9 +149,7 @@ export function reviewSchedule(input: ReviewScheduleInput): ReviewSchedule {
 
 function heldDates(input: ReviewScheduleInput): IsoDate[] {
   const dates = new Set((input.heldReviews ?? []).map((r) => r.heldOn));
-  return [...dates]
-    .filter((d) => !isBefore(d, input.startDate))
-    .sort((a, b) => toDayNumber(a) - toDayNumber(b));
+  return [...dates].filter((d) => !isBefore(d, input.startDate)).sort((a, b) => toDayNumber(a) - toDayNumber(b));
 }
 
 function earliestOpenBreak(breaks: readonly LearningBreak[]): IsoDate | null {

@@ -65,7 +65,10 @@ const baseReport = (over: Partial<TidyReport> = {}): TidyReport => ({
     {
       geography: { level: "Local authority district", ladCode: "E07000195" },
       breakdowns: { learner_type: "Apprentice" },
-      measures: { active_learners: protectCount(31), achievement_rate: protectRate(protectCount(20), protectCount(31)) },
+      measures: {
+        active_learners: protectCount(31),
+        achievement_rate: protectRate(protectCount(20), protectCount(31)),
+      },
     },
     {
       geography: { level: "Local authority district", ladCode: "E07000199" },
@@ -209,9 +212,9 @@ describe("toTidyCsv", () => {
   test("refuses a missing breakdown label, an unknown measure, and an empty export", () => {
     const row = baseReport().rows[0];
     expect(() => toTidyCsv(baseReport({ rows: [{ ...row, breakdowns: {} }] }))).toThrow(/breakdown/);
-    expect(() =>
-      toTidyCsv(baseReport({ rows: [{ ...row, measures: { ...row.measures, secret: 3 } }] })),
-    ).toThrow(/unknown measure/);
+    expect(() => toTidyCsv(baseReport({ rows: [{ ...row, measures: { ...row.measures, secret: 3 } }] }))).toThrow(
+      /unknown measure/,
+    );
     expect(() => toTidyCsv(baseReport({ rows: [] }))).toThrow(/at least one row/);
   });
 
@@ -219,9 +222,7 @@ describe("toTidyCsv", () => {
     expect(academicYearPeriod(2026)).toBe("202627");
     expect(academicYearPeriod(2099)).toBe("209900");
     expect(() => toTidyCsv(baseReport({ timePeriod: "202628" }))).toThrow(/consecutive/);
-    expect(() => toTidyCsv(baseReport({ timePeriod: "202610", timeIdentifier: "October" }))).toThrow(
-      /4-digit/,
-    );
+    expect(() => toTidyCsv(baseReport({ timePeriod: "202610", timeIdentifier: "October" }))).toThrow(/4-digit/);
     const [, row] = parseCsv(toTidyCsv(baseReport({ timePeriod: "2026", timeIdentifier: "October" })));
     expect(row.slice(0, 2)).toEqual(["2026", "October"]);
     expect(() => toTidyCsv(baseReport({ timePeriod: "202627", timeIdentifier: "Autumn term" }))).not.toThrow();
@@ -262,9 +263,9 @@ describe("geography", () => {
   });
 
   test("an unknown district code is refused", () => {
-    expect(() =>
-      geographyFields({ level: "Local authority district", ladCode: "E07000999" as "E07000199" }),
-    ).toThrow(RangeError);
+    expect(() => geographyFields({ level: "Local authority district", ladCode: "E07000999" as "E07000199" })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -121,18 +121,30 @@ export function geographyFields(geo: Geography): Record<GeographyColumn, string>
 // Time
 
 const MONTHS = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ] as const;
 const SPAN_IDENTIFIERS = [
-  "Academic year", "Financial year", "Autumn term", "Spring term", "Summer term",
+  "Academic year",
+  "Financial year",
+  "Autumn term",
+  "Spring term",
+  "Summer term",
   "Autumn and spring term",
 ] as const;
 const YEAR_IDENTIFIERS = ["Calendar year", ...MONTHS] as const;
 
-export type TimeIdentifier =
-  | (typeof SPAN_IDENTIFIERS)[number]
-  | (typeof YEAR_IDENTIFIERS)[number];
+export type TimeIdentifier = (typeof SPAN_IDENTIFIERS)[number] | (typeof YEAR_IDENTIFIERS)[number];
 
 /** DfE time_period: 6 digits of consecutive years for year spans and terms, 4 digits otherwise. */
 export function assertTimePeriod(timePeriod: string, timeIdentifier: TimeIdentifier): void {
@@ -319,8 +331,14 @@ export function toTidyCsv(report: TidyReport, options: TidyCsvOptions = {}): str
 export function toTidyMetaCsv(report: Pick<TidyReport, "breakdowns" | "measures" | "rule">): string {
   tidyColumns(report);
   const header = [
-    "col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp",
-    "filter_hint", "filter_grouping_column",
+    "col_name",
+    "col_type",
+    "label",
+    "indicator_grouping",
+    "indicator_unit",
+    "indicator_dp",
+    "filter_hint",
+    "filter_grouping_column",
   ];
   const rows: string[][] = [
     ...report.breakdowns.map((b) => [b.name, "Filter", b.label ?? b.name, "", "", "", "", ""]),

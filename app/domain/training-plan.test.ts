@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { isPlanFullySigned, loggedBeforePlanSigned, loggedBeforePlanSignedWhere, planFullySignedAt } from "./training-plan.ts";
+import {
+  isPlanFullySigned,
+  loggedBeforePlanSigned,
+  loggedBeforePlanSignedWhere,
+  planFullySignedAt,
+} from "./training-plan.ts";
 
 const t = (iso: string) => new Date(iso);
-const signed = { apprenticeSignedAt: t("2025-09-01T09:00:00Z"), employerSignedAt: t("2025-09-03T16:30:00Z"), tutorSignedAt: t("2025-09-02T11:00:00Z") };
+const signed = {
+  apprenticeSignedAt: t("2025-09-01T09:00:00Z"),
+  employerSignedAt: t("2025-09-03T16:30:00Z"),
+  tutorSignedAt: t("2025-09-02T11:00:00Z"),
+};
 
 describe("isPlanFullySigned / planFullySignedAt", () => {
   it("a plan signed by all three is agreed at the last signature", () => {
@@ -22,7 +31,10 @@ describe("isPlanFullySigned / planFullySignedAt", () => {
 
 describe("loggedBeforePlanSigned", () => {
   const signedAt = t("2025-09-03T16:30:00Z");
-  const entry = (createdAt: string, occurredOn: string) => ({ createdAt: t(createdAt), occurredOn: t(`${occurredOn}T00:00:00Z`) });
+  const entry = (createdAt: string, occurredOn: string) => ({
+    createdAt: t(createdAt),
+    occurredOn: t(`${occurredOn}T00:00:00Z`),
+  });
 
   it("everything is flagged while the plan is unsigned", () => {
     expect(loggedBeforePlanSigned(entry("2026-01-01T00:00:00Z", "2026-01-01"), null)).toBe(true);
@@ -43,6 +55,8 @@ describe("loggedBeforePlanSigned", () => {
   });
 
   it("the where has the same two boundaries", () => {
-    expect(loggedBeforePlanSignedWhere(signedAt)).toEqual({ OR: [{ createdAt: { lt: signedAt } }, { occurredOn: { lt: t("2025-09-03T00:00:00Z") } }] });
+    expect(loggedBeforePlanSignedWhere(signedAt)).toEqual({
+      OR: [{ createdAt: { lt: signedAt } }, { occurredOn: { lt: t("2025-09-03T00:00:00Z") } }],
+    });
   });
 });

@@ -27,7 +27,9 @@ export function isPlanFullySigned(plan: PlanSignatures | null | undefined): bool
 /** When the last of the three signatures was given, or null while any is missing. */
 export function planFullySignedAt(plan: PlanSignatures | null | undefined): Date | null {
   if (!plan || !isPlanFullySigned(plan)) return null;
-  return new Date(Math.max(plan.apprenticeSignedAt!.getTime(), plan.employerSignedAt!.getTime(), plan.tutorSignedAt!.getTime()));
+  return new Date(
+    Math.max(plan.apprenticeSignedAt!.getTime(), plan.employerSignedAt!.getTime(), plan.tutorSignedAt!.getTime()),
+  );
 }
 
 /**

@@ -8,7 +8,12 @@
 const NOT_ASCII = /[^\x00-\x7f]/g;
 
 export function usernameBase(firstName: string, lastName: string): string {
-  const ascii = (s: string) => s.normalize("NFKD").replace(NOT_ASCII, "").toLowerCase().replace(/[^a-z]/g, "");
+  const ascii = (s: string) =>
+    s
+      .normalize("NFKD")
+      .replace(NOT_ASCII, "")
+      .toLowerCase()
+      .replace(/[^a-z]/g, "");
   return `${ascii(firstName).slice(0, 12) || "pupil"}${ascii(lastName).slice(0, 1)}`;
 }
 

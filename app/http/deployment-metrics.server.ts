@@ -20,18 +20,62 @@ export const SCRAPE_SOURCE_TIMEOUT_MS = 1_000;
 const QUEUE_STATES = ["waiting", "active", "failed", "delayed"] as const;
 
 /** One registry per source, so a source that failed is left out of the answer, not shown as 0. */
-const registries = { queues: new Registry(), outbox: new Registry(), schedules: new Registry(), emails: new Registry(), workers: new Registry() };
+const registries = {
+  queues: new Registry(),
+  outbox: new Registry(),
+  schedules: new Registry(),
+  emails: new Registry(),
+  workers: new Registry(),
+};
 type Source = keyof typeof registries;
 const upRegistry = new Registry();
 
-const queueJobs = new Gauge({ name: "dst_queue_jobs", help: "Jobs in each BullMQ queue, by state", labelNames: ["queue", "state"] as const, registers: [registries.queues] });
-const outboxUndone = new Gauge({ name: "dst_outbox_undone_rows", help: "Outbox rows due and not yet done", registers: [registries.outbox] });
-const outboxAge = new Gauge({ name: "dst_outbox_oldest_undone_age_seconds", help: "How long the oldest due outbox row has waited; 0 when none waits", registers: [registries.outbox] });
-const scheduleAge = new Gauge({ name: "dst_job_schedule_last_run_age_seconds", help: "Time since each job schedule last ran (since declared, if never)", labelNames: ["schedule"] as const, registers: [registries.schedules] });
-const scheduleLate = new Gauge({ name: "dst_job_schedule_late", help: "1 when a job schedule has missed a run (older than its own threshold)", labelNames: ["schedule"] as const, registers: [registries.schedules] });
-const emails = new Counter({ name: "dst_emails_total", help: "Email job attempts by outcome, over all worker processes (failed: an attempt that threw, retried or given up)", labelNames: ["outcome"] as const, registers: [registries.emails] });
-const workerProcesses = new Gauge({ name: "dst_worker_processes", help: "Worker processes with a fresh heartbeat (alive), and those of them ready", labelNames: ["state"] as const, registers: [registries.workers] });
-const sourceUp = new Gauge({ name: "dst_metrics_source_up", help: "1 when a source of these figures answered within its time at this scrape", labelNames: ["source"] as const, registers: [upRegistry] });
+const queueJobs = new Gauge({
+  name: "dst_queue_jobs",
+  help: "Jobs in each BullMQ queue, by state",
+  labelNames: ["queue", "state"] as const,
+  registers: [registries.queues],
+});
+const outboxUndone = new Gauge({
+  name: "dst_outbox_undone_rows",
+  help: "Outbox rows due and not yet done",
+  registers: [registries.outbox],
+});
+const outboxAge = new Gauge({
+  name: "dst_outbox_oldest_undone_age_seconds",
+  help: "How long the oldest due outbox row has waited; 0 when none waits",
+  registers: [registries.outbox],
+});
+const scheduleAge = new Gauge({
+  name: "dst_job_schedule_last_run_age_seconds",
+  help: "Time since each job schedule last ran (since declared, if never)",
+  labelNames: ["schedule"] as const,
+  registers: [registries.schedules],
+});
+const scheduleLate = new Gauge({
+  name: "dst_job_schedule_late",
+  help: "1 when a job schedule has missed a run (older than its own threshold)",
+  labelNames: ["schedule"] as const,
+  registers: [registries.schedules],
+});
+const emails = new Counter({
+  name: "dst_emails_total",
+  help: "Email job attempts by outcome, over all worker processes (failed: an attempt that threw, retried or given up)",
+  labelNames: ["outcome"] as const,
+  registers: [registries.emails],
+});
+const workerProcesses = new Gauge({
+  name: "dst_worker_processes",
+  help: "Worker processes with a fresh heartbeat (alive), and those of them ready",
+  labelNames: ["state"] as const,
+  registers: [registries.workers],
+});
+const sourceUp = new Gauge({
+  name: "dst_metrics_source_up",
+  help: "1 when a source of these figures answered within its time at this scrape",
+  labelNames: ["source"] as const,
+  registers: [upRegistry],
+});
 
 let queues: Queue[] | undefined;
 /** Queue handles on the web's fail-fast Redis handle; created at the first scrape. */
@@ -53,7 +97,9 @@ const SOURCES: Record<Source, () => Promise<void>> = {
     await readyRedis();
     const counts = await Promise.all(queueHandles().map((queue) => queue.getJobCounts(...QUEUE_STATES)));
     queueJobs.reset();
-    counts.forEach((count, i) => QUEUE_STATES.forEach((state) => queueJobs.set({ queue: QUEUES[i], state }, count[state] ?? 0)));
+    counts.forEach((count, i) =>
+      QUEUE_STATES.forEach((state) => queueJobs.set({ queue: QUEUES[i], state }, count[state] ?? 0)),
+    );
   },
   outbox: async () => {
     const outbox = await outboxHealth();
@@ -86,6 +132,10 @@ export async function deploymentMetrics(): Promise<string> {
   const sources = Object.keys(SOURCES) as Source[];
   const statuses = await Promise.all(sources.map((source) => probe(SOURCES[source], SCRAPE_SOURCE_TIMEOUT_MS)));
   sources.forEach((source, i) => sourceUp.set({ source }, statuses[i] === "ok" ? 1 : 0));
-  const texts = await Promise.all([upRegistry, ...sources.filter((_, i) => statuses[i] === "ok").map((source) => registries[source])].map((registry) => registry.metrics()));
+  const texts = await Promise.all(
+    [upRegistry, ...sources.filter((_, i) => statuses[i] === "ok").map((source) => registries[source])].map(
+      (registry) => registry.metrics(),
+    ),
+  );
   return texts.join("\n");
 }

@@ -19,7 +19,11 @@ export function healthEndpoints(): RequestHandler {
     }
     if (req.path !== "/readyz") return next();
     checkHealth().then(
-      (health) => void res.status(health.ok ? 200 : 503).set("Cache-Control", "no-store").json(health),
+      (health) =>
+        void res
+          .status(health.ok ? 200 : 503)
+          .set("Cache-Control", "no-store")
+          .json(health),
       next,
     );
   };

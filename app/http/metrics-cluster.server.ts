@@ -19,7 +19,8 @@ export function serveClusterMetrics() {
   cluster.on("message", (worker, message: Partial<MetricsRequest>) => {
     if (message?.type !== "dst:metrics-request" || typeof message.id !== "number") return;
     const id = message.id;
-    const reply = (body: Omit<MetricsReply, "type" | "id">) => worker.send({ type: "dst:metrics-reply", id, ...body } satisfies MetricsReply);
+    const reply = (body: Omit<MetricsReply, "type" | "id">) =>
+      worker.send({ type: "dst:metrics-reply", id, ...body } satisfies MetricsReply);
     aggregator.clusterMetrics().then(
       (text) => reply({ text }),
       (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),

@@ -9,7 +9,13 @@ import type { NextFunction, Request, Response } from "express";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function isCrossSiteRequest(input: { method: string; secFetchSite?: string; origin?: string; host?: string; protocol: string }): boolean {
+export function isCrossSiteRequest(input: {
+  method: string;
+  secFetchSite?: string;
+  origin?: string;
+  host?: string;
+  protocol: string;
+}): boolean {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return false;
   if (input.secFetchSite && input.secFetchSite !== "same-origin" && input.secFetchSite !== "none") return true;
   if (input.origin) {

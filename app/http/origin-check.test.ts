@@ -8,7 +8,9 @@ const base = { host: HOST, protocol: "https" };
 
 describe("isCrossSiteRequest", () => {
   it.each(["GET", "HEAD", "OPTIONS", "get"])("lets %s through from anywhere (reads change nothing)", (method) => {
-    expect(isCrossSiteRequest({ ...base, method, secFetchSite: "cross-site", origin: "https://evil.example" })).toBe(false);
+    expect(isCrossSiteRequest({ ...base, method, secFetchSite: "cross-site", origin: "https://evil.example" })).toBe(
+      false,
+    );
   });
 
   it.each(["POST", "PUT", "PATCH", "DELETE", "post"])("refuses %s when the browser says cross-site", (method) => {
@@ -16,16 +18,22 @@ describe("isCrossSiteRequest", () => {
   });
 
   it("refuses same-site (a sibling subdomain is not us)", () => {
-    expect(isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "same-site", origin: `https://evil.${HOST}` })).toBe(true);
+    expect(
+      isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "same-site", origin: `https://evil.${HOST}` }),
+    ).toBe(true);
   });
 
   it("allows same-origin and user-initiated (none) requests", () => {
-    expect(isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "same-origin", origin: `https://${HOST}` })).toBe(false);
+    expect(
+      isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "same-origin", origin: `https://${HOST}` }),
+    ).toBe(false);
     expect(isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "none" })).toBe(false);
   });
 
   it("still checks Origin when Sec-Fetch-Site claims same-origin", () => {
-    expect(isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "same-origin", origin: "https://evil.example" })).toBe(true);
+    expect(
+      isCrossSiteRequest({ ...base, method: "POST", secFetchSite: "same-origin", origin: "https://evil.example" }),
+    ).toBe(true);
   });
 
   it("falls back to Origin for browsers without Sec-Fetch-Site", () => {
@@ -47,7 +55,11 @@ describe("isCrossSiteRequest", () => {
 
 describe("originCheck middleware", () => {
   function run(method: string, headers: Record<string, string>) {
-    const req = { method, protocol: "https", get: (name: string) => headers[name.toLowerCase()] ?? (name.toLowerCase() === "host" ? HOST : undefined) } as unknown as Request;
+    const req = {
+      method,
+      protocol: "https",
+      get: (name: string) => headers[name.toLowerCase()] ?? (name.toLowerCase() === "host" ? HOST : undefined),
+    } as unknown as Request;
     const res = { status: vi.fn().mockReturnThis(), type: vi.fn().mockReturnThis(), send: vi.fn().mockReturnThis() };
     const next = vi.fn() as unknown as NextFunction;
     originCheck()(req, res as unknown as Response, next);

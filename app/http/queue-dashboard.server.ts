@@ -80,7 +80,11 @@ async function createBoardRouter(): Promise<Router> {
   const queues = handles.map((queue) => new BullMQAdapter(queue));
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: "Staffordshire Digital Skills queues" } } });
+  createBullBoard({
+    queues,
+    serverAdapter,
+    options: { uiConfig: { boardTitle: "Staffordshire Digital Skills queues" } },
+  });
   const router = serverAdapter.getRouter() as Router & { disable?: (setting: string) => void };
   // Bull Board's own Express router turns X-Powered-By back on; the app never sends it.
   router.disable?.("x-powered-by");
@@ -104,7 +108,10 @@ export async function mountQueueDashboard(app: Express): Promise<void> {
       const nonce = String(res.locals.nonce ?? "");
       res.setHeader(
         "Content-Security-Policy",
-        contentSecurityPolicy(nonce, production).replace(/style-src 'self'(?: 'unsafe-inline')?;/, "style-src 'self' 'unsafe-inline';"),
+        contentSecurityPolicy(nonce, production).replace(
+          /style-src 'self'(?: 'unsafe-inline')?;/,
+          "style-src 'self' 'unsafe-inline';",
+        ),
       );
       board ??= createBoardRouter().catch((error: unknown) => {
         board = undefined;

@@ -22,7 +22,7 @@ const duration = new Histogram({
 
 const requests = new Counter({
   name: "http_requests_total",
-  help: "Requests answered, by route id and status class (\"aborted\": the client left before the end)",
+  help: 'Requests answered, by route id and status class ("aborted": the client left before the end)',
   labelNames: ["route", "method", "status_class"] as const,
   registers: [processRegistry],
 });
@@ -40,7 +40,11 @@ export function requestMetrics(build: ServerBuild | (() => Promise<ServerBuild>)
         duration.observe({ route, method }, seconds);
         requests.inc({ route, method, status_class: statusClass });
       };
-      if (typeof build === "function") void build().then((b) => record(b.routes), () => undefined);
+      if (typeof build === "function")
+        void build().then(
+          (b) => record(b.routes),
+          () => undefined,
+        );
       else record(build.routes);
     });
     next();

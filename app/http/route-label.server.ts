@@ -24,7 +24,8 @@ const isSplat = (segment: string) => segment === "*";
 function computeScore(path: string, index: boolean | undefined): number {
   const segments = path.split("/");
   let score = segments.length + (segments.some(isSplat) ? -2 : 0) + (index ? 2 : 0);
-  for (const segment of segments.filter((s) => !isSplat(s))) score += /^:[\w-]+$/.test(segment) ? 3 : segment === "" ? 1 : 10;
+  for (const segment of segments.filter((s) => !isSplat(s)))
+    score += /^:[\w-]+$/.test(segment) ? 3 : segment === "" ? 1 : 10;
   return score;
 }
 
@@ -36,11 +37,14 @@ function compilePath(path: string, caseSensitive: boolean | undefined): RegExp {
       .replace(/\/*\*?$/, "")
       .replace(/^\/*/, "/")
       .replace(/[\\.*+^${}|()[\]]/g, "\\$&")
-      .replace(/\/:([\w-]+)(\?)?/g, (match, _name: string, optional: string | undefined, index: number, whole: string) => {
-        if (!optional) return "/([^\\/]+)";
-        const next = whole.charAt(index + match.length);
-        return next && next !== "/" ? "/([^\\/]*)" : "(?:/([^\\/]*))?";
-      })
+      .replace(
+        /\/:([\w-]+)(\?)?/g,
+        (match, _name: string, optional: string | undefined, index: number, whole: string) => {
+          if (!optional) return "/([^\\/]+)";
+          const next = whole.charAt(index + match.length);
+          return next && next !== "/" ? "/([^\\/]*)" : "(?:/([^\\/]*))?";
+        },
+      )
       .replace(/\/([\w-]+)\?(\/|$)/g, "(/$1)?$2");
   if (path.endsWith("*")) source += path === "*" || path === "/*" ? "(.*)$" : "(?:\\/(.+)|\\/*)$";
   else source += "\\/*$";
@@ -56,7 +60,11 @@ function rankedBranches(manifest: Manifest): Branch[] {
       const path = [parentPath, route.path ?? ""].join("/").replace(/\/\/+/g, "/");
       if (!route.index) visit(route.id, path);
       if (route.path === undefined && !route.index) continue;
-      branches.push({ id: route.id, matcher: compilePath(path, route.caseSensitive), score: computeScore(path, route.index) });
+      branches.push({
+        id: route.id,
+        matcher: compilePath(path, route.caseSensitive),
+        score: computeScore(path, route.index),
+      });
     }
   };
   visit(undefined, "");

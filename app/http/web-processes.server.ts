@@ -17,7 +17,8 @@ export function runWebProcesses(processes: number, port: number) {
 
   cluster.on("listening", (worker) => {
     listeningIds.add(worker.id);
-    if (listeningIds.size === processes) logger.info(`Web app listening on http://localhost:${port} (${processes} processes)`);
+    if (listeningIds.size === processes)
+      logger.info(`Web app listening on http://localhost:${port} (${processes} processes)`);
   });
   cluster.on("exit", (worker, code) => {
     if (stopping) {

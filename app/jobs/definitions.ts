@@ -24,7 +24,10 @@ export const OUTBOX_TOPICS = {
   /** A one-time password reset link. */
   "email.password-reset": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
   /** The link that confirms a request to register an organisation (decision 030). */
-  "email.registration-confirm": { queue: "email", payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict() },
+  "email.registration-confirm": {
+    queue: "email",
+    payload: z.object({ tokenId: uuid, secret: z.string().min(20) }).strict(),
+  },
   /** Someone asked to register an organisation with the address of an existing account: tell its owner, change nothing. */
   "email.registration-existing-account": { queue: "email", payload: z.object({ userId: uuid }).strict() },
   /** Class-list import over BACKGROUND_THRESHOLD rows: the file stays in import_jobs (workers/imports-worker.ts). */
@@ -33,11 +36,13 @@ export const OUTBOX_TOPICS = {
   /** Build a protected report snapshot for one period (a partnership admin pressed "Build now"). */
   "report.build": {
     queue: "reports",
-    payload: z.object({
-      periodType: z.enum(["academic-year", "term", "month", "financial-year"]),
-      periodKey: z.string().regex(/^\d{4}[-/0-9a-z]{0,16}$/),
-      requestedById: uuid,
-    }).strict(),
+    payload: z
+      .object({
+        periodType: z.enum(["academic-year", "term", "month", "financial-year"]),
+        periodKey: z.string().regex(/^\d{4}[-/0-9a-z]{0,16}$/),
+        requestedById: uuid,
+      })
+      .strict(),
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
@@ -109,5 +114,7 @@ export const SCHEDULES: readonly Schedule[] = [
  * per (person, kind, period) however often the sweep runs.
  */
 export const REMINDER_JOB_NAME = "reminder.send";
-export const reminderJobData = z.object({ userId: uuid, kind: z.enum(REMINDER_KINDS), period: z.string().regex(PERIOD_PATTERN) }).strict();
+export const reminderJobData = z
+  .object({ userId: uuid, kind: z.enum(REMINDER_KINDS), period: z.string().regex(PERIOD_PATTERN) })
+  .strict();
 export type ReminderJobData = z.infer<typeof reminderJobData>;

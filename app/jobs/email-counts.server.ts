@@ -19,5 +19,8 @@ export async function countEmailOutcome(client: Pick<Redis, "hincrby">, outcome:
 
 export async function readEmailCounts(client: Pick<Redis, "hgetall">): Promise<Record<EmailOutcome, number>> {
   const stored = await client.hgetall(countsKey());
-  return Object.fromEntries(EMAIL_OUTCOMES.map((outcome) => [outcome, Number(stored[outcome] ?? 0) || 0])) as Record<EmailOutcome, number>;
+  return Object.fromEntries(EMAIL_OUTCOMES.map((outcome) => [outcome, Number(stored[outcome] ?? 0) || 0])) as Record<
+    EmailOutcome,
+    number
+  >;
 }

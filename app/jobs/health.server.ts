@@ -25,7 +25,12 @@ export async function outboxHealth(now: Date = new Date()): Promise<OutboxHealth
       FROM outbox_messages
      WHERE done_at IS NULL AND available_at <= ${now}`;
   const oldestUndoneAgeMs = row?.oldest ? Math.max(0, now.getTime() - row.oldest.getTime()) : 0;
-  return { undone: row?.undone ?? 0, oldestUndoneAt: row?.oldest ?? null, oldestUndoneAgeMs, late: oldestUndoneAgeMs > OUTBOX_ALERT_AFTER_MS };
+  return {
+    undone: row?.undone ?? 0,
+    oldestUndoneAt: row?.oldest ?? null,
+    oldestUndoneAgeMs,
+    late: oldestUndoneAgeMs > OUTBOX_ALERT_AFTER_MS,
+  };
 }
 
 export type ScheduleHealth = {
@@ -46,6 +51,13 @@ export async function scheduleHealth(now: Date = new Date()): Promise<ScheduleHe
     const run = byId.get(schedule.id);
     const since = run?.lastRunAt ?? run?.declaredAt ?? null;
     const ageMs = since ? Math.max(0, now.getTime() - since.getTime()) : null;
-    return { id: schedule.id, job: schedule.job, declaredAt: run?.declaredAt ?? null, lastRunAt: run?.lastRunAt ?? null, ageMs, late: ageMs !== null && ageMs > schedule.lateAfterMs };
+    return {
+      id: schedule.id,
+      job: schedule.job,
+      declaredAt: run?.declaredAt ?? null,
+      lastRunAt: run?.lastRunAt ?? null,
+      ageMs,
+      late: ageMs !== null && ageMs > schedule.lateAfterMs,
+    };
   });
 }

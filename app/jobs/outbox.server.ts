@@ -20,7 +20,12 @@ import { env } from "~/utils/env.server.ts";
  */
 export const outboxLeaseMs = () => env().OUTBOX_LEASE_SECONDS * 1000;
 
-export async function enqueueOutbox<T extends OutboxTopic>(tx: Tx, topic: T, payload: OutboxPayload<T>, options: { availableAt?: Date } = {}) {
+export async function enqueueOutbox<T extends OutboxTopic>(
+  tx: Tx,
+  topic: T,
+  payload: OutboxPayload<T>,
+  options: { availableAt?: Date } = {},
+) {
   const parsed = OUTBOX_TOPICS[topic].payload.parse(payload);
   return tx.outboxMessage.create({
     data: { topic, payload: parsed, availableAt: options.availableAt ?? new Date() },
@@ -37,6 +42,9 @@ export async function markOutboxDone(outboxId: string, options: { tx?: Tx; lastE
   const client = options.tx ?? db();
   await client.outboxMessage.updateMany({
     where: { id: outboxId, doneAt: null },
-    data: { doneAt: new Date(), ...(options.lastError !== undefined ? { lastError: options.lastError.slice(0, 500) } : {}) },
+    data: {
+      doneAt: new Date(),
+      ...(options.lastError !== undefined ? { lastError: options.lastError.slice(0, 500) } : {}),
+    },
   });
 }

@@ -39,7 +39,10 @@ export async function removeHeartbeat(client: Pick<Redis, "hdel">): Promise<void
   await client.hdel(heartbeatsKey(), thisProcess());
 }
 
-export async function readHeartbeats(client: Pick<Redis, "hgetall" | "hdel">, now = Date.now()): Promise<HeartbeatEntry[]> {
+export async function readHeartbeats(
+  client: Pick<Redis, "hgetall" | "hdel">,
+  now = Date.now(),
+): Promise<HeartbeatEntry[]> {
   const entries: HeartbeatEntry[] = [];
   const forgotten: string[] = [];
   for (const [process, raw] of Object.entries(await client.hgetall(heartbeatsKey()))) {

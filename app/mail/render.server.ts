@@ -6,16 +6,34 @@
 import { createElement } from "react";
 import { render, toPlainText } from "react-email";
 import InvitationEmail, { invitationSubject, type InvitationEmailProps } from "../../emails/invitation.tsx";
-import PasswordResetEmail, { passwordResetSubject, type PasswordResetEmailProps } from "../../emails/password-reset.tsx";
-import RegistrationConfirmEmail, { registrationConfirmSubject, type RegistrationConfirmEmailProps } from "../../emails/registration-confirm.tsx";
-import RegistrationExistingAccountEmail, { registrationExistingAccountSubject, type RegistrationExistingAccountEmailProps } from "../../emails/registration-existing-account.tsx";
+import PasswordResetEmail, {
+  passwordResetSubject,
+  type PasswordResetEmailProps,
+} from "../../emails/password-reset.tsx";
+import RegistrationConfirmEmail, {
+  registrationConfirmSubject,
+  type RegistrationConfirmEmailProps,
+} from "../../emails/registration-confirm.tsx";
+import RegistrationExistingAccountEmail, {
+  registrationExistingAccountSubject,
+  type RegistrationExistingAccountEmailProps,
+} from "../../emails/registration-existing-account.tsx";
 // ── reminders and digests, and the monthly report email ──
-import ApprenticeOtjReminderEmail, { apprenticeOtjReminderSubject, type ApprenticeOtjReminderEmailProps } from "../../emails/apprentice-otj-reminder.tsx";
+import ApprenticeOtjReminderEmail, {
+  apprenticeOtjReminderSubject,
+  type ApprenticeOtjReminderEmailProps,
+} from "../../emails/apprentice-otj-reminder.tsx";
 import InboxDigestEmail, { inboxDigestSubject, type InboxDigestEmailProps } from "../../emails/inbox-digest.tsx";
 import ReportReadyEmail, { reportReadySubject, type ReportReadyEmailProps } from "../../emails/report-ready.tsx";
 import ReviewDueEmail, { reviewDueSubject, type ReviewDueEmailProps } from "../../emails/review-due.tsx";
-import TeacherWeeklyDigestEmail, { teacherWeeklyDigestSubject, type TeacherWeeklyDigestEmailProps } from "../../emails/teacher-weekly-digest.tsx";
-import TutorCaseloadDigestEmail, { tutorCaseloadDigestSubject, type TutorCaseloadDigestEmailProps } from "../../emails/tutor-caseload-digest.tsx";
+import TeacherWeeklyDigestEmail, {
+  teacherWeeklyDigestSubject,
+  type TeacherWeeklyDigestEmailProps,
+} from "../../emails/teacher-weekly-digest.tsx";
+import TutorCaseloadDigestEmail, {
+  tutorCaseloadDigestSubject,
+  type TutorCaseloadDigestEmailProps,
+} from "../../emails/tutor-caseload-digest.tsx";
 
 export type RenderedEmail = { subject: string; html: string; text: string };
 
@@ -32,11 +50,19 @@ export type EmailTemplates = {
   "report-ready": ReportReadyEmailProps;
 };
 
-const TEMPLATES: { [K in keyof EmailTemplates]: { component: (props: EmailTemplates[K]) => React.ReactNode; subject: (props: EmailTemplates[K]) => string } } = {
+const TEMPLATES: {
+  [K in keyof EmailTemplates]: {
+    component: (props: EmailTemplates[K]) => React.ReactNode;
+    subject: (props: EmailTemplates[K]) => string;
+  };
+} = {
   invitation: { component: InvitationEmail, subject: invitationSubject },
   "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
   "registration-confirm": { component: RegistrationConfirmEmail, subject: registrationConfirmSubject },
-  "registration-existing-account": { component: RegistrationExistingAccountEmail, subject: registrationExistingAccountSubject },
+  "registration-existing-account": {
+    component: RegistrationExistingAccountEmail,
+    subject: registrationExistingAccountSubject,
+  },
   "apprentice-otj-reminder": { component: ApprenticeOtjReminderEmail, subject: apprenticeOtjReminderSubject },
   "review-due": { component: ReviewDueEmail, subject: reviewDueSubject },
   "inbox-digest": { component: InboxDigestEmail, subject: inboxDigestSubject },
@@ -45,7 +71,10 @@ const TEMPLATES: { [K in keyof EmailTemplates]: { component: (props: EmailTempla
   "report-ready": { component: ReportReadyEmail, subject: reportReadySubject },
 };
 
-export async function renderEmail<K extends keyof EmailTemplates>(template: K, props: EmailTemplates[K]): Promise<RenderedEmail> {
+export async function renderEmail<K extends keyof EmailTemplates>(
+  template: K,
+  props: EmailTemplates[K],
+): Promise<RenderedEmail> {
   const { component, subject } = TEMPLATES[template];
   const html = await render(createElement(component as (p: EmailTemplates[K]) => React.ReactNode, props));
   return { subject: subject(props), html, text: toPlainText(html) };

@@ -14,7 +14,15 @@ import { db, type Tx } from "~/db/client.server.ts";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import type { Actor } from "~/auth/permissions.ts";
 import { enrollingEmployersOf } from "~/auth/reach.server.ts";
-import { addCalendarMonths, addDays, formatLongDate, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
+import {
+  addCalendarMonths,
+  addDays,
+  formatLongDate,
+  isBefore,
+  toIsoDate,
+  toUtcDate,
+  type IsoDate,
+} from "~/domain/dates.ts";
 import { otjRegimeFor, plannedOtjHours, type OtjRegime } from "~/domain/otj.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
@@ -30,7 +38,10 @@ export async function enrollingEmployer(actor: Actor, organisationId?: string) {
   const allowed = enrollingEmployersOf(actor);
   const id = organisationId ?? allowed[0];
   if (!id || !allowed.includes(id)) notFound();
-  const org = await db().organisation.findFirst({ where: { id, kind: "EMPLOYER" }, select: { id: true, name: true, status: true } });
+  const org = await db().organisation.findFirst({
+    where: { id, kind: "EMPLOYER" },
+    select: { id: true, name: true, status: true },
+  });
   if (!org) notFound();
   return org;
 }
@@ -41,19 +52,38 @@ export async function enrolmentOptions(actor: Actor, employerId: string) {
   const [standards, tutors, supervisors, pathways] = await Promise.all([
     db().standard.findMany({
       orderBy: [{ level: "asc" }, { reference: "asc" }],
-      select: { id: true, reference: true, title: true, level: true, otjMinimumHours: true, minDurationMonths: true, ksbs: { orderBy: { code: "asc" }, select: { code: true, text: true } } },
+      select: {
+        id: true,
+        reference: true,
+        title: true,
+        level: true,
+        otjMinimumHours: true,
+        minDurationMonths: true,
+        ksbs: { orderBy: { code: "asc" }, select: { code: true, text: true } },
+      },
     }),
     db().membership.findMany({
-      where: { role: "TUTOR", organisation: { kind: "PROVIDER", status: "APPROVED" }, user: { disabledAt: null, erasedAt: null } },
+      where: {
+        role: "TUTOR",
+        organisation: { kind: "PROVIDER", status: "APPROVED" },
+        user: { disabledAt: null, erasedAt: null },
+      },
       orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
-      select: { user: { select: { id: true, firstName: true, lastName: true } }, organisation: { select: { name: true } } },
+      select: {
+        user: { select: { id: true, firstName: true, lastName: true } },
+        organisation: { select: { name: true } },
+      },
     }),
     db().membership.findMany({
       where: { role: "WORKPLACE_SUPERVISOR", organisationId: employerId, user: { disabledAt: null, erasedAt: null } },
       orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
       select: { user: { select: { id: true, firstName: true, lastName: true } } },
     }),
-    db().pathway.findMany({ where: { audience: "APPRENTICE" }, orderBy: [{ sortOrder: "asc" }, { title: "asc" }], select: { id: true, title: true } }),
+    db().pathway.findMany({
+      where: { audience: "APPRENTICE" },
+      orderBy: [{ sortOrder: "asc" }, { title: "asc" }],
+      select: { id: true, title: true },
+    }),
   ]);
   return {
     standards: standards.map((s) => ({ ...s, ksbs: sortKsbs(s.ksbs) })),
@@ -67,7 +97,9 @@ export async function enrolmentOptions(actor: Actor, employerId: string) {
 function sortKsbs<T extends { code: string }>(ksbs: T[]): T[] {
   const kind = (code: string) => "KSB".indexOf(code.charAt(0).toUpperCase());
   const num = (code: string) => Number(code.slice(1)) || 0;
-  return [...ksbs].sort((a, b) => kind(a.code) - kind(b.code) || num(a.code) - num(b.code) || a.code.localeCompare(b.code));
+  return [...ksbs].sort(
+    (a, b) => kind(a.code) - kind(b.code) || num(a.code) - num(b.code) || a.code.localeCompare(b.code),
+  );
 }
 
 /** Whole years of age on a date. */
@@ -78,7 +110,12 @@ export function ageOn(dateOfBirth: IsoDate, on: IsoDate): number {
 }
 
 function sameName(a: string, b: string): boolean {
-  const norm = (s: string) => s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z]/g, "");
+  const norm = (s: string) =>
+    s
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z]/g, "");
   return norm(a) === norm(b);
 }
 
@@ -89,10 +126,25 @@ function sameName(a: string, b: string): boolean {
  * accept (decision 024), so nothing here depends on whether the address or UPN is known.
  */
 type PersonMatch =
-  | { kind: "held"; userId: string; name: string; matchedBy: "email" | "upn"; dateOfBirth: IsoDate | null; disabled: boolean }
+  | {
+      kind: "held";
+      userId: string;
+      name: string;
+      matchedBy: "email" | "upn";
+      dateOfBirth: IsoDate | null;
+      disabled: boolean;
+    }
   | { kind: "invite"; email: string; firstName: string; lastName: string };
 
-const personSelect = { id: true, firstName: true, lastName: true, disabledAt: true, erasedAt: true, mergedIntoId: true, dateOfBirth: true } satisfies Prisma.UserSelect;
+const personSelect = {
+  id: true,
+  firstName: true,
+  lastName: true,
+  disabledAt: true,
+  erasedAt: true,
+  mergedIntoId: true,
+  dateOfBirth: true,
+} satisfies Prisma.UserSelect;
 
 /** Follows merged_into_id to the surviving record (one record for life). */
 async function survivorOf(userId: string, tx: Tx) {
@@ -108,19 +160,31 @@ async function heldBy(employerId: string, where: Prisma.UserWhereUniqueInput, tx
   const row = await tx.user.findUnique({ where, select: { id: true } });
   const survivor = row ? await survivorOf(row.id, tx) : null;
   if (!survivor) return null;
-  const member = await tx.membership.findFirst({ where: { userId: survivor.id, organisationId: employerId }, select: { userId: true } });
+  const member = await tx.membership.findFirst({
+    where: { userId: survivor.id, organisationId: employerId },
+    select: { userId: true },
+  });
   return member ? survivor : null;
 }
 
-async function matchPerson(employerId: string, input: EnrolmentInput, errors: FieldErrors, tx: Tx): Promise<PersonMatch | null> {
+async function matchPerson(
+  employerId: string,
+  input: EnrolmentInput,
+  errors: FieldErrors,
+  tx: Tx,
+): Promise<PersonMatch | null> {
   const byEmail = await heldBy(employerId, { email: input.email }, tx);
   const byUpn = input.upn ? await heldBy(employerId, { upn: input.upn }, tx) : null;
   if (byEmail && byUpn && byEmail.id !== byUpn.id) {
-    errors.upn = "That email address and that UPN belong to two different people in your organisation. Leave the UPN blank, and ask the partnership to merge the records.";
+    errors.upn =
+      "That email address and that UPN belong to two different people in your organisation. Leave the UPN blank, and ask the partnership to merge the records.";
     return null;
   }
   // A UPN alone proposes a match only when both names agree in full with the record.
-  const upnMatch = !byEmail && byUpn && sameName(input.firstName, byUpn.firstName) && sameName(input.lastName, byUpn.lastName) ? byUpn : null;
+  const upnMatch =
+    !byEmail && byUpn && sameName(input.firstName, byUpn.firstName) && sameName(input.lastName, byUpn.lastName)
+      ? byUpn
+      : null;
   const found = byEmail ?? upnMatch;
   if (found) {
     return {
@@ -143,7 +207,15 @@ export type EnrolmentAnswers = {
   employer: { id: string; name: string };
   dateOfBirth: IsoDate;
   ageAtStart: number;
-  standard: { id: string; reference: string; title: string; level: number; otjMinimumHours: number | null; minDurationMonths: number; ksbs: { code: string; text: string }[] };
+  standard: {
+    id: string;
+    reference: string;
+    title: string;
+    level: number;
+    otjMinimumHours: number | null;
+    minDurationMonths: number;
+    ksbs: { code: string; text: string }[];
+  };
   startDate: IsoDate;
   plannedEndDate: IsoDate;
   contractedWeeklyHours: number;
@@ -165,25 +237,44 @@ type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
  * check-your-answers page shows. Nothing is written. Only people this employer already holds are
  * looked up; everyone else is an invitation, whatever the partnership knows about them.
  */
-export async function checkEnrolment(actor: Actor, employerId: string, input: EnrolmentInput, tx: Tx = db()): Promise<{ ok: true; preview: EnrolmentPreview } | { ok: false; errors: FieldErrors }> {
+export async function checkEnrolment(
+  actor: Actor,
+  employerId: string,
+  input: EnrolmentInput,
+  tx: Tx = db(),
+): Promise<{ ok: true; preview: EnrolmentPreview } | { ok: false; errors: FieldErrors }> {
   const employer = await enrollingEmployer(actor, employerId);
-  if (employer.status !== "APPROVED") return { ok: false, errors: { form: "Your organisation is waiting for approval by the partnership. You can enrol apprentices once it is approved." } };
+  if (employer.status !== "APPROVED")
+    return {
+      ok: false,
+      errors: {
+        form: "Your organisation is waiting for approval by the partnership. You can enrol apprentices once it is approved.",
+      },
+    };
   const errors: FieldErrors = {};
   const person = await matchPerson(employer.id, input, errors, tx);
   if (person?.kind === "held") {
-    if (person.userId === actor.userId) errors.email = "You cannot enrol yourself as an apprentice of your own organisation.";
-    else if (person.disabled) errors.email = `${person.name}'s account is disabled. Ask the partnership to re-enable it before enrolling them.`;
-    if (person.dateOfBirth && person.dateOfBirth !== input.dateOfBirth) errors.dateOfBirth = `That date of birth does not match the one on ${person.name}'s record. Check it with them.`;
-    if (await hasUnfinishedApprenticeship(person.userId, input.standardId, tx)) errors.standardId = `${person.name} already has an apprenticeship on this standard that has not finished.`;
+    if (person.userId === actor.userId)
+      errors.email = "You cannot enrol yourself as an apprentice of your own organisation.";
+    else if (person.disabled)
+      errors.email = `${person.name}'s account is disabled. Ask the partnership to re-enable it before enrolling them.`;
+    if (person.dateOfBirth && person.dateOfBirth !== input.dateOfBirth)
+      errors.dateOfBirth = `That date of birth does not match the one on ${person.name}'s record. Check it with them.`;
+    if (await hasUnfinishedApprenticeship(person.userId, input.standardId, tx))
+      errors.standardId = `${person.name} already has an apprenticeship on this standard that has not finished.`;
   }
   const checked = await checkEnrolmentAnswers(employer, input, errors, tx);
   if (!checked.ok) return checked;
-  if (!person) return { ok: false, errors: { form: "Some answers could not be checked. Review the form and try again." } };
+  if (!person)
+    return { ok: false, errors: { form: "Some answers could not be checked. Review the form and try again." } };
   return { ok: true, preview: { ...checked.value, person } };
 }
 
 export async function hasUnfinishedApprenticeship(userId: string, standardId: string, tx: Tx): Promise<boolean> {
-  const row = await tx.apprenticeship.findFirst({ where: { apprenticeId: userId, standardId, status: { in: ["ACTIVE", "BREAK", "GATEWAY"] } }, select: { id: true } });
+  const row = await tx.apprenticeship.findFirst({
+    where: { apprenticeId: userId, standardId, status: { in: ["ACTIVE", "BREAK", "GATEWAY"] } },
+    select: { id: true },
+  });
   return row !== null;
 }
 
@@ -192,32 +283,67 @@ export async function hasUnfinishedApprenticeship(userId: string, standardId: st
  * English and maths), added to the errors already found. Used when the employer previews and
  * confirms, and again when an invited person accepts.
  */
-export async function checkEnrolmentAnswers(employer: { id: string; name: string }, input: EnrolmentInput, errors: FieldErrors, tx: Tx): Promise<Checked<EnrolmentAnswers>> {
+export async function checkEnrolmentAnswers(
+  employer: { id: string; name: string },
+  input: EnrolmentInput,
+  errors: FieldErrors,
+  tx: Tx,
+): Promise<Checked<EnrolmentAnswers>> {
   const warnings: string[] = [];
   const today = toIsoDate(new Date());
   const { startDate, plannedEndDate, dateOfBirth } = input;
-  if (isBefore(addCalendarMonths(today, 12), startDate)) errors.startDate = "The start date must be within the next 12 months.";
+  if (isBefore(addCalendarMonths(today, 12), startDate))
+    errors.startDate = "The start date must be within the next 12 months.";
   if (isBefore(startDate, "2015-01-01")) errors.startDate = "The start date must be on or after 1 January 2015.";
-  if (!isBefore(startDate, plannedEndDate)) errors.plannedEndDate = "The planned end date must be after the start date.";
+  if (!isBefore(startDate, plannedEndDate))
+    errors.plannedEndDate = "The planned end date must be after the start date.";
   if (!isBefore(dateOfBirth, today)) errors.dateOfBirth ??= "The date of birth must be in the past.";
   const ageAtStart = ageOn(dateOfBirth, startDate);
-  if (!errors.dateOfBirth && ageAtStart < 16) errors.dateOfBirth = `An apprentice must be at least 16 when they start; on ${formatLongDate(startDate)} they would be ${Math.max(ageAtStart, 0)}.`;
-  if (!errors.dateOfBirth && ageAtStart > 100) errors.dateOfBirth = "Check the date of birth: it makes them over 100 at the start.";
+  if (!errors.dateOfBirth && ageAtStart < 16)
+    errors.dateOfBirth = `An apprentice must be at least 16 when they start; on ${formatLongDate(startDate)} they would be ${Math.max(ageAtStart, 0)}.`;
+  if (!errors.dateOfBirth && ageAtStart > 100)
+    errors.dateOfBirth = "Check the date of birth: it makes them over 100 at the start.";
 
   const [standard, tutorMembership, supervisorMembership, pathway] = await Promise.all([
     tx.standard.findUnique({
       where: { id: input.standardId },
-      select: { id: true, reference: true, title: true, level: true, otjMinimumHours: true, minDurationMonths: true, ksbs: { select: { code: true, text: true } } },
+      select: {
+        id: true,
+        reference: true,
+        title: true,
+        level: true,
+        otjMinimumHours: true,
+        minDurationMonths: true,
+        ksbs: { select: { code: true, text: true } },
+      },
     }),
     tx.membership.findFirst({
-      where: { userId: input.tutorId, role: "TUTOR", organisation: { kind: "PROVIDER", status: "APPROVED" }, user: { disabledAt: null, erasedAt: null } },
-      select: { user: { select: { id: true, firstName: true, lastName: true } }, organisation: { select: { id: true, name: true } } },
+      where: {
+        userId: input.tutorId,
+        role: "TUTOR",
+        organisation: { kind: "PROVIDER", status: "APPROVED" },
+        user: { disabledAt: null, erasedAt: null },
+      },
+      select: {
+        user: { select: { id: true, firstName: true, lastName: true } },
+        organisation: { select: { id: true, name: true } },
+      },
     }),
     tx.membership.findFirst({
-      where: { userId: input.supervisorId, role: "WORKPLACE_SUPERVISOR", organisationId: employer.id, user: { disabledAt: null, erasedAt: null } },
+      where: {
+        userId: input.supervisorId,
+        role: "WORKPLACE_SUPERVISOR",
+        organisationId: employer.id,
+        user: { disabledAt: null, erasedAt: null },
+      },
       select: { user: { select: { id: true, firstName: true, lastName: true } } },
     }),
-    input.pathwayId ? tx.pathway.findFirst({ where: { id: input.pathwayId, audience: "APPRENTICE" }, select: { id: true, title: true } }) : Promise.resolve(null),
+    input.pathwayId
+      ? tx.pathway.findFirst({
+          where: { id: input.pathwayId, audience: "APPRENTICE" },
+          select: { id: true, title: true },
+        })
+      : Promise.resolve(null),
   ]);
   if (!standard) errors.standardId = "Choose an apprenticeship standard from the list.";
   if (!tutorMembership) errors.tutorId = "Choose a tutor from the training provider's list.";
@@ -228,10 +354,14 @@ export async function checkEnrolmentAnswers(employer: { id: string; name: string
   let englishMaths: EnrolmentPreview["englishMaths"] = { required: false, reason: "" };
   if (!errors.dateOfBirth) {
     if (ageAtStart <= 18) {
-      if (input.englishMaths === "not-required") errors.englishMaths = `English and maths are required for apprentices aged 16 to 18 at the start; they would be ${ageAtStart}.`;
+      if (input.englishMaths === "not-required")
+        errors.englishMaths = `English and maths are required for apprentices aged 16 to 18 at the start; they would be ${ageAtStart}.`;
       englishMaths = { required: true, reason: `Required: aged ${ageAtStart} at the start (required for 16 to 18).` };
     } else if (input.englishMaths === "required") {
-      englishMaths = { required: true, reason: `Required by the employer and provider (optional from 19; aged ${ageAtStart} at the start).` };
+      englishMaths = {
+        required: true,
+        reason: `Required by the employer and provider (optional from 19; aged ${ageAtStart} at the start).`,
+      };
     } else {
       englishMaths = { required: false, reason: `Not required: aged ${ageAtStart} at the start (optional from 19).` };
     }
@@ -261,12 +391,17 @@ export async function checkEnrolmentAnswers(employer: { id: string; name: string
     if (!errors.plannedEndDate) {
       const typicalEnd = addDays(addCalendarMonths(startDate, standard.minDurationMonths), -1);
       if (isBefore(plannedEndDate, typicalEnd)) {
-        warnings.push(`The planned duration is shorter than the standard's usual minimum of ${standard.minDurationMonths} months (until ${formatLongDate(typicalEnd)}). Check the apprentice can complete in this time.`);
+        warnings.push(
+          `The planned duration is shorter than the standard's usual minimum of ${standard.minDurationMonths} months (until ${formatLongDate(typicalEnd)}). Check the apprentice can complete in this time.`,
+        );
       }
     }
-    if (planned.hours !== null) otj = { regime, regimeLabel: REGIME_LABELS[regime], hours: planned.hours, explanation: planned.explanation };
+    if (planned.hours !== null)
+      otj = { regime, regimeLabel: REGIME_LABELS[regime], hours: planned.hours, explanation: planned.explanation };
     if (regime === "STANDARD_MINIMUM" && input.priorLearningHours > 0) {
-      warnings.push("Prior learning reduces the minimum only when it is evidenced (recognition of prior learning); keep the evidence with the plan.");
+      warnings.push(
+        "Prior learning reduces the minimum only when it is evidenced (recognition of prior learning); keep the evidence with the plan.",
+      );
     }
   }
 
@@ -287,7 +422,12 @@ export async function checkEnrolmentAnswers(employer: { id: string; name: string
       priorLearningHours: input.priorLearningHours,
       otj,
       englishMaths,
-      tutor: { id: tutorMembership.user.id, name: fullName(tutorMembership.user), providerId: tutorMembership.organisation.id, providerName: tutorMembership.organisation.name },
+      tutor: {
+        id: tutorMembership.user.id,
+        name: fullName(tutorMembership.user),
+        providerId: tutorMembership.organisation.id,
+        providerName: tutorMembership.organisation.name,
+      },
       supervisor: { id: supervisorMembership.user.id, name: fullName(supervisorMembership.user) },
       pathway,
       warnings,
@@ -299,7 +439,13 @@ function planContent(p: EnrolmentAnswers, apprentice: { id: string; name: string
   return {
     version: 1,
     generatedAt: new Date().toISOString(),
-    standard: { reference: p.standard.reference, title: p.standard.title, level: p.standard.level, otjMinimumHours: p.standard.otjMinimumHours, minDurationMonths: p.standard.minDurationMonths },
+    standard: {
+      reference: p.standard.reference,
+      title: p.standard.title,
+      level: p.standard.level,
+      otjMinimumHours: p.standard.otjMinimumHours,
+      minDurationMonths: p.standard.minDurationMonths,
+    },
     ksbs: p.standard.ksbs,
     startDate: p.startDate,
     plannedEndDate: p.plannedEndDate,
@@ -336,7 +482,12 @@ export async function fillDateOfBirth(tx: Tx, apprenticeId: string, employerId: 
  * pathway enrolment, audited as the enrolling employer admin's act. Inside the caller's
  * transaction, after the answers were checked in it.
  */
-export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprentice: { id: string; name: string }, by: { actorId: string; metadata: Record<string, string> }) {
+export async function createApprenticeship(
+  tx: Tx,
+  p: EnrolmentAnswers,
+  apprentice: { id: string; name: string },
+  by: { actorId: string; metadata: Record<string, string> },
+) {
   await tx.membership.upsert({
     where: { userId_organisationId_role: { userId: apprentice.id, organisationId: p.employer.id, role: "APPRENTICE" } },
     update: {},
@@ -361,7 +512,10 @@ export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprenti
     select: { id: true },
   });
   const plan = await tx.trainingPlan.create({
-    data: { apprenticeshipId: apprenticeship.id, content: planContent(p, apprentice) as unknown as Prisma.InputJsonObject },
+    data: {
+      apprenticeshipId: apprenticeship.id,
+      content: planContent(p, apprentice) as unknown as Prisma.InputJsonObject,
+    },
     select: { id: true },
   });
   let enrolmentId: string | null = null;
@@ -369,7 +523,12 @@ export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprenti
     const enrolment = await tx.enrolment.upsert({
       where: { userId_pathwayId: { userId: apprentice.id, pathwayId: p.pathway.id } },
       update: {},
-      create: { userId: apprentice.id, pathwayId: p.pathway.id, organisationId: p.employer.id, startedOn: toUtcDate(p.startDate) },
+      create: {
+        userId: apprentice.id,
+        pathwayId: p.pathway.id,
+        organisationId: p.employer.id,
+        startedOn: toUtcDate(p.startDate),
+      },
       select: { id: true },
     });
     enrolmentId = enrolment.id;
@@ -381,7 +540,15 @@ export async function createApprenticeship(tx: Tx, p: EnrolmentAnswers, apprenti
       subjectType: "apprenticeship",
       subjectId: apprenticeship.id,
       organisationId: p.employer.id,
-      metadata: { ...by.metadata, apprenticeId: apprentice.id, standardId: p.standard.id, regime: p.otj.regime, plannedOtjHours: p.otj.hours, trainingPlanId: plan.id, enrolmentId },
+      metadata: {
+        ...by.metadata,
+        apprenticeId: apprentice.id,
+        standardId: p.standard.id,
+        regime: p.otj.regime,
+        plannedOtjHours: p.otj.hours,
+        trainingPlanId: plan.id,
+        enrolmentId,
+      },
     },
     tx,
   );

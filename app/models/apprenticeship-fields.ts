@@ -18,7 +18,10 @@ const isoDate = (label: string, window: { from: IsoDate; to: IsoDate }) =>
     .trim()
     .min(1, `Enter ${label}.`)
     .refine(isRealDate, `Enter ${label} as a real date, for example 2026-09-01.`)
-    .refine((v) => !isRealDate(v) || (!isBefore(v, window.from) && !isBefore(window.to, v)), `Enter ${label} between ${formatLongDate(window.from)} and ${formatLongDate(window.to)}.`);
+    .refine(
+      (v) => !isRealDate(v) || (!isBefore(v, window.from) && !isBefore(window.to, v)),
+      `Enter ${label} between ${formatLongDate(window.from)} and ${formatLongDate(window.to)}.`,
+    );
 
 function isRealDate(value: string): boolean {
   try {
@@ -34,7 +37,8 @@ const PROGRAMME_DATES = { from: "2015-01-01", to: "2099-12-31" };
 /** Dates of birth: anyone of working age; the age rules at the start are checked on the server. */
 const BIRTH_DATES = { from: "1900-01-01", to: "2099-12-31" };
 
-const optionalText = (max: number, label: string) => z.string().trim().max(max, `${label} must be ${max} characters or fewer.`).optional().default("");
+const optionalText = (max: number, label: string) =>
+  z.string().trim().max(max, `${label} must be ${max} characters or fewer.`).optional().default("");
 
 /** One schema for the enrolment form, shared by the preview and the confirm step. */
 export const EnrolmentFields = {
@@ -45,7 +49,10 @@ export const EnrolmentFields = {
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^([A-Z]\d{11}[0-9A-Z])?$/, "A UPN is 13 characters: a letter, 11 digits and a digit or letter. Leave it blank if you do not know it.")
+    .regex(
+      /^([A-Z]\d{11}[0-9A-Z])?$/,
+      "A UPN is 13 characters: a letter, 11 digits and a digit or letter. Leave it blank if you do not know it.",
+    )
     .optional()
     .default(""),
   dateOfBirth: isoDate("their date of birth", BIRTH_DATES),
@@ -67,10 +74,15 @@ export const EnrolmentFields = {
       .min(0, "Prior learning hours cannot be negative.")
       .max(5000, "Prior learning hours must be 5,000 or fewer."),
   ),
-  englishMaths: z.enum(["auto", "required", "not-required"], { message: "Choose whether English and maths are required." }),
+  englishMaths: z.enum(["auto", "required", "not-required"], {
+    message: "Choose whether English and maths are required.",
+  }),
   tutorId: z.string({ message: "Choose the tutor." }).uuid("Choose the tutor."),
   supervisorId: z.string({ message: "Choose the workplace supervisor." }).uuid("Choose the workplace supervisor."),
-  pathwayId: z.union([z.literal(""), z.string().uuid("Choose a pathway from the list.")]).optional().default(""),
+  pathwayId: z
+    .union([z.literal(""), z.string().uuid("Choose a pathway from the list.")])
+    .optional()
+    .default(""),
 };
 export const EnrolmentSchema = z.object(EnrolmentFields);
 export type EnrolmentInput = z.infer<typeof EnrolmentSchema>;
@@ -80,4 +92,3 @@ export const PlanChangeSchema = z.object({
   contractedWeeklyHours: EnrolmentFields.contractedWeeklyHours,
   priorLearningHours: EnrolmentFields.priorLearningHours,
 });
-

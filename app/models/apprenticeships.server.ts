@@ -24,7 +24,14 @@ import {
 } from "~/auth/reach.server.ts";
 import { addCalendarMonths, addDays, isBefore, toIsoDate, toUtcDate, type IsoDate } from "~/domain/dates.ts";
 import { plannedOtjHours, type OtjRegime } from "~/domain/otj.ts";
-import { isPlanFullySigned, loggedBeforePlanSignedWhere, planFullySignedAt, PLAN_PARTIES, type PlanParty, type PlanSignatures } from "~/domain/training-plan.ts";
+import {
+  isPlanFullySigned,
+  loggedBeforePlanSignedWhere,
+  planFullySignedAt,
+  PLAN_PARTIES,
+  type PlanParty,
+  type PlanSignatures,
+} from "~/domain/training-plan.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
 import { PlanChangeSchema } from "~/models/apprenticeship-fields.ts";
@@ -55,7 +62,11 @@ export const LEGACY_MINIMUM_MONTHS = 12;
 
 // ───────────────────────────── training plan signatures ─────────────────────────────
 
-export const PARTY_LABELS: Record<PlanParty, string> = { apprentice: "Apprentice", employer: "Employer", tutor: "Training provider (tutor)" };
+export const PARTY_LABELS: Record<PlanParty, string> = {
+  apprentice: "Apprentice",
+  employer: "Employer",
+  tutor: "Training provider (tutor)",
+};
 
 /**
  * When the training plan of an apprenticeship became fully signed (all three parties), or null.
@@ -73,14 +84,19 @@ export async function trainingPlanSignedAt(apprenticeshipId: string, tx: Tx = db
 /** How many progress entries of the apprenticeship were logged before full signature. */
 export async function countLearningBeforePlanSigned(apprenticeshipId: string, tx: Tx = db()): Promise<number> {
   const signedAt = await trainingPlanSignedAt(apprenticeshipId, tx);
-  return tx.progressEntry.count({ where: { apprenticeshipId, supersededAt: null, ...loggedBeforePlanSignedWhere(signedAt) } });
+  return tx.progressEntry.count({
+    where: { apprenticeshipId, supersededAt: null, ...loggedBeforePlanSignedWhere(signedAt) },
+  });
 }
 
 function signatureState(plan: (PlanSignatures & { apprenticeSignedAt: Date | null }) | null) {
   if (!plan) return { signed: 0, waitingFor: [...PLAN_PARTIES], label: "No training plan" };
   const waitingFor = PLAN_PARTIES.filter((p) => !plan[`${p}SignedAt`]);
   const signed = PLAN_PARTIES.length - waitingFor.length;
-  const label = signed === 3 ? "Signed by all three" : `Signed by ${signed} of 3, waiting for ${waitingFor.map((p) => (p === "tutor" ? "tutor" : p)).join(" and ")}`;
+  const label =
+    signed === 3
+      ? "Signed by all three"
+      : `Signed by ${signed} of 3, waiting for ${waitingFor.map((p) => (p === "tutor" ? "tutor" : p)).join(" and ")}`;
   return { signed, waitingFor, label };
 }
 
@@ -122,7 +138,11 @@ function toListItem(row: ListRow) {
 
 export type ApprenticeshipListItem = ReturnType<typeof toListItem>;
 
-const listOrder: Prisma.ApprenticeshipOrderByWithRelationInput[] = [{ apprentice: { lastName: "asc" } }, { apprentice: { firstName: "asc" } }, { startDate: "desc" }];
+const listOrder: Prisma.ApprenticeshipOrderByWithRelationInput[] = [
+  { apprentice: { lastName: "asc" } },
+  { apprentice: { firstName: "asc" } },
+  { startDate: "desc" },
+];
 
 /**
  * An employer's apprentices: employer admins see all of their organisation's, workplace
@@ -145,7 +165,11 @@ export async function listCaseload(actor: Actor) {
 
 /** The signed-in apprentice's own apprenticeships. */
 export async function listOwnApprenticeships(actor: Actor) {
-  const rows = await db().apprenticeship.findMany({ where: ownApprenticeships(actor), orderBy: { startDate: "desc" }, select: listSelect });
+  const rows = await db().apprenticeship.findMany({
+    where: ownApprenticeships(actor),
+    orderBy: { startDate: "desc" },
+    select: listSelect,
+  });
   return rows.map(toListItem);
 }
 
@@ -181,7 +205,10 @@ const detailSelect = {
 
 async function findVisible(actor: Actor, apprenticeshipId: string, tx: Tx = db()) {
   if (!isUuid(apprenticeshipId)) notFound();
-  const row = await tx.apprenticeship.findFirst({ where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] }, select: detailSelect });
+  const row = await tx.apprenticeship.findFirst({
+    where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
+    select: detailSelect,
+  });
   if (!row) notFound();
   return row;
 }
@@ -189,8 +216,17 @@ async function findVisible(actor: Actor, apprenticeshipId: string, tx: Tx = db()
 export async function getApprenticeship(actor: Actor, apprenticeshipId: string) {
   const row = await findVisible(actor, apprenticeshipId);
   const plan = row.trainingPlan;
-  const signerIds = plan ? [plan.apprenticeSignedById, plan.employerSignedById, plan.tutorSignedById].filter((id): id is string => Boolean(id)) : [];
-  const signers = signerIds.length ? await db().user.findMany({ where: { id: { in: signerIds } }, select: { id: true, firstName: true, lastName: true } }) : [];
+  const signerIds = plan
+    ? [plan.apprenticeSignedById, plan.employerSignedById, plan.tutorSignedById].filter((id): id is string =>
+        Boolean(id),
+      )
+    : [];
+  const signers = signerIds.length
+    ? await db().user.findMany({
+        where: { id: { in: signerIds } },
+        select: { id: true, firstName: true, lastName: true },
+      })
+    : [];
   const signerName = (id: string | null) => {
     const s = signers.find((u) => u.id === id);
     return s ? fullName(s) : null;
@@ -242,10 +278,20 @@ export async function signTrainingPlan(actor: Actor, apprenticeshipId: string, p
       data: { [signedAtField]: new Date(), [signedByField]: actor.userId },
     });
     if (updated.count === 0) return { alreadySigned: true, fullySigned: isPlanFullySigned(row.trainingPlan) };
-    const plan = await tx.trainingPlan.findUniqueOrThrow({ where: { id: row.trainingPlan.id }, select: { apprenticeSignedAt: true, employerSignedAt: true, tutorSignedAt: true } });
+    const plan = await tx.trainingPlan.findUniqueOrThrow({
+      where: { id: row.trainingPlan.id },
+      select: { apprenticeSignedAt: true, employerSignedAt: true, tutorSignedAt: true },
+    });
     const fullySigned = isPlanFullySigned(plan);
     await audit(
-      { actorId: actor.userId, action: "training-plan.sign", subjectType: "apprenticeship", subjectId: row.id, organisationId: row.employerId, metadata: { party, trainingPlanId: row.trainingPlan.id, fullySigned } },
+      {
+        actorId: actor.userId,
+        action: "training-plan.sign",
+        subjectType: "apprenticeship",
+        subjectId: row.id,
+        organisationId: row.employerId,
+        metadata: { party, trainingPlanId: row.trainingPlan.id, fullySigned },
+      },
       tx,
     );
     return { alreadySigned: false, fullySigned };
@@ -257,7 +303,13 @@ export async function signTrainingPlan(actor: Actor, apprenticeshipId: string, p
 export type TrainingPlanContent = {
   version: 1;
   generatedAt: string;
-  standard: { reference: string; title: string; level: number; otjMinimumHours: number | null; minDurationMonths: number };
+  standard: {
+    reference: string;
+    title: string;
+    level: number;
+    otjMinimumHours: number | null;
+    minDurationMonths: number;
+  };
   ksbs: { code: string; text: string }[];
   startDate: IsoDate;
   plannedEndDate: IsoDate;
@@ -278,33 +330,61 @@ export type TrainingPlanContent = {
 
 // ───────────────────────────── changing the plan before it is agreed ─────────────────────────────
 
-
 /**
  * Changes dates or hours before the plan is agreed by all three. The OTJ figure is recomputed
  * and any signatures already given are cleared (they agreed to a different plan). Once all three
  * have signed, the plan is locked: a change needs a new plan version (not built yet).
  */
-export async function changePlanDetails(actor: Actor, apprenticeshipId: string, input: z.infer<typeof PlanChangeSchema>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function changePlanDetails(
+  actor: Actor,
+  apprenticeshipId: string,
+  input: z.infer<typeof PlanChangeSchema>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   return db().$transaction(async (tx) => {
     const row = await findVisible(actor, apprenticeshipId, tx);
     if (!mayChangeTrainingPlan(actor, row)) notFound();
     if (isPlanFullySigned(row.trainingPlan)) {
-      return { ok: false, errors: { form: "The training plan has been signed by all three parties, so its dates and hours are locked. A change needs a new version of the plan, agreed by all three." } };
+      return {
+        ok: false,
+        errors: {
+          form: "The training plan has been signed by all three parties, so its dates and hours are locked. A change needs a new version of the plan, agreed by all three.",
+        },
+      };
     }
     const startDate = toIsoDate(row.startDate);
     const errors: FieldErrors = {};
-    if (!isBefore(startDate, input.plannedEndDate)) errors.plannedEndDate = "The planned end date must be after the start date.";
-    const standard = await tx.standard.findUniqueOrThrow({ where: { id: row.standardId }, select: { reference: true, otjMinimumHours: true } });
+    if (!isBefore(startDate, input.plannedEndDate))
+      errors.plannedEndDate = "The planned end date must be after the start date.";
+    const standard = await tx.standard.findUniqueOrThrow({
+      where: { id: row.standardId },
+      select: { reference: true, otjMinimumHours: true },
+    });
     if (Object.keys(errors).length) return { ok: false, errors };
-    const planned = plannedOtjHours({ startDate, plannedEndDate: input.plannedEndDate, contractedWeeklyHours: input.contractedWeeklyHours, priorLearningHours: input.priorLearningHours, standard });
-    for (const problem of planned.problems) errors[problem.code === "PROGRAMME_TOO_SHORT" ? "plannedEndDate" : "form"] = problem.message;
-    if (planned.regime !== "STANDARD_MINIMUM" && isBefore(input.plannedEndDate, addDays(addCalendarMonths(startDate, LEGACY_MINIMUM_MONTHS), -1))) {
+    const planned = plannedOtjHours({
+      startDate,
+      plannedEndDate: input.plannedEndDate,
+      contractedWeeklyHours: input.contractedWeeklyHours,
+      priorLearningHours: input.priorLearningHours,
+      standard,
+    });
+    for (const problem of planned.problems)
+      errors[problem.code === "PROGRAMME_TOO_SHORT" ? "plannedEndDate" : "form"] = problem.message;
+    if (
+      planned.regime !== "STANDARD_MINIMUM" &&
+      isBefore(input.plannedEndDate, addDays(addCalendarMonths(startDate, LEGACY_MINIMUM_MONTHS), -1))
+    ) {
       errors.plannedEndDate ??= `For a start before 1 August 2025 the apprenticeship must last at least ${LEGACY_MINIMUM_MONTHS} months.`;
     }
-    if (Object.keys(errors).length || planned.hours === null) return { ok: false, errors: Object.keys(errors).length ? errors : { form: planned.explanation } };
+    if (Object.keys(errors).length || planned.hours === null)
+      return { ok: false, errors: Object.keys(errors).length ? errors : { form: planned.explanation } };
     await tx.apprenticeship.update({
       where: { id: row.id },
-      data: { plannedEndDate: toUtcDate(input.plannedEndDate), contractedWeeklyHours: input.contractedWeeklyHours, priorLearningHours: input.priorLearningHours, plannedOtjHours: planned.hours },
+      data: {
+        plannedEndDate: toUtcDate(input.plannedEndDate),
+        contractedWeeklyHours: input.contractedWeeklyHours,
+        priorLearningHours: input.priorLearningHours,
+        plannedOtjHours: planned.hours,
+      },
     });
     if (row.trainingPlan) {
       const content = row.trainingPlan.content as unknown as TrainingPlanContent;
@@ -314,7 +394,12 @@ export async function changePlanDetails(actor: Actor, apprenticeshipId: string, 
         plannedEndDate: input.plannedEndDate,
         contractedWeeklyHours: input.contractedWeeklyHours,
         priorLearningHours: input.priorLearningHours,
-        otj: { regime: planned.regime, regimeLabel: REGIME_LABELS[planned.regime], hours: planned.hours, explanation: planned.explanation },
+        otj: {
+          regime: planned.regime,
+          regimeLabel: REGIME_LABELS[planned.regime],
+          hours: planned.hours,
+          explanation: planned.explanation,
+        },
       };
       await tx.trainingPlan.update({
         where: { id: row.trainingPlan.id },
@@ -330,7 +415,14 @@ export async function changePlanDetails(actor: Actor, apprenticeshipId: string, 
       });
     }
     await audit(
-      { actorId: actor.userId, action: "training-plan.change", subjectType: "apprenticeship", subjectId: row.id, organisationId: row.employerId, metadata: { plannedOtjHours: planned.hours, signaturesCleared: true } },
+      {
+        actorId: actor.userId,
+        action: "training-plan.change",
+        subjectType: "apprenticeship",
+        subjectId: row.id,
+        organisationId: row.employerId,
+        metadata: { plannedOtjHours: planned.hours, signaturesCleared: true },
+      },
       tx,
     );
     return { ok: true as const };

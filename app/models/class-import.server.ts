@@ -103,8 +103,24 @@ export interface ImportResult {
 type Claim = Omit<IdentityClaim, "claimantId">;
 
 type Planned =
-  | { kind: "new"; row: ValidRow; upn: string | null; email: string | null; claims: Claim[]; duplicates: DuplicateCandidate[] }
-  | { kind: "matched"; row: ValidRow; userId: string; unchanged: boolean; moving: boolean; fillUpn: string | null; fillEmail: string | null; claims: Claim[] };
+  | {
+      kind: "new";
+      row: ValidRow;
+      upn: string | null;
+      email: string | null;
+      claims: Claim[];
+      duplicates: DuplicateCandidate[];
+    }
+  | {
+      kind: "matched";
+      row: ValidRow;
+      userId: string;
+      unchanged: boolean;
+      moving: boolean;
+      fillUpn: string | null;
+      fillEmail: string | null;
+      claims: Claim[];
+    };
 
 interface Plan {
   planned: Planned[];
@@ -144,12 +160,17 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
 
   // The same email on several rows: every one of them is named (the parser does this for UPNs).
   const linesByEmail = new Map<string, number[]>();
-  for (const row of rows) if (row.email) linesByEmail.set(row.email, [...(linesByEmail.get(row.email) ?? []), row.line]);
+  for (const row of rows)
+    if (row.email) linesByEmail.set(row.email, [...(linesByEmail.get(row.email) ?? []), row.line]);
   for (const lines of linesByEmail.values()) {
     if (lines.length < 2) continue;
     for (const line of lines) {
       const others = lines.filter((l) => l !== line);
-      addReason(rejected, line, `Row ${line}: this email address also appears on ${others.length === 1 ? "row" : "rows"} ${others.join(", ")}.`);
+      addReason(
+        rejected,
+        line,
+        `Row ${line}: this email address also appears on ${others.length === 1 ? "row" : "rows"} ${others.join(", ")}.`,
+      );
     }
   }
 
@@ -196,7 +217,11 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
     const byUpn = ownPupil(upnHolder) ?? (row.upn ? claimantByUpn.get(row.upn) : undefined);
     const byEmail = ownPupil(emailHolder) ?? (row.email ? claimantByEmail.get(row.email) : undefined);
     if (!byUpn && byEmail && row.upn && byEmail.upn && byEmail.upn !== row.upn) {
-      addReason(rejected, row.line, `Row ${row.line}: the email address ${row.email} belongs to a pupil with a different UPN. Check the UPN and the email.`);
+      addReason(
+        rejected,
+        row.line,
+        `Row ${row.line}: the email address ${row.email} belongs to a pupil with a different UPN. Check the UPN and the email.`,
+      );
       continue;
     }
     const user = byUpn ?? byEmail;
@@ -220,7 +245,12 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
       row,
       userId: user.id,
       moving: user.in_other_class && !user.in_class,
-      unchanged: user.in_class && (!writable || user.year_group === row.yearGroup) && !upn.value && !email.value && claims.length === 0,
+      unchanged:
+        user.in_class &&
+        (!writable || user.year_group === row.yearGroup) &&
+        !upn.value &&
+        !email.value &&
+        claims.length === 0,
       fillUpn: upn.value,
       fillEmail: email.value,
       claims,
@@ -232,7 +262,16 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
   const duplicates = new Map<number, DuplicateCandidate[]>();
   if (unmatched.length > 0) {
     const candidates = await client.$queryRaw<
-      { line: number; id: string; first_name: string; last_name: string; year_group: number | null; username: string | null; upn: string | null; row_upn: string | null }[]
+      {
+        line: number;
+        id: string;
+        first_name: string;
+        last_name: string;
+        year_group: number | null;
+        username: string | null;
+        upn: string | null;
+        row_upn: string | null;
+      }[]
     >`
       WITH school_pupils AS MATERIALIZED (
         SELECT u.id, lower(u.first_name) AS lower_first, lower(u.last_name) AS lower_last, u.first_name, u.last_name, u.year_group, u.username, u.upn
@@ -255,15 +294,34 @@ export async function planClassImport(client: Tx, cohort: CohortRef, rows: reado
       ORDER BY line, n`;
     for (const c of candidates) {
       const list = duplicates.get(c.line) ?? [];
-      list.push({ userId: c.id, firstName: c.first_name, lastName: c.last_name, yearGroup: c.year_group, username: c.username, hasUpn: c.upn !== null });
+      list.push({
+        userId: c.id,
+        firstName: c.first_name,
+        lastName: c.last_name,
+        yearGroup: c.year_group,
+        username: c.username,
+        hasUpn: c.upn !== null,
+      });
       duplicates.set(c.line, list);
     }
   }
   for (const row of unmatched) {
     const upn = identifierFor(row.upn, "UPN", row.upn ? holderByUpn.get(row.upn) : undefined, claimantByUpn);
-    const email = identifierFor(row.email, "EMAIL", row.email ? holderByEmail.get(row.email) : undefined, claimantByEmail);
+    const email = identifierFor(
+      row.email,
+      "EMAIL",
+      row.email ? holderByEmail.get(row.email) : undefined,
+      claimantByEmail,
+    );
     const claims = [upn.claim, email.claim].filter((c): c is Claim => c !== null);
-    planned.push({ kind: "new", row, upn: upn.value, email: email.value, claims, duplicates: duplicates.get(row.line) ?? [] });
+    planned.push({
+      kind: "new",
+      row,
+      upn: upn.value,
+      email: email.value,
+      claims,
+      duplicates: duplicates.get(row.line) ?? [],
+    });
   }
   planned.sort((a, b) => a.row.line - b.row.line);
 
@@ -277,7 +335,12 @@ const NOTHING = { value: null, claim: null } as const;
  * it; when another account (not a pupil of this school) holds it, leave it off and claim it,
  * unless this school already has. Held by another pupil of this school: nothing.
  */
-function identifierFor(value: string | undefined, kind: Claim["kind"], holder: Hit | undefined, claimed: ReadonlyMap<string, Hit>): { value: string | null; claim: Claim | null } {
+function identifierFor(
+  value: string | undefined,
+  kind: Claim["kind"],
+  holder: Hit | undefined,
+  claimed: ReadonlyMap<string, Hit>,
+): { value: string | null; claim: Claim | null } {
   if (!value) return NOTHING;
   if (!holder) return { value, claim: null };
   if (holder.pupil_here || claimed.has(value)) return NOTHING;
@@ -297,7 +360,13 @@ function summarise(plan: Plan, parserInvalid: readonly InvalidRow[]): ImportSumm
     moving: matched.filter((p) => p.moving).length,
     possibleDuplicates: fresh
       .filter((p) => p.duplicates.length > 0)
-      .map((p) => ({ line: p.row.line, firstName: p.row.firstName, lastName: p.row.lastName, yearGroup: p.row.yearGroup, candidates: p.duplicates })),
+      .map((p) => ({
+        line: p.row.line,
+        firstName: p.row.firstName,
+        lastName: p.row.lastName,
+        yearGroup: p.row.yearGroup,
+        candidates: p.duplicates,
+      })),
     invalid,
   };
 }
@@ -348,7 +417,16 @@ export async function getClassImport(actor: Actor, classId: string, importId: st
   if (!isUuid(importId)) notFound();
   const job = await db().importJob.findFirst({
     where: { id: importId, cohortId: cohort.id, kind: "class-list", organisationId: { in: classSchoolsOf(actor) } },
-    select: { id: true, status: true, totalRows: true, processedRows: true, summary: true, error: true, createdAt: true, finishedAt: true },
+    select: {
+      id: true,
+      status: true,
+      totalRows: true,
+      processedRows: true,
+      summary: true,
+      error: true,
+      createdAt: true,
+      finishedAt: true,
+    },
   });
   if (!job) notFound();
   const summary = job.summary as { preview?: ImportSummary; result?: ImportResult };
@@ -362,11 +440,20 @@ export type SameAs = Record<string, string>;
 
 export type ConfirmOutcome = { queued: true } | { queued: false; result: ImportResult };
 
-export async function confirmClassImport(actor: Actor, classId: string, importId: string, sameAs: SameAs = {}): Promise<ConfirmOutcome> {
+export async function confirmClassImport(
+  actor: Actor,
+  classId: string,
+  importId: string,
+  sameAs: SameAs = {},
+): Promise<ConfirmOutcome> {
   const { cohort, job } = await getClassImport(actor, classId, importId);
-  if (job.status !== "preview") throw new ImportError("This upload has already been confirmed or replaced. Upload the file again to see a fresh preview.");
+  if (job.status !== "preview")
+    throw new ImportError(
+      "This upload has already been confirmed or replaced. Upload the file again to see a fresh preview.",
+    );
   const cleanSameAs: SameAs = {};
-  for (const [line, userId] of Object.entries(sameAs)) if (/^\d{1,5}$/.test(line) && isUuid(userId)) cleanSameAs[line] = userId;
+  for (const [line, userId] of Object.entries(sameAs))
+    if (/^\d{1,5}$/.test(line) && isUuid(userId)) cleanSameAs[line] = userId;
 
   if (job.totalRows > BACKGROUND_THRESHOLD) {
     await db().$transaction(async (tx) => {
@@ -376,7 +463,17 @@ export async function confirmClassImport(actor: Actor, classId: string, importId
       });
       if (claimed.count !== 1) throw new ImportError("This upload has already been confirmed.");
       await enqueueOutbox(tx, "import.class-list", { importJobId: job.id });
-      await audit({ actorId: actor.userId, action: "class.import-queued", subjectType: "import_job", subjectId: job.id, organisationId: cohort.organisationId, metadata: { rows: job.totalRows } }, tx);
+      await audit(
+        {
+          actorId: actor.userId,
+          action: "class.import-queued",
+          subjectType: "import_job",
+          subjectId: job.id,
+          organisationId: cohort.organisationId,
+          metadata: { rows: job.totalRows },
+        },
+        tx,
+      );
     });
     return { queued: true };
   }
@@ -387,9 +484,17 @@ export async function confirmClassImport(actor: Actor, classId: string, importId
     if (error instanceof ImportError) throw error;
     // The transaction rolled back: nothing of the file was written. Say so, rather than a 500.
     // Logged without the message, which can quote a pupil's UPN or email.
-    logger.error({ importJobId: job.id, code: (error as { code?: string }).code, name: (error as Error).name }, "class-list import failed");
-    await markImportFailed(job.id, "The import could not be completed, and nothing was saved. Please upload the file again.");
-    throw new ImportError("The import could not be completed, and nothing was saved. Please upload the file again.", { cause: error });
+    logger.error(
+      { importJobId: job.id, code: (error as { code?: string }).code, name: (error as Error).name },
+      "class-list import failed",
+    );
+    await markImportFailed(
+      job.id,
+      "The import could not be completed, and nothing was saved. Please upload the file again.",
+    );
+    throw new ImportError("The import could not be completed, and nothing was saved. Please upload the file again.", {
+      cause: error,
+    });
   }
 }
 
@@ -417,7 +522,16 @@ export async function runClassImport(importJobId: string, options: RunOptions): 
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${importJobId}, 0))`;
       const job = await tx.importJob.findUnique({
         where: { id: importJobId },
-        select: { id: true, kind: true, status: true, fileText: true, organisationId: true, cohortId: true, createdById: true, summary: true },
+        select: {
+          id: true,
+          kind: true,
+          status: true,
+          fileText: true,
+          organisationId: true,
+          cohortId: true,
+          createdById: true,
+          summary: true,
+        },
       });
       if (!job || job.kind !== "class-list" || !job.cohortId) throw new ImportError("This import no longer exists.");
       if (!options.from.includes(job.status)) throw new ImportError("This upload has already been confirmed.");
@@ -427,14 +541,26 @@ export async function runClassImport(importJobId: string, options: RunOptions): 
         select: { id: true, organisationId: true, academicYear: true },
       });
       if (!cohort) throw new ImportError("The class no longer exists.");
-      const sameAs = options.sameAs ?? ((job.summary as { sameAs?: SameAs }).sameAs ?? {});
+      const sameAs = options.sameAs ?? (job.summary as { sameAs?: SameAs }).sameAs ?? {};
 
-      const result = await writeClassList(tx, cohort, { id: job.id, createdById: job.createdById, fileText: job.fileText }, sameAs, options.onProgress);
+      const result = await writeClassList(
+        tx,
+        cohort,
+        { id: job.id, createdById: job.createdById, fileText: job.fileText },
+        sameAs,
+        options.onProgress,
+      );
 
       const summary = job.summary as object;
       await tx.importJob.update({
         where: { id: job.id },
-        data: { status: "done", processedRows: result.created + result.matched + result.unchanged, finishedAt: new Date(), fileText: null, summary: { ...summary, result: result as object } },
+        data: {
+          status: "done",
+          processedRows: result.created + result.matched + result.unchanged,
+          finishedAt: new Date(),
+          fileText: null,
+          summary: { ...summary, result: result as object },
+        },
       });
       await audit(
         {
@@ -475,7 +601,16 @@ export async function writeClassList(
     // The row's UPN and email matched none of the school's pupils (otherwise it would not be a
     // duplicate candidate): those nobody holds fill in where the existing record has none
     // (COALESCE keeps theirs); those another account holds stay claims, now for this pupil.
-    return { kind: "matched", row: p.row, userId: candidate.userId, unchanged: false, moving: false, fillUpn: candidate.hasUpn ? null : p.upn, fillEmail: p.email, claims: p.claims };
+    return {
+      kind: "matched",
+      row: p.row,
+      userId: candidate.userId,
+      unchanged: false,
+      moving: false,
+      fillUpn: candidate.hasUpn ? null : p.upn,
+      fillEmail: p.email,
+      claims: p.claims,
+    };
   });
   // Two rows ticked as the same existing pupil: the second is not written (it would be a
   // second line for one child).
@@ -487,7 +622,15 @@ export async function writeClassList(
     return true;
   });
 
-  const result: ImportResult = { created: 0, matched: 0, unchanged: 0, moved: 0, confirmedSame, enrolmentsCreated: 0, invalid: parsed.invalid.length + plan.rejected.length };
+  const result: ImportResult = {
+    created: 0,
+    matched: 0,
+    unchanged: 0,
+    moved: 0,
+    confirmedSame,
+    enrolmentsCreated: 0,
+    invalid: parsed.invalid.length + plan.rejected.length,
+  };
   let processed = 0;
   for (let start = 0; start < toWrite.length; start += CHUNK_ROWS) {
     const chunk = toWrite.slice(start, start + CHUNK_ROWS);
@@ -548,7 +691,12 @@ export async function writeClassList(
       ...fresh.flatMap((p, i) => p.claims.map((c) => ({ ...c, claimantId: newIds[i] }))),
       ...matched.flatMap((p) => p.claims.map((c) => ({ ...c, claimantId: p.userId }))),
     ];
-    await flagIdentityClaims(tx, { actorId: job.createdById, organisationId: cohort.organisationId, claims, importJobId: job.id });
+    await flagIdentityClaims(tx, {
+      actorId: job.createdById,
+      organisationId: cohort.organisationId,
+      claims,
+      importJobId: job.id,
+    });
     processed += chunk.length;
     await onProgress?.(processed);
   }
@@ -559,7 +707,10 @@ export async function writeClassList(
  * Inserts new pupils in one statement with usernames chosen in bulk: candidates are checked
  * against the table in one query per round, and only the few that collide are drawn again.
  */
-async function insertUsers(tx: Tx, pupils: readonly { row: ValidRow; upn: string | null; email: string | null }[]): Promise<string[]> {
+async function insertUsers(
+  tx: Tx,
+  pupils: readonly { row: ValidRow; upn: string | null; email: string | null }[],
+): Promise<string[]> {
   const rows = pupils.map((p) => p.row);
   const bases = rows.map((r) => usernameBase(r.firstName, r.lastName));
   const usernames: (string | null)[] = rows.map(() => null);
@@ -575,7 +726,11 @@ async function insertUsers(tx: Tx, pupils: readonly { row: ValidRow; upn: string
       proposals.set(i, candidate);
     });
     const inUse = new Set(
-      (await tx.$queryRaw<{ username: string }[]>`SELECT username FROM users WHERE username = ANY(${[...proposals.values()]}::text[])`).map((r) => r.username),
+      (
+        await tx.$queryRaw<
+          { username: string }[]
+        >`SELECT username FROM users WHERE username = ANY(${[...proposals.values()]}::text[])`
+      ).map((r) => r.username),
     );
     for (const [i, candidate] of proposals) if (!inUse.has(candidate)) usernames[i] = candidate;
   }

@@ -34,7 +34,15 @@ export async function getClass(actor: Actor, classId: string, client: Tx = db())
   if (!isUuid(classId)) notFound();
   const cohort = await client.cohort.findFirst({
     where: { id: classId, ...classesVisibleTo(actor) },
-    select: { id: true, name: true, yearGroup: true, academicYear: true, organisationId: true, teacherId: true, organisation: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      yearGroup: true,
+      academicYear: true,
+      organisationId: true,
+      teacherId: true,
+      organisation: { select: { name: true } },
+    },
   });
   if (!cohort) notFound();
   return cohort;
@@ -79,15 +87,26 @@ export async function createClass(actor: Actor, input: NewClass) {
   try {
     return await db().$transaction(async (tx) => {
       const cohort = await tx.cohort.create({
-        data: { organisationId, name: input.name.trim(), yearGroup: input.yearGroup, academicYear: input.academicYear, teacherId: isTeacher ? actor.userId : null },
+        data: {
+          organisationId,
+          name: input.name.trim(),
+          yearGroup: input.yearGroup,
+          academicYear: input.academicYear,
+          teacherId: isTeacher ? actor.userId : null,
+        },
         select: { id: true },
       });
-      await audit({ actorId: actor.userId, action: "class.create", subjectType: "cohort", subjectId: cohort.id, organisationId }, tx);
+      await audit(
+        { actorId: actor.userId, action: "class.create", subjectType: "cohort", subjectId: cohort.id, organisationId },
+        tx,
+      );
       return cohort;
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new ClassError(`Your school already has a class called "${input.name.trim()}" in ${formatAcademicYear(input.academicYear)}. Choose another name.`);
+      throw new ClassError(
+        `Your school already has a class called "${input.name.trim()}" in ${formatAcademicYear(input.academicYear)}. Choose another name.`,
+      );
     }
     throw error;
   }
@@ -106,7 +125,10 @@ export async function enrolClassInPathway(actor: Actor, classId: string, pathway
   if (!isUuid(pathwayId)) notFound();
   return db().$transaction(async (tx) => {
     const cohort = await getClass(actor, classId, tx);
-    const pathway = await tx.pathway.findFirst({ where: { id: pathwayId, audience: { in: [...CLASS_AUDIENCES] } }, select: { id: true, title: true } });
+    const pathway = await tx.pathway.findFirst({
+      where: { id: pathwayId, audience: { in: [...CLASS_AUDIENCES] } },
+      select: { id: true, title: true },
+    });
     if (!pathway) notFound();
     await tx.$executeRaw`
       INSERT INTO cohort_pathways (cohort_id, pathway_id, enrolled_by_id)
@@ -119,7 +141,14 @@ export async function enrolClassInPathway(actor: Actor, classId: string, pathway
       WHERE cm.cohort_id = ${cohort.id}::uuid AND cm.left_at IS NULL
       ON CONFLICT (user_id, pathway_id) DO NOTHING`;
     await audit(
-      { actorId: actor.userId, action: "class.enrol", subjectType: "cohort", subjectId: cohort.id, organisationId: cohort.organisationId, metadata: { pathwayId: pathway.id, enrolmentsCreated: created } },
+      {
+        actorId: actor.userId,
+        action: "class.enrol",
+        subjectType: "cohort",
+        subjectId: cohort.id,
+        organisationId: cohort.organisationId,
+        metadata: { pathwayId: pathway.id, enrolmentsCreated: created },
+      },
       tx,
     );
     return { pathwayTitle: pathway.title, enrolmentsCreated: created };
@@ -127,12 +156,36 @@ export async function enrolClassInPathway(actor: Actor, classId: string, pathway
 }
 
 export type GridModule = { id: string; title: string; durationMinutes: number; pathwayTitle: string };
-export type GridPupil = { id: string; firstName: string; lastName: string; username: string | null; completed: string[]; completedCount: number; percent: number; stuck: boolean };
+export type GridPupil = {
+  id: string;
+  firstName: string;
+  lastName: string;
+  username: string | null;
+  completed: string[];
+  completedCount: number;
+  percent: number;
+  stuck: boolean;
+};
 
 type GridRow = {
   cohort: { id: string; name: string; yearGroup: number; academicYear: number; schoolName: string };
-  pathways: { pathwayId: string; pathwayTitle: string; moduleId: string | null; moduleTitle: string | null; durationMinutes: number | null }[];
-  members: { id: string; firstName: string; lastName: string; username: string | null; joinedOn: IsoDate; completed: string[]; lastProgress: IsoDate | null; pending: number }[];
+  pathways: {
+    pathwayId: string;
+    pathwayTitle: string;
+    moduleId: string | null;
+    moduleTitle: string | null;
+    durationMinutes: number | null;
+  }[];
+  members: {
+    id: string;
+    firstName: string;
+    lastName: string;
+    username: string | null;
+    joinedOn: IsoDate;
+    completed: string[];
+    lastProgress: IsoDate | null;
+    pending: number;
+  }[];
   enrollable: { value: string; label: string }[];
 };
 
@@ -194,7 +247,12 @@ export async function loadClassGrid(actor: Actor, classId: string, asOf: IsoDate
     if (!pathwayTitles.includes(row.pathwayTitle)) pathwayTitles.push(row.pathwayTitle);
     if (row.moduleId && !seenModules.has(row.moduleId)) {
       seenModules.add(row.moduleId);
-      modules.push({ id: row.moduleId, title: row.moduleTitle!, durationMinutes: row.durationMinutes!, pathwayTitle: row.pathwayTitle });
+      modules.push({
+        id: row.moduleId,
+        title: row.moduleTitle!,
+        durationMinutes: row.durationMinutes!,
+        pathwayTitle: row.pathwayTitle,
+      });
     }
   }
   let pendingCount = 0;

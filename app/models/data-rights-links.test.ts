@@ -13,7 +13,18 @@ const OTHER_SCHOOL = "00000000-0000-4000-8000-000000000002";
 const UNIVERSITY = "00000000-0000-4000-8000-000000000003";
 
 function actor(userId: string, role: Role, organisationId: string): Actor {
-  return { userId, displayName: "Someone", memberships: [{ organisationId, organisationName: "Org", organisationKind: role === "PARTNERSHIP_ADMIN" ? "PROVIDER" : "SCHOOL", role }] };
+  return {
+    userId,
+    displayName: "Someone",
+    memberships: [
+      {
+        organisationId,
+        organisationName: "Org",
+        organisationKind: role === "PARTNERSHIP_ADMIN" ? "PROVIDER" : "SCHOOL",
+        role,
+      },
+    ],
+  };
 }
 
 function person(id: string, role: Role, organisationId: string) {
@@ -28,14 +39,20 @@ describe("data-rights links on a person's page", () => {
     const admin = actor("admin", "PARTNERSHIP_ADMIN", UNIVERSITY);
     expect(dataRightsOver(admin, pupil)).toEqual({ mayExport: true, mayErase: true });
     expect(dataRightsOver(admin, teacher)).toEqual({ mayExport: true, mayErase: true });
-    expect(dataRightsOver(admin, person("admin", "PARTNERSHIP_ADMIN", UNIVERSITY))).toEqual({ mayExport: true, mayErase: false });
+    expect(dataRightsOver(admin, person("admin", "PARTNERSHIP_ADMIN", UNIVERSITY))).toEqual({
+      mayExport: true,
+      mayErase: false,
+    });
   });
 
   it("gives a school admin export of their own school's pupils only, and never erasure", () => {
     const schoolAdmin = actor("school-admin", "SCHOOL_ADMIN", SCHOOL);
     expect(dataRightsOver(schoolAdmin, pupil)).toEqual({ mayExport: true, mayErase: false });
     expect(dataRightsOver(schoolAdmin, teacher)).toEqual({ mayExport: false, mayErase: false });
-    expect(dataRightsOver(schoolAdmin, person("elsewhere", "PUPIL", OTHER_SCHOOL))).toEqual({ mayExport: false, mayErase: false });
+    expect(dataRightsOver(schoolAdmin, person("elsewhere", "PUPIL", OTHER_SCHOOL))).toEqual({
+      mayExport: false,
+      mayErase: false,
+    });
   });
 
   it("gives a teacher nothing, even for a pupil of their school", () => {

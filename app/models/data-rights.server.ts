@@ -36,7 +36,10 @@ async function personForExport(actor: Actor, userId: string) {
   const reach = subjectAccessReachOf(actor);
   if (!isUuid(userId) || !reach) notFound();
   const person = await db().user.findFirst({
-    where: reach === "everyone" ? { id: userId } : { id: userId, erasedAt: null, memberships: { some: { role: "PUPIL", organisationId: { in: reach } } } },
+    where:
+      reach === "everyone"
+        ? { id: userId }
+        : { id: userId, erasedAt: null, memberships: { some: { role: "PUPIL", organisationId: { in: reach } } } },
     select: { id: true },
   });
   return person ?? notFound();
@@ -47,9 +50,14 @@ async function personForExport(actor: Actor, userId: string) {
  * a link only where it leads somewhere. The same reach as personForExport and erasable, which
  * still decide when the page is opened.
  */
-export function dataRightsOver(actor: Actor, person: { id: string; memberships: { role: Role; organisation: { id: string } }[] }) {
+export function dataRightsOver(
+  actor: Actor,
+  person: { id: string; memberships: { role: Role; organisation: { id: string } }[] },
+) {
   const reach = subjectAccessReachOf(actor);
-  const mayExport = reach !== null && (reach === "everyone" || person.memberships.some((m) => m.role === "PUPIL" && reach.includes(m.organisation.id)));
+  const mayExport =
+    reach !== null &&
+    (reach === "everyone" || person.memberships.some((m) => m.role === "PUPIL" && reach.includes(m.organisation.id)));
   return { mayExport, mayErase: can(actor, "person:erase") && actor.userId !== person.id };
 }
 
@@ -65,73 +73,270 @@ export async function subjectAccessRecord(actor: Actor, userId: string) {
   const schools = reach === "everyone" || reach === null ? null : reach;
   const within = schools ? { in: schools } : undefined;
   const client = db();
-  const [user, cohorts, enrolments, entries, apprenticeships, placements, encounters, notifications, addenda, auditAbout, auditBy, sessions] = await Promise.all([
+  const [
+    user,
+    cohorts,
+    enrolments,
+    entries,
+    apprenticeships,
+    placements,
+    encounters,
+    notifications,
+    addenda,
+    auditAbout,
+    auditBy,
+    sessions,
+  ] = await Promise.all([
     client.user.findUniqueOrThrow({
       where: { id: userId },
       select: {
-        id: true, firstName: true, lastName: true, email: true, username: true, upn: true, yearGroup: true, dateOfBirth: true,
-        notificationPrefs: true, disabledAt: true, erasedAt: true, createdAt: true, updatedAt: true,
-        memberships: { where: { organisationId: within }, select: { role: true, createdAt: true, organisation: { select: { id: true, name: true, kind: true } } } },
+        id: true,
+        firstName: true,
+        lastName: true,
+        email: true,
+        username: true,
+        upn: true,
+        yearGroup: true,
+        dateOfBirth: true,
+        notificationPrefs: true,
+        disabledAt: true,
+        erasedAt: true,
+        createdAt: true,
+        updatedAt: true,
+        memberships: {
+          where: { organisationId: within },
+          select: { role: true, createdAt: true, organisation: { select: { id: true, name: true, kind: true } } },
+        },
       },
     }),
-    client.cohortMember.findMany({ where: { userId, cohort: { organisationId: within } }, select: { joinedAt: true, leftAt: true, cohort: { select: { id: true, name: true, yearGroup: true, academicYear: true, organisation: { select: { name: true } } } } } }),
-    client.enrolment.findMany({ where: { userId, organisationId: within }, select: { id: true, status: true, startedOn: true, completedOn: true, withdrawnOn: true, pathway: { select: { title: true } }, organisation: { select: { name: true } } } }),
+    client.cohortMember.findMany({
+      where: { userId, cohort: { organisationId: within } },
+      select: {
+        joinedAt: true,
+        leftAt: true,
+        cohort: {
+          select: {
+            id: true,
+            name: true,
+            yearGroup: true,
+            academicYear: true,
+            organisation: { select: { name: true } },
+          },
+        },
+      },
+    }),
+    client.enrolment.findMany({
+      where: { userId, organisationId: within },
+      select: {
+        id: true,
+        status: true,
+        startedOn: true,
+        completedOn: true,
+        withdrawnOn: true,
+        pathway: { select: { title: true } },
+        organisation: { select: { name: true } },
+      },
+    }),
     client.progressEntry.findMany({
       where: { learnerId: userId, ...(schools ? { enrolment: { organisationId: within } } : {}) },
       orderBy: [{ occurredOn: "asc" }, { createdAt: "asc" }],
       select: {
-        id: true, kind: true, occurredOn: true, minutes: true, activityType: true, description: true, ksbCodes: true, evidenceUrl: true, atWork: true,
-        status: true, verifiedAt: true, verifierComment: true, supervisorConfirmedAt: true, version: true, supersedesId: true, supersededAt: true,
-        correctionReason: true, createdAt: true, credentialCode: true, module: { select: { title: true } }, apprenticeshipId: true, enrolmentId: true,
+        id: true,
+        kind: true,
+        occurredOn: true,
+        minutes: true,
+        activityType: true,
+        description: true,
+        ksbCodes: true,
+        evidenceUrl: true,
+        atWork: true,
+        status: true,
+        verifiedAt: true,
+        verifierComment: true,
+        supervisorConfirmedAt: true,
+        version: true,
+        supersedesId: true,
+        supersededAt: true,
+        correctionReason: true,
+        createdAt: true,
+        credentialCode: true,
+        module: { select: { title: true } },
+        apprenticeshipId: true,
+        enrolmentId: true,
       },
     }),
     client.apprenticeship.findMany({
       where: { apprenticeId: userId, ...(schools ? { OR: [{ employerId: within }, { providerId: within }] } : {}) },
       select: {
-        id: true, startDate: true, plannedEndDate: true, contractedWeeklyHours: true, otjRegime: true, plannedOtjHours: true, priorLearningHours: true,
-        status: true, gatewayDate: true, achievedOn: true, withdrawnOn: true, otjActualHoursReported: true,
-        standard: { select: { reference: true, title: true, level: true } }, employer: { select: { name: true } }, provider: { select: { name: true } },
-        trainingPlan: { select: { content: true, apprenticeSignedAt: true, employerSignedAt: true, tutorSignedAt: true } },
-        reviews: { orderBy: { sequence: "asc" }, select: { sequence: true, dueOn: true, heldOn: true, status: true, content: true, apprenticeSignedAt: true, employerSignedAt: true, tutorSignedAt: true } },
+        id: true,
+        startDate: true,
+        plannedEndDate: true,
+        contractedWeeklyHours: true,
+        otjRegime: true,
+        plannedOtjHours: true,
+        priorLearningHours: true,
+        status: true,
+        gatewayDate: true,
+        achievedOn: true,
+        withdrawnOn: true,
+        otjActualHoursReported: true,
+        standard: { select: { reference: true, title: true, level: true } },
+        employer: { select: { name: true } },
+        provider: { select: { name: true } },
+        trainingPlan: {
+          select: { content: true, apprenticeSignedAt: true, employerSignedAt: true, tutorSignedAt: true },
+        },
+        reviews: {
+          orderBy: { sequence: "asc" },
+          select: {
+            sequence: true,
+            dueOn: true,
+            heldOn: true,
+            status: true,
+            content: true,
+            apprenticeSignedAt: true,
+            employerSignedAt: true,
+            tutorSignedAt: true,
+          },
+        },
         breaks: { select: { startDate: true, endDate: true, reason: true } },
       },
     }),
     client.placementPupil.findMany({
       where: { pupilId: userId, placement: { schoolId: within } },
       select: {
-        consentGivenBy: true, consentDate: true, consentMethod: true, hoursAttended: true, feedback: true, wouldHostAgain: true, feedbackAt: true, reflection: true,
-        placement: { select: { id: true, title: true, startDate: true, endDate: true, hours: true, status: true, employer: { select: { name: true } } } },
+        consentGivenBy: true,
+        consentDate: true,
+        consentMethod: true,
+        hoursAttended: true,
+        feedback: true,
+        wouldHostAgain: true,
+        feedbackAt: true,
+        reflection: true,
+        placement: {
+          select: {
+            id: true,
+            title: true,
+            startDate: true,
+            endDate: true,
+            hours: true,
+            status: true,
+            employer: { select: { name: true } },
+          },
+        },
       },
     }),
-    client.encounterAttendee.findMany({ where: { pupilId: userId, encounter: { schoolId: within } }, select: { reflection: true, encounter: { select: { kind: true, title: true, occurredOn: true, employer: { select: { name: true } } } } } }),
-    client.notificationLog.findMany({ where: { userId }, orderBy: { sentAt: "asc" }, select: { kind: true, status: true, sentAt: true } }),
-    client.reviewAddendum.findMany({ where: { authorId: userId, ...(schools ? { review: { apprenticeship: { OR: [{ employerId: within }, { providerId: within }] } } } : {}) }, select: { reviewId: true, text: true, createdAt: true } }),
-    client.auditLog.findMany({ where: { subjectId: userId, organisationId: within }, orderBy: { createdAt: "asc" }, take: 1000, select: { action: true, actorId: true, createdAt: true, metadata: true } }),
-    client.auditLog.findMany({ where: { actorId: userId, organisationId: within }, orderBy: { createdAt: "asc" }, take: 1000, select: { action: true, subjectType: true, subjectId: true, createdAt: true } }),
+    client.encounterAttendee.findMany({
+      where: { pupilId: userId, encounter: { schoolId: within } },
+      select: {
+        reflection: true,
+        encounter: { select: { kind: true, title: true, occurredOn: true, employer: { select: { name: true } } } },
+      },
+    }),
+    client.notificationLog.findMany({
+      where: { userId },
+      orderBy: { sentAt: "asc" },
+      select: { kind: true, status: true, sentAt: true },
+    }),
+    client.reviewAddendum.findMany({
+      where: {
+        authorId: userId,
+        ...(schools ? { review: { apprenticeship: { OR: [{ employerId: within }, { providerId: within }] } } } : {}),
+      },
+      select: { reviewId: true, text: true, createdAt: true },
+    }),
+    client.auditLog.findMany({
+      where: { subjectId: userId, organisationId: within },
+      orderBy: { createdAt: "asc" },
+      take: 1000,
+      select: { action: true, actorId: true, createdAt: true, metadata: true },
+    }),
+    client.auditLog.findMany({
+      where: { actorId: userId, organisationId: within },
+      orderBy: { createdAt: "asc" },
+      take: 1000,
+      select: { action: true, subjectType: true, subjectId: true, createdAt: true },
+    }),
     client.session.count({ where: { userId } }),
   ]);
   const record = {
     exportedAt: new Date().toISOString(),
     about: "Everything the Staffordshire Digital Skills Tracker holds about this person (subject access request).",
     person: {
-      id: user.id, firstName: user.firstName, lastName: user.lastName, email: user.email, username: user.username, upn: user.upn,
-      yearGroup: user.yearGroup, dateOfBirth: schools ? null : user.dateOfBirth, notificationPreferences: user.notificationPrefs,
-      accountCreatedAt: user.createdAt, disabledAt: user.disabledAt, erasedAt: user.erasedAt, activeSessions: sessions,
+      id: user.id,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      email: user.email,
+      username: user.username,
+      upn: user.upn,
+      yearGroup: user.yearGroup,
+      dateOfBirth: schools ? null : user.dateOfBirth,
+      notificationPreferences: user.notificationPrefs,
+      accountCreatedAt: user.createdAt,
+      disabledAt: user.disabledAt,
+      erasedAt: user.erasedAt,
+      activeSessions: sessions,
     },
-    roles: user.memberships.map((m) => ({ organisation: m.organisation.name, organisationKind: m.organisation.kind, role: m.role, since: m.createdAt })),
-    classes: cohorts.map((c) => ({ school: c.cohort.organisation.name, class: c.cohort.name, yearGroup: c.cohort.yearGroup, academicYear: c.cohort.academicYear, joinedAt: c.joinedAt, leftAt: c.leftAt })),
-    enrolments: enrolments.map((e) => ({ id: e.id, pathway: e.pathway.title, through: e.organisation.name, status: e.status, startedOn: e.startedOn, completedOn: e.completedOn, withdrawnOn: e.withdrawnOn })),
+    roles: user.memberships.map((m) => ({
+      organisation: m.organisation.name,
+      organisationKind: m.organisation.kind,
+      role: m.role,
+      since: m.createdAt,
+    })),
+    classes: cohorts.map((c) => ({
+      school: c.cohort.organisation.name,
+      class: c.cohort.name,
+      yearGroup: c.cohort.yearGroup,
+      academicYear: c.cohort.academicYear,
+      joinedAt: c.joinedAt,
+      leftAt: c.leftAt,
+    })),
+    enrolments: enrolments.map((e) => ({
+      id: e.id,
+      pathway: e.pathway.title,
+      through: e.organisation.name,
+      status: e.status,
+      startedOn: e.startedOn,
+      completedOn: e.completedOn,
+      withdrawnOn: e.withdrawnOn,
+    })),
     progressEntries: entries.map(({ module, ...e }) => ({ ...e, module: module?.title ?? null })),
-    apprenticeships: apprenticeships.map((a) => ({ ...a, contractedWeeklyHours: Number(a.contractedWeeklyHours), standard: a.standard, employer: a.employer.name, provider: a.provider.name })),
-    placements: placements.map((p) => ({ ...p.placement, employer: p.placement.employer.name, consentGivenBy: p.consentGivenBy, consentDate: p.consentDate, consentMethod: p.consentMethod, hoursAttended: p.hoursAttended, feedback: p.feedback, wouldHostAgain: p.wouldHostAgain, feedbackAt: p.feedbackAt, reflection: p.reflection })),
-    employerEncounters: encounters.map((e) => ({ ...e.encounter, employer: e.encounter.employer?.name ?? null, reflection: e.reflection })),
+    apprenticeships: apprenticeships.map((a) => ({
+      ...a,
+      contractedWeeklyHours: Number(a.contractedWeeklyHours),
+      standard: a.standard,
+      employer: a.employer.name,
+      provider: a.provider.name,
+    })),
+    placements: placements.map((p) => ({
+      ...p.placement,
+      employer: p.placement.employer.name,
+      consentGivenBy: p.consentGivenBy,
+      consentDate: p.consentDate,
+      consentMethod: p.consentMethod,
+      hoursAttended: p.hoursAttended,
+      feedback: p.feedback,
+      wouldHostAgain: p.wouldHostAgain,
+      feedbackAt: p.feedbackAt,
+      reflection: p.reflection,
+    })),
+    employerEncounters: encounters.map((e) => ({
+      ...e.encounter,
+      employer: e.encounter.employer?.name ?? null,
+      reflection: e.reflection,
+    })),
     reviewAddenda: addenda,
     emailsSent: notifications,
     auditTrail: { aboutThisPerson: auditAbout, byThisPerson: auditBy },
   };
   const counts = {
-    classes: record.classes.length, enrolments: record.enrolments.length, progressEntries: record.progressEntries.length, apprenticeships: record.apprenticeships.length,
-    placements: record.placements.length, encounters: record.employerEncounters.length, auditEvents: auditAbout.length + auditBy.length,
+    classes: record.classes.length,
+    enrolments: record.enrolments.length,
+    progressEntries: record.progressEntries.length,
+    apprenticeships: record.apprenticeships.length,
+    placements: record.placements.length,
+    encounters: record.employerEncounters.length,
+    auditEvents: auditAbout.length + auditBy.length,
   };
   return { record: JSON.parse(JSON.stringify(record)) as typeof record, counts };
 }
@@ -141,7 +346,13 @@ export type SubjectAccessRecord = Awaited<ReturnType<typeof subjectAccessRecord>
 /** The record, audit-logged as a subject-access export (`format`: json or page). */
 export async function exportSubjectAccess(actor: Actor, userId: string, format: "json" | "page") {
   const { record, counts } = await subjectAccessRecord(actor, userId);
-  await audit({ actorId: actor.userId, action: "export.subject-access", subjectType: "user", subjectId: userId, metadata: { format, ...counts } });
+  await audit({
+    actorId: actor.userId,
+    action: "export.subject-access",
+    subjectType: "user",
+    subjectId: userId,
+    metadata: { format, ...counts },
+  });
   return record;
 }
 
@@ -158,7 +369,16 @@ export type ErasureCounts = {
 
 async function erasable(actor: Actor, userId: string) {
   if (!isUuid(userId) || !can(actor, "person:erase")) notFound();
-  const person = await db().user.findUnique({ where: { id: userId }, select: { id: true, firstName: true, lastName: true, erasedAt: true, memberships: { select: { role: true, organisation: { select: { name: true } } } } } });
+  const person = await db().user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      erasedAt: true,
+      memberships: { select: { role: true, organisation: { select: { name: true } } } },
+    },
+  });
   return person ?? notFound();
 }
 
@@ -177,9 +397,23 @@ export async function erasurePreview(actor: Actor, userId: string) {
     client.apprenticeship.count({ where: { apprenticeId: userId } }),
   ]);
   return {
-    person: { id: person.id, name: fullName(person), erased: person.erasedAt !== null, roles: person.memberships.map((m) => ({ role: m.role, organisation: m.organisation.name })) },
+    person: {
+      id: person.id,
+      name: fullName(person),
+      erased: person.erasedAt !== null,
+      roles: person.memberships.map((m) => ({ role: m.role, organisation: m.organisation.name })),
+    },
     isSelf: person.id === actor.userId,
-    counts: { sessions, tokens, progressEntries: entries, placements, encounters, addenda, enrolments, apprenticeships },
+    counts: {
+      sessions,
+      tokens,
+      progressEntries: entries,
+      placements,
+      encounters,
+      addenda,
+      enrolments,
+      apprenticeships,
+    },
   };
 }
 
@@ -191,18 +425,36 @@ export async function anonymisePerson(tx: Tx, userId: string, now: Date = new Da
   const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   await tx.user.update({
     where: { id: userId },
-    data: { firstName: ERASED_FIRST_NAME, lastName: ERASED_LAST_NAME, email: null, username: null, upn: null, dateOfBirth: null, passwordHash: null, notificationPrefs: {}, erasedAt: now },
+    data: {
+      firstName: ERASED_FIRST_NAME,
+      lastName: ERASED_LAST_NAME,
+      email: null,
+      username: null,
+      upn: null,
+      dateOfBirth: null,
+      passwordHash: null,
+      notificationPrefs: {},
+      erasedAt: now,
+    },
   });
   const sessions = await tx.session.deleteMany({ where: { userId } });
-  const tokens = await tx.authToken.deleteMany({ where: { OR: [{ userId }, ...(before.email ? [{ email: before.email }] : [])] } });
+  const tokens = await tx.authToken.deleteMany({
+    where: { OR: [{ userId }, ...(before.email ? [{ email: before.email }] : [])] },
+  });
   const entries = await tx.progressEntry.updateMany({
     where: { learnerId: userId },
     data: { description: "", evidenceUrl: null, verifierComment: null, correctionReason: null },
   });
   // Free text about a pupil on a placement: their reflection, the parent's name, the supervisor's comment.
-  const placements = await tx.placementPupil.findMany({ where: { pupilId: userId }, select: { placementId: true, feedback: true } });
+  const placements = await tx.placementPupil.findMany({
+    where: { pupilId: userId },
+    select: { placementId: true, feedback: true },
+  });
   for (const p of placements) {
-    const feedback = p.feedback && typeof p.feedback === "object" && !Array.isArray(p.feedback) ? { ...(p.feedback as Prisma.JsonObject), comment: "" } : p.feedback;
+    const feedback =
+      p.feedback && typeof p.feedback === "object" && !Array.isArray(p.feedback)
+        ? { ...(p.feedback as Prisma.JsonObject), comment: "" }
+        : p.feedback;
     await tx.placementPupil.update({
       where: { placementId_pupilId: { placementId: p.placementId, pupilId: userId } },
       data: { reflection: null, consentGivenBy: null, feedback: feedback ?? undefined },
@@ -232,11 +484,15 @@ export class ErasureError extends Error {}
 /** Erases one person on request (partnership admin), audit-logged with counts. */
 export async function erasePerson(actor: Actor, userId: string): Promise<ErasureCounts> {
   const person = await erasable(actor, userId);
-  if (person.id === actor.userId) throw new ErasureError("You cannot erase your own record. Ask another partnership admin.");
+  if (person.id === actor.userId)
+    throw new ErasureError("You cannot erase your own record. Ask another partnership admin.");
   if (person.erasedAt) throw new ErasureError("This person's record has already been erased.");
   return db().$transaction(async (tx) => {
     const counts = await anonymisePerson(tx, userId);
-    await audit({ actorId: actor.userId, action: "person.erase", subjectType: "user", subjectId: userId, metadata: counts }, tx);
+    await audit(
+      { actorId: actor.userId, action: "person.erase", subjectType: "user", subjectId: userId, metadata: counts },
+      tx,
+    );
     return counts;
   });
 }
@@ -245,7 +501,14 @@ export async function erasePerson(actor: Actor, userId: string): Promise<Erasure
 
 export const AUDIT_PAGE_SIZE = 50;
 
-export type AuditFilter = { action?: string; actor?: string; subject?: string; from?: string; to?: string; page?: number };
+export type AuditFilter = {
+  action?: string;
+  actor?: string;
+  subject?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+};
 
 /** Partnership admins search the audit log (404 for anyone else). */
 export async function searchAuditLog(actor: Actor, filter: AuditFilter) {
@@ -254,7 +517,9 @@ export async function searchAuditLog(actor: Actor, filter: AuditFilter) {
   if (filter.action) where.action = { startsWith: filter.action };
   if (filter.subject) where.subjectId = filter.subject;
   if (filter.actor) {
-    where.actor = isUuid(filter.actor) ? { id: filter.actor } : { OR: [{ email: filter.actor.toLowerCase() }, { username: filter.actor.toLowerCase() }] };
+    where.actor = isUuid(filter.actor)
+      ? { id: filter.actor }
+      : { OR: [{ email: filter.actor.toLowerCase() }, { username: filter.actor.toLowerCase() }] };
   }
   const createdAt: Prisma.DateTimeFilter = {};
   if (filter.from) createdAt.gte = new Date(`${filter.from}T00:00:00Z`);
@@ -268,9 +533,24 @@ export async function searchAuditLog(actor: Actor, filter: AuditFilter) {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: (page - 1) * AUDIT_PAGE_SIZE,
       take: AUDIT_PAGE_SIZE,
-      select: { id: true, action: true, subjectType: true, subjectId: true, organisationId: true, metadata: true, createdAt: true, actor: { select: { id: true, firstName: true, lastName: true } } },
+      select: {
+        id: true,
+        action: true,
+        subjectType: true,
+        subjectId: true,
+        organisationId: true,
+        metadata: true,
+        createdAt: true,
+        actor: { select: { id: true, firstName: true, lastName: true } },
+      },
     }),
     db().auditLog.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
   ]);
-  return { total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)), rows, actions: actions.map((a) => a.action) };
+  return {
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+    rows,
+    actions: actions.map((a) => a.action),
+  };
 }

@@ -24,12 +24,27 @@ export async function educatorOverview(actor: Actor) {
     db().pathway.findMany({
       where: { audience: "TEACHER" },
       orderBy: [{ sortOrder: "asc" }, { title: "asc" }],
-      select: { id: true, title: true, description: true, hoursMin: true, hoursMax: true, outcome: true, credentialCode: true },
+      select: {
+        id: true,
+        title: true,
+        description: true,
+        hoursMin: true,
+        hoursMax: true,
+        outcome: true,
+        credentialCode: true,
+      },
     }),
-    db().enrolment.findMany({ where: { userId: actor.userId, pathway: { audience: "TEACHER" } }, select: { pathwayId: true, status: true, startedOn: true } }),
+    db().enrolment.findMany({
+      where: { userId: actor.userId, pathway: { audience: "TEACHER" } },
+      select: { pathwayId: true, status: true, startedOn: true },
+    }),
     isSchoolAdmin
       ? db().membership.findMany({
-          where: { organisationId: schoolId, role: { in: ["TEACHER", "SCHOOL_ADMIN"] }, user: { disabledAt: null, erasedAt: null } },
+          where: {
+            organisationId: schoolId,
+            role: { in: ["TEACHER", "SCHOOL_ADMIN"] },
+            user: { disabledAt: null, erasedAt: null },
+          },
           orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
           distinct: ["userId"],
           select: {
@@ -38,7 +53,10 @@ export async function educatorOverview(actor: Actor) {
                 id: true,
                 firstName: true,
                 lastName: true,
-                enrolments: { where: { pathway: { audience: "TEACHER" } }, select: { pathway: { select: { title: true } }, status: true } },
+                enrolments: {
+                  where: { pathway: { audience: "TEACHER" } },
+                  select: { pathway: { select: { title: true } }, status: true },
+                },
               },
             },
           },
@@ -68,15 +86,26 @@ export async function enrolEducator(actor: Actor, input: { pathwayId: string; us
   if (userId !== actor.userId) {
     if (!mayEnrolColleaguesAt(actor, schoolId)) notFound();
     const colleague = await db().membership.findFirst({
-      where: { userId, organisationId: schoolId, role: { in: ["TEACHER", "SCHOOL_ADMIN"] }, user: { disabledAt: null, erasedAt: null } },
+      where: {
+        userId,
+        organisationId: schoolId,
+        role: { in: ["TEACHER", "SCHOOL_ADMIN"] },
+        user: { disabledAt: null, erasedAt: null },
+      },
       select: { userId: true },
     });
     if (!colleague) notFound();
   }
-  const pathway = await db().pathway.findFirst({ where: { id: input.pathwayId, audience: "TEACHER" }, select: { id: true, title: true } });
+  const pathway = await db().pathway.findFirst({
+    where: { id: input.pathwayId, audience: "TEACHER" },
+    select: { id: true, title: true },
+  });
   if (!pathway) notFound();
   return db().$transaction(async (tx) => {
-    const existing = await tx.enrolment.findUnique({ where: { userId_pathwayId: { userId, pathwayId: pathway.id } }, select: { id: true } });
+    const existing = await tx.enrolment.findUnique({
+      where: { userId_pathwayId: { userId, pathwayId: pathway.id } },
+      select: { id: true },
+    });
     if (existing) return { created: false, pathwayTitle: pathway.title };
     const created = await tx.enrolment.upsert({
       where: { userId_pathwayId: { userId, pathwayId: pathway.id } },
@@ -84,7 +113,17 @@ export async function enrolEducator(actor: Actor, input: { pathwayId: string; us
       create: { userId, pathwayId: pathway.id, organisationId: schoolId },
       select: { id: true },
     });
-    await audit({ actorId: actor.userId, action: "enrolment.educator", subjectType: "enrolment", subjectId: created.id, organisationId: schoolId, metadata: { userId, pathwayId: pathway.id, self: userId === actor.userId } }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "enrolment.educator",
+        subjectType: "enrolment",
+        subjectId: created.id,
+        organisationId: schoolId,
+        metadata: { userId, pathwayId: pathway.id, self: userId === actor.userId },
+      },
+      tx,
+    );
     return { created: true, pathwayTitle: pathway.title };
   });
 }

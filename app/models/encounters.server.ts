@@ -23,29 +23,59 @@ export async function encounterOptions(actor: Actor, today: IsoDate = todayInEng
       orderBy: [{ yearGroup: "asc" }, { name: "asc" }],
       select: { id: true, name: true, yearGroup: true, _count: { select: { members: { where: { leftAt: null } } } } },
     }),
-    db().organisation.findMany({ where: { kind: "EMPLOYER", status: "APPROVED" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db().organisation.findMany({
+      where: { kind: "EMPLOYER", status: "APPROVED" },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true },
+    }),
   ]);
-  return { classes: classes.map((c) => ({ id: c.id, label: `${c.name} (year ${c.yearGroup}, ${c._count.members} pupils)` })), employers };
+  return {
+    classes: classes.map((c) => ({ id: c.id, label: `${c.name} (year ${c.yearGroup}, ${c._count.members} pupils)` })),
+    employers,
+  };
 }
 
 export const EncounterFields = {
   cohortId: z.string().uuid("Choose a class."),
   kind: z.enum(ENCOUNTER_KINDS, { message: "Choose the kind of encounter." }),
-  title: z.string().trim().min(1, "Enter what the encounter was.").max(200, "Keep the title to 200 characters or fewer."),
+  title: z
+    .string()
+    .trim()
+    .min(1, "Enter what the encounter was.")
+    .max(200, "Keep the title to 200 characters or fewer."),
   occurredOn: isoDate,
   employerId: z.string().trim().optional(),
 };
 
 /** Logs one encounter for a whole class: every current member becomes an attendee. */
-export async function logEncounter(actor: Actor, input: { cohortId: string; kind: (typeof ENCOUNTER_KINDS)[number]; title: string; occurredOn: IsoDate; employerId?: string }, today: IsoDate = todayInEngland()) {
+export async function logEncounter(
+  actor: Actor,
+  input: {
+    cohortId: string;
+    kind: (typeof ENCOUNTER_KINDS)[number];
+    title: string;
+    occurredOn: IsoDate;
+    employerId?: string;
+  },
+  today: IsoDate = todayInEngland(),
+) {
   const schools = placementSchoolsOf(actor);
   if (!schools.length) notFound();
   if (isBefore(today, input.occurredOn)) throw new PlacementError({ occurredOn: "The date cannot be in the future." });
   return db().$transaction(async (tx) => {
-    const cohort = await tx.cohort.findFirst({ where: { id: input.cohortId, organisationId: { in: schools } }, select: { id: true, organisationId: true, members: { where: { leftAt: null }, select: { userId: true } } } });
+    const cohort = await tx.cohort.findFirst({
+      where: { id: input.cohortId, organisationId: { in: schools } },
+      select: { id: true, organisationId: true, members: { where: { leftAt: null }, select: { userId: true } } },
+    });
     if (!cohort) notFound();
     const employerId = input.employerId && input.employerId.length ? input.employerId : null;
-    if (employerId && !(isUuid(employerId) && (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1)) {
+    if (
+      employerId &&
+      !(
+        isUuid(employerId) &&
+        (await tx.organisation.count({ where: { id: employerId, kind: "EMPLOYER", status: "APPROVED" } })) === 1
+      )
+    ) {
       throw new PlacementError({ employerId: "Choose an employer from the list, or none." });
     }
     if (cohort.members.length === 0) throw new PlacementError({ cohortId: "That class has no pupils yet." });
@@ -62,7 +92,17 @@ export async function logEncounter(actor: Actor, input: { cohortId: string; kind
       },
       select: { id: true },
     });
-    await audit({ actorId: actor.userId, action: "encounter.create", subjectType: "encounter", subjectId: encounter.id, organisationId: cohort.organisationId, metadata: { cohortId: cohort.id, attendees: cohort.members.length } }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "encounter.create",
+        subjectType: "encounter",
+        subjectId: encounter.id,
+        organisationId: cohort.organisationId,
+        metadata: { cohortId: cohort.id, attendees: cohort.members.length },
+      },
+      tx,
+    );
     return { id: encounter.id, attendees: cohort.members.length };
   });
 }

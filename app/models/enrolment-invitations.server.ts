@@ -34,7 +34,6 @@ import type { FieldErrors } from "~/utils/forms.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
-
 /** An invitation whose enrolment cannot start as entered: the message is for the invited person. */
 export class EnrolmentNotAccepted extends AccountError {
   constructor(
@@ -62,13 +61,31 @@ export async function enrolApprentice(actor: Actor, employerId: string, input: E
     if (p.person.kind === "held") {
       const apprentice = { id: p.person.userId, name: p.person.name };
       await fillDateOfBirth(tx, apprentice.id, p.employer.id, p.dateOfBirth);
-      await flagUpnOnOtherRecord(tx, { actorId: actor.userId, organisationId: p.employer.id, upn: input.upn, apprenticeId: apprentice.id });
-      const { apprenticeshipId } = await createApprenticeship(tx, p, apprentice, { actorId: actor.userId, metadata: { matchedBy: p.person.matchedBy } });
+      await flagUpnOnOtherRecord(tx, {
+        actorId: actor.userId,
+        organisationId: p.employer.id,
+        upn: input.upn,
+        apprenticeId: apprentice.id,
+      });
+      const { apprenticeshipId } = await createApprenticeship(tx, p, apprentice, {
+        actorId: actor.userId,
+        metadata: { matchedBy: p.person.matchedBy },
+      });
       return { ok: true as const, kind: "enrolled" as const, apprenticeshipId, apprenticeId: apprentice.id };
     }
-    const { tokenId } = await issueInvitation(tx, actor.userId, { organisationId: p.employer.id, email: p.person.email, role: "APPRENTICE" });
+    const { tokenId } = await issueInvitation(tx, actor.userId, {
+      organisationId: p.employer.id,
+      email: p.person.email,
+      role: "APPRENTICE",
+    });
     const pending = await tx.pendingEnrolment.create({
-      data: { invitationId: tokenId, employerId: p.employer.id, firstName: p.person.firstName, lastName: p.person.lastName, answers: input as unknown as Prisma.InputJsonObject },
+      data: {
+        invitationId: tokenId,
+        employerId: p.employer.id,
+        firstName: p.person.firstName,
+        lastName: p.person.lastName,
+        answers: input as unknown as Prisma.InputJsonObject,
+      },
       select: { id: true },
     });
     return { ok: true as const, kind: "invited" as const, pendingEnrolmentId: pending.id, email: p.person.email };
@@ -79,14 +96,19 @@ export async function enrolApprentice(actor: Actor, employerId: string, input: E
  * A UPN typed at enrolment that is on someone else's record is never attached: it becomes an
  * identity flag for the partnership admin (decision 025), like one a school's class list names.
  */
-async function flagUpnOnOtherRecord(tx: Tx, input: { actorId: string; organisationId: string; upn: string; apprenticeId: string }) {
+async function flagUpnOnOtherRecord(
+  tx: Tx,
+  input: { actorId: string; organisationId: string; upn: string; apprenticeId: string },
+) {
   if (!input.upn) return;
   const owner = await tx.user.findUnique({ where: { upn: input.upn }, select: { id: true, mergedIntoId: true } });
   if (!owner || owner.id === input.apprenticeId || owner.mergedIntoId === input.apprenticeId) return;
   await flagIdentityClaims(tx, {
     actorId: input.actorId,
     organisationId: input.organisationId,
-    claims: [{ claimantId: input.apprenticeId, kind: "UPN", value: input.upn, holderId: owner.mergedIntoId ?? owner.id }],
+    claims: [
+      { claimantId: input.apprenticeId, kind: "UPN", value: input.upn, holderId: owner.mergedIntoId ?? owner.id },
+    ],
   });
 }
 
@@ -107,11 +129,22 @@ export async function listPendingEnrolments(actor: Actor) {
   const rows = await db().pendingEnrolment.findMany({
     where: { employerId: { in: employerIds } },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { createdAt: "desc" }],
-    select: { id: true, firstName: true, lastName: true, answers: true, problemAt: true, createdAt: true, invitation: { select: { email: true, expiresAt: true, usedAt: true } } },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      answers: true,
+      problemAt: true,
+      createdAt: true,
+      invitation: { select: { email: true, expiresAt: true, usedAt: true } },
+    },
   });
   const answers = new Map(rows.map((r) => [r.id, EnrolmentSchema.safeParse(r.answers).data]));
   const standardIds = [...new Set([...answers.values()].flatMap((a) => (a ? [a.standardId] : [])))];
-  const standards = await db().standard.findMany({ where: { id: { in: standardIds } }, select: { id: true, reference: true, title: true, level: true } });
+  const standards = await db().standard.findMany({
+    where: { id: { in: standardIds } },
+    select: { id: true, reference: true, title: true, level: true },
+  });
   return rows.map((r) => {
     const a = answers.get(r.id);
     const standard = standards.find((s) => s.id === a?.standardId);
@@ -149,7 +182,16 @@ export async function cancelPendingEnrolment(actor: Actor, pendingEnrolmentId: s
     const row = await findPendingInScope(actor, pendingEnrolmentId, tx);
     await tx.authToken.updateMany({ where: { id: row.invitationId, usedAt: null }, data: { usedAt: new Date() } });
     await tx.pendingEnrolment.delete({ where: { id: row.id } });
-    await audit({ actorId: actor.userId, action: "apprenticeship.invitation-cancel", subjectType: "auth_token", subjectId: row.invitationId, organisationId: row.employerId }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "apprenticeship.invitation-cancel",
+        subjectType: "auth_token",
+        subjectId: row.invitationId,
+        organisationId: row.employerId,
+      },
+      tx,
+    );
   });
 }
 
@@ -158,7 +200,11 @@ export async function resendPendingEnrolment(actor: Actor, pendingEnrolmentId: s
   await db().$transaction(async (tx) => {
     const row = await findPendingInScope(actor, pendingEnrolmentId, tx);
     await tx.authToken.updateMany({ where: { id: row.invitationId, usedAt: null }, data: { usedAt: new Date() } });
-    const { tokenId } = await issueInvitation(tx, actor.userId, { organisationId: row.employerId, email: row.invitation.email ?? "", role: "APPRENTICE" });
+    const { tokenId } = await issueInvitation(tx, actor.userId, {
+      organisationId: row.employerId,
+      email: row.invitation.email ?? "",
+      role: "APPRENTICE",
+    });
     await tx.pendingEnrolment.update({ where: { id: row.id }, data: { invitationId: tokenId, problemAt: null } });
   });
 }
@@ -187,7 +233,10 @@ export async function describeEnrolmentInvitation(secret: string) {
   const pending = await pendingForLink(secret);
   const answers = pending ? EnrolmentSchema.safeParse(pending.answers).data : undefined;
   if (!pending || !answers) return null;
-  const standard = await db().standard.findUnique({ where: { id: answers.standardId }, select: { reference: true, title: true, level: true } });
+  const standard = await db().standard.findUnique({
+    where: { id: answers.standardId },
+    select: { reference: true, title: true, level: true },
+  });
   return {
     employerName: pending.employer.name,
     standard: standard ? `${standard.title} (${standard.reference}, level ${standard.level})` : "",
@@ -207,7 +256,11 @@ export async function acceptInvitationAndEnrolment(secret: string, input: Parame
   try {
     return await acceptInvitation(secret, input, completePendingEnrolment);
   } catch (error) {
-    if (error instanceof EnrolmentNotAccepted) await db().pendingEnrolment.updateMany({ where: { id: error.pendingEnrolmentId }, data: { problemAt: new Date() } });
+    if (error instanceof EnrolmentNotAccepted)
+      await db().pendingEnrolment.updateMany({
+        where: { id: error.pendingEnrolmentId },
+        data: { problemAt: new Date() },
+      });
     throw error;
   }
 }
@@ -215,28 +268,54 @@ export async function acceptInvitationAndEnrolment(secret: string, input: Parame
 async function completePendingEnrolment(tx: Tx, accepted: { tokenId: string; userId: string }) {
   const pending = await tx.pendingEnrolment.findUnique({
     where: { invitationId: accepted.tokenId },
-    select: { id: true, answers: true, employer: { select: { id: true, name: true, status: true } }, invitation: { select: { createdById: true } } },
+    select: {
+      id: true,
+      answers: true,
+      employer: { select: { id: true, name: true, status: true } },
+      invitation: { select: { createdById: true } },
+    },
   });
   if (!pending) return;
   const employer = pending.employer;
   const refuse = (message: string) => new EnrolmentNotAccepted(message, pending.id);
   const parsed = EnrolmentSchema.safeParse(pending.answers);
-  if (!parsed.success || employer.status !== "APPROVED") throw refuse(`This enrolment can no longer start as it was entered. Ask ${employer.name} to enrol you again.`);
+  if (!parsed.success || employer.status !== "APPROVED")
+    throw refuse(`This enrolment can no longer start as it was entered. Ask ${employer.name} to enrol you again.`);
   const answers = parsed.data;
-  const person = await tx.user.findUniqueOrThrow({ where: { id: accepted.userId }, select: { firstName: true, lastName: true, dateOfBirth: true } });
+  const person = await tx.user.findUniqueOrThrow({
+    where: { id: accepted.userId },
+    select: { firstName: true, lastName: true, dateOfBirth: true },
+  });
   const recorded = person.dateOfBirth ? toIsoDate(person.dateOfBirth) : null;
   if (recorded && recorded !== answers.dateOfBirth) {
-    throw refuse(`${employer.name} entered your date of birth as ${formatLongDate(answers.dateOfBirth)}, which is not the date on your record. Ask them to cancel this invitation and enrol you again with the right date.`);
+    throw refuse(
+      `${employer.name} entered your date of birth as ${formatLongDate(answers.dateOfBirth)}, which is not the date on your record. Ask them to cancel this invitation and enrol you again with the right date.`,
+    );
   }
   if (await hasUnfinishedApprenticeship(accepted.userId, answers.standardId, tx)) {
-    throw refuse(`You already have an apprenticeship on this standard that has not finished, so this one cannot start. Talk to ${employer.name} and your training provider.`);
+    throw refuse(
+      `You already have an apprenticeship on this standard that has not finished, so this one cannot start. Talk to ${employer.name} and your training provider.`,
+    );
   }
   const checked = await checkEnrolmentAnswers(employer, answers, {}, tx);
-  if (!checked.ok) throw refuse(`${employer.name} needs to change this enrolment before it can start: ${Object.values(checked.errors)[0]} Ask them to enrol you again.`);
+  if (!checked.ok)
+    throw refuse(
+      `${employer.name} needs to change this enrolment before it can start: ${Object.values(checked.errors)[0]} Ask them to enrol you again.`,
+    );
   // The person has just seen this date on the invitation page; it still goes on their record only if no other organisation holds them.
   await fillDateOfBirth(tx, accepted.userId, employer.id, answers.dateOfBirth);
   const actorId = pending.invitation.createdById;
-  await flagUpnOnOtherRecord(tx, { actorId: actorId ?? accepted.userId, organisationId: employer.id, upn: answers.upn, apprenticeId: accepted.userId });
-  await createApprenticeship(tx, checked.value, { id: accepted.userId, name: fullName(person) }, { actorId: actorId ?? accepted.userId, metadata: { matchedBy: "invitation", acceptedBy: accepted.userId } });
+  await flagUpnOnOtherRecord(tx, {
+    actorId: actorId ?? accepted.userId,
+    organisationId: employer.id,
+    upn: answers.upn,
+    apprenticeId: accepted.userId,
+  });
+  await createApprenticeship(
+    tx,
+    checked.value,
+    { id: accepted.userId, name: fullName(person) },
+    { actorId: actorId ?? accepted.userId, metadata: { matchedBy: "invitation", acceptedBy: accepted.userId } },
+  );
   await tx.pendingEnrolment.delete({ where: { id: pending.id } });
 }

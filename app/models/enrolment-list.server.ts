@@ -15,21 +15,49 @@ import { fullName } from "~/domain/names.ts";
 
 export { LEARNER_TYPES, PAGE_SIZE };
 
-const uuidOrBlank = (message: string) => z.union([z.literal(""), z.string().uuid(message)], { message }).optional().default("");
+const uuidOrBlank = (message: string) =>
+  z
+    .union([z.literal(""), z.string().uuid(message)], { message })
+    .optional()
+    .default("");
 
 const FilterSchema = z.object({
   pathway: uuidOrBlank("Choose a pathway from the list."),
   organisation: uuidOrBlank("Choose an organisation from the list."),
-  district: z.union([z.literal(""), z.string().regex(/^E0[67]\d{6}$/, "Choose an area from the list.")], { message: "Choose an area from the list." }).optional().default(""),
-  status: z.union([z.literal(""), z.enum(["ACTIVE", "COMPLETED", "WITHDRAWN"])], { message: "Choose a status from the list." }).optional().default(""),
-  learner: z.union([z.literal(""), z.enum(["pupil", "teacher", "apprentice"])], { message: "Choose a learner type from the list." }).optional().default(""),
-  page: strictNumber(z.number({ message: "The page must be a whole number." }).int("The page must be a whole number.").min(1, "The page must be 1 or more.").max(100_000, "That page does not exist.").optional().default(1)),
+  district: z
+    .union([z.literal(""), z.string().regex(/^E0[67]\d{6}$/, "Choose an area from the list.")], {
+      message: "Choose an area from the list.",
+    })
+    .optional()
+    .default(""),
+  status: z
+    .union([z.literal(""), z.enum(["ACTIVE", "COMPLETED", "WITHDRAWN"])], { message: "Choose a status from the list." })
+    .optional()
+    .default(""),
+  learner: z
+    .union([z.literal(""), z.enum(["pupil", "teacher", "apprentice"])], {
+      message: "Choose a learner type from the list.",
+    })
+    .optional()
+    .default(""),
+  page: strictNumber(
+    z
+      .number({ message: "The page must be a whole number." })
+      .int("The page must be a whole number.")
+      .min(1, "The page must be 1 or more.")
+      .max(100_000, "That page does not exist.")
+      .optional()
+      .default(1),
+  ),
 });
 
 export type EnrolmentFilters = z.infer<typeof FilterSchema>;
 
 /** Reads filters from a URL; an invalid one is reported and left out (the rest still apply). */
-export function parseEnrolmentFilters(searchParams: URLSearchParams): { filters: EnrolmentFilters; errors: Record<string, string> } {
+export function parseEnrolmentFilters(searchParams: URLSearchParams): {
+  filters: EnrolmentFilters;
+  errors: Record<string, string>;
+} {
   const raw: Record<string, string> = {};
   for (const key of Object.keys(FilterSchema.shape)) {
     const value = searchParams.get(key);
@@ -83,11 +111,20 @@ export async function listEnrolments(actor: Actor, filters: EnrolmentFilters) {
       },
     }),
     db().pathway.findMany({ orderBy: [{ audience: "asc" }, { sortOrder: "asc" }], select: { id: true, title: true } }),
-    db().organisation.findMany({ where: { kind: { in: ["SCHOOL", "EMPLOYER", "PROVIDER"] } }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db().organisation.findMany({
+      where: { kind: { in: ["SCHOOL", "EMPLOYER", "PROVIDER"] } },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true },
+    }),
     db().district.findMany({ orderBy: { name: "asc" }, select: { code: true, name: true } }),
   ]);
   const learnerType = (roles: Role[]) =>
-    (Object.entries(LEARNER_TYPES) as [keyof typeof LEARNER_TYPES, (typeof LEARNER_TYPES)[keyof typeof LEARNER_TYPES]][])
+    (
+      Object.entries(LEARNER_TYPES) as [
+        keyof typeof LEARNER_TYPES,
+        (typeof LEARNER_TYPES)[keyof typeof LEARNER_TYPES],
+      ][]
+    )
       .filter(([, t]) => t.roles.some((r) => roles.includes(r)))
       .map(([, t]) => t.label)
       .join(", ") || "Other";
@@ -96,7 +133,12 @@ export async function listEnrolments(actor: Actor, filters: EnrolmentFilters) {
     total,
     pages,
     page: filters.page,
-    counts: { ACTIVE: 0, COMPLETED: 0, WITHDRAWN: 0, ...Object.fromEntries(byStatus.map((g) => [g.status, g._count._all])) } as Record<"ACTIVE" | "COMPLETED" | "WITHDRAWN", number>,
+    counts: {
+      ACTIVE: 0,
+      COMPLETED: 0,
+      WITHDRAWN: 0,
+      ...Object.fromEntries(byStatus.map((g) => [g.status, g._count._all])),
+    } as Record<"ACTIVE" | "COMPLETED" | "WITHDRAWN", number>,
     rows: rows.map((r) => ({
       id: r.id,
       learnerId: r.user.id,

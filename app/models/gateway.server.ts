@@ -11,7 +11,17 @@
  */
 import { db, type Tx } from "~/db/client.server.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { addCalendarMonths, addDays, closeBreaks, daysCovered, isBefore, toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
+import {
+  addCalendarMonths,
+  addDays,
+  closeBreaks,
+  daysCovered,
+  isBefore,
+  toIsoDate,
+  toUtcDate,
+  type IsoDate,
+  todayInEngland,
+} from "~/domain/dates.ts";
 import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo } from "~/auth/reach.server.ts";
 import { otjStatuses } from "~/models/otj-status.server.ts";
 import { audit } from "~/utils/audit.server.ts";
@@ -24,7 +34,10 @@ export class GatewayError extends Error {}
 export type GatewayParty = "employer" | "tutor";
 
 /** Minimum duration: `months` of time in learning since the start, days on breaks added on. */
-export function minimumDurationMet(input: { startDate: IsoDate; months: number; breaks: { startDate: IsoDate; endDate: IsoDate | null }[] }, asOf: IsoDate) {
+export function minimumDurationMet(
+  input: { startDate: IsoDate; months: number; breaks: { startDate: IsoDate; endDate: IsoDate | null }[] },
+  asOf: IsoDate,
+) {
   const breakDays = daysCovered(closeBreaks(input.breaks, asOf), input.startDate, asOf);
   const earliest = addDays(addCalendarMonths(input.startDate, input.months), breakDays);
   return { met: !isBefore(asOf, earliest), earliest };
@@ -53,7 +66,14 @@ async function loadGateway(actor: Actor, apprenticeshipId: string, asOf: IsoDate
   });
   if (!a) notFound();
   const duration = minimumDurationMet(
-    { startDate: toIsoDate(a.startDate), months: a.standard.minDurationMonths, breaks: a.breaks.map((b) => ({ startDate: toIsoDate(b.startDate), endDate: b.endDate ? toIsoDate(b.endDate) : null })) },
+    {
+      startDate: toIsoDate(a.startDate),
+      months: a.standard.minDurationMonths,
+      breaks: a.breaks.map((b) => ({
+        startDate: toIsoDate(b.startDate),
+        endDate: b.endDate ? toIsoDate(b.endDate) : null,
+      })),
+    },
     asOf,
   );
   const [otj] = await otjStatuses(actor, { apprenticeshipIds: [a.id] }, asOf);
@@ -66,13 +86,22 @@ export async function getGateway(actor: Actor, apprenticeshipId: string, asOf: I
   const g = a.gateway;
   const parties = apprenticeshipPartiesOf(actor, a).filter((p): p is GatewayParty => p === "employer" || p === "tutor");
   const englishMathsOk = !a.englishMathsRequired || Boolean(g?.englishMathsMet);
-  const names = await db().user.findMany({ where: { id: { in: [g?.employerConfirmedById, g?.tutorConfirmedById].filter((x): x is string => Boolean(x)) } }, select: { id: true, firstName: true, lastName: true } });
+  const names = await db().user.findMany({
+    where: { id: { in: [g?.employerConfirmedById, g?.tutorConfirmedById].filter((x): x is string => Boolean(x)) } },
+    select: { id: true, firstName: true, lastName: true },
+  });
   const nameOf = (id: string | null | undefined) => {
     const p = names.find((n) => n.id === id);
     return p ? fullName(p) : null;
   };
   return {
-    apprenticeship: { id: a.id, apprenticeName: fullName(a.apprentice), standard: `${a.standard.title} (${a.standard.reference})`, status: a.status, startDate: toIsoDate(a.startDate) },
+    apprenticeship: {
+      id: a.id,
+      apprenticeName: fullName(a.apprentice),
+      standard: `${a.standard.title} (${a.standard.reference})`,
+      status: a.status,
+      startDate: toIsoDate(a.startDate),
+    },
     englishMathsRequired: a.englishMathsRequired,
     englishMathsMet: Boolean(g?.englishMathsMet),
     minDurationMonths: a.standard.minDurationMonths,
@@ -82,13 +111,25 @@ export async function getGateway(actor: Actor, apprenticeshipId: string, asOf: I
     employer: { confirmedAt: g?.employerConfirmedAt?.toISOString() ?? null, by: nameOf(g?.employerConfirmedById) },
     tutor: { confirmedAt: g?.tutorConfirmedAt?.toISOString() ?? null, by: nameOf(g?.tutorConfirmedById) },
     gatewayDate: g?.gatewayDate ? toIsoDate(g.gatewayDate) : a.gatewayDate ? toIsoDate(a.gatewayDate) : null,
-    missing: missingItems({ employer: Boolean(g?.employerConfirmedAt), tutor: Boolean(g?.tutorConfirmedAt), englishMathsOk, durationMet: duration.met, otjMet }),
+    missing: missingItems({
+      employer: Boolean(g?.employerConfirmedAt),
+      tutor: Boolean(g?.tutorConfirmedAt),
+      englishMathsOk,
+      durationMet: duration.met,
+      otjMet,
+    }),
     myParties: parties.filter((p) => !(p === "employer" ? g?.employerConfirmedAt : g?.tutorConfirmedAt)),
     canConfirm: a.status === "ACTIVE" && !a.gatewayDate,
   };
 }
 
-function missingItems(s: { employer: boolean; tutor: boolean; englishMathsOk: boolean; durationMet: boolean; otjMet: boolean }): string[] {
+function missingItems(s: {
+  employer: boolean;
+  tutor: boolean;
+  englishMathsOk: boolean;
+  durationMet: boolean;
+  otjMet: boolean;
+}): string[] {
   const out: string[] = [];
   if (!s.employer) out.push("The employer has not confirmed occupational competence.");
   if (!s.tutor) out.push("The tutor has not confirmed occupational competence.");
@@ -102,26 +143,74 @@ function missingItems(s: { employer: boolean; tutor: boolean; englishMathsOk: bo
  * The employer or the tutor confirms competence (and, where required, English and maths). The
  * computed items are stored as they stand; when all are in, the gateway date is recorded.
  */
-export async function confirmGateway(actor: Actor, apprenticeshipId: string, party: GatewayParty, input: { englishMathsMet: boolean }, asOf: IsoDate = todayInEngland()) {
+export async function confirmGateway(
+  actor: Actor,
+  apprenticeshipId: string,
+  party: GatewayParty,
+  input: { englishMathsMet: boolean },
+  asOf: IsoDate = todayInEngland(),
+) {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`gateway:${apprenticeshipId}`}))`;
     const { a, duration, otjMet } = await loadGateway(actor, apprenticeshipId, asOf, tx);
     if (!apprenticeshipPartiesOf(actor, a).includes(party)) notFound();
-    if (a.status !== "ACTIVE" || a.gatewayDate) throw new GatewayError("The gateway can only be confirmed for an active apprenticeship that has not passed it yet.");
+    if (a.status !== "ACTIVE" || a.gatewayDate)
+      throw new GatewayError(
+        "The gateway can only be confirmed for an active apprenticeship that has not passed it yet.",
+      );
     const g = a.gateway;
-    if (party === "employer" ? g?.employerConfirmedAt : g?.tutorConfirmedAt) throw new GatewayError("You have already confirmed the gateway.");
+    if (party === "employer" ? g?.employerConfirmedAt : g?.tutorConfirmedAt)
+      throw new GatewayError("You have already confirmed the gateway.");
     const now = new Date();
     const englishMathsMet = Boolean(g?.englishMathsMet) || input.englishMathsMet;
-    const confirmation = party === "employer" ? { employerConfirmedAt: now, employerConfirmedById: actor.userId } : { tutorConfirmedAt: now, tutorConfirmedById: actor.userId };
+    const confirmation =
+      party === "employer"
+        ? { employerConfirmedAt: now, employerConfirmedById: actor.userId }
+        : { tutorConfirmedAt: now, tutorConfirmedById: actor.userId };
     const employerIn = party === "employer" || Boolean(g?.employerConfirmedAt);
     const tutorIn = party === "tutor" || Boolean(g?.tutorConfirmedAt);
     const complete = employerIn && tutorIn && (!a.englishMathsRequired || englishMathsMet) && duration.met && otjMet;
-    const fields = { ...confirmation, englishMathsMet, minimumDurationMet: duration.met, otjMet, gatewayDate: complete ? toUtcDate(asOf) : null };
-    await tx.gatewayCheck.upsert({ where: { apprenticeshipId: a.id }, create: { apprenticeshipId: a.id, ...fields }, update: fields });
-    if (complete) await tx.apprenticeship.update({ where: { id: a.id }, data: { status: "GATEWAY", gatewayDate: toUtcDate(asOf) } });
+    const fields = {
+      ...confirmation,
+      englishMathsMet,
+      minimumDurationMet: duration.met,
+      otjMet,
+      gatewayDate: complete ? toUtcDate(asOf) : null,
+    };
+    await tx.gatewayCheck.upsert({
+      where: { apprenticeshipId: a.id },
+      create: { apprenticeshipId: a.id, ...fields },
+      update: fields,
+    });
+    if (complete)
+      await tx.apprenticeship.update({
+        where: { id: a.id },
+        data: { status: "GATEWAY", gatewayDate: toUtcDate(asOf) },
+      });
     const organisationId = party === "employer" ? a.employerId : a.providerId;
-    await audit({ actorId: actor.userId, action: "gateway.confirm", subjectType: "apprenticeship", subjectId: a.id, organisationId, metadata: { party, englishMathsMet, minimumDurationMet: duration.met, otjMet, complete } }, tx);
-    if (complete) await audit({ actorId: actor.userId, action: "gateway.reached", subjectType: "apprenticeship", subjectId: a.id, organisationId: a.providerId, metadata: {} }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "gateway.confirm",
+        subjectType: "apprenticeship",
+        subjectId: a.id,
+        organisationId,
+        metadata: { party, englishMathsMet, minimumDurationMet: duration.met, otjMet, complete },
+      },
+      tx,
+    );
+    if (complete)
+      await audit(
+        {
+          actorId: actor.userId,
+          action: "gateway.reached",
+          subjectType: "apprenticeship",
+          subjectId: a.id,
+          organisationId: a.providerId,
+          metadata: {},
+        },
+        tx,
+      );
     return { complete };
   });
 }

@@ -20,13 +20,22 @@ export async function hostPool(actor: Actor, filter: { districtCode?: string; se
   };
   const [hosts, districts] = await Promise.all([
     db().organisation.findMany({
-      where: { ...where, ...(filter.districtCode ? { districtCode: filter.districtCode } : {}), ...(filter.sector ? { sector: filter.sector } : {}) },
+      where: {
+        ...where,
+        ...(filter.districtCode ? { districtCode: filter.districtCode } : {}),
+        ...(filter.sector ? { sector: filter.sector } : {}),
+      },
       select: { id: true, name: true, sector: true, district: { select: { name: true } } },
       orderBy: { name: "asc" },
     }),
     db().district.findMany({ orderBy: { name: "asc" }, select: { code: true, name: true } }),
   ]);
-  const sectors = await db().organisation.findMany({ where: { ...where, sector: { not: null } }, distinct: ["sector"], select: { sector: true }, orderBy: { sector: "asc" } });
+  const sectors = await db().organisation.findMany({
+    where: { ...where, sector: { not: null } },
+    distinct: ["sector"],
+    select: { sector: true },
+    orderBy: { sector: "asc" },
+  });
   return {
     hosts: hosts.map((h) => ({ id: h.id, name: h.name, district: h.district.name, sector: h.sector ?? "Not stated" })),
     districts,

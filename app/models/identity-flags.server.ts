@@ -25,7 +25,10 @@ export type IdentityClaim = { claimantId: string; kind: IdentifierKind; value: s
  * Records claims for the partnership admin in the caller's transaction. A claim the school has
  * already made for this identifier is kept as it was. Audit-logged with ids only.
  */
-export async function flagIdentityClaims(tx: Tx, input: { actorId: string; organisationId: string; claims: readonly IdentityClaim[]; importJobId?: string }) {
+export async function flagIdentityClaims(
+  tx: Tx,
+  input: { actorId: string; organisationId: string; claims: readonly IdentityClaim[]; importJobId?: string },
+) {
   if (input.claims.length === 0) return;
   const inserted = await tx.$queryRaw<{ id: string; claimant_id: string; holder_id: string; kind: IdentifierKind }[]>`
     INSERT INTO identity_flags (organisation_id, kind, value, claimant_id, holder_id)
@@ -42,7 +45,13 @@ export async function flagIdentityClaims(tx: Tx, input: { actorId: string; organ
         subjectType: "user",
         subjectId: flag.holder_id,
         organisationId: input.organisationId,
-        metadata: { flagId: flag.id, kind: flag.kind, claimantId: flag.claimant_id, holderId: flag.holder_id, ...(input.importJobId ? { importJobId: input.importJobId } : {}) },
+        metadata: {
+          flagId: flag.id,
+          kind: flag.kind,
+          claimantId: flag.claimant_id,
+          holderId: flag.holder_id,
+          ...(input.importJobId ? { importJobId: input.importJobId } : {}),
+        },
       },
       tx,
     );
@@ -55,13 +64,26 @@ export async function flagIdentityClaims(tx: Tx, input: { actorId: string; organ
  */
 export async function listIdentityFlags(actor: Actor) {
   if (!can(actor, "people:merge")) notFound();
-  const person = { id: true, firstName: true, lastName: true, memberships: { select: { role: true, organisation: { select: { name: true } } } } } as const;
+  const person = {
+    id: true,
+    firstName: true,
+    lastName: true,
+    memberships: { select: { role: true, organisation: { select: { name: true } } } },
+  } as const;
   const open = { mergedIntoId: null, erasedAt: null };
   const flags = await db().identityFlag.findMany({
     where: { claimant: open, holder: open },
     orderBy: { createdAt: "desc" },
     take: 200,
-    select: { id: true, kind: true, value: true, createdAt: true, organisation: { select: { name: true } }, claimant: { select: person }, holder: { select: person } },
+    select: {
+      id: true,
+      kind: true,
+      value: true,
+      createdAt: true,
+      organisation: { select: { name: true } },
+      claimant: { select: person },
+      holder: { select: person },
+    },
   });
   const describe = (p: (typeof flags)[number]["holder"]) => ({
     id: p.id,

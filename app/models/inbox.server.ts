@@ -22,7 +22,14 @@ import { AWAITING_SUPERVISOR_SQL, AWAITING_SUPERVISOR_WHERE } from "~/models/rul
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
 
-export type InboxCounts = { otj: number; reviews: number; placements: number; feedback: number; gateway: number; total: number };
+export type InboxCounts = {
+  otj: number;
+  reviews: number;
+  placements: number;
+  feedback: number;
+  gateway: number;
+  total: number;
+};
 
 /** Counts for the navigation, in one statement; null for people without an inbox. */
 export async function inboxCount(actor: Actor): Promise<InboxCounts | null> {
@@ -46,16 +53,70 @@ export async function inboxCount(actor: Actor): Promise<InboxCounts | null> {
         WHERE pl.status IN ('STARTED', 'COMPLETED') AND pp.feedback_at IS NULL)::int AS feedback,
       (SELECT count(*) FROM gateway_checks g JOIN ap ON ap.id = g.apprenticeship_id
         WHERE ap.status = 'ACTIVE' AND ap.gateway_date IS NULL AND g.tutor_confirmed_at IS NOT NULL AND g.employer_confirmed_at IS NULL)::int AS gateway`;
-  const counts = { otj: Number(row.otj), reviews: Number(row.reviews), placements: Number(row.placements), feedback: Number(row.feedback), gateway: Number(row.gateway) };
+  const counts = {
+    otj: Number(row.otj),
+    reviews: Number(row.reviews),
+    placements: Number(row.placements),
+    feedback: Number(row.feedback),
+    gateway: Number(row.gateway),
+  };
   return { ...counts, total: counts.otj + counts.reviews + counts.placements + counts.feedback + counts.gateway };
 }
 
 export type InboxItem =
-  | { kind: "otj"; key: string; since: string; entryId: string; apprenticeName: string; occurredOn: IsoDate; minutes: number; activityType: string | null; description: string }
-  | { kind: "review"; key: string; since: string; reviewId: string; apprenticeName: string; sequence: number; heldOn: IsoDate | null; daysUnsigned: number; waitingFor: string[] }
-  | { kind: "placement"; key: string; since: string; placementId: string; title: string; schoolName: string; startDate: IsoDate; endDate: IsoDate; pupilCount: number; confirmed: { riskAssessment: boolean; insurance: boolean; healthSafety: boolean } }
-  | { kind: "feedback"; key: string; since: string; placementId: string; pupilId: string; pupilName: string; title: string; schoolName: string }
-  | { kind: "gateway"; key: string; since: string; apprenticeshipId: string; apprenticeName: string; englishMathsRequired: boolean; englishMathsMet: boolean };
+  | {
+      kind: "otj";
+      key: string;
+      since: string;
+      entryId: string;
+      apprenticeName: string;
+      occurredOn: IsoDate;
+      minutes: number;
+      activityType: string | null;
+      description: string;
+    }
+  | {
+      kind: "review";
+      key: string;
+      since: string;
+      reviewId: string;
+      apprenticeName: string;
+      sequence: number;
+      heldOn: IsoDate | null;
+      daysUnsigned: number;
+      waitingFor: string[];
+    }
+  | {
+      kind: "placement";
+      key: string;
+      since: string;
+      placementId: string;
+      title: string;
+      schoolName: string;
+      startDate: IsoDate;
+      endDate: IsoDate;
+      pupilCount: number;
+      confirmed: { riskAssessment: boolean; insurance: boolean; healthSafety: boolean };
+    }
+  | {
+      kind: "feedback";
+      key: string;
+      since: string;
+      placementId: string;
+      pupilId: string;
+      pupilName: string;
+      title: string;
+      schoolName: string;
+    }
+  | {
+      kind: "gateway";
+      key: string;
+      since: string;
+      apprenticeshipId: string;
+      apprenticeName: string;
+      englishMathsRequired: boolean;
+      englishMathsMet: boolean;
+    };
 
 /**
  * The oldest things waiting, at most 50: a sitting's worth, and a page a phone can carry. The
@@ -72,35 +133,98 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
       where: { ...AWAITING_SUPERVISOR_WHERE, learnerId: { not: actor.userId }, apprenticeship: s.apprenticeships },
       orderBy: [{ createdAt: "asc" }],
       take: INBOX_PAGE_SIZE,
-      select: { id: true, createdAt: true, occurredOn: true, minutes: true, activityType: true, description: true, learner: { select: { firstName: true, lastName: true } } },
+      select: {
+        id: true,
+        createdAt: true,
+        occurredOn: true,
+        minutes: true,
+        activityType: true,
+        description: true,
+        learner: { select: { firstName: true, lastName: true } },
+      },
     }),
     db().review.findMany({
-      where: { status: "OPEN", tutorSignedAt: { not: null }, employerSignedAt: null, apprenticeship: s.apprenticeships },
+      where: {
+        status: "OPEN",
+        tutorSignedAt: { not: null },
+        employerSignedAt: null,
+        apprenticeship: s.apprenticeships,
+      },
       orderBy: [{ tutorSignedAt: "asc" }],
       take: INBOX_PAGE_SIZE,
-      select: { id: true, sequence: true, heldOn: true, tutorSignedAt: true, apprenticeSignedAt: true, apprenticeship: { select: { apprentice: { select: { firstName: true, lastName: true } } } } },
+      select: {
+        id: true,
+        sequence: true,
+        heldOn: true,
+        tutorSignedAt: true,
+        apprenticeSignedAt: true,
+        apprenticeship: { select: { apprentice: { select: { firstName: true, lastName: true } } } },
+      },
     }),
     db().placement.findMany({
-      where: { AND: [s.placements, { status: "PLANNED" }, { OR: [{ riskAssessmentAt: null }, { insuranceConfirmedAt: null }, { healthSafetyAt: null }] }] },
+      where: {
+        AND: [
+          s.placements,
+          { status: "PLANNED" },
+          { OR: [{ riskAssessmentAt: null }, { insuranceConfirmedAt: null }, { healthSafetyAt: null }] },
+        ],
+      },
       orderBy: [{ createdAt: "asc" }],
       take: INBOX_PAGE_SIZE,
-      select: { id: true, title: true, createdAt: true, startDate: true, endDate: true, riskAssessmentAt: true, insuranceConfirmedAt: true, healthSafetyAt: true, school: { select: { name: true } }, _count: { select: { pupils: true } } },
+      select: {
+        id: true,
+        title: true,
+        createdAt: true,
+        startDate: true,
+        endDate: true,
+        riskAssessmentAt: true,
+        insuranceConfirmedAt: true,
+        healthSafetyAt: true,
+        school: { select: { name: true } },
+        _count: { select: { pupils: true } },
+      },
     }),
     db().placementPupil.findMany({
       where: { feedbackAt: null, placement: { AND: [s.placements, { status: { in: ["STARTED", "COMPLETED"] } }] } },
       orderBy: [{ placement: { startDate: "asc" } }],
       take: INBOX_PAGE_SIZE,
-      select: { placementId: true, pupilId: true, pupil: { select: { firstName: true, lastName: true } }, placement: { select: { title: true, startDate: true, school: { select: { name: true } } } } },
+      select: {
+        placementId: true,
+        pupilId: true,
+        pupil: { select: { firstName: true, lastName: true } },
+        placement: { select: { title: true, startDate: true, school: { select: { name: true } } } },
+      },
     }),
     db().gatewayCheck.findMany({
-      where: { tutorConfirmedAt: { not: null }, employerConfirmedAt: null, apprenticeship: { AND: [s.apprenticeships, { status: "ACTIVE", gatewayDate: null }] } },
+      where: {
+        tutorConfirmedAt: { not: null },
+        employerConfirmedAt: null,
+        apprenticeship: { AND: [s.apprenticeships, { status: "ACTIVE", gatewayDate: null }] },
+      },
       orderBy: [{ tutorConfirmedAt: "asc" }],
       take: INBOX_PAGE_SIZE,
-      select: { apprenticeshipId: true, tutorConfirmedAt: true, englishMathsMet: true, apprenticeship: { select: { englishMathsRequired: true, apprentice: { select: { firstName: true, lastName: true } } } } },
+      select: {
+        apprenticeshipId: true,
+        tutorConfirmedAt: true,
+        englishMathsMet: true,
+        apprenticeship: {
+          select: { englishMathsRequired: true, apprentice: { select: { firstName: true, lastName: true } } },
+        },
+      },
     }),
   ]);
   const items: InboxItem[] = [
-    ...otj.map((e): InboxItem => ({ kind: "otj", key: `otj-${e.id}`, since: e.createdAt.toISOString(), entryId: e.id, apprenticeName: fullName(e.learner), occurredOn: toIsoDate(e.occurredOn), minutes: e.minutes, activityType: e.activityType, description: e.description })),
+    ...otj.map((e): InboxItem => ({
+      kind: "otj",
+      key: `otj-${e.id}`,
+      since: e.createdAt.toISOString(),
+      entryId: e.id,
+      apprenticeName: fullName(e.learner),
+      occurredOn: toIsoDate(e.occurredOn),
+      minutes: e.minutes,
+      activityType: e.activityType,
+      description: e.description,
+    })),
     ...reviews.map((r): InboxItem => ({
       kind: "review",
       key: `review-${r.id}`,
@@ -109,7 +233,17 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
       apprenticeName: fullName(r.apprenticeship.apprentice),
       sequence: r.sequence,
       heldOn: r.heldOn ? toIsoDate(r.heldOn) : null,
-      daysUnsigned: r.heldOn ? daysUnsigned({ openedOn: toIsoDate(r.heldOn), tutorSignedOn: toIsoDate(r.tutorSignedAt!), employerSignedOn: null, apprenticeSignedOn: r.apprenticeSignedAt ? toIsoDate(r.apprenticeSignedAt) : null }, today) : 0,
+      daysUnsigned: r.heldOn
+        ? daysUnsigned(
+            {
+              openedOn: toIsoDate(r.heldOn),
+              tutorSignedOn: toIsoDate(r.tutorSignedAt!),
+              employerSignedOn: null,
+              apprenticeSignedOn: r.apprenticeSignedAt ? toIsoDate(r.apprenticeSignedAt) : null,
+            },
+            today,
+          )
+        : 0,
       waitingFor: ["employer", ...(r.apprenticeSignedAt ? [] : ["apprentice"])],
     })),
     ...placements.map((p): InboxItem => ({
@@ -122,10 +256,31 @@ export async function inboxItems(actor: Actor, today: IsoDate = todayInEngland()
       startDate: toIsoDate(p.startDate),
       endDate: toIsoDate(p.endDate),
       pupilCount: p._count.pupils,
-      confirmed: { riskAssessment: Boolean(p.riskAssessmentAt), insurance: Boolean(p.insuranceConfirmedAt), healthSafety: Boolean(p.healthSafetyAt) },
+      confirmed: {
+        riskAssessment: Boolean(p.riskAssessmentAt),
+        insurance: Boolean(p.insuranceConfirmedAt),
+        healthSafety: Boolean(p.healthSafetyAt),
+      },
     })),
-    ...feedback.map((f): InboxItem => ({ kind: "feedback", key: `feedback-${f.placementId}-${f.pupilId}`, since: f.placement.startDate.toISOString(), placementId: f.placementId, pupilId: f.pupilId, pupilName: fullName(f.pupil), title: f.placement.title, schoolName: f.placement.school.name })),
-    ...gateway.map((g): InboxItem => ({ kind: "gateway", key: `gateway-${g.apprenticeshipId}`, since: g.tutorConfirmedAt!.toISOString(), apprenticeshipId: g.apprenticeshipId, apprenticeName: fullName(g.apprenticeship.apprentice), englishMathsRequired: g.apprenticeship.englishMathsRequired, englishMathsMet: g.englishMathsMet })),
+    ...feedback.map((f): InboxItem => ({
+      kind: "feedback",
+      key: `feedback-${f.placementId}-${f.pupilId}`,
+      since: f.placement.startDate.toISOString(),
+      placementId: f.placementId,
+      pupilId: f.pupilId,
+      pupilName: fullName(f.pupil),
+      title: f.placement.title,
+      schoolName: f.placement.school.name,
+    })),
+    ...gateway.map((g): InboxItem => ({
+      kind: "gateway",
+      key: `gateway-${g.apprenticeshipId}`,
+      since: g.tutorConfirmedAt!.toISOString(),
+      apprenticeshipId: g.apprenticeshipId,
+      apprenticeName: fullName(g.apprenticeship.apprentice),
+      englishMathsRequired: g.apprenticeship.englishMathsRequired,
+      englishMathsMet: g.englishMathsMet,
+    })),
   ];
   // Each kind's oldest INBOX_PAGE_SIZE hold the oldest INBOX_PAGE_SIZE of all of them.
   return items.sort((a, b) => a.since.localeCompare(b.since) || a.key.localeCompare(b.key)).slice(0, INBOX_PAGE_SIZE);

@@ -31,24 +31,43 @@ export async function learnerDashboard(actor: Actor, asOf: IsoDate = todayInEngl
       select: {
         id: true,
         status: true,
-        pathway: { select: { title: true, modules: { orderBy: { position: "asc" }, select: { module: { select: { id: true, uid: true, title: true, url: true, retiredAt: true } } } } } },
+        pathway: {
+          select: {
+            title: true,
+            modules: {
+              orderBy: { position: "asc" },
+              select: { module: { select: { id: true, uid: true, title: true, url: true, retiredAt: true } } },
+            },
+          },
+        },
       },
       orderBy: { createdAt: "asc" },
     }),
     db().progressEntry.findMany({
       where: { learnerId: actor.userId, supersededAt: null },
-      select: { ...SUMMARY_SELECT, enrolmentId: true, supersededAt: true, createdAt: true, credential: { select: { name: true } } },
+      select: {
+        ...SUMMARY_SELECT,
+        enrolmentId: true,
+        supersededAt: true,
+        createdAt: true,
+        credential: { select: { name: true } },
+      },
       orderBy: [{ occurredOn: "desc" }, { createdAt: "desc" }],
     }),
     db().credential.findMany({ select: { code: true, name: true, retiredOn: true, successorCode: true } }),
-    db().apprenticeship.findMany({ where: { apprenticeId: actor.userId, status: { not: "WITHDRAWN" } }, select: { id: true } }),
+    db().apprenticeship.findMany({
+      where: { apprenticeId: actor.userId, status: { not: "WITHDRAWN" } },
+      select: { id: true },
+    }),
   ]);
 
   const counted = entries.filter((e) => entryCounts(e));
   const dashboardEnrolments: DashboardEnrolment[] = enrolments.map((en) => {
     const modules = en.pathway.modules.map((pm) => pm.module).filter((m) => !m.retiredAt);
     const state = (moduleId: string): "verified" | "pending" | "todo" => {
-      const e = entries.find((x) => x.kind === "MODULE_COMPLETED" && x.moduleId === moduleId && x.status !== "REJECTED");
+      const e = entries.find(
+        (x) => x.kind === "MODULE_COMPLETED" && x.moduleId === moduleId && x.status !== "REJECTED",
+      );
       if (!e) return "todo";
       return entryCounts(e) ? "verified" : "pending";
     };
@@ -61,8 +80,19 @@ export async function learnerDashboard(actor: Actor, asOf: IsoDate = todayInEngl
       status: en.status,
       modulesTotal: modules.length,
       modulesCompleted: withState.filter((m) => m.state === "verified").length,
-      verifiedMinutes: counted.filter((e) => e.enrolmentId === en.id && e.kind !== "OTJ_ACTIVITY").reduce((sum, e) => sum + e.minutes, 0),
-      nextModule: nextFull && next ? { id: nextFull.id, uid: nextFull.uid, title: nextFull.title, url: nextFull.url, pending: next.state === "pending" } : null,
+      verifiedMinutes: counted
+        .filter((e) => e.enrolmentId === en.id && e.kind !== "OTJ_ACTIVITY")
+        .reduce((sum, e) => sum + e.minutes, 0),
+      nextModule:
+        nextFull && next
+          ? {
+              id: nextFull.id,
+              uid: nextFull.uid,
+              title: nextFull.title,
+              url: nextFull.url,
+              pending: next.state === "pending",
+            }
+          : null,
       modules: withState,
     };
   });
@@ -84,11 +114,26 @@ export async function learnerDashboard(actor: Actor, asOf: IsoDate = todayInEngl
       };
     });
 
-  const toItem = (e: (typeof entries)[number]) => ({ ...toSummary(e), createdAt: e.createdAt, credentialName: e.credential?.name ?? null });
-  const pending = entries.filter((e) => e.status === "PENDING" || (e.status === "VERIFIED" && !entryCounts(e))).map(toItem);
+  const toItem = (e: (typeof entries)[number]) => ({
+    ...toSummary(e),
+    createdAt: e.createdAt,
+    credentialName: e.credential?.name ?? null,
+  });
+  const pending = entries
+    .filter((e) => e.status === "PENDING" || (e.status === "VERIFIED" && !entryCounts(e)))
+    .map(toItem);
   const rejected = entries.filter((e) => e.status === "REJECTED").map(toItem);
   const recent = entries.slice(0, 20).map(toItem);
   const apprenticeships = await Promise.all(apprenticeshipIds.map((a) => apprenticeshipOtj(actor, a.id, asOf)));
   const learningMinutes = counted.filter((e) => e.kind !== "OTJ_ACTIVITY").reduce((sum, e) => sum + e.minutes, 0);
-  return { enrolments: dashboardEnrolments, credentials: credentialRows, pending, rejected, recent, apprenticeships, learningMinutes, asOf };
+  return {
+    enrolments: dashboardEnrolments,
+    credentials: credentialRows,
+    pending,
+    rejected,
+    recent,
+    apprenticeships,
+    learningMinutes,
+    asOf,
+  };
 }

@@ -37,7 +37,8 @@ export function unsubscribeUrl(appUrl: string, userId: string, category: Prefere
 /** The user and category a token authorises, or null (malformed or forged: same answer). */
 export function verifyUnsubscribeToken(token: string): { userId: string; category: PreferenceCategory } | null {
   const [userId, category, given, ...rest] = token.split(".");
-  if (rest.length || !userId || !isUuid(userId) || (category !== "reminders" && category !== "digest") || !given) return null;
+  if (rest.length || !userId || !isUuid(userId) || (category !== "reminders" && category !== "digest") || !given)
+    return null;
   const expected = Buffer.from(mac(userId, category));
   const actual = Buffer.from(given);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
@@ -53,9 +54,25 @@ export async function getPrefs(userId: string): Promise<NotificationPrefs> {
 export async function setPrefs(userId: string, prefs: NotificationPrefs): Promise<NotificationPrefs> {
   await db().$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { notificationPrefs: true } });
-    const current = (user.notificationPrefs && typeof user.notificationPrefs === "object" ? user.notificationPrefs : {}) as Record<string, unknown>;
-    await tx.user.update({ where: { id: userId }, data: { notificationPrefs: { ...current, reminders: prefs.reminders, digest: prefs.digest } as Prisma.InputJsonObject } });
-    await audit({ actorId: userId, action: "notifications.preferences", subjectType: "user", subjectId: userId, metadata: { reminders: prefs.reminders, digest: prefs.digest } }, tx);
+    const current = (
+      user.notificationPrefs && typeof user.notificationPrefs === "object" ? user.notificationPrefs : {}
+    ) as Record<string, unknown>;
+    await tx.user.update({
+      where: { id: userId },
+      data: {
+        notificationPrefs: { ...current, reminders: prefs.reminders, digest: prefs.digest } as Prisma.InputJsonObject,
+      },
+    });
+    await audit(
+      {
+        actorId: userId,
+        action: "notifications.preferences",
+        subjectType: "user",
+        subjectId: userId,
+        metadata: { reminders: prefs.reminders, digest: prefs.digest },
+      },
+      tx,
+    );
   });
   return prefs;
 }
@@ -69,12 +86,29 @@ export async function unsubscribe(token: string): Promise<{ category: Preference
   const verified = verifyUnsubscribeToken(token);
   if (!verified) return null;
   const done = await db().$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: verified.userId }, select: { notificationPrefs: true, erasedAt: true } });
+    const user = await tx.user.findUnique({
+      where: { id: verified.userId },
+      select: { notificationPrefs: true, erasedAt: true },
+    });
     if (!user || user.erasedAt) return false;
-    const current = (user.notificationPrefs && typeof user.notificationPrefs === "object" ? user.notificationPrefs : {}) as Record<string, unknown>;
+    const current = (
+      user.notificationPrefs && typeof user.notificationPrefs === "object" ? user.notificationPrefs : {}
+    ) as Record<string, unknown>;
     if (current[verified.category] !== false) {
-      await tx.user.update({ where: { id: verified.userId }, data: { notificationPrefs: { ...current, [verified.category]: false } as Prisma.InputJsonObject } });
-      await audit({ actorId: null, action: "notifications.unsubscribe", subjectType: "user", subjectId: verified.userId, metadata: { category: verified.category } }, tx);
+      await tx.user.update({
+        where: { id: verified.userId },
+        data: { notificationPrefs: { ...current, [verified.category]: false } as Prisma.InputJsonObject },
+      });
+      await audit(
+        {
+          actorId: null,
+          action: "notifications.unsubscribe",
+          subjectType: "user",
+          subjectId: verified.userId,
+          metadata: { category: verified.category },
+        },
+        tx,
+      );
     }
     return true;
   });

@@ -15,7 +15,16 @@ export async function listOrganisations(actor: Actor, filter: { status?: Organis
   return db().organisation.findMany({
     where: { status: filter.status },
     orderBy: [{ status: "asc" }, { name: "asc" }],
-    select: { id: true, name: true, kind: true, status: true, urn: true, companyNumber: true, createdAt: true, district: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      status: true,
+      urn: true,
+      companyNumber: true,
+      createdAt: true,
+      district: { select: { name: true } },
+    },
   });
 }
 
@@ -26,7 +35,13 @@ export async function setOrganisationStatus(actor: Actor, organisationId: string
     data: { status, approvedAt: status === "APPROVED" ? new Date() : undefined },
   });
   if (updated.count !== 1) notFound();
-  await audit({ actorId: actor.userId, action: `organisation.${status.toLowerCase()}`, subjectType: "organisation", subjectId: organisationId, organisationId });
+  await audit({
+    actorId: actor.userId,
+    action: `organisation.${status.toLowerCase()}`,
+    subjectType: "organisation",
+    subjectId: organisationId,
+    organisationId,
+  });
 }
 
 /** One organisation, if the actor holds `permission` in it (partnership admins see all). */
@@ -45,7 +60,20 @@ export async function listMembers(actor: Actor, organisationId: string) {
   return db().membership.findMany({
     where: { organisationId },
     orderBy: [{ role: "asc" }, { user: { lastName: "asc" } }],
-    select: { role: true, user: { select: { id: true, firstName: true, lastName: true, email: true, username: true, yearGroup: true, disabledAt: true } } },
+    select: {
+      role: true,
+      user: {
+        select: {
+          id: true,
+          firstName: true,
+          lastName: true,
+          email: true,
+          username: true,
+          yearGroup: true,
+          disabledAt: true,
+        },
+      },
+    },
   });
 }
 
@@ -63,7 +91,10 @@ export async function getPerson(actor: Actor, userId: string) {
       yearGroup: true,
       disabledAt: true,
       createdAt: true,
-      memberships: { where: reach.memberships, select: { role: true, organisation: { select: { id: true, name: true } } } },
+      memberships: {
+        where: reach.memberships,
+        select: { role: true, organisation: { select: { id: true, name: true } } },
+      },
     },
   });
   if (!person) notFound();

@@ -45,7 +45,12 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
   if (!isUuid(apprenticeshipId)) notFound();
   const apprenticeship = await db().apprenticeship.findFirst({
     where: { AND: [{ id: apprenticeshipId }, apprenticeshipsVisibleTo(actor)] },
-    select: { id: true, employerId: true, apprentice: { select: { firstName: true, lastName: true } }, standard: { select: { reference: true, title: true } } },
+    select: {
+      id: true,
+      employerId: true,
+      apprentice: { select: { firstName: true, lastName: true } },
+      standard: { select: { reference: true, title: true } },
+    },
   });
   if (!apprenticeship) notFound();
   const versions = await db().progressEntry.findMany({
@@ -72,15 +77,30 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
   });
   const events = versions.length
     ? await db().auditLog.findMany({
-        where: { subjectType: "progress_entry", subjectId: { in: versions.map((v) => v.id) }, action: { in: ["entry.verify", "entry.reject", "entry.confirm", "entry.supervisor-reject"] } },
-        select: { action: true, subjectId: true, createdAt: true, actorId: true, actor: { select: { firstName: true, lastName: true } } },
+        where: {
+          subjectType: "progress_entry",
+          subjectId: { in: versions.map((v) => v.id) },
+          action: { in: ["entry.verify", "entry.reject", "entry.confirm", "entry.supervisor-reject"] },
+        },
+        select: {
+          action: true,
+          subjectId: true,
+          createdAt: true,
+          actorId: true,
+          actor: { select: { firstName: true, lastName: true } },
+        },
         orderBy: { createdAt: "asc" },
       })
     : [];
   const byId = new Map(versions.map((v) => [v.id, v]));
   const rows: OtjAuditRow[] = [];
   for (const v of versions) {
-    const event = v.version === 1 ? "Logged" : v.status === "REJECTED" && v.verifierComment?.startsWith("Removed:") ? `Removed (version ${v.version})` : `Corrected (version ${v.version})`;
+    const event =
+      v.version === 1
+        ? "Logged"
+        : v.status === "REJECTED" && v.verifierComment?.startsWith("Removed:")
+          ? `Removed (version ${v.version})`
+          : `Corrected (version ${v.version})`;
     rows.push({
       at: v.createdAt,
       event,
@@ -117,13 +137,32 @@ export async function otjAuditReport(actor: Actor, apprenticeshipId: string) {
   rows.sort((a, b) => a.at.getTime() - b.at.getTime() || a.version - b.version);
   const verifiedMinutes = versions.filter((v) => entryCounts({ ...v })).reduce((s, v) => s + v.minutes, 0);
   return {
-    apprenticeship: { id: apprenticeship.id, apprenticeName: fullName(apprenticeship.apprentice), standard: `${apprenticeship.standard.reference} ${apprenticeship.standard.title}`, employerId: apprenticeship.employerId },
+    apprenticeship: {
+      id: apprenticeship.id,
+      apprenticeName: fullName(apprenticeship.apprentice),
+      standard: `${apprenticeship.standard.reference} ${apprenticeship.standard.title}`,
+      employerId: apprenticeship.employerId,
+    },
     rows,
     verifiedMinutes,
   };
 }
 
 /** Records that the report left the system (exports are audit-logged). */
-export async function auditOtjReportDownload(actor: Actor, apprenticeshipId: string, rowCount: number, client: Tx = db()) {
-  await audit({ actorId: actor.userId, action: "export.otj-history", subjectType: "apprenticeship", subjectId: apprenticeshipId, metadata: { rows: rowCount } }, client);
+export async function auditOtjReportDownload(
+  actor: Actor,
+  apprenticeshipId: string,
+  rowCount: number,
+  client: Tx = db(),
+) {
+  await audit(
+    {
+      actorId: actor.userId,
+      action: "export.otj-history",
+      subjectType: "apprenticeship",
+      subjectId: apprenticeshipId,
+      metadata: { rows: rowCount },
+    },
+    client,
+  );
 }

@@ -11,7 +11,12 @@ import { apprenticeshipsVisibleTo } from "~/auth/reach.server.ts";
 import { toIsoDate, toUtcDate, type IsoDate, todayInEngland } from "~/domain/dates.ts";
 import { planFullySignedAt } from "~/domain/training-plan.ts";
 import { otjSeries, otjStatus, type OtjSeriesPoint, type OtjStatus } from "~/domain/otj.ts";
-import { AWAITING_SUPERVISOR_SQL, COUNTING_SQL, COUNTING_WHERE, LOGGED_BEFORE_PLAN_SIGNED_SQL } from "~/models/rule-sql.server.ts";
+import {
+  AWAITING_SUPERVISOR_SQL,
+  COUNTING_SQL,
+  COUNTING_WHERE,
+  LOGGED_BEFORE_PLAN_SIGNED_SQL,
+} from "~/models/rule-sql.server.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName } from "~/domain/names.ts";
@@ -52,7 +57,10 @@ function planInput(a: ApprenticeshipOtjRow) {
     contractedWeeklyHours: Number(a.contractedWeeklyHours),
     standard: { reference: a.standard.reference, otjMinimumHours: a.standard.otjMinimumHours },
     priorLearningHours: a.priorLearningHours,
-    breaks: a.breaks.map((b) => ({ startDate: toIsoDate(b.startDate), endDate: b.endDate ? toIsoDate(b.endDate) : null })),
+    breaks: a.breaks.map((b) => ({
+      startDate: toIsoDate(b.startDate),
+      endDate: b.endDate ? toIsoDate(b.endDate) : null,
+    })),
   };
 }
 
@@ -60,14 +68,28 @@ function planInput(a: ApprenticeshipOtjRow) {
  * OTJ status (RAG with its reason) for every apprenticeship the actor may read, or the given ids:
  * two queries whatever the number of apprentices.
  */
-export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: string[]; activeOnly?: boolean } = {}, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj[]> {
+export async function otjStatuses(
+  actor: Actor,
+  filter: { apprenticeshipIds?: string[]; activeOnly?: boolean } = {},
+  asOf: IsoDate = todayInEngland(),
+): Promise<ApprenticeshipOtj[]> {
   const where: Prisma.ApprenticeshipWhereInput = {
-    AND: [apprenticeshipsVisibleTo(actor), filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => isUuid(id)) } } : {}, filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {}],
+    AND: [
+      apprenticeshipsVisibleTo(actor),
+      filter.apprenticeshipIds ? { id: { in: filter.apprenticeshipIds.filter((id) => isUuid(id)) } } : {},
+      filter.activeOnly ? { status: { in: ["ACTIVE", "BREAK"] } } : {},
+    ],
   };
-  const apprenticeships = await db().apprenticeship.findMany({ where, select: APPRENTICESHIP_OTJ_SELECT, orderBy: [{ apprentice: { lastName: "asc" } }, { startDate: "asc" }] });
+  const apprenticeships = await db().apprenticeship.findMany({
+    where,
+    select: APPRENTICESHIP_OTJ_SELECT,
+    orderBy: [{ apprentice: { lastName: "asc" } }, { startDate: "asc" }],
+  });
   if (apprenticeships.length === 0) return [];
   const ids = apprenticeships.map((a) => a.id);
-  const sums = await db().$queryRaw<{ apprenticeship_id: string; verified: number; awaiting: number; pending: number; first_otj: Date | null }[]>`
+  const sums = await db().$queryRaw<
+    { apprenticeship_id: string; verified: number; awaiting: number; pending: number; first_otj: Date | null }[]
+  >`
     SELECT pe.apprenticeship_id,
       COALESCE(sum(pe.minutes) FILTER (WHERE ${COUNTING_SQL} AND pe.occurred_on <= ${toUtcDate(asOf)}::date), 0)::int AS verified,
       count(*) FILTER (WHERE ${AWAITING_SUPERVISOR_SQL})::int AS awaiting,
@@ -101,15 +123,28 @@ export async function otjStatuses(actor: Actor, filter: { apprenticeshipIds?: st
 }
 
 /** One apprenticeship's OTJ status with its chart series; 404 outside reach. */
-export async function apprenticeshipOtj(actor: Actor, apprenticeshipId: string, asOf: IsoDate = todayInEngland()): Promise<ApprenticeshipOtj & { series: OtjSeriesPoint[] }> {
+export async function apprenticeshipOtj(
+  actor: Actor,
+  apprenticeshipId: string,
+  asOf: IsoDate = todayInEngland(),
+): Promise<ApprenticeshipOtj & { series: OtjSeriesPoint[] }> {
   if (!isUuid(apprenticeshipId)) notFound();
   const [summary] = await otjStatuses(actor, { apprenticeshipIds: [apprenticeshipId] }, asOf);
   if (!summary) notFound();
-  const a = await db().apprenticeship.findUniqueOrThrow({ where: { id: apprenticeshipId }, select: APPRENTICESHIP_OTJ_SELECT });
+  const a = await db().apprenticeship.findUniqueOrThrow({
+    where: { id: apprenticeshipId },
+    select: APPRENTICESHIP_OTJ_SELECT,
+  });
   const verified = await db().progressEntry.findMany({
     where: { ...COUNTING_WHERE, apprenticeshipId, kind: "OTJ_ACTIVITY" },
     select: { occurredOn: true, minutes: true },
   });
-  const series = otjSeries({ ...planInput(a), verifiedEntries: verified.map((e) => ({ occurredOn: toIsoDate(e.occurredOn), minutes: e.minutes })) }, asOf);
+  const series = otjSeries(
+    {
+      ...planInput(a),
+      verifiedEntries: verified.map((e) => ({ occurredOn: toIsoDate(e.occurredOn), minutes: e.minutes })),
+    },
+    asOf,
+  );
   return { ...summary, series };
 }

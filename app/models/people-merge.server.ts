@@ -64,7 +64,14 @@ export async function searchPeople(actor: Actor, query: string) {
         { email: { contains: q, mode: "insensitive" } },
         { username: { contains: q, mode: "insensitive" } },
         { upn: { equals: q.toUpperCase() } },
-        { AND: words.map((w) => ({ OR: [{ firstName: { contains: w, mode: "insensitive" as const } }, { lastName: { contains: w, mode: "insensitive" as const } }] })) },
+        {
+          AND: words.map((w) => ({
+            OR: [
+              { firstName: { contains: w, mode: "insensitive" as const } },
+              { lastName: { contains: w, mode: "insensitive" as const } },
+            ],
+          })),
+        },
       ],
     },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
@@ -117,14 +124,33 @@ async function countsFor(tx: Tx, loserId: string, survivorId: string): Promise<M
   ]);
   const survivorSet = new Set(survivorPathways.map((e) => e.pathwayId));
   const [
-    memberships, cohortMembers, classesTaught, progressEntries, progressEntriesRecorded, credentials, apprenticeships, apprenticeshipsAsTutor, apprenticeshipsAsSupervisor,
-    placements, placementsSupervised, encounterAttendance, tokens, sessionsDeleted, notifications, auditEntriesKept,
+    memberships,
+    cohortMembers,
+    classesTaught,
+    progressEntries,
+    progressEntriesRecorded,
+    credentials,
+    apprenticeships,
+    apprenticeshipsAsTutor,
+    apprenticeshipsAsSupervisor,
+    placements,
+    placementsSupervised,
+    encounterAttendance,
+    tokens,
+    sessionsDeleted,
+    notifications,
+    auditEntriesKept,
   ] = await Promise.all([
     tx.membership.count({ where: { userId: loserId } }),
     tx.cohortMember.count({ where: { userId: loserId } }),
     tx.cohort.count({ where: { teacherId: loserId } }),
     tx.progressEntry.count({ where: { learnerId: loserId } }),
-    tx.progressEntry.count({ where: { OR: [{ createdById: loserId }, { verifiedById: loserId }, { supervisorConfirmedById: loserId }], NOT: { learnerId: loserId } } }),
+    tx.progressEntry.count({
+      where: {
+        OR: [{ createdById: loserId }, { verifiedById: loserId }, { supervisorConfirmedById: loserId }],
+        NOT: { learnerId: loserId },
+      },
+    }),
     tx.progressEntry.count({ where: { learnerId: loserId, kind: "CREDENTIAL" } }),
     tx.apprenticeship.count({ where: { apprenticeId: loserId } }),
     tx.apprenticeship.count({ where: { tutorId: loserId } }),
@@ -163,15 +189,18 @@ const MergeIds = z.object({ survivorId: z.string().uuid(), duplicateId: z.string
 
 async function loadPair(tx: Tx, actor: Actor, ids: { survivorId: string; duplicateId: string }) {
   if (!MergeIds.safeParse(ids).success) notFound();
-  if (ids.survivorId === ids.duplicateId) throw new MergeError("Choose two different records: the one to keep and the duplicate.");
+  if (ids.survivorId === ids.duplicateId)
+    throw new MergeError("Choose two different records: the one to keep and the duplicate.");
   const [survivor, duplicate] = await Promise.all([
     tx.user.findUnique({ where: { id: ids.survivorId }, select: { ...personSelect, passwordHash: true } }),
     tx.user.findUnique({ where: { id: ids.duplicateId }, select: { ...personSelect, passwordHash: true } }),
   ]);
   if (!survivor || !duplicate) notFound();
-  if (survivor.mergedIntoId || duplicate.mergedIntoId) throw new MergeError("One of these records has already been merged into another. Search again.");
+  if (survivor.mergedIntoId || duplicate.mergedIntoId)
+    throw new MergeError("One of these records has already been merged into another. Search again.");
   if (survivor.erasedAt || duplicate.erasedAt) throw new MergeError("An erased record cannot be merged.");
-  if (survivor.disabledAt) throw new MergeError("The record to keep is disabled. Keep the other one, or re-enable it first.");
+  if (survivor.disabledAt)
+    throw new MergeError("The record to keep is disabled. Keep the other one, or re-enable it first.");
   if (duplicate.id === actor.userId) throw new MergeError("You cannot merge away your own account.");
   return { survivor, duplicate };
 }
@@ -182,8 +211,16 @@ export async function previewMerge(actor: Actor, ids: { survivorId: string; dupl
   const tx = db();
   const { survivor, duplicate } = await loadPair(tx, actor, ids);
   const counts = await countsFor(tx, duplicate.id, survivor.id);
-  const identifiers = (["email", "username", "upn", "dateOfBirth", "yearGroup"] as const).filter((k) => survivor[k] === null && duplicate[k] !== null);
-  return { survivor: describePerson(survivor), duplicate: describePerson(duplicate), counts, identifiersMoving: identifiers, passwordMoving: !survivor.passwordHash && Boolean(duplicate.passwordHash) };
+  const identifiers = (["email", "username", "upn", "dateOfBirth", "yearGroup"] as const).filter(
+    (k) => survivor[k] === null && duplicate[k] !== null,
+  );
+  return {
+    survivor: describePerson(survivor),
+    duplicate: describePerson(duplicate),
+    counts,
+    identifiersMoving: identifiers,
+    passwordMoving: !survivor.passwordHash && Boolean(duplicate.passwordHash),
+  };
 }
 
 const STATUS_RANK = { WITHDRAWN: 0, ACTIVE: 1, COMPLETED: 2 } as const;
@@ -231,11 +268,27 @@ export async function mergePeople(actor: Actor, ids: { survivorId: string; dupli
       await tx.cohortPathway.updateMany({ where: { enrolledById: from }, data: { enrolledById: to } });
 
       // Enrolments: on a clash keep the one with more progress and re-point the other's entries.
-      const loserEnrolments = await tx.enrolment.findMany({ where: { userId: from }, select: { id: true, pathwayId: true, status: true, startedOn: true, completedOn: true, _count: { select: { progressEntries: true } } } });
+      const loserEnrolments = await tx.enrolment.findMany({
+        where: { userId: from },
+        select: {
+          id: true,
+          pathwayId: true,
+          status: true,
+          startedOn: true,
+          completedOn: true,
+          _count: { select: { progressEntries: true } },
+        },
+      });
       for (const lost of loserEnrolments) {
         const kept = await tx.enrolment.findUnique({
           where: { userId_pathwayId: { userId: to, pathwayId: lost.pathwayId } },
-          select: { id: true, status: true, startedOn: true, completedOn: true, _count: { select: { progressEntries: true } } },
+          select: {
+            id: true,
+            status: true,
+            startedOn: true,
+            completedOn: true,
+            _count: { select: { progressEntries: true } },
+          },
         });
         if (!kept) {
           await tx.enrolment.update({ where: { id: lost.id }, data: { userId: to } });
@@ -263,14 +316,20 @@ export async function mergePeople(actor: Actor, ids: { survivorId: string; dupli
       await tx.progressEntry.updateMany({ where: { learnerId: from }, data: { learnerId: to } });
       await tx.progressEntry.updateMany({ where: { createdById: from }, data: { createdById: to } });
       await tx.progressEntry.updateMany({ where: { verifiedById: from }, data: { verifiedById: to } });
-      await tx.progressEntry.updateMany({ where: { supervisorConfirmedById: from }, data: { supervisorConfirmedById: to } });
+      await tx.progressEntry.updateMany({
+        where: { supervisorConfirmedById: from },
+        data: { supervisorConfirmedById: to },
+      });
 
       // Apprenticeships, plans, reviews, gateway.
       await tx.apprenticeship.updateMany({ where: { apprenticeId: from }, data: { apprenticeId: to } });
       await tx.apprenticeship.updateMany({ where: { tutorId: from }, data: { tutorId: to } });
       await tx.apprenticeship.updateMany({ where: { supervisorId: from }, data: { supervisorId: to } });
       for (const party of ["apprentice", "employer", "tutor"] as const) {
-        await tx.trainingPlan.updateMany({ where: { [`${party}SignedById`]: from }, data: { [`${party}SignedById`]: to } });
+        await tx.trainingPlan.updateMany({
+          where: { [`${party}SignedById`]: from },
+          data: { [`${party}SignedById`]: to },
+        });
         await tx.review.updateMany({ where: { [`${party}SignedById`]: from }, data: { [`${party}SignedById`]: to } });
       }
       await tx.reviewAddendum.updateMany({ where: { authorId: from }, data: { authorId: to } });
@@ -306,9 +365,18 @@ export async function mergePeople(actor: Actor, ids: { survivorId: string; dupli
       await tx.session.deleteMany({ where: { userId: from } });
       await tx.user.updateMany({ where: { mergedIntoId: from }, data: { mergedIntoId: to } });
 
-      await tx.user.update({ where: { id: from }, data: { mergedIntoId: to, disabledAt: duplicate.disabledAt ?? new Date() } });
+      await tx.user.update({
+        where: { id: from },
+        data: { mergedIntoId: to, disabledAt: duplicate.disabledAt ?? new Date() },
+      });
       await audit(
-        { actorId: actor.userId, action: "person.merge", subjectType: "user", subjectId: to, metadata: { duplicateId: from, survivorId: to, ...counts } },
+        {
+          actorId: actor.userId,
+          action: "person.merge",
+          subjectType: "user",
+          subjectId: to,
+          metadata: { duplicateId: from, survivorId: to, ...counts },
+        },
         tx,
       );
       return { survivorId: to, duplicateId: from, counts };

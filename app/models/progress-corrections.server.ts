@@ -33,7 +33,13 @@ export type EntryChanges = Partial<{
  * (status REJECTED, the reason as the comment), which is how a learner undoes an entry.
  * Allowed for the learner and for a verifier in scope (never for a supervisor).
  */
-export async function correctEntry(actor: Actor, entryId: string, changes: EntryChanges, reason: string, options: { withdraw?: boolean; today?: IsoDate } = {}) {
+export async function correctEntry(
+  actor: Actor,
+  entryId: string,
+  changes: EntryChanges,
+  reason: string,
+  options: { withdraw?: boolean; today?: IsoDate } = {},
+) {
   if (!isUuid(entryId)) notFound();
   const scope = progressEntriesCorrectableBy(actor);
   const old = await db().progressEntry.findFirst({
@@ -42,14 +48,27 @@ export async function correctEntry(actor: Actor, entryId: string, changes: Entry
   });
   if (!old) notFound();
   const why = reason.trim();
-  if (!why) throw new ProgressError({ reason: options.withdraw ? "Say why you are removing this entry." : "Say why you are correcting this entry." });
+  if (!why)
+    throw new ProgressError({
+      reason: options.withdraw ? "Say why you are removing this entry." : "Say why you are correcting this entry.",
+    });
   if (why.length > 500) throw new ProgressError({ reason: "Keep the reason to 500 characters or fewer." });
-  if (old.supersededAt) throw new ProgressError({ form: "This entry has been corrected since you opened it. Open the latest version and try again." });
+  if (old.supersededAt)
+    throw new ProgressError({
+      form: "This entry has been corrected since you opened it. Open the latest version and try again.",
+    });
 
   const merged: Record<string, unknown> = { kind: old.kind, occurredOn: toIsoDate(old.occurredOn) };
   if (old.kind === "MODULE_COMPLETED") merged.moduleId = old.moduleId;
-  if (old.kind === "LEARNING_TIME") Object.assign(merged, { minutes: old.minutes, enrolmentId: old.enrolmentId ?? undefined, moduleId: old.moduleId ?? undefined, description: old.description });
-  if (old.kind === "CREDENTIAL") Object.assign(merged, { credentialCode: old.credentialCode, evidenceUrl: old.evidenceUrl ?? undefined });
+  if (old.kind === "LEARNING_TIME")
+    Object.assign(merged, {
+      minutes: old.minutes,
+      enrolmentId: old.enrolmentId ?? undefined,
+      moduleId: old.moduleId ?? undefined,
+      description: old.description,
+    });
+  if (old.kind === "CREDENTIAL")
+    Object.assign(merged, { credentialCode: old.credentialCode, evidenceUrl: old.evidenceUrl ?? undefined });
   if (old.kind === "OTJ_ACTIVITY") {
     Object.assign(merged, {
       apprenticeshipId: old.apprenticeshipId ?? undefined,
@@ -71,9 +90,16 @@ export async function correctEntry(actor: Actor, entryId: string, changes: Entry
 
   const now = new Date();
   return db().$transaction(async (tx) => {
-    const stamped = await tx.progressEntry.updateMany({ where: { id: old.id, supersededAt: null }, data: { supersededAt: now } });
-    if (stamped.count !== 1) throw new ProgressError({ form: "This entry has been corrected since you opened it. Open the latest version and try again." });
-    if (content?.kind === "OTJ_ACTIVITY") await assertOtjDayFits(tx, old.learnerId, content.occurredOn, content.minutes);
+    const stamped = await tx.progressEntry.updateMany({
+      where: { id: old.id, supersededAt: null },
+      data: { supersededAt: now },
+    });
+    if (stamped.count !== 1)
+      throw new ProgressError({
+        form: "This entry has been corrected since you opened it. Open the latest version and try again.",
+      });
+    if (content?.kind === "OTJ_ACTIVITY")
+      await assertOtjDayFits(tx, old.learnerId, content.occurredOn, content.minutes);
     const full = await tx.progressEntry.findUniqueOrThrow({ where: { id: old.id } });
     const row = await tx.progressEntry.create({
       data: {
@@ -107,7 +133,12 @@ export async function correctEntry(actor: Actor, entryId: string, changes: Entry
         action: options.withdraw ? "entry.withdraw" : "entry.correct",
         subjectType: "progress_entry",
         subjectId: row.id,
-        metadata: { learnerId: full.learnerId, supersedesId: full.id, version: row.version, ...(full.apprenticeshipId ? { apprenticeshipId: full.apprenticeshipId } : {}) },
+        metadata: {
+          learnerId: full.learnerId,
+          supersedesId: full.id,
+          version: row.version,
+          ...(full.apprenticeshipId ? { apprenticeshipId: full.apprenticeshipId } : {}),
+        },
       },
       tx,
     );

@@ -74,7 +74,13 @@ export async function getEntry(actor: Actor, entryId: string) {
   if (!isUuid(entryId)) notFound();
   const row = await db().progressEntry.findFirst({
     where: { AND: [{ id: entryId }, progressEntriesReadableBy(actor)] },
-    select: { ...SUMMARY_SELECT, learnerId: true, supersededAt: true, apprenticeshipId: true, learner: { select: { firstName: true, lastName: true } } },
+    select: {
+      ...SUMMARY_SELECT,
+      learnerId: true,
+      supersededAt: true,
+      apprenticeshipId: true,
+      learner: { select: { firstName: true, lastName: true } },
+    },
   });
   if (!row) notFound();
   const { learner, learnerId, supersededAt, apprenticeshipId, ...summary } = row;
@@ -85,7 +91,9 @@ export async function getEntry(actor: Actor, entryId: string) {
     apprenticeshipId,
     supersededAt,
     isOwn: learnerId === actor.userId,
-    canCorrect: supersededAt === null && (learnerId === actor.userId || (await inScope(actor, entryId, progressEntriesVerifiableBy(actor)))),
+    canCorrect:
+      supersededAt === null &&
+      (learnerId === actor.userId || (await inScope(actor, entryId, progressEntriesVerifiableBy(actor)))),
   };
 }
 
@@ -121,7 +129,10 @@ const VERSION_SELECT = {
 export async function entryHistory(actor: Actor, entryId: string): Promise<EntryVersion[]> {
   if (!isUuid(entryId)) notFound();
   const scope = progressEntriesReadableBy(actor);
-  const start = await db().progressEntry.findFirst({ where: { AND: [{ id: entryId }, scope] }, select: { id: true, learnerId: true } });
+  const start = await db().progressEntry.findFirst({
+    where: { AND: [{ id: entryId }, scope] },
+    select: { id: true, learnerId: true },
+  });
   if (!start) notFound();
   // The chain of one entry: walk back to the first version, then forward. Versions are few.
   const rows = await db().$queryRaw<{ id: string }[]>`
@@ -141,10 +152,29 @@ export async function entryHistory(actor: Actor, entryId: string): Promise<Entry
     select: VERSION_SELECT,
     orderBy: { version: "asc" },
   });
-  const confirmerIds = [...new Set(versions.map((v) => v.supervisorConfirmedById).filter((v): v is string => v !== null))];
-  const confirmers = new Map((await db().user.findMany({ where: { id: { in: confirmerIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, fullName(u)]));
+  const confirmerIds = [
+    ...new Set(versions.map((v) => v.supervisorConfirmedById).filter((v): v is string => v !== null)),
+  ];
+  const confirmers = new Map(
+    (
+      await db().user.findMany({
+        where: { id: { in: confirmerIds } },
+        select: { id: true, firstName: true, lastName: true },
+      })
+    ).map((u) => [u.id, fullName(u)]),
+  );
   return versions.map((v) => {
-    const { createdBy, verifiedBy, supervisorConfirmedById, createdAt, correctionReason, supersededAt, supersedesId, verifiedAt, ...summary } = v;
+    const {
+      createdBy,
+      verifiedBy,
+      supervisorConfirmedById,
+      createdAt,
+      correctionReason,
+      supersededAt,
+      supersedesId,
+      verifiedAt,
+      ...summary
+    } = v;
     return {
       ...toSummary(summary),
       createdAt,

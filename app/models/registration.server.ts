@@ -37,10 +37,14 @@ type OrganisationFacts = { districtCode: string; urn?: string | null; companyNum
  */
 async function organisationProblem(input: OrganisationFacts): Promise<string | null> {
   // The form offers the districts as a list; a code of the right shape that is not one of them is refused here, not by the foreign key.
-  if (!(await db().district.findUnique({ where: { code: input.districtCode }, select: { code: true } }))) return "Choose the area the organisation is in from the list.";
+  if (!(await db().district.findUnique({ where: { code: input.districtCode }, select: { code: true } })))
+    return "Choose the area the organisation is in from the list.";
   if (input.urn && (await db().organisation.findUnique({ where: { urn: input.urn }, select: { id: true } })))
     return "A school with that URN is already registered. Ask its admin to invite you.";
-  if (input.companyNumber && (await db().organisation.findUnique({ where: { companyNumber: input.companyNumber }, select: { id: true } })))
+  if (
+    input.companyNumber &&
+    (await db().organisation.findUnique({ where: { companyNumber: input.companyNumber }, select: { id: true } }))
+  )
     return "An employer with that company number is already registered. Ask its admin to invite you.";
   return null;
 }
@@ -52,7 +56,12 @@ async function organisationProblem(input: OrganisationFacts): Promise<string | n
  * queued an email telling its owner so. Both hash the password, so both take about as long.
  */
 export async function requestRegistration(input: Registration): Promise<void> {
-  await assertUsablePassword(input.password, { email: input.email, firstName: input.firstName, lastName: input.lastName, organisationName: input.name });
+  await assertUsablePassword(input.password, {
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    organisationName: input.name,
+  });
   const clash = await organisationProblem(input);
   if (clash) throw new AccountError(clash);
   // Hashed whether or not it is kept: argon2 is most of the time this request takes.
@@ -66,7 +75,12 @@ export async function requestRegistration(input: Registration): Promise<void> {
   const secret = newLinkSecret();
   await db().$transaction(async (tx) => {
     const token = await tx.authToken.create({
-      data: { kind: "REGISTRATION", tokenHash: hashToken(secret), email: input.email, expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.REGISTRATION) },
+      data: {
+        kind: "REGISTRATION",
+        tokenHash: hashToken(secret),
+        email: input.email,
+        expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS.REGISTRATION),
+      },
       select: { id: true },
     });
     await tx.pendingRegistration.create({
@@ -118,31 +132,65 @@ export const EXPIRED_REGISTRATION = "This link has expired or has already been u
  * the URN or company number, the area), then creates the organisation, its first admin and the
  * membership, and spends the link, in one transaction.
  */
-export async function confirmRegistration(secret: string): Promise<{ organisationId: string; userId: string; roles: Role[] }> {
+export async function confirmRegistration(
+  secret: string,
+): Promise<{ organisationId: string; userId: string; roles: Role[] }> {
   const pending = await findPending(secret);
   if (!pending) throw new AccountError(EXPIRED_REGISTRATION);
   // Whoever holds the link reads this inbox, so saying the address has an account tells nobody else.
-  const taken = new AccountError("An account with this email address already exists. Sign in, or ask for a new password if you have forgotten it.");
+  const taken = new AccountError(
+    "An account with this email address already exists. Sign in, or ask for a new password if you have forgotten it.",
+  );
   if (await db().user.findUnique({ where: { email: pending.email }, select: { id: true } })) throw taken;
   const clash = await organisationProblem(pending);
   if (clash) throw new AccountError(clash);
   const role = ADMIN_ROLE_FOR[pending.kind]!;
   const created = db().$transaction(async (tx) => {
-    const claimed = await tx.authToken.updateMany({ where: { id: pending.tokenId, usedAt: null }, data: { usedAt: new Date() } });
+    const claimed = await tx.authToken.updateMany({
+      where: { id: pending.tokenId, usedAt: null },
+      data: { usedAt: new Date() },
+    });
     if (claimed.count !== 1) throw new AccountError(EXPIRED_REGISTRATION);
     const organisation = await tx.organisation.create({
-      data: { name: pending.name, kind: pending.kind, districtCode: pending.districtCode, urn: pending.urn, companyNumber: pending.companyNumber, sector: pending.sector },
+      data: {
+        name: pending.name,
+        kind: pending.kind,
+        districtCode: pending.districtCode,
+        urn: pending.urn,
+        companyNumber: pending.companyNumber,
+        sector: pending.sector,
+      },
       select: { id: true },
     });
-    const user = await tx.user.create({ data: { email: pending.email, firstName: pending.firstName, lastName: pending.lastName, passwordHash: pending.passwordHash }, select: { id: true } });
+    const user = await tx.user.create({
+      data: {
+        email: pending.email,
+        firstName: pending.firstName,
+        lastName: pending.lastName,
+        passwordHash: pending.passwordHash,
+      },
+      select: { id: true },
+    });
     await tx.membership.create({ data: { userId: user.id, organisationId: organisation.id, role } });
     await tx.pendingRegistration.delete({ where: { id: pending.id } });
-    await audit({ actorId: user.id, action: "organisation.register", subjectType: "organisation", subjectId: organisation.id, organisationId: organisation.id }, tx);
+    await audit(
+      {
+        actorId: user.id,
+        action: "organisation.register",
+        subjectType: "organisation",
+        subjectId: organisation.id,
+        organisationId: organisation.id,
+      },
+      tx,
+    );
     return { organisationId: organisation.id, userId: user.id, roles: [role] };
   });
   // The same address, URN or company number registered by another link at the same moment.
   return created.catch((error: unknown) => {
-    if ((error as { code?: string }).code === "P2002") throw new AccountError("This email address, URN or company number was registered a moment ago. Sign in, or ask its admin to invite you.");
+    if ((error as { code?: string }).code === "P2002")
+      throw new AccountError(
+        "This email address, URN or company number was registered a moment ago. Sign in, or ask its admin to invite you.",
+      );
     throw error;
   });
 }

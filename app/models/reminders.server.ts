@@ -139,7 +139,16 @@ async function otjDue(today: IsoDate, options: Options): Promise<Map<string, Rem
 }
 
 async function reviewsDue(today: IsoDate, options: Options): Promise<Map<string, ReminderContent["review-due"]>> {
-  const rows = await (options.client ?? db()).$queryRaw<{ id: string; user_id: string; sequence: number; status: "SCHEDULED" | "OPEN" | "SIGNED"; due_on: string; signed: boolean }[]>`
+  const rows = await (options.client ?? db()).$queryRaw<
+    {
+      id: string;
+      user_id: string;
+      sequence: number;
+      status: "SCHEDULED" | "OPEN" | "SIGNED";
+      due_on: string;
+      signed: boolean;
+    }[]
+  >`
     SELECT r.id::text AS id, a.apprentice_id::text AS user_id, r.sequence, r.status::text AS status, to_char(r.due_on, 'YYYY-MM-DD') AS due_on,
       r.apprentice_signed_at IS NOT NULL AS signed
     FROM reviews r
@@ -152,7 +161,17 @@ async function reviewsDue(today: IsoDate, options: Options): Promise<Map<string,
     ORDER BY r.due_on, r.sequence`;
   const due = new Map<string, ReminderContent["review-due"]>();
   for (const r of rows) {
-    const item = reviewReminderFor({ userId: r.user_id, reviewId: r.id, sequence: r.sequence, status: r.status, dueOn: r.due_on, apprenticeSigned: r.signed }, today);
+    const item = reviewReminderFor(
+      {
+        userId: r.user_id,
+        reviewId: r.id,
+        sequence: r.sequence,
+        status: r.status,
+        dueOn: r.due_on,
+        apprenticeSigned: r.signed,
+      },
+      today,
+    );
     if (!item) continue;
     const entry = due.get(r.user_id);
     if (entry) entry.reviews.push(item);
@@ -207,7 +226,16 @@ async function inboxDue(now: Date, options: Options): Promise<Map<string, Remind
 }
 
 async function teacherDue(today: IsoDate, options: Options): Promise<Map<string, ReminderContent["teacher-digest"]>> {
-  const rows = await (options.client ?? db()).$queryRaw<{ teacher_id: string; class_id: string; class_name: string; joined_on: string | null; last_progress: string | null; pending: number }[]>`
+  const rows = await (options.client ?? db()).$queryRaw<
+    {
+      teacher_id: string;
+      class_id: string;
+      class_name: string;
+      joined_on: string | null;
+      last_progress: string | null;
+      pending: number;
+    }[]
+  >`
     SELECT c.teacher_id::text AS teacher_id, c.id::text AS class_id, c.name AS class_name,
       to_char(cm.joined_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS joined_on,
       to_char(lp.last_progress, 'YYYY-MM-DD') AS last_progress, COALESCE(pp.pending, 0)::int AS pending
@@ -227,14 +255,12 @@ async function teacherDue(today: IsoDate, options: Options): Promise<Map<string,
       AND ${recipientSql("digest")} ${only(Prisma.sql`c.teacher_id`, options.userIds)}`;
   const due = new Map<string, ReminderContent["teacher-digest"]>();
   for (const [teacherId, list] of group(rows, (r) => r.teacher_id)) {
-    const classes = [...group(list, (r) => r.class_id).values()].map(
-      (members): ClassFact => ({
-        classId: members[0].class_id,
-        className: members[0].class_name,
-        stuckPupils: members.filter((m) => isStuck(m.joined_on ?? today, m.last_progress, today)).length,
-        entriesToVerify: members.reduce((sum, m) => sum + Number(m.pending), 0),
-      }),
-    );
+    const classes = [...group(list, (r) => r.class_id).values()].map((members): ClassFact => ({
+      classId: members[0].class_id,
+      className: members[0].class_name,
+      stuckPupils: members.filter((m) => isStuck(m.joined_on ?? today, m.last_progress, today)).length,
+      entriesToVerify: members.reduce((sum, m) => sum + Number(m.pending), 0),
+    }));
     const digest = teacherDigestFor(classes);
     if (digest) due.set(teacherId, digest);
   }
@@ -242,7 +268,9 @@ async function teacherDue(today: IsoDate, options: Options): Promise<Map<string,
 }
 
 async function tutorDue(today: IsoDate, options: Options): Promise<Map<string, ReminderContent["tutor-digest"]>> {
-  const rows = await (options.client ?? db()).$queryRaw<{ user_id: string; status: TutorReviewFact["status"]; due_on: string; tutor_signed: boolean }[]>`
+  const rows = await (options.client ?? db()).$queryRaw<
+    { user_id: string; status: TutorReviewFact["status"]; due_on: string; tutor_signed: boolean }[]
+  >`
     SELECT a.tutor_id::text AS user_id, r.status::text AS status, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.tutor_signed_at IS NOT NULL AS tutor_signed
     FROM reviews r
     JOIN apprenticeships a ON a.id = r.apprenticeship_id
@@ -252,14 +280,22 @@ async function tutorDue(today: IsoDate, options: Options): Promise<Map<string, R
       AND ${recipientSql("digest")} ${only(Prisma.sql`a.tutor_id`, options.userIds)}`;
   const due = new Map<string, ReminderContent["tutor-digest"]>();
   for (const [userId, list] of group(rows, (r) => r.user_id)) {
-    const digest = tutorDigestFor(list.map((r) => ({ status: r.status, dueOn: r.due_on, tutorSigned: r.tutor_signed })), today);
+    const digest = tutorDigestFor(
+      list.map((r) => ({ status: r.status, dueOn: r.due_on, tutorSigned: r.tutor_signed })),
+      today,
+    );
     if (digest) due.set(userId, digest);
   }
   return due;
 }
 
 /** Who is due an email of this kind today, with what it will say. */
-export async function dueFor<K extends ReminderKind>(kind: K, now: Date, today: IsoDate, options: Options = {}): Promise<Map<string, ReminderContent[K]>> {
+export async function dueFor<K extends ReminderKind>(
+  kind: K,
+  now: Date,
+  today: IsoDate,
+  options: Options = {},
+): Promise<Map<string, ReminderContent[K]>> {
   switch (kind) {
     case "otj-reminder":
       return (await otjDue(today, options)) as Map<string, ReminderContent[K]>;
@@ -274,4 +310,3 @@ export async function dueFor<K extends ReminderKind>(kind: K, now: Date, today: 
   }
   throw new Error(`unknown reminder kind ${kind satisfies never}`);
 }
-

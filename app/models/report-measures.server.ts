@@ -59,7 +59,10 @@ function inScope(scope: MeasureScope, ...columns: Sql[]): Sql {
   if (scope.kind === "all") return sql`TRUE`;
   const ids = scope.organisationIds;
   if (ids.length === 0) return sql`FALSE`;
-  return sql`(${join(columns.map((c) => sql`${c} = ANY(${ids}::uuid[])`), " OR ")})`;
+  return sql`(${join(
+    columns.map((c) => sql`${c} = ANY(${ids}::uuid[])`),
+    " OR ",
+  )})`;
 }
 
 /**
@@ -78,11 +81,14 @@ function groupingSets(dimensions: readonly string[]): { select: Sql; groupBy: Sq
  * to sort and hash in memory, and no JIT (its compile time exceeds its gain on queries this size).
  */
 export async function runReportQuery<T = Record<string, unknown>>(query: Sql): Promise<T[]> {
-  return db().$transaction(async (tx) => {
-    // Both settings in one round trip; set_config(…, true) is SET LOCAL.
-    await tx.$queryRawUnsafe("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
-    return tx.$queryRaw<T[]>(query);
-  }, { timeout: 120_000, maxWait: 30_000 });
+  return db().$transaction(
+    async (tx) => {
+      // Both settings in one round trip; set_config(…, true) is SET LOCAL.
+      await tx.$queryRawUnsafe("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
+      return tx.$queryRaw<T[]>(query);
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
 }
 
 /** The same settings for a plain client (the bench's raw-SQL baseline). */
@@ -123,14 +129,30 @@ function ageBand(startColumn: Sql, isPupil: Sql): Sql {
 /** Months since year 0 (year × 12 + month): a cheap integer key for a calendar month. */
 const monthNumber = (date: Sql) => sql`(date_part('year', ${date}) * 12 + date_part('month', ${date}))::int`;
 /** The "YYYY-MM" name of a month number (formatted once per group, not once per row). */
-const monthName = (number: Sql) => sql`to_char(make_date((${number} - 1) / 12, (${number} - 1) % 12 + 1, 1), 'YYYY-MM')`;
+const monthName = (number: Sql) =>
+  sql`to_char(make_date((${number} - 1) / 12, (${number} - 1) % 12 + 1, 1), 'YYYY-MM')`;
 
 // ─────────────────────────── enrolments (pathways) ───────────────────────────
 
-export const ENROLMENT_MEASURES = ["starts", "active_learners", "active_enrolments", "completions", "leavers", "teacher_cpd_completions"] as const;
+export const ENROLMENT_MEASURES = [
+  "starts",
+  "active_learners",
+  "active_enrolments",
+  "completions",
+  "leavers",
+  "teacher_cpd_completions",
+] as const;
 export type EnrolmentMeasure = (typeof ENROLMENT_MEASURES)[number];
 /** `area_learner_type` ("E07000199|pupil") feeds the area × learner-type table. */
-export const ENROLMENT_DIMENSIONS = ["district", "organisation_kind", "pathway", "learner_type", "age_band", "start_month", "area_learner_type"] as const;
+export const ENROLMENT_DIMENSIONS = [
+  "district",
+  "organisation_kind",
+  "pathway",
+  "learner_type",
+  "age_band",
+  "start_month",
+  "area_learner_type",
+] as const;
 
 /** Completed / withdrawn inside the period (on the enrolment aliased `e`). */
 const enrolmentCompleted = (period: ReportPeriod) =>
@@ -186,7 +208,10 @@ export function enrolmentSql(period: ReportPeriod, scope: MeasureScope): Sql {
     ${groupBy}`;
 }
 
-export async function enrolmentMeasures(period: ReportPeriod, scope: MeasureScope): Promise<GroupedRow<EnrolmentMeasure>[]> {
+export async function enrolmentMeasures(
+  period: ReportPeriod,
+  scope: MeasureScope,
+): Promise<GroupedRow<EnrolmentMeasure>[]> {
   return toGrouped(await runReportQuery(enrolmentSql(period, scope)), ENROLMENT_MEASURES);
 }
 
@@ -223,7 +248,10 @@ export function ledgerSql(period: ReportPeriod, scope: MeasureScope): Sql {
   const { select, groupBy } = groupingSets(LEDGER_SOURCE_DIMENSIONS);
   const month = monthNumber(sql`pe.occurred_on`);
   const periodMonths = monthNumbersOf(period); // periodMonths[i] is bit i of a learner's months mask
-  const learnersPerMonth = join(periodMonths.map((_, bit) => raw(`count(*) FILTER (WHERE months & ${2 ** bit}::bigint <> 0)`)), ", ");
+  const learnersPerMonth = join(
+    periodMonths.map((_, bit) => raw(`count(*) FILTER (WHERE months & ${2 ** bit}::bigint <> 0)`)),
+    ", ",
+  );
   return sql`
     WITH sums AS (
       SELECT pe.learner_id, pe.enrolment_id, pe.apprenticeship_id, ${month} AS month_number,
@@ -338,8 +366,14 @@ export async function credentialMeasures(period: ReportPeriod, scope: MeasureSco
 // ─────────────────────────── apprenticeships and OTJ ───────────────────────────
 
 export const APPRENTICESHIP_MEASURES = [
-  "apprenticeship_starts", "apprenticeship_achievements", "apprenticeship_leavers", "apprentices_in_learning",
-  "otj_planned_hours", "otj_expected_hours", "otj_actual_minutes", "otj_on_track",
+  "apprenticeship_starts",
+  "apprenticeship_achievements",
+  "apprenticeship_leavers",
+  "apprentices_in_learning",
+  "otj_planned_hours",
+  "otj_expected_hours",
+  "otj_actual_minutes",
+  "otj_on_track",
 ] as const;
 export type ApprenticeshipMeasure = (typeof APPRENTICESHIP_MEASURES)[number];
 export const APPRENTICESHIP_DIMENSIONS = ["district", "level", "age_band", "start_month"] as const;
@@ -394,13 +428,21 @@ export function apprenticeshipSql(period: ReportPeriod, scope: MeasureScope): Sq
     ${groupBy}`;
 }
 
-export async function apprenticeshipMeasures(period: ReportPeriod, scope: MeasureScope): Promise<GroupedRow<ApprenticeshipMeasure>[]> {
+export async function apprenticeshipMeasures(
+  period: ReportPeriod,
+  scope: MeasureScope,
+): Promise<GroupedRow<ApprenticeshipMeasure>[]> {
   return toGrouped(await runReportQuery(apprenticeshipSql(period, scope)), APPRENTICESHIP_MEASURES);
 }
 
 // ─────────────────────────── progress reviews ───────────────────────────
 
-export const REVIEW_MEASURES = ["reviews_due", "reviews_on_time", "reviews_fully_signed", "median_days_to_sign"] as const;
+export const REVIEW_MEASURES = [
+  "reviews_due",
+  "reviews_on_time",
+  "reviews_fully_signed",
+  "median_days_to_sign",
+] as const;
 export type ReviewMeasure = (typeof REVIEW_MEASURES)[number];
 export const REVIEW_DIMENSIONS = ["district", "level"] as const;
 
@@ -432,14 +474,25 @@ export function reviewSql(period: ReportPeriod, scope: MeasureScope, today: stri
     ${groupBy}`;
 }
 
-export async function reviewMeasures(period: ReportPeriod, scope: MeasureScope, today: string): Promise<GroupedRow<ReviewMeasure>[]> {
+export async function reviewMeasures(
+  period: ReportPeriod,
+  scope: MeasureScope,
+  today: string,
+): Promise<GroupedRow<ReviewMeasure>[]> {
   return toGrouped(await runReportQuery(reviewSql(period, scope, today)), REVIEW_MEASURES);
 }
 
 // ─────────────────────────── pupils: placements, Gatsby 5 and 6, work experience ───────────────────────────
 
 export const PUPIL_MEASURES = [
-  "pupils", "gatsby5_met", "year11_pupils", "gatsby6_met", "ks34_pupils", "work_experience_hours", "pupils_with_work_experience", "pupils_50_hours",
+  "pupils",
+  "gatsby5_met",
+  "year11_pupils",
+  "gatsby6_met",
+  "ks34_pupils",
+  "work_experience_hours",
+  "pupils_with_work_experience",
+  "pupils_50_hours",
 ] as const;
 export type PupilMeasure = (typeof PUPIL_MEASURES)[number];
 export const PUPIL_DIMENSIONS = ["district", "year_group"] as const;
@@ -496,7 +549,13 @@ export async function pupilMeasures(period: ReportPeriod, scope: MeasureScope): 
 
 // ─────────────────────────── placements and employers ───────────────────────────
 
-export const PLACEMENT_MEASURES = ["placements_started", "placements_completed", "pupils_placed", "host_employers", "businesses_engaged"] as const;
+export const PLACEMENT_MEASURES = [
+  "placements_started",
+  "placements_completed",
+  "pupils_placed",
+  "host_employers",
+  "businesses_engaged",
+] as const;
 export type PlacementMeasure = (typeof PLACEMENT_MEASURES)[number];
 export const PLACEMENT_DIMENSIONS = ["district"] as const;
 
@@ -552,7 +611,10 @@ export function placementSql(period: ReportPeriod, scope: MeasureScope): Sql {
     ${groupBy}`;
 }
 
-export async function placementMeasures(period: ReportPeriod, scope: MeasureScope): Promise<GroupedRow<PlacementMeasure>[]> {
+export async function placementMeasures(
+  period: ReportPeriod,
+  scope: MeasureScope,
+): Promise<GroupedRow<PlacementMeasure>[]> {
   return toGrouped(await runReportQuery(placementSql(period, scope)), PLACEMENT_MEASURES);
 }
 
@@ -603,7 +665,9 @@ export function targetSql(period: ReportPeriod, scope: MeasureScope): Sql {
 }
 
 export async function targetMeasures(period: ReportPeriod, scope: MeasureScope): Promise<TargetRow[]> {
-  const rows = await db().$queryRaw<{ key: string; label: string; target_value: number; starts_on: string; ends_on: string; achieved: number | null }[]>(targetSql(period, scope));
+  const rows = await db().$queryRaw<
+    { key: string; label: string; target_value: number; starts_on: string; ends_on: string; achieved: number | null }[]
+  >(targetSql(period, scope));
   return rows.map((r) => ({
     key: r.key,
     label: r.label,
@@ -618,7 +682,9 @@ export async function targetMeasures(period: ReportPeriod, scope: MeasureScope):
 
 /** Titles for pathway slugs (category labels, not figures). */
 export async function pathwayLabels(): Promise<Map<string, string>> {
-  const rows = await db().$queryRaw<{ slug: string; title: string }[]>`SELECT slug, title FROM pathways ORDER BY sort_order, title`;
+  const rows = await db().$queryRaw<
+    { slug: string; title: string }[]
+  >`SELECT slug, title FROM pathways ORDER BY sort_order, title`;
   return new Map(rows.map((r) => [r.slug, r.title]));
 }
 
@@ -662,16 +728,17 @@ export interface RawMeasures {
 
 /** Every measure family for a period and scope, unrounded. Statements run concurrently. */
 export async function computeMeasures(period: ReportPeriod, scope: MeasureScope, today: string): Promise<RawMeasures> {
-  const [enrolments, ledger, credentials, apprenticeships, reviews, pupils, placements, targets, pathwayTitles] = await Promise.all([
-    enrolmentMeasures(period, scope),
-    ledgerMeasures(period, scope),
-    credentialMeasures(period, scope),
-    apprenticeshipMeasures(period, scope),
-    reviewMeasures(period, scope, today),
-    pupilMeasures(period, scope),
-    placementMeasures(period, scope),
-    targetMeasures(period, scope),
-    pathwayLabels(),
-  ]);
+  const [enrolments, ledger, credentials, apprenticeships, reviews, pupils, placements, targets, pathwayTitles] =
+    await Promise.all([
+      enrolmentMeasures(period, scope),
+      ledgerMeasures(period, scope),
+      credentialMeasures(period, scope),
+      apprenticeshipMeasures(period, scope),
+      reviewMeasures(period, scope, today),
+      pupilMeasures(period, scope),
+      placementMeasures(period, scope),
+      targetMeasures(period, scope),
+      pathwayLabels(),
+    ]);
   return { enrolments, ledger, credentials, apprenticeships, reviews, pupils, placements, targets, pathwayTitles };
 }

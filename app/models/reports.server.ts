@@ -31,7 +31,13 @@ export function periodOrNotFound(type: string, key: string): ReportPeriod {
   return parsePeriod(type, key) ?? notFound();
 }
 
-async function figuresFor(period: ReportPeriod, scope: MeasureScope, protect: boolean, scopeLabel: string, today: string): Promise<ReportFigures> {
+async function figuresFor(
+  period: ReportPeriod,
+  scope: MeasureScope,
+  protect: boolean,
+  scopeLabel: string,
+  today: string,
+): Promise<ReportFigures> {
   const raw = await computeMeasures(period, scope, today);
   const families: Record<FamilyName, { dimension: string; key: string; values: Record<string, number> }[]> = {
     enrolments: raw.enrolments,
@@ -43,7 +49,12 @@ async function figuresFor(period: ReportPeriod, scope: MeasureScope, protect: bo
   };
   return buildFigures(
     period,
-    { families, credentials: raw.credentials, targets: raw.targets, pathwayTitles: Object.fromEntries(raw.pathwayTitles) },
+    {
+      families,
+      credentials: raw.credentials,
+      targets: raw.targets,
+      pathwayTitles: Object.fromEntries(raw.pathwayTitles),
+    },
     { protect, scopeLabel },
   );
 }
@@ -65,9 +76,16 @@ export async function protectedReport(actor: Actor, period: ReportPeriod): Promi
  * One organisation's own report, unrounded: only for an actor with "report:own-org" in that
  * organisation (404 otherwise, including for other organisations' ids).
  */
-export async function organisationReport(actor: Actor, organisationId: string, period: ReportPeriod): Promise<ReportFigures> {
+export async function organisationReport(
+  actor: Actor,
+  organisationId: string,
+  period: ReportPeriod,
+): Promise<ReportFigures> {
   if (!ownReportOrganisationsOf(actor).some((o) => o.id === organisationId)) notFound();
-  const org = await db().organisation.findFirst({ where: { id: organisationId, status: "APPROVED" }, select: { id: true, name: true } });
+  const org = await db().organisation.findFirst({
+    where: { id: organisationId, status: "APPROVED" },
+    select: { id: true, name: true },
+  });
   if (!org) notFound();
   return figuresFor(period, { kind: "organisations", organisationIds: [org.id] }, false, org.name, todayInEngland());
 }
@@ -83,7 +101,14 @@ export interface SnapshotSummary {
   builtAt: Date;
 }
 
-const SUMMARY_SELECT = { id: true, periodType: true, periodKey: true, version: true, dataVersion: true, builtAt: true } as const;
+const SUMMARY_SELECT = {
+  id: true,
+  periodType: true,
+  periodKey: true,
+  version: true,
+  dataVersion: true,
+  builtAt: true,
+} as const;
 
 /**
  * Build the protected report for a period and store it as the next version. System use (the
@@ -91,7 +116,10 @@ const SUMMARY_SELECT = { id: true, periodType: true, periodKey: true, version: t
  * schedule). Concurrent builds of one period both succeed: a unique-version clash retries.
  */
 export async function buildSnapshot(period: ReportPeriod, builtById: string | null, options: { today?: string } = {}) {
-  const [version, figures] = await Promise.all([dataVersion(), buildProtectedFigures(period, options.today ?? todayInEngland())]);
+  const [version, figures] = await Promise.all([
+    dataVersion(),
+    buildProtectedFigures(period, options.today ?? todayInEngland()),
+  ]);
   for (let attempt = 0; ; attempt++) {
     try {
       const latest = await db().reportSnapshot.findFirst({
@@ -120,7 +148,11 @@ export async function buildSnapshot(period: ReportPeriod, builtById: string | nu
 /** All snapshots, newest first (metadata only, not the figures). */
 export async function listSnapshots(actor: Actor): Promise<SnapshotSummary[]> {
   if (!can(actor, "report:protected")) notFound();
-  return db().reportSnapshot.findMany({ orderBy: [{ builtAt: "desc" }, { version: "desc" }], take: 200, select: SUMMARY_SELECT });
+  return db().reportSnapshot.findMany({
+    orderBy: [{ builtAt: "desc" }, { version: "desc" }],
+    take: 200,
+    select: SUMMARY_SELECT,
+  });
 }
 
 /** One stored snapshot: a primary-key read of protected figures. */
@@ -146,7 +178,12 @@ export async function exportSnapshotCsv(actor: Actor, snapshotId: string) {
     action: "export.report",
     subjectType: "report_snapshot",
     subjectId: snapshot.id,
-    metadata: { periodType: snapshot.periodType, periodKey: snapshot.periodKey, version: snapshot.version, bytes: csv.length },
+    metadata: {
+      periodType: snapshot.periodType,
+      periodKey: snapshot.periodKey,
+      version: snapshot.version,
+      bytes: csv.length,
+    },
   });
   const filename = `outcome-report-${snapshot.periodType}-${snapshot.periodKey.replace(/[^0-9a-z-]/gi, "-")}-v${snapshot.version}.csv`;
   return { csv, filename };
@@ -158,8 +195,21 @@ export async function exportSnapshotCsv(actor: Actor, snapshotId: string) {
 export async function requestReportBuild(actor: Actor, period: ReportPeriod) {
   if (!can(actor, "report:build")) notFound();
   return db().$transaction(async (tx) => {
-    const row = await enqueueOutbox(tx, "report.build", { periodType: period.type, periodKey: period.key, requestedById: actor.userId });
-    await audit({ actorId: actor.userId, action: "report.build-request", subjectType: "report_period", subjectId: `${period.type}:${period.key}`, metadata: { outboxId: row.id } }, tx);
+    const row = await enqueueOutbox(tx, "report.build", {
+      periodType: period.type,
+      periodKey: period.key,
+      requestedById: actor.userId,
+    });
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "report.build-request",
+        subjectType: "report_period",
+        subjectId: `${period.type}:${period.key}`,
+        metadata: { outboxId: row.id },
+      },
+      tx,
+    );
     return row;
   });
 }
@@ -169,7 +219,18 @@ export type BuildStatus = "queued" | "building" | "retrying" | "done";
 /** Recent build requests and how far each has got (for the "watch its progress" panel). */
 export async function listBuildRequests(actor: Actor, limit = 10) {
   if (!can(actor, "report:build")) notFound();
-  const rows = await db().$queryRaw<{ id: string; created_at: Date; dispatched_at: Date | null; last_error: string | null; period_type: string; period_key: string; snapshot_id: string | null; version: number | null }[]>`
+  const rows = await db().$queryRaw<
+    {
+      id: string;
+      created_at: Date;
+      dispatched_at: Date | null;
+      last_error: string | null;
+      period_type: string;
+      period_key: string;
+      snapshot_id: string | null;
+      version: number | null;
+    }[]
+  >`
     SELECT o.id, o.created_at, o.dispatched_at, o.last_error,
            o.payload->>'periodType' AS period_type, o.payload->>'periodKey' AS period_key,
            s.id AS snapshot_id, s.version
@@ -184,8 +245,22 @@ export async function listBuildRequests(actor: Actor, limit = 10) {
     ORDER BY o.created_at DESC
     LIMIT ${limit}`;
   return rows.map((r) => {
-    const status: BuildStatus = r.snapshot_id ? "done" : r.last_error ? "retrying" : r.dispatched_at ? "building" : "queued";
-    return { id: r.id, requestedAt: r.created_at, periodType: r.period_type as PeriodType, periodKey: r.period_key, status, snapshotId: r.snapshot_id, version: r.version };
+    const status: BuildStatus = r.snapshot_id
+      ? "done"
+      : r.last_error
+        ? "retrying"
+        : r.dispatched_at
+          ? "building"
+          : "queued";
+    return {
+      id: r.id,
+      requestedAt: r.created_at,
+      periodType: r.period_type as PeriodType,
+      periodKey: r.period_key,
+      status,
+      snapshotId: r.snapshot_id,
+      version: r.version,
+    };
   });
 }
 

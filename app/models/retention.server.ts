@@ -39,10 +39,19 @@ function yearsBefore(now: Date, years: number): Date {
   return d;
 }
 
-export async function purgeExpiredRecords(now: Date = new Date(), options: RetentionOptions = {}): Promise<RetentionCounts> {
+export async function purgeExpiredRecords(
+  now: Date = new Date(),
+  options: RetentionOptions = {},
+): Promise<RetentionCounts> {
   const pupilYears = options.pupilYears ?? env().RETENTION_PUPIL_YEARS;
   const batchSize = options.batchSize ?? 500;
-  const counts: RetentionCounts = { apprenticeshipsPastRetention: 0, evidenceEntries: 0, reviews: 0, trainingPlans: 0, pupilsAnonymised: 0 };
+  const counts: RetentionCounts = {
+    apprenticeshipsPastRetention: 0,
+    evidenceEntries: 0,
+    reviews: 0,
+    trainingPlans: 0,
+    pupilsAnonymised: 0,
+  };
 
   // ── apprenticeship evidence ──
   const evidenceCutoff = yearsBefore(now, APPRENTICESHIP_EVIDENCE_YEARS);
@@ -57,7 +66,10 @@ export async function purgeExpiredRecords(now: Date = new Date(), options: Reten
     const ids = ended.slice(i, i + batchSize).map((r) => r.id);
     await db().$transaction(async (tx) => {
       // Corrections point at what they supersede: unlink before deleting the chain.
-      await tx.progressEntry.updateMany({ where: { apprenticeshipId: { in: ids }, supersedesId: { not: null } }, data: { supersedesId: null } });
+      await tx.progressEntry.updateMany({
+        where: { apprenticeshipId: { in: ids }, supersedesId: { not: null } },
+        data: { supersedesId: null },
+      });
       counts.evidenceEntries += (await tx.progressEntry.deleteMany({ where: { apprenticeshipId: { in: ids } } })).count;
       counts.reviews += (await tx.review.deleteMany({ where: { apprenticeshipId: { in: ids } } })).count;
       counts.trainingPlans += (await tx.trainingPlan.deleteMany({ where: { apprenticeshipId: { in: ids } } })).count;
@@ -91,6 +103,11 @@ export async function purgeExpiredRecords(now: Date = new Date(), options: Reten
     counts.pupilsAnonymised++;
   }
 
-  await audit({ actorId: null, action: "maintenance.retention-purge", subjectType: "system", metadata: { ...counts, pupilYears } });
+  await audit({
+    actorId: null,
+    action: "maintenance.retention-purge",
+    subjectType: "system",
+    metadata: { ...counts, pupilYears },
+  });
   return counts;
 }

@@ -30,12 +30,29 @@ import { apprenticeshipPartiesOf, apprenticeshipsVisibleTo, reviewsVisibleTo } f
 import { otjStatuses } from "~/models/otj-status.server.ts";
 import { audit } from "~/utils/audit.server.ts";
 import type { FieldErrors } from "~/utils/forms.ts";
-import { KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
+import {
+  KSB_RATINGS,
+  MAX_ACTIONS,
+  REVIEW_PARTIES,
+  REVIEW_PARTY_LABELS,
+  REVIEW_STATUS_LABELS,
+  type KsbRating,
+  type ReviewParty,
+} from "~/models/reviews.shared.ts";
 import { isUuid } from "~/domain/ids.ts";
 import { notFound } from "~/utils/http-errors.ts";
 import { fullName, type PersonName } from "~/domain/names.ts";
 
-export { KSB_RATING_LABELS, KSB_RATINGS, MAX_ACTIONS, REVIEW_PARTIES, REVIEW_PARTY_LABELS, REVIEW_STATUS_LABELS, type KsbRating, type ReviewParty } from "~/models/reviews.shared.ts";
+export {
+  KSB_RATING_LABELS,
+  KSB_RATINGS,
+  MAX_ACTIONS,
+  REVIEW_PARTIES,
+  REVIEW_PARTY_LABELS,
+  REVIEW_STATUS_LABELS,
+  type KsbRating,
+  type ReviewParty,
+} from "~/models/reviews.shared.ts";
 
 /** A refusal the person can act on (shown on the page, status 400). */
 export class ReviewError extends Error {
@@ -77,7 +94,15 @@ export function waitingFor(r: Signatures & { status: ReviewStatus }): ReviewPart
 function daysUnsignedOf(r: Signatures & { heldOn: Date | null; status: ReviewStatus }, today: IsoDate): number | null {
   if (r.status === "SCHEDULED" || !r.heldOn) return null;
   const on = (d: Date | null) => (d ? toIsoDate(d) : null);
-  return daysUnsigned({ openedOn: toIsoDate(r.heldOn), tutorSignedOn: on(r.tutorSignedAt), employerSignedOn: on(r.employerSignedAt), apprenticeSignedOn: on(r.apprenticeSignedAt) }, today);
+  return daysUnsigned(
+    {
+      openedOn: toIsoDate(r.heldOn),
+      tutorSignedOn: on(r.tutorSignedAt),
+      employerSignedOn: on(r.employerSignedAt),
+      apprenticeSignedOn: on(r.apprenticeSignedAt),
+    },
+    today,
+  );
 }
 
 /** "Waiting for the employer and the apprentice", for lists. */
@@ -105,7 +130,10 @@ export async function ensureReviewSchedule(apprenticeshipId: string, client?: Tx
       plannedEndDate: true,
       status: true,
       breaks: { select: { startDate: true, endDate: true } },
-      reviews: { orderBy: { sequence: "asc" }, select: { id: true, sequence: true, dueOn: true, heldOn: true, status: true } },
+      reviews: {
+        orderBy: { sequence: "asc" },
+        select: { id: true, sequence: true, dueOn: true, heldOn: true, status: true },
+      },
     },
   });
   if (!a) return;
@@ -116,7 +144,10 @@ export async function ensureReviewSchedule(apprenticeshipId: string, client?: Tx
     const schedule = reviewSchedule({
       startDate: toIsoDate(a.startDate),
       plannedEndDate: toIsoDate(a.plannedEndDate),
-      breaks: a.breaks.map((b) => ({ startDate: toIsoDate(b.startDate), endDate: b.endDate ? toIsoDate(b.endDate) : null })),
+      breaks: a.breaks.map((b) => ({
+        startDate: toIsoDate(b.startDate),
+        endDate: b.endDate ? toIsoDate(b.endDate) : null,
+      })),
       heldReviews: opened.filter((r) => r.heldOn).map((r) => ({ heldOn: toIsoDate(r.heldOn!) })),
     });
     future = schedule.reviews.filter((r) => r.heldOn === null).map((r) => r.dueOn);
@@ -124,24 +155,34 @@ export async function ensureReviewSchedule(apprenticeshipId: string, client?: Tx
   const base = opened.reduce((max, r) => Math.max(max, r.sequence), 0);
   const desired = future.map((dueOn, i) => ({ sequence: base + 1 + i, dueOn }));
   const unchanged =
-    scheduled.length === desired.length && scheduled.every((r, i) => r.sequence === desired[i].sequence && toIsoDate(r.dueOn) === desired[i].dueOn);
+    scheduled.length === desired.length &&
+    scheduled.every((r, i) => r.sequence === desired[i].sequence && toIsoDate(r.dueOn) === desired[i].dueOn);
   if (unchanged) return;
 
   const kept = scheduled.slice(0, desired.length);
   const removed = scheduled.slice(desired.length);
-  if (removed.length) await tx.review.deleteMany({ where: { id: { in: removed.map((r) => r.id) }, status: "SCHEDULED" } });
+  if (removed.length)
+    await tx.review.deleteMany({ where: { id: { in: removed.map((r) => r.id) }, status: "SCHEDULED" } });
   // Renumbering can collide with the unique (apprenticeship, sequence): park the rows first.
   if (kept.some((r, i) => r.sequence !== desired[i].sequence)) {
-    await tx.review.updateMany({ where: { id: { in: kept.map((r) => r.id) } }, data: { sequence: { increment: 100_000 } } });
+    await tx.review.updateMany({
+      where: { id: { in: kept.map((r) => r.id) } },
+      data: { sequence: { increment: 100_000 } },
+    });
   }
   for (const [i, r] of kept.entries()) {
     if (r.sequence !== desired[i].sequence || toIsoDate(r.dueOn) !== desired[i].dueOn) {
-      await tx.review.update({ where: { id: r.id }, data: { sequence: desired[i].sequence, dueOn: toUtcDate(desired[i].dueOn) } });
+      await tx.review.update({
+        where: { id: r.id },
+        data: { sequence: desired[i].sequence, dueOn: toUtcDate(desired[i].dueOn) },
+      });
     }
   }
   const added = desired.slice(kept.length);
   if (added.length) {
-    await tx.review.createMany({ data: added.map((d) => ({ apprenticeshipId, sequence: d.sequence, dueOn: toUtcDate(d.dueOn) })) });
+    await tx.review.createMany({
+      data: added.map((d) => ({ apprenticeshipId, sequence: d.sequence, dueOn: toUtcDate(d.dueOn) })),
+    });
   }
 }
 
@@ -166,7 +207,14 @@ async function visibleApprenticeship(actor: Actor, apprenticeshipId: string, tx:
       plannedOtjHours: true,
       apprentice: { select: { firstName: true, lastName: true } },
       employer: { select: { name: true } },
-      standard: { select: { reference: true, title: true, level: true, ksbs: { select: { code: true, text: true }, orderBy: { code: "asc" } } } },
+      standard: {
+        select: {
+          reference: true,
+          title: true,
+          level: true,
+          ksbs: { select: { code: true, text: true }, orderBy: { code: "asc" } },
+        },
+      },
     },
   });
   if (!a) notFound();
@@ -180,13 +228,27 @@ function sortKsbs<T extends { code: string }>(ksbs: T[]): T[] {
 }
 
 /** The schedule of one apprenticeship (materialised first), for its reviews page. */
-export async function listApprenticeshipReviews(actor: Actor, apprenticeshipId: string, today: IsoDate = todayInEngland()) {
+export async function listApprenticeshipReviews(
+  actor: Actor,
+  apprenticeshipId: string,
+  today: IsoDate = todayInEngland(),
+) {
   const a = await visibleApprenticeship(actor, apprenticeshipId);
   await ensureReviewSchedule(a.id);
   const rows = await db().review.findMany({
     where: { apprenticeshipId: a.id },
     orderBy: { sequence: "asc" },
-    select: { id: true, sequence: true, dueOn: true, heldOn: true, status: true, tutorSignedAt: true, employerSignedAt: true, apprenticeSignedAt: true, lockedAt: true },
+    select: {
+      id: true,
+      sequence: true,
+      dueOn: true,
+      heldOn: true,
+      status: true,
+      tutorSignedAt: true,
+      employerSignedAt: true,
+      apprenticeSignedAt: true,
+      lockedAt: true,
+    },
   });
   const parties = apprenticeshipPartiesOf(actor, a);
   const nextScheduled = rows.find((r) => r.status === "SCHEDULED");
@@ -206,7 +268,10 @@ export async function listApprenticeshipReviews(actor: Actor, apprenticeshipId: 
   };
 }
 
-function toRow(r: Signatures & { id: string; sequence: number; dueOn: Date; heldOn: Date | null; status: ReviewStatus }, today: IsoDate) {
+function toRow(
+  r: Signatures & { id: string; sequence: number; dueOn: Date; heldOn: Date | null; status: ReviewStatus },
+  today: IsoDate,
+) {
   const dueOn = toIsoDate(r.dueOn);
   const heldOn = r.heldOn ? toIsoDate(r.heldOn) : null;
   const waiting = waitingFor(r);
@@ -217,7 +282,10 @@ function toRow(r: Signatures & { id: string; sequence: number; dueOn: Date; held
     heldOn,
     status: r.status,
     statusLabel: REVIEW_STATUS_LABELS[r.status],
-    overdueDays: daysOverdue({ sequence: r.sequence, anchor: dueOn, anchorKind: "start", dueOn, breakDays: 0, heldOn }, today),
+    overdueDays: daysOverdue(
+      { sequence: r.sequence, anchor: dueOn, anchorKind: "start", dueOn, breakDays: 0, heldOn },
+      today,
+    ),
     daysUnsigned: daysUnsignedOf(r, today),
     waitingFor: waiting,
     waitingLabel: r.status === "SCHEDULED" ? "Not held yet" : waitingLabel(waiting),
@@ -246,11 +314,27 @@ export async function listReviewsForActor(actor: Actor, today: IsoDate = todayIn
     tutorSignedAt: true,
     employerSignedAt: true,
     apprenticeSignedAt: true,
-    apprenticeship: { select: { id: true, apprentice: { select: { firstName: true, lastName: true } }, employer: { select: { name: true } }, standard: { select: { reference: true } } } },
+    apprenticeship: {
+      select: {
+        id: true,
+        apprentice: { select: { firstName: true, lastName: true } },
+        employer: { select: { name: true } },
+        standard: { select: { reference: true } },
+      },
+    },
   } satisfies Prisma.ReviewSelect;
   const [open, scheduled] = await Promise.all([
-    db().review.findMany({ where: { apprenticeshipId: { in: ids }, status: "OPEN" }, orderBy: [{ heldOn: "asc" }, { sequence: "asc" }], select }),
-    db().review.findMany({ where: { apprenticeshipId: { in: ids }, status: "SCHEDULED" }, orderBy: [{ dueOn: "asc" }], distinct: ["apprenticeshipId"], select }),
+    db().review.findMany({
+      where: { apprenticeshipId: { in: ids }, status: "OPEN" },
+      orderBy: [{ heldOn: "asc" }, { sequence: "asc" }],
+      select,
+    }),
+    db().review.findMany({
+      where: { apprenticeshipId: { in: ids }, status: "SCHEDULED" },
+      orderBy: [{ dueOn: "asc" }],
+      distinct: ["apprenticeshipId"],
+      select,
+    }),
   ]);
   const withPerson = (r: (typeof open)[number]) => ({
     ...toRow(r, today),
@@ -272,16 +356,29 @@ export async function getReview(actor: Actor, reviewId: string, today: IsoDate =
   });
   if (!review) notFound();
   const a = await visibleApprenticeship(actor, review.apprenticeshipId);
-  const signerIds = [review.tutorSignedById, review.employerSignedById, review.apprenticeSignedById, ...review.addenda.map((x) => x.authorId)].filter((id): id is string => Boolean(id));
-  const people = signerIds.length ? await db().user.findMany({ where: { id: { in: signerIds } }, select: { id: true, firstName: true, lastName: true } }) : [];
+  const signerIds = [
+    review.tutorSignedById,
+    review.employerSignedById,
+    review.apprenticeSignedById,
+    ...review.addenda.map((x) => x.authorId),
+  ].filter((id): id is string => Boolean(id));
+  const people = signerIds.length
+    ? await db().user.findMany({
+        where: { id: { in: signerIds } },
+        select: { id: true, firstName: true, lastName: true },
+      })
+    : [];
   const nameOf = (id: string | null) => personName(people.find((p) => p.id === id)) ?? null;
   const content = (review.content ?? {}) as ReviewContent;
   const myParties = apprenticeshipPartiesOf(actor, a);
   const waiting = waitingFor(review);
   const contentFixed = review.tutorSignedAt !== null;
-  const earlierOpenOrScheduled = review.status === "SCHEDULED"
-    ? await db().review.count({ where: { apprenticeshipId: a.id, status: "SCHEDULED", sequence: { lt: review.sequence } } })
-    : 0;
+  const earlierOpenOrScheduled =
+    review.status === "SCHEDULED"
+      ? await db().review.count({
+          where: { apprenticeshipId: a.id, status: "SCHEDULED", sequence: { lt: review.sequence } },
+        })
+      : 0;
   return {
     id: review.id,
     sequence: review.sequence,
@@ -312,13 +409,21 @@ export async function getReview(actor: Actor, reviewId: string, today: IsoDate =
     waitingFor: waiting,
     waitingLabel: review.status === "SCHEDULED" ? "Not held yet" : waitingLabel(waiting),
     daysUnsigned: daysUnsignedOf(review, today),
-    addenda: review.addenda.map((x) => ({ id: x.id, text: x.text, author: nameOf(x.authorId), createdAt: x.createdAt.toISOString() })),
+    addenda: review.addenda.map((x) => ({
+      id: x.id,
+      text: x.text,
+      author: nameOf(x.authorId),
+      createdAt: x.createdAt.toISOString(),
+    })),
     myParties,
     /** What this person can do now. */
     can: {
       open: review.status === "SCHEDULED" && myParties.includes("tutor") && earlierOpenOrScheduled === 0,
       edit: review.status === "OPEN" && !contentFixed && myParties.includes("tutor"),
-      sign: review.status === "OPEN" ? myParties.filter((p) => !review[`${p}SignedAt`] && (p === "tutor" || contentFixed)) : [],
+      sign:
+        review.status === "OPEN"
+          ? myParties.filter((p) => !review[`${p}SignedAt`] && (p === "tutor" || contentFixed))
+          : [],
       addendum: contentFixed && myParties.length > 0,
     },
     contentFixed,
@@ -332,7 +437,9 @@ export type ReviewView = Awaited<ReturnType<typeof getReview>>;
 async function lockedReview(tx: Tx, actor: Actor, reviewId: string) {
   if (!isUuid(reviewId)) notFound();
   // Row lock: two signatures at the same moment are applied one after the other.
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT r.id FROM reviews r WHERE r.id = ${reviewId}::uuid FOR UPDATE`;
+  const locked = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT r.id FROM reviews r WHERE r.id = ${reviewId}::uuid FOR UPDATE`;
   if (locked.length === 0) notFound();
   const review = await tx.review.findFirst({ where: { id: reviewId, ...reviewsVisibleTo(actor) } });
   if (!review) notFound();
@@ -340,20 +447,29 @@ async function lockedReview(tx: Tx, actor: Actor, reviewId: string) {
   return { review, a, parties: apprenticeshipPartiesOf(actor, a) };
 }
 
-const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.").refine((s) => {
-  try {
-    assertIsoDate(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, "Enter a real date.");
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date.")
+  .refine((s) => {
+    try {
+      assertIsoDate(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "Enter a real date.");
 
 /**
  * The tutor opens the next review: records the date it was held and copies the OTJ figures from
  * the ledger as at that date. Later scheduled reviews move (holding a review restarts the clock).
  */
-export async function openReview(actor: Actor, reviewId: string, heldOnInput: string, today: IsoDate = todayInEngland()) {
+export async function openReview(
+  actor: Actor,
+  reviewId: string,
+  heldOnInput: string,
+  today: IsoDate = todayInEngland(),
+) {
   const held = isoDate.safeParse(heldOnInput);
   if (!held.success) throw new ReviewError({ heldOn: "Enter the date the review was held, for example 2026-11-20." });
   const heldOn = held.data;
@@ -361,25 +477,58 @@ export async function openReview(actor: Actor, reviewId: string, heldOnInput: st
     const { review, a, parties } = await lockedReview(tx, actor, reviewId);
     if (!parties.includes("tutor")) notFound();
     if (review.status !== "SCHEDULED") throw new ReviewError({ form: "This review has already been opened." });
-    const earlier = await tx.review.count({ where: { apprenticeshipId: a.id, status: "SCHEDULED", sequence: { lt: review.sequence } } });
+    const earlier = await tx.review.count({
+      where: { apprenticeshipId: a.id, status: "SCHEDULED", sequence: { lt: review.sequence } },
+    });
     if (earlier > 0) throw new ReviewError({ form: "Open the earlier scheduled review first." });
     if (isBefore(today, heldOn)) throw new ReviewError({ heldOn: "The date held cannot be in the future." });
-    if (isBefore(heldOn, toIsoDate(a.startDate))) throw new ReviewError({ heldOn: "The date held cannot be before the apprenticeship started." });
-    const lastHeld = await tx.review.findFirst({ where: { apprenticeshipId: a.id, heldOn: { not: null } }, orderBy: { heldOn: "desc" }, select: { heldOn: true } });
-    if (lastHeld?.heldOn && isBefore(heldOn, toIsoDate(lastHeld.heldOn))) throw new ReviewError({ heldOn: "The date held cannot be before the previous review." });
+    if (isBefore(heldOn, toIsoDate(a.startDate)))
+      throw new ReviewError({ heldOn: "The date held cannot be before the apprenticeship started." });
+    const lastHeld = await tx.review.findFirst({
+      where: { apprenticeshipId: a.id, heldOn: { not: null } },
+      orderBy: { heldOn: "desc" },
+      select: { heldOn: true },
+    });
+    if (lastHeld?.heldOn && isBefore(heldOn, toIsoDate(lastHeld.heldOn)))
+      throw new ReviewError({ heldOn: "The date held cannot be before the previous review." });
 
     const [otj] = await otjStatuses(actor, { apprenticeshipIds: [a.id] }, heldOn);
     const snapshot: ReviewOtjSnapshot | undefined = otj
-      ? { asOf: heldOn, plannedTotal: otj.status.plannedTotal, requiredToDate: otj.status.requiredToDate, actual: otj.status.actual, forecast: otj.status.forecast, rag: otj.status.rag, reason: otj.status.reason }
+      ? {
+          asOf: heldOn,
+          plannedTotal: otj.status.plannedTotal,
+          requiredToDate: otj.status.requiredToDate,
+          actual: otj.status.actual,
+          forecast: otj.status.forecast,
+          rag: otj.status.rag,
+          reason: otj.status.reason,
+        }
       : undefined;
     const ratings = Object.fromEntries(a.standard.ksbs.map((k) => [k.code, "NOT_STARTED" as KsbRating]));
-    const content: ReviewContent = { progress: "", support: "", ksbRatings: ratings, actions: [], comments: {}, ...(snapshot ? { otj: snapshot } : {}) };
+    const content: ReviewContent = {
+      progress: "",
+      support: "",
+      ksbRatings: ratings,
+      actions: [],
+      comments: {},
+      ...(snapshot ? { otj: snapshot } : {}),
+    };
     const updated = await tx.review.updateMany({
       where: { id: review.id, status: "SCHEDULED" },
       data: { status: "OPEN", heldOn: toUtcDate(heldOn), content, otjHoursAtReview: snapshot ? snapshot.actual : null },
     });
     if (updated.count !== 1) throw new ReviewError({ form: "This review has already been opened." });
-    await audit({ actorId: actor.userId, action: "review.open", subjectType: "review", subjectId: review.id, organisationId: a.providerId, metadata: { apprenticeshipId: a.id, sequence: review.sequence } }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "review.open",
+        subjectType: "review",
+        subjectId: review.id,
+        organisationId: a.providerId,
+        metadata: { apprenticeshipId: a.id, sequence: review.sequence },
+      },
+      tx,
+    );
     await ensureReviewSchedule(a.id, tx);
     return { id: review.id };
   });
@@ -402,7 +551,12 @@ export function reviewContentSchema(ksbCodes: readonly string[]) {
 }
 
 /** Turns the parsed form into content, or field errors (an action needs an owner and a date). */
-export function contentFromForm(ksbCodes: readonly string[], data: Record<string, unknown>): { ok: true; value: Pick<ReviewContent, "progress" | "support" | "ksbRatings" | "actions"> } | { ok: false; errors: FieldErrors } {
+export function contentFromForm(
+  ksbCodes: readonly string[],
+  data: Record<string, unknown>,
+):
+  | { ok: true; value: Pick<ReviewContent, "progress" | "support" | "ksbRatings" | "actions"> }
+  | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const actions: ReviewAction[] = [];
   for (let i = 0; i < MAX_ACTIONS; i++) {
@@ -413,15 +567,23 @@ export function contentFromForm(ksbCodes: readonly string[], data: Record<string
     if (!text) errors[`action${i}Text`] = `Describe action ${i + 1}, or clear its owner and date.`;
     if (!REVIEW_PARTIES.includes(owner as ReviewParty)) errors[`action${i}Owner`] = `Choose who owns action ${i + 1}.`;
     if (!isoDate.safeParse(due).success) errors[`action${i}Due`] = `Enter a date for action ${i + 1}.`;
-    if (text && REVIEW_PARTIES.includes(owner as ReviewParty) && isoDate.safeParse(due).success) actions.push({ text, owner: owner as ReviewParty, dueOn: due });
+    if (text && REVIEW_PARTIES.includes(owner as ReviewParty) && isoDate.safeParse(due).success)
+      actions.push({ text, owner: owner as ReviewParty, dueOn: due });
   }
   if (Object.keys(errors).length) return { ok: false, errors };
   const ksbRatings = Object.fromEntries(ksbCodes.map((code) => [code, data[`ksb_${code}`] as KsbRating]));
-  return { ok: true, value: { progress: String(data.progress ?? ""), support: String(data.support ?? ""), ksbRatings, actions } };
+  return {
+    ok: true,
+    value: { progress: String(data.progress ?? ""), support: String(data.support ?? ""), ksbRatings, actions },
+  };
 }
 
 /** The tutor saves the content; allowed while the review is open and before the tutor signs. */
-export async function saveReviewContent(actor: Actor, reviewId: string, value: Pick<ReviewContent, "progress" | "support" | "ksbRatings" | "actions">) {
+export async function saveReviewContent(
+  actor: Actor,
+  reviewId: string,
+  value: Pick<ReviewContent, "progress" | "support" | "ksbRatings" | "actions">,
+) {
   return db().$transaction(async (tx) => {
     const { review, a, parties } = await lockedReview(tx, actor, reviewId);
     if (!parties.includes("tutor")) notFound();
@@ -430,9 +592,25 @@ export async function saveReviewContent(actor: Actor, reviewId: string, value: P
     }
     const codes = new Set(a.standard.ksbs.map((k) => k.code));
     const ratings = Object.fromEntries(Object.entries(value.ksbRatings ?? {}).filter(([code]) => codes.has(code)));
-    const content = { ...((review.content ?? {}) as ReviewContent), progress: value.progress, support: value.support, ksbRatings: ratings, actions: value.actions };
+    const content = {
+      ...((review.content ?? {}) as ReviewContent),
+      progress: value.progress,
+      support: value.support,
+      ksbRatings: ratings,
+      actions: value.actions,
+    };
     await tx.review.update({ where: { id: review.id }, data: { content } });
-    await audit({ actorId: actor.userId, action: "review.update", subjectType: "review", subjectId: review.id, organisationId: a.providerId, metadata: { apprenticeshipId: a.id, actions: value.actions?.length ?? 0 } }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "review.update",
+        subjectType: "review",
+        subjectId: review.id,
+        organisationId: a.providerId,
+        metadata: { apprenticeshipId: a.id, actions: value.actions?.length ?? 0 },
+      },
+      tx,
+    );
   });
 }
 
@@ -447,17 +625,30 @@ export async function signReview(actor: Actor, reviewId: string, party: ReviewPa
   return db().$transaction(async (tx) => {
     const { review, a, parties } = await lockedReview(tx, actor, reviewId);
     if (!parties.includes(party)) notFound();
-    if (review.status !== "OPEN" || review.lockedAt) throw new ReviewError({ form: review.status === "SIGNED" ? "This review is already signed by all three and locked." : "The tutor has not opened this review yet." });
+    if (review.status !== "OPEN" || review.lockedAt)
+      throw new ReviewError({
+        form:
+          review.status === "SIGNED"
+            ? "This review is already signed by all three and locked."
+            : "The tutor has not opened this review yet.",
+      });
     if (review[`${party}SignedAt`]) throw new ReviewError({ form: "You have already signed this review." });
     const content = (review.content ?? {}) as ReviewContent;
     if (party !== "tutor" && !review.tutorSignedAt) {
-      throw new ReviewError({ form: "The tutor has not finished this review yet. You can sign once the tutor has completed and signed it." });
+      throw new ReviewError({
+        form: "The tutor has not finished this review yet. You can sign once the tutor has completed and signed it.",
+      });
     }
     if (party === "tutor" && !content.progress?.trim()) {
       throw new ReviewError({ form: "Record progress against the training plan before you sign." });
     }
     const now = new Date();
-    const signed = { tutor: review.tutorSignedAt, employer: review.employerSignedAt, apprentice: review.apprenticeSignedAt, [party]: now };
+    const signed = {
+      tutor: review.tutorSignedAt,
+      employer: review.employerSignedAt,
+      apprentice: review.apprenticeSignedAt,
+      [party]: now,
+    };
     const allSigned = REVIEW_PARTIES.every((p) => signed[p]);
     const newContent: ReviewContent = note ? { ...content, comments: { ...content.comments, [party]: note } } : content;
     await tx.review.update({
@@ -470,8 +661,29 @@ export async function signReview(actor: Actor, reviewId: string, party: ReviewPa
       },
     });
     const organisationId = party === "employer" ? a.employerId : party === "tutor" ? a.providerId : null;
-    await audit({ actorId: actor.userId, action: "review.sign", subjectType: "review", subjectId: review.id, organisationId, metadata: { apprenticeshipId: a.id, party, locked: allSigned } }, tx);
-    if (allSigned) await audit({ actorId: actor.userId, action: "review.lock", subjectType: "review", subjectId: review.id, organisationId: a.providerId, metadata: { apprenticeshipId: a.id } }, tx);
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "review.sign",
+        subjectType: "review",
+        subjectId: review.id,
+        organisationId,
+        metadata: { apprenticeshipId: a.id, party, locked: allSigned },
+      },
+      tx,
+    );
+    if (allSigned)
+      await audit(
+        {
+          actorId: actor.userId,
+          action: "review.lock",
+          subjectType: "review",
+          subjectId: review.id,
+          organisationId: a.providerId,
+          metadata: { apprenticeshipId: a.id },
+        },
+        tx,
+      );
     return { locked: allSigned };
   });
 }
@@ -484,9 +696,25 @@ export async function addReviewAddendum(actor: Actor, reviewId: string, text: st
   return db().$transaction(async (tx) => {
     const { review, a, parties } = await lockedReview(tx, actor, reviewId);
     if (parties.length === 0) notFound();
-    if (!review.tutorSignedAt) throw new ReviewError({ addendum: "The review can still be edited by the tutor; addenda are for reviews whose content is fixed." });
-    const row = await tx.reviewAddendum.create({ data: { reviewId: review.id, authorId: actor.userId, text: body }, select: { id: true } });
-    await audit({ actorId: actor.userId, action: "review.addendum", subjectType: "review", subjectId: review.id, organisationId: a.providerId, metadata: { apprenticeshipId: a.id, addendumId: row.id } }, tx);
+    if (!review.tutorSignedAt)
+      throw new ReviewError({
+        addendum: "The review can still be edited by the tutor; addenda are for reviews whose content is fixed.",
+      });
+    const row = await tx.reviewAddendum.create({
+      data: { reviewId: review.id, authorId: actor.userId, text: body },
+      select: { id: true },
+    });
+    await audit(
+      {
+        actorId: actor.userId,
+        action: "review.addendum",
+        subjectType: "review",
+        subjectId: review.id,
+        organisationId: a.providerId,
+        metadata: { apprenticeshipId: a.id, addendumId: row.id },
+      },
+      tx,
+    );
     return row;
   });
 }

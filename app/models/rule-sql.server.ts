@@ -6,9 +6,16 @@
  * objects, so no model writes a rule again.
  */
 import { Prisma } from "~/generated/prisma/client.ts";
-import { COUNTING_SQL_TEXT, COUNTING_WHERE as COUNTING_RULE_WHERE, LATEST_VERIFIED_SQL_TEXT } from "~/domain/counting.ts";
+import {
+  COUNTING_SQL_TEXT,
+  COUNTING_WHERE as COUNTING_RULE_WHERE,
+  LATEST_VERIFIED_SQL_TEXT,
+} from "~/domain/counting.ts";
 import { LOGGED_BEFORE_PLAN_SIGNED_SQL_TEXT } from "~/domain/training-plan.ts";
-import { AWAITING_SUPERVISOR_SQL_TEXT, AWAITING_SUPERVISOR_WHERE as AWAITING_SUPERVISOR_RULE_WHERE } from "~/domain/awaiting-confirmation.ts";
+import {
+  AWAITING_SUPERVISOR_SQL_TEXT,
+  AWAITING_SUPERVISOR_WHERE as AWAITING_SUPERVISOR_RULE_WHERE,
+} from "~/domain/awaiting-confirmation.ts";
 
 /** Latest, verified and (for an activity done at work) confirmed by the supervisor. */
 export const COUNTING_WHERE = COUNTING_RULE_WHERE satisfies Prisma.ProgressEntryWhereInput;

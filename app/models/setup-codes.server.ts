@@ -34,7 +34,10 @@ export async function pupilsAwaitingSetup(actor: Actor, classId: string) {
  * stored; older unused codes for the same pupils stop working (a lost sheet is harmless once a
  * new one is printed). Audit-logged with the count.
  */
-export async function generateSetupCodes(actor: Actor, classId: string): Promise<{ cohort: Awaited<ReturnType<typeof getClass>>; lines: SetupCodeLine[] }> {
+export async function generateSetupCodes(
+  actor: Actor,
+  classId: string,
+): Promise<{ cohort: Awaited<ReturnType<typeof getClass>>; lines: SetupCodeLine[] }> {
   const { cohort, pupils } = await pupilsAwaitingSetup(actor, classId);
   if (pupils.length === 0) return { cohort, lines: [] };
   const lines = pupils.map((p) => ({ userId: p.id, name: fullName(p), username: p.username!, code: newSetupCode() }));
@@ -55,7 +58,14 @@ export async function generateSetupCodes(actor: Actor, classId: string): Promise
       })),
     });
     await audit(
-      { actorId: actor.userId, action: "class.setup-codes", subjectType: "cohort", subjectId: cohort.id, organisationId: cohort.organisationId, metadata: { codes: lines.length } },
+      {
+        actorId: actor.userId,
+        action: "class.setup-codes",
+        subjectType: "cohort",
+        subjectId: cohort.id,
+        organisationId: cohort.organisationId,
+        metadata: { codes: lines.length },
+      },
       tx,
     );
   });

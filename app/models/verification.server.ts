@@ -8,7 +8,12 @@
 import { db } from "~/db/client.server.ts";
 import { Prisma } from "~/generated/prisma/client.ts";
 import type { Actor } from "~/auth/permissions.ts";
-import { progressEntriesConfirmableBy, progressEntriesVerifiableBy, providersWhereTutoring, schoolsWhereTeaching } from "~/auth/reach.server.ts";
+import {
+  progressEntriesConfirmableBy,
+  progressEntriesVerifiableBy,
+  providersWhereTutoring,
+  schoolsWhereTeaching,
+} from "~/auth/reach.server.ts";
 import { awaitsSupervisor } from "~/domain/awaiting-confirmation.ts";
 import { AWAITING_SUPERVISOR_WHERE } from "~/models/rule-sql.server.ts";
 import { audit } from "~/utils/audit.server.ts";
@@ -27,13 +32,20 @@ export type Decision = "approve" | "reject";
  * corrected since the list was loaded) are skipped and counted. Reject needs a comment, which
  * the learner sees.
  */
-export async function verifyEntries(actor: Actor, entryIds: readonly string[], decision: Decision, comment = "", options: { as?: "verifier" | "supervisor" } = {}) {
+export async function verifyEntries(
+  actor: Actor,
+  entryIds: readonly string[],
+  decision: Decision,
+  comment = "",
+  options: { as?: "verifier" | "supervisor" } = {},
+) {
   const ids = [...new Set(entryIds)];
   if (ids.length === 0) throw new ProgressError({ entryId: "Select at least one entry." });
   if (ids.length > 500 || ids.some((id) => !isUuid(id))) notFound();
   if (decision !== "approve" && decision !== "reject") throw new ProgressError({ form: "Choose approve or reject." });
   const note = comment.trim();
-  if (decision === "reject" && !note) throw new ProgressError({ comment: "Say why you are rejecting this, so the learner can put it right." });
+  if (decision === "reject" && !note)
+    throw new ProgressError({ comment: "Say why you are rejecting this, so the learner can put it right." });
   if (note.length > 1000) throw new ProgressError({ comment: "Keep the comment to 1,000 characters or fewer." });
 
   const verifier = progressEntriesVerifiableBy(actor);
@@ -46,10 +58,23 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
   return db().$transaction(async (tx) => {
     const found = await tx.progressEntry.findMany({
       where: { AND: [{ id: { in: ids } }, scope] },
-      select: { id: true, kind: true, atWork: true, status: true, supersededAt: true, supervisorConfirmedAt: true, learnerId: true, version: true, apprenticeshipId: true, apprenticeship: { select: { employerId: true, providerId: true } } },
+      select: {
+        id: true,
+        kind: true,
+        atWork: true,
+        status: true,
+        supersededAt: true,
+        supervisorConfirmedAt: true,
+        learnerId: true,
+        version: true,
+        apprenticeshipId: true,
+        apprenticeship: { select: { employerId: true, providerId: true } },
+      },
     });
     if (found.length !== ids.length) notFound();
-    const eligible = found.filter((e) => (role === "verifier" ? e.supersededAt === null && e.status === "PENDING" : awaitsSupervisor(e)));
+    const eligible = found.filter((e) =>
+      role === "verifier" ? e.supersededAt === null && e.status === "PENDING" : awaitsSupervisor(e),
+    );
     const eligibleIds = eligible.map((e) => e.id);
     let updated = 0;
     if (eligibleIds.length > 0) {
@@ -57,7 +82,12 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
         updated = (
           await tx.progressEntry.updateMany({
             where: { id: { in: eligibleIds }, status: "PENDING", supersededAt: null },
-            data: { status: decision === "approve" ? "VERIFIED" : "REJECTED", verifiedById: actor.userId, verifiedAt: now, verifierComment: note || null },
+            data: {
+              status: decision === "approve" ? "VERIFIED" : "REJECTED",
+              verifiedById: actor.userId,
+              verifiedAt: now,
+              verifierComment: note || null,
+            },
           })
         ).count;
       } else if (decision === "approve") {
@@ -75,8 +105,18 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
           })
         ).count;
       }
-      if (updated !== eligibleIds.length) throw new ProgressError({ form: "Someone else decided some of these entries at the same moment. Reload the list and try again." });
-      const action = role === "verifier" ? (decision === "approve" ? "entry.verify" : "entry.reject") : decision === "approve" ? "entry.confirm" : "entry.supervisor-reject";
+      if (updated !== eligibleIds.length)
+        throw new ProgressError({
+          form: "Someone else decided some of these entries at the same moment. Reload the list and try again.",
+        });
+      const action =
+        role === "verifier"
+          ? decision === "approve"
+            ? "entry.verify"
+            : "entry.reject"
+          : decision === "approve"
+            ? "entry.confirm"
+            : "entry.supervisor-reject";
       const schoolOrg = actor.memberships.find((m) => m.role === "TEACHER")?.organisationId ?? null;
       for (const e of eligible) {
         await audit(
@@ -85,8 +125,17 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
             action,
             subjectType: "progress_entry",
             subjectId: e.id,
-            organisationId: e.apprenticeship ? (role === "verifier" ? e.apprenticeship.providerId : e.apprenticeship.employerId) : schoolOrg,
-            metadata: { learnerId: e.learnerId, version: e.version, ...(e.apprenticeshipId ? { apprenticeshipId: e.apprenticeshipId } : {}), batchSize: eligible.length },
+            organisationId: e.apprenticeship
+              ? role === "verifier"
+                ? e.apprenticeship.providerId
+                : e.apprenticeship.employerId
+              : schoolOrg,
+            metadata: {
+              learnerId: e.learnerId,
+              version: e.version,
+              ...(e.apprenticeshipId ? { apprenticeshipId: e.apprenticeshipId } : {}),
+              batchSize: eligible.length,
+            },
           },
           tx,
         );
@@ -98,9 +147,22 @@ export async function verifyEntries(actor: Actor, entryIds: readonly string[], d
 
 // ───────────────────────────── verification queues ─────────────────────────────
 
-export type QueueEntry = EntrySummary & { learnerId: string; learnerName: string; createdAt: Date; verifiedByTutor: boolean };
+export type QueueEntry = EntrySummary & {
+  learnerId: string;
+  learnerName: string;
+  createdAt: Date;
+  verifiedByTutor: boolean;
+};
 export type QueueGroup = { key: string; title: string; entries: QueueEntry[] };
-export type Queue = { role: "teacher" | "tutor" | "supervisor"; groups: QueueGroup[]; total: number; page: number; pages: number; firstShown: number; lastShown: number };
+export type Queue = {
+  role: "teacher" | "tutor" | "supervisor";
+  groups: QueueGroup[];
+  total: number;
+  page: number;
+  pages: number;
+  firstShown: number;
+  lastShown: number;
+};
 
 const QUEUE_SELECT = {
   ...SUMMARY_SELECT,
@@ -110,10 +172,15 @@ const QUEUE_SELECT = {
     select: {
       firstName: true,
       lastName: true,
-      cohortMembers: { where: { leftAt: null }, select: { cohort: { select: { id: true, name: true, organisationId: true } } } },
+      cohortMembers: {
+        where: { leftAt: null },
+        select: { cohort: { select: { id: true, name: true, organisationId: true } } },
+      },
     },
   },
-  apprenticeship: { select: { id: true, employer: { select: { name: true } }, standard: { select: { reference: true } } } },
+  apprenticeship: {
+    select: { id: true, employer: { select: { name: true } }, standard: { select: { reference: true } } },
+  },
 } satisfies Prisma.ProgressEntrySelect;
 
 /** A queue page: enough for a sitting, small enough for a phone (a queue can hold hundreds). */
@@ -128,19 +195,34 @@ const SCHOOL_ENTRY: Prisma.ProgressEntryWhereInput = { kind: { not: "OTJ_ACTIVIT
  * by apprentice for tutors and supervisors. `total` is everything waiting, not just the page.
  * `cohortId` narrows a teacher's queue to one class.
  */
-export async function verificationQueue(actor: Actor, filter: { cohortId?: string; page?: number } = {}): Promise<Queue[]> {
+export async function verificationQueue(
+  actor: Actor,
+  filter: { cohortId?: string; page?: number } = {},
+): Promise<Queue[]> {
   const page = Number.isInteger(filter.page) && filter.page! > 1 ? filter.page! : 1;
   const queues: Queue[] = [];
   const schools = schoolsWhereTeaching(actor);
   const verifier = progressEntriesVerifiableBy(actor);
   if (verifier) {
     const cohortFilter: Prisma.ProgressEntryWhereInput =
-      filter.cohortId && isUuid(filter.cohortId) ? { learner: { cohortMembers: { some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } } } } } : {};
-    const pending: Prisma.ProgressEntryWhereInput = { AND: [verifier, cohortFilter, { status: "PENDING", supersededAt: null }] };
+      filter.cohortId && isUuid(filter.cohortId)
+        ? {
+            learner: {
+              cohortMembers: {
+                some: { cohortId: filter.cohortId, leftAt: null, cohort: { organisationId: { in: schools } } },
+              },
+            },
+          }
+        : {};
+    const pending: Prisma.ProgressEntryWhereInput = {
+      AND: [verifier, cohortFilter, { status: "PENDING", supersededAt: null }],
+    };
     if (schools.length > 0) {
       queues.push(
         await queuePage("teacher", { AND: [pending, SCHOOL_ENTRY] }, page, (r) => {
-          const c = r.learner.cohortMembers.find((m) => schools.includes(m.cohort.organisationId) && (!filter.cohortId || m.cohort.id === filter.cohortId));
+          const c = r.learner.cohortMembers.find(
+            (m) => schools.includes(m.cohort.organisationId) && (!filter.cohortId || m.cohort.id === filter.cohortId),
+          );
           return c ? { key: c.cohort.id, title: `Class ${c.cohort.name}` } : { key: "none", title: "Not in a class" };
         }),
       );
@@ -148,26 +230,50 @@ export async function verificationQueue(actor: Actor, filter: { cohortId?: strin
     if (providersWhereTutoring(actor).length > 0) {
       const tutorEntries = schools.length > 0 ? { AND: [pending, { NOT: SCHOOL_ENTRY }] } : pending;
       queues.push(
-        await queuePage("tutor", tutorEntries, page, (r) => ({ key: r.learnerId, title: `${fullName(r.learner)}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}` })),
+        await queuePage("tutor", tutorEntries, page, (r) => ({
+          key: r.learnerId,
+          title: `${fullName(r.learner)}${r.apprenticeship ? ` (${r.apprenticeship.standard.reference}, ${r.apprenticeship.employer.name})` : ""}`,
+        })),
       );
     }
   }
   const confirmer = progressEntriesConfirmableBy(actor);
   if (confirmer) {
     const unconfirmed = { AND: [confirmer, AWAITING_SUPERVISOR_WHERE] };
-    queues.push(await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: fullName(r.learner) })));
+    queues.push(
+      await queuePage("supervisor", unconfirmed, page, (r) => ({ key: r.learnerId, title: fullName(r.learner) })),
+    );
   }
   return queues;
 }
 
 type QueueRow = Prisma.ProgressEntryGetPayload<{ select: typeof QUEUE_SELECT }>;
 
-async function queuePage(role: Queue["role"], where: Prisma.ProgressEntryWhereInput, page: number, keyOf: (r: QueueRow) => { key: string; title: string }): Promise<Queue> {
+async function queuePage(
+  role: Queue["role"],
+  where: Prisma.ProgressEntryWhereInput,
+  page: number,
+  keyOf: (r: QueueRow) => { key: string; title: string },
+): Promise<Queue> {
   const [rows, total] = await Promise.all([
-    db().progressEntry.findMany({ where, select: QUEUE_SELECT, orderBy: [{ createdAt: "asc" }, { id: "asc" }], skip: (page - 1) * QUEUE_PAGE_SIZE, take: QUEUE_PAGE_SIZE }),
+    db().progressEntry.findMany({
+      where,
+      select: QUEUE_SELECT,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      skip: (page - 1) * QUEUE_PAGE_SIZE,
+      take: QUEUE_PAGE_SIZE,
+    }),
     db().progressEntry.count({ where }),
   ]);
-  return { role, total, page, pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)), firstShown: rows.length ? (page - 1) * QUEUE_PAGE_SIZE + 1 : 0, lastShown: (page - 1) * QUEUE_PAGE_SIZE + rows.length, groups: groupBy(rows, keyOf) };
+  return {
+    role,
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
+    firstShown: rows.length ? (page - 1) * QUEUE_PAGE_SIZE + 1 : 0,
+    lastShown: (page - 1) * QUEUE_PAGE_SIZE + rows.length,
+    groups: groupBy(rows, keyOf),
+  };
 }
 
 function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title: string }): QueueGroup[] {
@@ -177,7 +283,13 @@ function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title:
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { key, title, entries: [] }));
     const { learner, learnerId, createdAt, apprenticeship: _a, ...summary } = r;
-    group.entries.push({ ...toSummary(summary), learnerId, learnerName: fullName(learner), createdAt, verifiedByTutor: r.status === "VERIFIED" });
+    group.entries.push({
+      ...toSummary(summary),
+      learnerId,
+      learnerName: fullName(learner),
+      createdAt,
+      verifiedByTutor: r.status === "VERIFIED",
+    });
   }
   return [...groups.values()];
 }
@@ -186,7 +298,8 @@ function groupBy(rows: QueueRow[], keyOf: (r: QueueRow) => { key: string; title:
 export async function pendingCount(actor: Actor): Promise<number> {
   let total = 0;
   const verifier = progressEntriesVerifiableBy(actor);
-  if (verifier) total += await db().progressEntry.count({ where: { AND: [verifier, { status: "PENDING", supersededAt: null }] } });
+  if (verifier)
+    total += await db().progressEntry.count({ where: { AND: [verifier, { status: "PENDING", supersededAt: null }] } });
   const confirmer = progressEntriesConfirmableBy(actor);
   if (confirmer) total += await db().progressEntry.count({ where: { AND: [confirmer, AWAITING_SUPERVISOR_WHERE] } });
   return total;

@@ -111,7 +111,13 @@ async function doFlush(owner: string, action: string): Promise<FlushResult> {
   for (const entry of waiting) {
     let response: globalThis.Response;
     try {
-      response = await fetch(action, { method: "POST", body: new URLSearchParams(entry.fields), credentials: "same-origin", redirect: "manual", headers: { Accept: "text/html" } });
+      response = await fetch(action, {
+        method: "POST",
+        body: new URLSearchParams(entry.fields),
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { Accept: "text/html" },
+      });
     } catch {
       break; // offline again
     }
@@ -119,7 +125,13 @@ async function doFlush(owner: string, action: string): Promise<FlushResult> {
       discard(entry.clientRef);
       result.sent++;
     } else if (response.status >= 400 && response.status < 500) {
-      writeQueue(readQueue().map((e) => (e.clientRef === entry.clientRef ? { ...e, error: "The server did not accept this entry. Log it again from the form." } : e)));
+      writeQueue(
+        readQueue().map((e) =>
+          e.clientRef === entry.clientRef
+            ? { ...e, error: "The server did not accept this entry. Log it again from the form." }
+            : e,
+        ),
+      );
       result.refused++;
     } else {
       break; // a server error: try again later

@@ -12,7 +12,11 @@ export async function loader({ request }: Route.LoaderArgs) {
   return {
     viewer: {
       displayName: viewer.displayName,
-      memberships: viewer.memberships.map((m) => ({ organisationId: m.organisationId, organisationName: m.organisationName, role: ROLE_LABELS[m.role] })),
+      memberships: viewer.memberships.map((m) => ({
+        organisationId: m.organisationId,
+        organisationName: m.organisationName,
+        role: ROLE_LABELS[m.role],
+      })),
       links: navigationFor(viewer).filter((item) => item.to !== "/"),
     },
   };
@@ -24,8 +28,16 @@ export default function Home() {
     return (
       <div className="stack">
         <h1>Staffordshire Digital Skills</h1>
-        <p>Track the Microsoft Digital Skills programme and digital apprenticeships across Staffordshire and Stoke-on-Trent: enrolment, learning, off-the-job training, work experience and the partnership's outcome reports.</p>
-        <p><Link className="button" to="/login">Sign in</Link></p>
+        <p>
+          Track the Microsoft Digital Skills programme and digital apprenticeships across Staffordshire and
+          Stoke-on-Trent: enrolment, learning, off-the-job training, work experience and the partnership's outcome
+          reports.
+        </p>
+        <p>
+          <Link className="button" to="/login">
+            Sign in
+          </Link>
+        </p>
       </div>
     );
   }
@@ -44,7 +56,13 @@ export default function Home() {
       {viewer.links.length ? (
         <>
           <h2>Go to</h2>
-          <ul>{viewer.links.map((l) => <li key={l.to}><Link to={l.to}>{l.label}</Link></li>)}</ul>
+          <ul>
+            {viewer.links.map((l) => (
+              <li key={l.to}>
+                <Link to={l.to}>{l.label}</Link>
+              </li>
+            ))}
+          </ul>
         </>
       ) : null}
     </div>

@@ -34,7 +34,10 @@ export async function action({ request }: Route.ActionArgs) {
   if (formData.get("intent") === "notifications") {
     const prefsForm = parseForm(formData, NotificationsForm);
     if (!prefsForm.ok) return data({ changed: false, prefsSaved: false, errors: prefsForm.errors }, { status: 400 });
-    await setPrefs(viewer.userId, { reminders: prefsForm.data.reminders === "on", digest: prefsForm.data.digest === "on" });
+    await setPrefs(viewer.userId, {
+      reminders: prefsForm.data.reminders === "on",
+      digest: prefsForm.data.digest === "on",
+    });
     return { changed: false, prefsSaved: true, errors: null };
   }
   const form = parseForm(formData, ChangePasswordForm);
@@ -42,7 +45,18 @@ export async function action({ request }: Route.ActionArgs) {
   try {
     await changePassword(viewer, viewer.session.id, form.data.currentPassword, form.data.newPassword, verifyPassword);
   } catch (error) {
-    if (error instanceof AccountError) return data({ changed: false, prefsSaved: false, errors: { [error instanceof PasswordError ? "newPassword" : "form"]: error.message } as Record<string, string> }, { status: 400 });
+    if (error instanceof AccountError)
+      return data(
+        {
+          changed: false,
+          prefsSaved: false,
+          errors: { [error instanceof PasswordError ? "newPassword" : "form"]: error.message } as Record<
+            string,
+            string
+          >,
+        },
+        { status: 400 },
+      );
     throw error;
   }
   return { changed: true, prefsSaved: false, errors: null };
@@ -54,12 +68,29 @@ export default function Account() {
   return (
     <div className="stack" style={{ maxWidth: "32rem" }}>
       <h1>Your account</h1>
-      {actionData?.changed ? <Notice tone="success">Your password has been changed. You have been signed out everywhere else.</Notice> : null}
+      {actionData?.changed ? (
+        <Notice tone="success">Your password has been changed. You have been signed out everywhere else.</Notice>
+      ) : null}
       <ErrorSummary errors={actionData?.errors} />
       <h2>Change your password</h2>
       <Form method="post" noValidate>
-        <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={actionData?.errors?.currentPassword} required />
-        <Field name="newPassword" label="New password" hint={`At least ${PASSWORD_MIN} characters.`} type="password" autoComplete="new-password" error={actionData?.errors?.newPassword} required />
+        <Field
+          name="currentPassword"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          error={actionData?.errors?.currentPassword}
+          required
+        />
+        <Field
+          name="newPassword"
+          label="New password"
+          hint={`At least ${PASSWORD_MIN} characters.`}
+          type="password"
+          autoComplete="new-password"
+          error={actionData?.errors?.newPassword}
+          required
+        />
         <button type="submit">Change password</button>
       </Form>
       {/* Notification preferences */}
@@ -69,7 +100,10 @@ export default function Account() {
         <input type="hidden" name="intent" value="notifications" />
         <fieldset className="checkbox-group">
           <legend>Which emails would you like?</legend>
-          <p className="hint">Emails you need to use your account, such as password resets, always arrive. We never send reminders between 8pm and 7am.</p>
+          <p className="hint">
+            Emails you need to use your account, such as password resets, always arrive. We never send reminders between
+            8pm and 7am.
+          </p>
           <div className="checkbox">
             <input type="checkbox" id="pref-reminders" name="reminders" defaultChecked={prefs.reminders} />
             <label htmlFor="pref-reminders">Reminders about my own off-the-job training and reviews</label>

@@ -3,7 +3,12 @@ import type { Route } from "./+types/admin.catalogue.import";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Notice } from "~/components/form.tsx";
 import { MAX_CATALOGUE_BYTES } from "~/domain/learn-catalogue.ts";
-import { applyCatalogueImport, CatalogueError, getCatalogueImport, previewCatalogueImport } from "~/models/catalogue.server.ts";
+import {
+  applyCatalogueImport,
+  CatalogueError,
+  getCatalogueImport,
+  previewCatalogueImport,
+} from "~/models/catalogue.server.ts";
 import { readUpload } from "~/utils/upload.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { readForm } from "~/utils/forms.ts";
@@ -27,7 +32,11 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const form = await readForm(request);
   const importId = form.get("importId");
-  if (form.get("intent") !== "apply" || typeof importId !== "string" || [...form.keys()].some((k) => k !== "intent" && k !== "importId")) {
+  if (
+    form.get("intent") !== "apply" ||
+    typeof importId !== "string" ||
+    [...form.keys()].some((k) => k !== "intent" && k !== "importId")
+  ) {
     throw new Response("Bad request", { status: 400 });
   }
   try {
@@ -39,7 +48,14 @@ export async function action({ request }: Route.ActionArgs) {
   return redirect(`/admin/catalogue/import?import=${importId}`);
 }
 
-const FIELD_LABELS: Record<string, string> = { title: "Title", durationMinutes: "Minutes", levels: "Levels", roles: "Roles", products: "Products", url: "Link" };
+const FIELD_LABELS: Record<string, string> = {
+  title: "Title",
+  durationMinutes: "Minutes",
+  levels: "Levels",
+  roles: "Roles",
+  products: "Products",
+  url: "Link",
+};
 
 export default function CatalogueImport() {
   const { job } = useLoaderData<typeof loader>();
@@ -52,8 +68,13 @@ export default function CatalogueImport() {
       <h1>Import catalogue modules</h1>
       {job?.status === "done" && job.result ? (
         <Notice tone="success">
-          <p>Import applied: {job.result.created} new, {job.result.updated} updated, {job.result.unchanged} unchanged{job.result.invalid ? `, ${job.result.invalid} invalid rows left out` : ""}.</p>
-          <p><Link to="/admin/catalogue">Back to the catalogue</Link></p>
+          <p>
+            Import applied: {job.result.created} new, {job.result.updated} updated, {job.result.unchanged} unchanged
+            {job.result.invalid ? `, ${job.result.invalid} invalid rows left out` : ""}.
+          </p>
+          <p>
+            <Link to="/admin/catalogue">Back to the catalogue</Link>
+          </p>
         </Notice>
       ) : null}
 
@@ -63,26 +84,67 @@ export default function CatalogueImport() {
           <ErrorSummary errors={actionData?.problems?.length ? { form: actionData.problems.join(" ") } : undefined} />
           <ScrollTable caption="What applying this file will do" className="summary-table">
             <tbody>
-              <tr><th scope="row">New modules</th><td>{preview.new.length}</td></tr>
-              <tr><th scope="row">Updated modules</th><td>{preview.updated.length}</td></tr>
-              <tr><th scope="row">Unchanged modules</th><td>{preview.unchanged}</td></tr>
-              <tr><th scope="row">Invalid rows (left out)</th><td>{preview.invalid.length}</td></tr>
+              <tr>
+                <th scope="row">New modules</th>
+                <td>{preview.new.length}</td>
+              </tr>
+              <tr>
+                <th scope="row">Updated modules</th>
+                <td>{preview.updated.length}</td>
+              </tr>
+              <tr>
+                <th scope="row">Unchanged modules</th>
+                <td>{preview.unchanged}</td>
+              </tr>
+              <tr>
+                <th scope="row">Invalid rows (left out)</th>
+                <td>{preview.invalid.length}</td>
+              </tr>
             </tbody>
           </ScrollTable>
           {preview.new.length > 0 ? (
             <ScrollTable caption="New modules">
-              <thead><tr><th scope="col">Module</th><th scope="col">uid</th><th scope="col">Minutes</th></tr></thead>
-              <tbody>{preview.new.map((m) => <tr key={m.uid}><th scope="row">{m.title}</th><td><code>{m.uid}</code></td><td>{m.durationMinutes}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">Module</th>
+                  <th scope="col">uid</th>
+                  <th scope="col">Minutes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.new.map((m) => (
+                  <tr key={m.uid}>
+                    <th scope="row">{m.title}</th>
+                    <td>
+                      <code>{m.uid}</code>
+                    </td>
+                    <td>{m.durationMinutes}</td>
+                  </tr>
+                ))}
+              </tbody>
             </ScrollTable>
           ) : null}
           {preview.updated.length > 0 ? (
             <ScrollTable caption="Updated modules and what changes">
-              <thead><tr><th scope="col">Module</th><th scope="col">Field</th><th scope="col">Now</th><th scope="col">After import</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Module</th>
+                  <th scope="col">Field</th>
+                  <th scope="col">Now</th>
+                  <th scope="col">After import</th>
+                </tr>
+              </thead>
               <tbody>
                 {preview.updated.flatMap((u) =>
                   u.changes.map((c, i) => (
                     <tr key={`${u.uid}-${c.field}`}>
-                      {i === 0 ? <th scope="row" rowSpan={u.changes.length}>{u.title}<br /><code>{u.uid}</code></th> : null}
+                      {i === 0 ? (
+                        <th scope="row" rowSpan={u.changes.length}>
+                          {u.title}
+                          <br />
+                          <code>{u.uid}</code>
+                        </th>
+                      ) : null}
                       <td>{FIELD_LABELS[c.field] ?? c.field}</td>
                       <td>{c.before}</td>
                       <td>{c.after}</td>
@@ -94,8 +156,22 @@ export default function CatalogueImport() {
           ) : null}
           {preview.invalid.length > 0 ? (
             <ScrollTable caption="Invalid rows, left out">
-              <thead><tr><th scope="col">Row</th><th scope="col">uid</th><th scope="col">Reasons</th></tr></thead>
-              <tbody>{preview.invalid.map((r) => <tr key={r.row}><th scope="row">{r.row}</th><td>{r.uid ? <code>{r.uid}</code> : "—"}</td><td>{r.reasons.join("; ")}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">Row</th>
+                  <th scope="col">uid</th>
+                  <th scope="col">Reasons</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.invalid.map((r) => (
+                  <tr key={r.row}>
+                    <th scope="row">{r.row}</th>
+                    <td>{r.uid ? <code>{r.uid}</code> : "—"}</td>
+                    <td>{r.reasons.join("; ")}</td>
+                  </tr>
+                ))}
+              </tbody>
             </ScrollTable>
           ) : null}
           <Form method="post">
@@ -112,13 +188,30 @@ export default function CatalogueImport() {
       {!preview || job?.status !== "preview" ? (
         <section aria-labelledby="upload-title">
           <h2 id="upload-title">Upload a file</h2>
-          <p>A JSON file from the Microsoft Learn catalogue API (<code>{"{ \"modules\": [...] }"}</code>) or a CSV with the columns uid, title, duration_in_minutes, levels, roles, products, url. Modules are matched by uid: importing the same file twice changes nothing.</p>
+          <p>
+            A JSON file from the Microsoft Learn catalogue API (<code>{'{ "modules": [...] }'}</code>) or a CSV with the
+            columns uid, title, duration_in_minutes, levels, roles, products, url. Modules are matched by uid: importing
+            the same file twice changes nothing.
+          </p>
           <ErrorSummary errors={errors} />
           <Form method="post" encType="multipart/form-data" noValidate>
             <div className={`field${errors ? " field--error" : ""}`}>
               <label htmlFor="field-file">Catalogue file (JSON or CSV)</label>
-              {errors ? <p className="error-message" id="field-file-error"><span className="visually-hidden">Error: </span>{errors.file}</p> : null}
-              <input id="field-file" name="file" type="file" accept=".json,.csv,application/json,text/csv" aria-describedby={errors ? "field-file-error" : undefined} aria-invalid={errors ? true : undefined} required />
+              {errors ? (
+                <p className="error-message" id="field-file-error">
+                  <span className="visually-hidden">Error: </span>
+                  {errors.file}
+                </p>
+              ) : null}
+              <input
+                id="field-file"
+                name="file"
+                type="file"
+                accept=".json,.csv,application/json,text/csv"
+                aria-describedby={errors ? "field-file-error" : undefined}
+                aria-invalid={errors ? true : undefined}
+                required
+              />
             </div>
             <button type="submit">Preview the import</button>
           </Form>

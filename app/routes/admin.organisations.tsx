@@ -32,23 +32,41 @@ export default function Organisations() {
   return (
     <div className="stack">
       <h1>Organisations</h1>
-      <p>{pending === 0 ? "No organisations are waiting for approval." : `${pending} organisation${pending === 1 ? " is" : "s are"} waiting for approval.`}</p>
+      <p>
+        {pending === 0
+          ? "No organisations are waiting for approval."
+          : `${pending} organisation${pending === 1 ? " is" : "s are"} waiting for approval.`}
+      </p>
       <ScrollTable caption="All organisations, waiting for approval first">
-        <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Area</th><th scope="col">Status</th><th scope="col">Action</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Area</th>
+            <th scope="col">Status</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
         <tbody>
           {organisations.map((o) => (
             <tr key={o.id}>
               <td>{o.name}</td>
               <td>{KIND_LABEL[o.kind]}</td>
               <td>{o.district.name}</td>
-              <td><span className={`tag ${STATUS_TONE[o.status]}`}>{o.status.toLowerCase()}</span></td>
+              <td>
+                <span className={`tag ${STATUS_TONE[o.status]}`}>{o.status.toLowerCase()}</span>
+              </td>
               <td>
                 <Form method="post">
                   <input type="hidden" name="organisationId" value={o.id} />
                   {o.status === "APPROVED" ? (
-                    <button type="submit" name="status" value="SUSPENDED" className="secondary">Suspend<span className="visually-hidden"> {o.name}</span></button>
+                    <button type="submit" name="status" value="SUSPENDED" className="secondary">
+                      Suspend<span className="visually-hidden"> {o.name}</span>
+                    </button>
                   ) : (
-                    <button type="submit" name="status" value="APPROVED">Approve<span className="visually-hidden"> {o.name}</span></button>
+                    <button type="submit" name="status" value="APPROVED">
+                      Approve<span className="visually-hidden"> {o.name}</span>
+                    </button>
                   )}
                 </Form>
               </td>

@@ -12,7 +12,9 @@ import { apprenticeshipOtj } from "~/models/otj-status.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 import { notFound } from "~/utils/http-errors.ts";
 
-export const meta: Route.MetaFunction = () => [{ title: "Apprenticeship and training plan – Staffordshire Digital Skills" }];
+export const meta: Route.MetaFunction = () => [
+  { title: "Apprenticeship and training plan – Staffordshire Digital Skills" },
+];
 
 const SignForm = z.object({
   intent: z.literal("sign"),
@@ -39,10 +41,20 @@ export async function action({ request, params }: Route.ActionArgs) {
       // Someone who cannot sign for that party learns nothing: the same 404 as a stranger.
       const visible = await getApprenticeship(viewer, params.id);
       if (!visible.mySignatureParties.some((p) => p === party)) notFound();
-      return data({ intent: "sign", party: typeof party === "string" ? party : null, errors: form.errors, notice: null }, { status: 400 });
+      return data(
+        { intent: "sign", party: typeof party === "string" ? party : null, errors: form.errors, notice: null },
+        { status: 400 },
+      );
     }
     const result = await signTrainingPlan(viewer, params.id, form.data.party);
-    return { intent: "sign", party: form.data.party, errors: null, notice: result.fullySigned ? "Thank you. The training plan is now signed by all three parties." : "Thank you. Your signature has been recorded." };
+    return {
+      intent: "sign",
+      party: form.data.party,
+      errors: null,
+      notice: result.fullySigned
+        ? "Thank you. The training plan is now signed by all three parties."
+        : "Thank you. Your signature has been recorded.",
+    };
   }
   if (intent === "change-plan") {
     const form = parseForm(formData, ChangeForm);
@@ -52,8 +64,15 @@ export async function action({ request, params }: Route.ActionArgs) {
     }
     const { intent: _intent, ...input } = form.data;
     const result = await changePlanDetails(viewer, params.id, input);
-    if (!result.ok) return data({ intent: "change-plan", party: null, errors: result.errors, notice: null }, { status: 400 });
-    return { intent: "change-plan", party: null, errors: null, notice: "The plan has been updated and the planned off-the-job hours recalculated. Everyone needs to sign it again." };
+    if (!result.ok)
+      return data({ intent: "change-plan", party: null, errors: result.errors, notice: null }, { status: 400 });
+    return {
+      intent: "change-plan",
+      party: null,
+      errors: null,
+      notice:
+        "The plan has been updated and the planned off-the-job hours recalculated. Everyone needs to sign it again.",
+    };
   }
   throw new Response("Bad request", { status: 400 });
 }
@@ -63,59 +82,163 @@ export default function ApprenticeshipPage() {
   const actionData = useActionData<typeof action>();
   const plan = a.plan;
   const c = plan?.content;
-  const signErrors = actionData?.intent === "sign" ? actionData.errors ?? undefined : undefined;
-  const changeErrors = actionData?.intent === "change-plan" ? actionData.errors ?? undefined : undefined;
+  const signErrors = actionData?.intent === "sign" ? (actionData.errors ?? undefined) : undefined;
+  const changeErrors = actionData?.intent === "change-plan" ? (actionData.errors ?? undefined) : undefined;
   return (
     <div className="stack">
-      <h1>{a.apprenticeName}: {a.standard}</h1>
-      {enrolled === "1" ? <Notice tone="success">Enrolled. {a.apprenticeName} can sign the plan with their existing account.</Notice> : null}
+      <h1>
+        {a.apprenticeName}: {a.standard}
+      </h1>
+      {enrolled === "1" ? (
+        <Notice tone="success">Enrolled. {a.apprenticeName} can sign the plan with their existing account.</Notice>
+      ) : null}
       {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
       {a.learningBeforeSignature > 0 ? (
         <Notice tone="warning">
-          <strong>Learning logged before the training plan was agreed:</strong> {a.learningBeforeSignature} learning record{a.learningBeforeSignature === 1 ? " was" : "s were"} logged {plan?.fullySigned ? "before all three parties signed the plan" : "while the plan is not yet signed by all three parties"}. Training should start only once the plan is agreed.
+          <strong>Learning logged before the training plan was agreed:</strong> {a.learningBeforeSignature} learning
+          record{a.learningBeforeSignature === 1 ? " was" : "s were"} logged{" "}
+          {plan?.fullySigned
+            ? "before all three parties signed the plan"
+            : "while the plan is not yet signed by all three parties"}
+          . Training should start only once the plan is agreed.
         </Notice>
       ) : null}
       <dl className="summary-list">
-        <div><dt>Status</dt><dd>{a.statusLabel}</dd></div>
-        <div><dt>Employer</dt><dd>{a.employerName}</dd></div>
-        <div><dt>Training provider</dt><dd>{a.providerName}</dd></div>
-        <div><dt>Tutor</dt><dd>{a.tutorName ?? "None yet"}</dd></div>
-        <div><dt>Workplace supervisor</dt><dd>{a.supervisorName ?? "None yet"}</dd></div>
-        <div><dt>Training plan</dt><dd>{a.state.label}</dd></div>
+        <div>
+          <dt>Status</dt>
+          <dd>{a.statusLabel}</dd>
+        </div>
+        <div>
+          <dt>Employer</dt>
+          <dd>{a.employerName}</dd>
+        </div>
+        <div>
+          <dt>Training provider</dt>
+          <dd>{a.providerName}</dd>
+        </div>
+        <div>
+          <dt>Tutor</dt>
+          <dd>{a.tutorName ?? "None yet"}</dd>
+        </div>
+        <div>
+          <dt>Workplace supervisor</dt>
+          <dd>{a.supervisorName ?? "None yet"}</dd>
+        </div>
+        <div>
+          <dt>Training plan</dt>
+          <dd>{a.state.label}</dd>
+        </div>
         {/* Progress reviews and the EPA gateway checklist */}
-        <div><dt>Progress reviews</dt><dd><a href={`/apprenticeships/${a.id}/reviews`}>Review schedule and signatures</a> · <a href={`/apprenticeships/${a.id}/gateway`}>EPA gateway checklist</a></dd></div>
+        <div>
+          <dt>Progress reviews</dt>
+          <dd>
+            <a href={`/apprenticeships/${a.id}/reviews`}>Review schedule and signatures</a> ·{" "}
+            <a href={`/apprenticeships/${a.id}/gateway`}>EPA gateway checklist</a>
+          </dd>
+        </div>
       </dl>
 
       <section aria-labelledby="otj-title">
         <h2 id="otj-title">Off-the-job training</h2>
-        <p><RagTag rag={otj.status.rag} /> {otj.status.reason}</p>
+        <p>
+          <RagTag rag={otj.status.rag} /> {otj.status.reason}
+        </p>
         <OtjChart id="otj" series={otj.series} planned={otj.status.plannedTotal} summary={otj.status.reason} />
-        <p><a href={`/apprenticeships/${a.id}/otj-history`}>Every change to the off-the-job hours</a></p>
+        <p>
+          <a href={`/apprenticeships/${a.id}/otj-history`}>Every change to the off-the-job hours</a>
+        </p>
       </section>
 
       {plan && c ? (
         <section aria-labelledby="plan-title" className="training-plan">
           <h2 id="plan-title">Training plan</h2>
-          {plan.fullySigned ? <Notice tone="success">Agreed by all three parties on {formatLongDateTime(plan.fullySignedAt!)}. The plan is locked.</Notice> : <p>The apprentice, the employer and the training provider each agree to this plan before training starts.</p>}
+          {plan.fullySigned ? (
+            <Notice tone="success">
+              Agreed by all three parties on {formatLongDateTime(plan.fullySignedAt!)}. The plan is locked.
+            </Notice>
+          ) : (
+            <p>
+              The apprentice, the employer and the training provider each agree to this plan before training starts.
+            </p>
+          )}
           <dl className="summary-list">
-            <div><dt>Standard</dt><dd>{c.standard.reference} {c.standard.title}, level {c.standard.level}</dd></div>
-            <div><dt>Start date</dt><dd>{formatShortDate(c.startDate)}</dd></div>
-            <div><dt>Planned end date</dt><dd>{formatShortDate(c.plannedEndDate)}</dd></div>
-            <div><dt>Contracted weekly hours</dt><dd>{c.contractedWeeklyHours}</dd></div>
-            <div><dt>Prior learning (RPL)</dt><dd>{c.priorLearningHours} hours</dd></div>
-            <div><dt>Planned off-the-job training</dt><dd><strong>{c.otj.hours} hours</strong>. {c.otj.regimeLabel}.<br />How it was worked out: {c.otj.explanation}</dd></div>
-            <div><dt>English and maths</dt><dd>{c.englishMaths.reason}</dd></div>
-            <div><dt>Apprentice</dt><dd>{c.parties.apprentice.name}</dd></div>
-            <div><dt>Employer</dt><dd>{c.parties.employer.name}, workplace supervisor {c.parties.supervisor.name}</dd></div>
-            <div><dt>Training provider</dt><dd>{c.parties.provider.name}, tutor {c.parties.tutor.name}</dd></div>
-            {c.pathway ? <div><dt>Learning pathway</dt><dd>{c.pathway.title}</dd></div> : null}
+            <div>
+              <dt>Standard</dt>
+              <dd>
+                {c.standard.reference} {c.standard.title}, level {c.standard.level}
+              </dd>
+            </div>
+            <div>
+              <dt>Start date</dt>
+              <dd>{formatShortDate(c.startDate)}</dd>
+            </div>
+            <div>
+              <dt>Planned end date</dt>
+              <dd>{formatShortDate(c.plannedEndDate)}</dd>
+            </div>
+            <div>
+              <dt>Contracted weekly hours</dt>
+              <dd>{c.contractedWeeklyHours}</dd>
+            </div>
+            <div>
+              <dt>Prior learning (RPL)</dt>
+              <dd>{c.priorLearningHours} hours</dd>
+            </div>
+            <div>
+              <dt>Planned off-the-job training</dt>
+              <dd>
+                <strong>{c.otj.hours} hours</strong>. {c.otj.regimeLabel}.<br />
+                How it was worked out: {c.otj.explanation}
+              </dd>
+            </div>
+            <div>
+              <dt>English and maths</dt>
+              <dd>{c.englishMaths.reason}</dd>
+            </div>
+            <div>
+              <dt>Apprentice</dt>
+              <dd>{c.parties.apprentice.name}</dd>
+            </div>
+            <div>
+              <dt>Employer</dt>
+              <dd>
+                {c.parties.employer.name}, workplace supervisor {c.parties.supervisor.name}
+              </dd>
+            </div>
+            <div>
+              <dt>Training provider</dt>
+              <dd>
+                {c.parties.provider.name}, tutor {c.parties.tutor.name}
+              </dd>
+            </div>
+            {c.pathway ? (
+              <div>
+                <dt>Learning pathway</dt>
+                <dd>{c.pathway.title}</dd>
+              </div>
+            ) : null}
           </dl>
           <h3>Knowledge, skills and behaviours to be learned</h3>
-          <ul className="ksb-list">{c.ksbs.map((k) => <li key={k.code}><strong>{k.code}</strong> {k.text}</li>)}</ul>
-          <p>Off-the-job training is new learning of these knowledge, skills and behaviours in paid hours. English and maths up to level 2 do not count towards it.</p>
+          <ul className="ksb-list">
+            {c.ksbs.map((k) => (
+              <li key={k.code}>
+                <strong>{k.code}</strong> {k.text}
+              </li>
+            ))}
+          </ul>
+          <p>
+            Off-the-job training is new learning of these knowledge, skills and behaviours in paid hours. English and
+            maths up to level 2 do not count towards it.
+          </p>
 
           <ScrollTable caption="Signatures">
-            <thead><tr><th scope="col">Party</th><th scope="col">Signed by</th><th scope="col">When</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Party</th>
+                <th scope="col">Signed by</th>
+                <th scope="col">When</th>
+              </tr>
+            </thead>
             <tbody>
               {plan.signatures.map((s) => (
                 <tr key={s.party}>
@@ -134,13 +257,34 @@ export default function ApprenticeshipPage() {
             return (
               <Form method="post" key={party} className="sign-box" noValidate>
                 <h3>Sign as {signature.label.toLowerCase()}</h3>
-                <ErrorSummary errors={errors ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [k === "agree" ? `agree-${party}` : k, v])) : undefined} />
+                <ErrorSummary
+                  errors={
+                    errors
+                      ? Object.fromEntries(
+                          Object.entries(errors).map(([k, v]) => [k === "agree" ? `agree-${party}` : k, v]),
+                        )
+                      : undefined
+                  }
+                />
                 <input type="hidden" name="intent" value="sign" />
                 <input type="hidden" name="party" value={party} />
                 <div className={`field checkbox${errors?.agree ? " field--error" : ""}`}>
-                  {errors?.agree ? <p className="error-message" id={`field-agree-${party}-error`}><span className="visually-hidden">Error: </span>{errors.agree}</p> : null}
-                  <input type="checkbox" id={`field-agree-${party}`} name="agree" value="yes" aria-describedby={errors?.agree ? `field-agree-${party}-error` : undefined} />
-                  <label htmlFor={`field-agree-${party}`}>I agree to this training plan ({signature.label.toLowerCase()})</label>
+                  {errors?.agree ? (
+                    <p className="error-message" id={`field-agree-${party}-error`}>
+                      <span className="visually-hidden">Error: </span>
+                      {errors.agree}
+                    </p>
+                  ) : null}
+                  <input
+                    type="checkbox"
+                    id={`field-agree-${party}`}
+                    name="agree"
+                    value="yes"
+                    aria-describedby={errors?.agree ? `field-agree-${party}-error` : undefined}
+                  />
+                  <label htmlFor={`field-agree-${party}`}>
+                    I agree to this training plan ({signature.label.toLowerCase()})
+                  </label>
                 </div>
                 <p className="hint">Your name and the date and time are recorded as your signature.</p>
                 <button type="submit">Sign the training plan</button>
@@ -150,18 +294,46 @@ export default function ApprenticeshipPage() {
 
           {a.canEdit ? (
             plan.fullySigned ? (
-              <p>Dates and hours cannot be changed now the plan is agreed: a change needs a new version of the plan, agreed by all three.</p>
+              <p>
+                Dates and hours cannot be changed now the plan is agreed: a change needs a new version of the plan,
+                agreed by all three.
+              </p>
             ) : (
               <details open={Boolean(changeErrors)}>
                 <summary>Change dates or hours before the plan is agreed</summary>
                 <ErrorSummary errors={changeErrors} />
                 <Form method="post" noValidate>
                   <input type="hidden" name="intent" value="change-plan" />
-                  <Field name="plannedEndDate" label="Planned end date" type="date" defaultValue={c.plannedEndDate} error={changeErrors?.plannedEndDate} required />
-                  <Field name="contractedWeeklyHours" label="Contracted weekly hours" inputMode="decimal" defaultValue={String(c.contractedWeeklyHours)} error={changeErrors?.contractedWeeklyHours} required />
-                  <Field name="priorLearningHours" label="Prior learning, in hours" inputMode="numeric" defaultValue={String(c.priorLearningHours)} error={changeErrors?.priorLearningHours} required />
-                  <p className="hint">The planned off-the-job hours are recalculated, and any signatures already given are cleared.</p>
-                  <button type="submit" className="secondary">Save changes</button>
+                  <Field
+                    name="plannedEndDate"
+                    label="Planned end date"
+                    type="date"
+                    defaultValue={c.plannedEndDate}
+                    error={changeErrors?.plannedEndDate}
+                    required
+                  />
+                  <Field
+                    name="contractedWeeklyHours"
+                    label="Contracted weekly hours"
+                    inputMode="decimal"
+                    defaultValue={String(c.contractedWeeklyHours)}
+                    error={changeErrors?.contractedWeeklyHours}
+                    required
+                  />
+                  <Field
+                    name="priorLearningHours"
+                    label="Prior learning, in hours"
+                    inputMode="numeric"
+                    defaultValue={String(c.priorLearningHours)}
+                    error={changeErrors?.priorLearningHours}
+                    required
+                  />
+                  <p className="hint">
+                    The planned off-the-job hours are recalculated, and any signatures already given are cleared.
+                  </p>
+                  <button type="submit" className="secondary">
+                    Save changes
+                  </button>
                 </Form>
               </details>
             )

@@ -34,16 +34,26 @@ export async function action({ request, params }: Route.ActionArgs) {
     return data({ errors: form.errors, notice: null }, { status: 400 });
   }
   try {
-    const result = await confirmGateway(viewer, params.id, form.data.party, { englishMathsMet: form.data.englishMaths === "yes" });
+    const result = await confirmGateway(viewer, params.id, form.data.party, {
+      englishMathsMet: form.data.englishMaths === "yes",
+    });
     if (form.data.returnTo) return redirect(safeRedirect(form.data.returnTo, `/apprenticeships/${params.id}/gateway`));
-    return { errors: null, notice: result.complete ? "Everything is in: the gateway date has been recorded." : "Your confirmation has been recorded." };
+    return {
+      errors: null,
+      notice: result.complete
+        ? "Everything is in: the gateway date has been recorded."
+        : "Your confirmation has been recorded.",
+    };
   } catch (error) {
-    if (error instanceof GatewayError) return data({ errors: { form: error.message } as Record<string, string>, notice: null }, { status: 400 });
+    if (error instanceof GatewayError)
+      return data({ errors: { form: error.message } as Record<string, string>, notice: null }, { status: 400 });
     throw error;
   }
 }
 
-const yesNo = (ok: boolean) => <span className={`tag ${ok ? "tag--green" : "tag--amber"}`}>{ok ? "Met" : "Not yet"}</span>;
+const yesNo = (ok: boolean) => (
+  <span className={`tag ${ok ? "tag--green" : "tag--amber"}`}>{ok ? "Met" : "Not yet"}</span>
+);
 
 export default function Gateway() {
   const g = useLoaderData<typeof loader>();
@@ -51,23 +61,60 @@ export default function Gateway() {
   const a = g.apprenticeship;
   return (
     <div className="stack">
-      <p><Link to={`/apprenticeships/${a.id}/reviews`}>Reviews for {a.apprenticeName}</Link></p>
+      <p>
+        <Link to={`/apprenticeships/${a.id}/reviews`}>Reviews for {a.apprenticeName}</Link>
+      </p>
       <h1>End-point assessment gateway: {a.apprenticeName}</h1>
       <p>{a.standard}</p>
       {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
-      <ErrorSummary errors={actionData?.errors ? Object.fromEntries(Object.entries(actionData.errors).map(([k, v]) => [k === "competent" && g.myParties[0] ? `competent-${g.myParties[0]}` : k, v])) : undefined} />
+      <ErrorSummary
+        errors={
+          actionData?.errors
+            ? Object.fromEntries(
+                Object.entries(actionData.errors).map(([k, v]) => [
+                  k === "competent" && g.myParties[0] ? `competent-${g.myParties[0]}` : k,
+                  v,
+                ]),
+              )
+            : undefined
+        }
+      />
       {g.gatewayDate ? <Notice tone="success">Gateway reached on {formatShortDate(g.gatewayDate)}.</Notice> : null}
       <dl className="summary-list">
-        <div><dt>Occupational competence (employer)</dt><dd>{g.employer.confirmedAt ? `Confirmed by ${g.employer.by ?? "the employer"}` : "Not confirmed yet"}</dd></div>
-        <div><dt>Occupational competence (tutor)</dt><dd>{g.tutor.confirmedAt ? `Confirmed by ${g.tutor.by ?? "the tutor"}` : "Not confirmed yet"}</dd></div>
-        <div><dt>English and maths</dt><dd>{g.englishMathsRequired ? yesNo(g.englishMathsMet) : "Not required for this apprenticeship"}</dd></div>
-        <div><dt>Minimum duration ({g.minDurationMonths} months in learning)</dt><dd>{yesNo(g.minimumDuration.met)} {g.minimumDuration.met ? "" : `Reached on ${formatShortDate(g.minimumDuration.earliest)}.`}</dd></div>
-        <div><dt>Off-the-job hours</dt><dd>{yesNo(g.otjMet)} {g.otj ? `${g.otj.actual} verified of ${g.otj.planned ?? "unknown"} planned hours.` : ""}</dd></div>
+        <div>
+          <dt>Occupational competence (employer)</dt>
+          <dd>{g.employer.confirmedAt ? `Confirmed by ${g.employer.by ?? "the employer"}` : "Not confirmed yet"}</dd>
+        </div>
+        <div>
+          <dt>Occupational competence (tutor)</dt>
+          <dd>{g.tutor.confirmedAt ? `Confirmed by ${g.tutor.by ?? "the tutor"}` : "Not confirmed yet"}</dd>
+        </div>
+        <div>
+          <dt>English and maths</dt>
+          <dd>{g.englishMathsRequired ? yesNo(g.englishMathsMet) : "Not required for this apprenticeship"}</dd>
+        </div>
+        <div>
+          <dt>Minimum duration ({g.minDurationMonths} months in learning)</dt>
+          <dd>
+            {yesNo(g.minimumDuration.met)}{" "}
+            {g.minimumDuration.met ? "" : `Reached on ${formatShortDate(g.minimumDuration.earliest)}.`}
+          </dd>
+        </div>
+        <div>
+          <dt>Off-the-job hours</dt>
+          <dd>
+            {yesNo(g.otjMet)} {g.otj ? `${g.otj.actual} verified of ${g.otj.planned ?? "unknown"} planned hours.` : ""}
+          </dd>
+        </div>
       </dl>
       {!g.gatewayDate && g.missing.length ? (
         <section aria-labelledby="missing-title">
           <h2 id="missing-title">Still needed before the gateway</h2>
-          <ul>{g.missing.map((m) => <li key={m}>{m}</li>)}</ul>
+          <ul>
+            {g.missing.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
         </section>
       ) : null}
       {g.canConfirm

@@ -11,7 +11,9 @@ import { activityTypeLabel, formatHours, formatMinutes } from "~/domain/progress
 import { otjAuditReport } from "~/models/otj-audit-report.server.ts";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 
-export const meta: Route.MetaFunction = () => [{ title: "Off-the-job hours: history of changes – Staffordshire Digital Skills" }];
+export const meta: Route.MetaFunction = () => [
+  { title: "Off-the-job hours: history of changes – Staffordshire Digital Skills" },
+];
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requireViewer(request);
@@ -23,17 +25,30 @@ export default function OtjHistory() {
   return (
     <div className="stack">
       <h1>Off-the-job hours: every change</h1>
-      <p>{apprenticeship.apprenticeName}, {apprenticeship.standard}. Verified hours now: <strong>{formatHours(verifiedMinutes)}</strong>.</p>
+      <p>
+        {apprenticeship.apprenticeName}, {apprenticeship.standard}. Verified hours now:{" "}
+        <strong>{formatHours(verifiedMinutes)}</strong>.
+      </p>
       <p className="actions">
-        <a className="button secondary" href={`/apprenticeships/${apprenticeship.id}/otj-history.csv`} download>Download as CSV</a>
+        <a className="button secondary" href={`/apprenticeships/${apprenticeship.id}/otj-history.csv`} download>
+          Download as CSV
+        </a>
         <Link to={`/apprenticeships/${apprenticeship.id}`}>Back to the apprenticeship</Link>
       </p>
-      {rows.length === 0 ? <p>No off-the-job training has been logged yet.</p> : (
+      {rows.length === 0 ? (
+        <p>No off-the-job training has been logged yet.</p>
+      ) : (
         <ScrollTable caption={<>{rows.length} changes, oldest first</>}>
           <thead>
             <tr>
-              <th scope="col">When</th><th scope="col">What happened</th><th scope="col">By</th><th scope="col">Entry (version)</th>
-              <th scope="col">Activity date</th><th scope="col">Time</th><th scope="col">Activity</th><th scope="col">Reason or comment</th>
+              <th scope="col">When</th>
+              <th scope="col">What happened</th>
+              <th scope="col">By</th>
+              <th scope="col">Entry (version)</th>
+              <th scope="col">Activity date</th>
+              <th scope="col">Time</th>
+              <th scope="col">Activity</th>
+              <th scope="col">Reason or comment</th>
             </tr>
           </thead>
           <tbody>
@@ -42,10 +57,16 @@ export default function OtjHistory() {
                 <td>{new Date(r.at).toLocaleString("en-GB", { timeZone: "Europe/London" })}</td>
                 <td>{r.event}</td>
                 <td>{r.by}</td>
-                <td><Link to={`/learning/entries/${r.entryId}`}>{r.entryId.slice(0, 8)}</Link> (v{r.version})</td>
+                <td>
+                  <Link to={`/learning/entries/${r.entryId}`}>{r.entryId.slice(0, 8)}</Link> (v{r.version})
+                </td>
                 <td>{formatLongDate(r.occurredOn)}</td>
                 <td>{formatMinutes(r.minutes)}</td>
-                <td>{activityTypeLabel(r.activityType)}{r.atWork ? ", at work" : ""}{r.ksbCodes.length ? ` (${r.ksbCodes.join(" ")})` : ""}</td>
+                <td>
+                  {activityTypeLabel(r.activityType)}
+                  {r.atWork ? ", at work" : ""}
+                  {r.ksbCodes.length ? ` (${r.ksbCodes.join(" ")})` : ""}
+                </td>
                 <td>{r.note}</td>
               </tr>
             ))}

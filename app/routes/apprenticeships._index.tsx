@@ -16,8 +16,14 @@ export default function MyApprenticeships() {
   return (
     <div className="stack">
       <h1>My apprenticeship</h1>
-      {apprenticeships.length === 0 ? <p>You have no apprenticeship yet. Your employer enrols you.</p> : (
-        <ApprenticeshipTable caption="Your apprenticeships" rows={apprenticeships} show={{ employer: true, tutor: true, supervisor: true }} />
+      {apprenticeships.length === 0 ? (
+        <p>You have no apprenticeship yet. Your employer enrols you.</p>
+      ) : (
+        <ApprenticeshipTable
+          caption="Your apprenticeships"
+          rows={apprenticeships}
+          show={{ employer: true, tutor: true, supervisor: true }}
+        />
       )}
     </div>
   );

@@ -32,20 +32,37 @@ export default function UploadClassList() {
   return (
     <div className="stack">
       <h1>Upload a class list for {cohort.name}</h1>
-      <p>Export the class from your school's system (SIMS, Arbor or Bromcom) as a CSV file, or save a spreadsheet as CSV. We read these columns: UPN, first name (legal and preferred), surname, year group, registration group and, if you have one, the pupil's email address. Everything else in the file is ignored.</p>
+      <p>
+        Export the class from your school's system (SIMS, Arbor or Bromcom) as a CSV file, or save a spreadsheet as CSV.
+        We read these columns: UPN, first name (legal and preferred), surname, year group, registration group and, if
+        you have one, the pupil's email address. Everything else in the file is ignored.
+      </p>
       <p>You will see a preview first. Nothing is saved until you confirm it.</p>
       <ErrorSummary errors={errors} />
       <Form method="post" encType="multipart/form-data" noValidate>
         <div className={`field${errors ? " field--error" : ""}`}>
           <label htmlFor="field-file">Class list file (CSV)</label>
-          <p className="hint" id="field-file-hint">Up to {maxRows.toLocaleString("en-GB")} pupils and {maxMb} MB. Comma or semicolon separated; UTF-8 or Excel's Windows encoding.</p>
+          <p className="hint" id="field-file-hint">
+            Up to {maxRows.toLocaleString("en-GB")} pupils and {maxMb} MB. Comma or semicolon separated; UTF-8 or
+            Excel's Windows encoding.
+          </p>
           {errors ? (
             <div className="error-message" id="field-file-error">
               <span className="visually-hidden">Error: </span>
-              {actionData!.problems.map((p) => <p key={p}>{p}</p>)}
+              {actionData!.problems.map((p) => (
+                <p key={p}>{p}</p>
+              ))}
             </div>
           ) : null}
-          <input id="field-file" name="file" type="file" accept=".csv,.txt,text/csv" aria-describedby={`field-file-hint${errors ? " field-file-error" : ""}`} aria-invalid={errors ? true : undefined} required />
+          <input
+            id="field-file"
+            name="file"
+            type="file"
+            accept=".csv,.txt,text/csv"
+            aria-describedby={`field-file-hint${errors ? " field-file-error" : ""}`}
+            aria-invalid={errors ? true : undefined}
+            required
+          />
         </div>
         <div className="actions">
           <button type="submit">Check the file</button>

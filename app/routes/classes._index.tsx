@@ -17,18 +17,33 @@ export default function Classes() {
   return (
     <div className="stack">
       <h1>Classes</h1>
-      <p className="actions"><Link className="button" to="/classes/new">Create a class</Link></p>
+      <p className="actions">
+        <Link className="button" to="/classes/new">
+          Create a class
+        </Link>
+      </p>
       {classes.length === 0 ? (
-        <p>Your school has no classes for {academicYear} yet. Create one, then upload its class list from your school's system.</p>
+        <p>
+          Your school has no classes for {academicYear} yet. Create one, then upload its class list from your school's
+          system.
+        </p>
       ) : (
         <ScrollTable caption={<>Your school's classes in {academicYear}</>}>
           <thead>
-            <tr><th scope="col">Class</th><th scope="col">Year group</th><th scope="col">Pupils</th><th scope="col">Pathways</th><th scope="col">Teacher</th></tr>
+            <tr>
+              <th scope="col">Class</th>
+              <th scope="col">Year group</th>
+              <th scope="col">Pupils</th>
+              <th scope="col">Pathways</th>
+              <th scope="col">Teacher</th>
+            </tr>
           </thead>
           <tbody>
             {classes.map((c) => (
               <tr key={c.id}>
-                <th scope="row"><Link to={`/classes/${c.id}`}>{c.name}</Link></th>
+                <th scope="row">
+                  <Link to={`/classes/${c.id}`}>{c.name}</Link>
+                </th>
                 <td>Year {c.yearGroup}</td>
                 <td>{c.pupils}</td>
                 <td>{c.pathways.length === 0 ? "None yet" : c.pathways.join(", ")}</td>

@@ -19,14 +19,28 @@ function years() {
 function schema(allowedYears: number[]) {
   return z.object({
     name: text("a class name", 60),
-    yearGroup: strictNumber(z.number({ message: "Choose a year group." }).int().min(7, "Choose a year group from 7 to 13.").max(13, "Choose a year group from 7 to 13.")),
-    academicYear: strictNumber(z.number({ message: "Choose an academic year." }).int().refine((y) => allowedYears.includes(y), "Choose one of the academic years listed.")),
+    yearGroup: strictNumber(
+      z
+        .number({ message: "Choose a year group." })
+        .int()
+        .min(7, "Choose a year group from 7 to 13.")
+        .max(13, "Choose a year group from 7 to 13."),
+    ),
+    academicYear: strictNumber(
+      z
+        .number({ message: "Choose an academic year." })
+        .int()
+        .refine((y) => allowedYears.includes(y), "Choose one of the academic years listed."),
+    ),
   });
 }
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requirePermission(request, "class:manage");
-  return { years: years().map((y) => ({ value: String(y), label: formatAcademicYear(y) })), current: String(currentAcademicYear()) };
+  return {
+    years: years().map((y) => ({ value: String(y), label: formatAcademicYear(y) })),
+    current: String(currentAcademicYear()),
+  };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -38,7 +52,11 @@ export async function action({ request }: Route.ActionArgs) {
     const cohort = await createClass(viewer, form.data);
     return redirect(`/classes/${cohort.id}`);
   } catch (error) {
-    if (error instanceof ClassError) return data({ errors: { name: error.message } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+    if (error instanceof ClassError)
+      return data(
+        { errors: { name: error.message } as Record<string, string>, values: {} as Record<string, string> },
+        { status: 400 },
+      );
     throw error;
   }
 }
@@ -53,9 +71,29 @@ export default function NewClass() {
       <h1>Create a class</h1>
       <ErrorSummary errors={errors} />
       <Form method="post" noValidate>
-        <Field name="name" label="Class name" hint="For example 9X Digital Skills" defaultValue={values.name} error={errors?.name} required autoComplete="off" />
-        <SelectField name="yearGroup" label="Year group" defaultValue={values.yearGroup ?? "9"} options={[7, 8, 9, 10, 11, 12, 13].map((y) => ({ value: String(y), label: `Year ${y}` }))} error={errors?.yearGroup} />
-        <SelectField name="academicYear" label="Academic year" defaultValue={values.academicYear ?? current} options={years} error={errors?.academicYear} />
+        <Field
+          name="name"
+          label="Class name"
+          hint="For example 9X Digital Skills"
+          defaultValue={values.name}
+          error={errors?.name}
+          required
+          autoComplete="off"
+        />
+        <SelectField
+          name="yearGroup"
+          label="Year group"
+          defaultValue={values.yearGroup ?? "9"}
+          options={[7, 8, 9, 10, 11, 12, 13].map((y) => ({ value: String(y), label: `Year ${y}` }))}
+          error={errors?.yearGroup}
+        />
+        <SelectField
+          name="academicYear"
+          label="Academic year"
+          defaultValue={values.academicYear ?? current}
+          options={years}
+          error={errors?.academicYear}
+        />
         <button type="submit">Create class</button>
       </Form>
     </div>

@@ -14,7 +14,13 @@ export async function loader({ request }: Route.LoaderArgs) {
   await requirePermission(request, "dev-mail:read");
   const mails = await listCaughtMail();
   return {
-    mails: mails.map((m) => ({ id: m.id, subject: m.subject, to: m.to, receivedAt: m.receivedAt.toISOString(), text: m.text })),
+    mails: mails.map((m) => ({
+      id: m.id,
+      subject: m.subject,
+      to: m.to,
+      receivedAt: m.receivedAt.toISOString(),
+      text: m.text,
+    })),
   };
 }
 
@@ -38,7 +44,11 @@ function LinkedText({ text }: { text: string }) {
   );
 }
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "Europe/London" });
+const timeFormat = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "medium",
+  timeZone: "Europe/London",
+});
 
 export default function DevMail() {
   const { mails } = useLoaderData<typeof loader>();

@@ -8,7 +8,13 @@ import { ApprenticeshipTable } from "~/components/apprenticeship-table.tsx";
 import { Notice } from "~/components/form.tsx";
 import { ScrollTable } from "~/components/table-scroll.tsx";
 import { listEmployerApprentices } from "~/models/apprenticeships.server.ts";
-import { cancelPendingEnrolment, invitedEmail, listPendingEnrolments, resendPendingEnrolment, type PendingEnrolmentItem } from "~/models/enrolment-invitations.server.ts";
+import {
+  cancelPendingEnrolment,
+  invitedEmail,
+  listPendingEnrolments,
+  resendPendingEnrolment,
+  type PendingEnrolmentItem,
+} from "~/models/enrolment-invitations.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Apprentices – Staffordshire Digital Skills" }];
@@ -19,9 +25,20 @@ export async function loader({ request }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "apprentice:list");
   const url = new URL(request.url);
   const invitedId = url.searchParams.get("invited");
-  const [apprentices, pending, invited] = await Promise.all([listEmployerApprentices(viewer), listPendingEnrolments(viewer), invitedId ? invitedEmail(viewer, invitedId) : null]);
+  const [apprentices, pending, invited] = await Promise.all([
+    listEmployerApprentices(viewer),
+    listPendingEnrolments(viewer),
+    invitedId ? invitedEmail(viewer, invitedId) : null,
+  ]);
   const isAdmin = viewer.memberships.some((m) => m.role === "EMPLOYER_ADMIN");
-  return { apprentices, pending, invited, canEnrol: can(viewer, "apprentice:enrol"), isAdmin, enrolled: url.searchParams.get("enrolled") === "1" };
+  return {
+    apprentices,
+    pending,
+    invited,
+    canEnrol: can(viewer, "apprentice:enrol"),
+    isAdmin,
+    enrolled: url.searchParams.get("enrolled") === "1",
+  };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -43,12 +60,31 @@ export default function EmployerApprentices() {
   return (
     <div className="stack">
       <h1>Apprentices</h1>
-      <p>{isAdmin ? "Everyone on an apprenticeship with your organisation." : "The apprentices you supervise."} {waiting > 0 ? `${waiting} training plan${waiting === 1 ? " is" : "s are"} waiting for signatures.` : null}</p>
-      {enrolled ? <div className="notice notice--success" role="status">The apprentice has been enrolled. Their training plan is ready to sign.</div> : null}
-      {invited ? <Notice tone="success">Invitation sent to {invited}. The apprenticeship starts when they accept it.</Notice> : null}
+      <p>
+        {isAdmin ? "Everyone on an apprenticeship with your organisation." : "The apprentices you supervise."}{" "}
+        {waiting > 0 ? `${waiting} training plan${waiting === 1 ? " is" : "s are"} waiting for signatures.` : null}
+      </p>
+      {enrolled ? (
+        <div className="notice notice--success" role="status">
+          The apprentice has been enrolled. Their training plan is ready to sign.
+        </div>
+      ) : null}
+      {invited ? (
+        <Notice tone="success">Invitation sent to {invited}. The apprenticeship starts when they accept it.</Notice>
+      ) : null}
       {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
-      {canEnrol ? <p><Link className="button" to="/employer/apprentices/new">Enrol an apprentice</Link></p> : null}
-      <ApprenticeshipTable caption={`${apprentices.length} apprentice${apprentices.length === 1 ? "" : "s"}`} rows={apprentices} show={{ employer: false, tutor: true, supervisor: true }} />
+      {canEnrol ? (
+        <p>
+          <Link className="button" to="/employer/apprentices/new">
+            Enrol an apprentice
+          </Link>
+        </p>
+      ) : null}
+      <ApprenticeshipTable
+        caption={`${apprentices.length} apprentice${apprentices.length === 1 ? "" : "s"}`}
+        rows={apprentices}
+        show={{ employer: false, tutor: true, supervisor: true }}
+      />
       {pending.length ? <PendingInvitations rows={pending} /> : null}
     </div>
   );
@@ -77,12 +113,30 @@ function PendingInvitations({ rows }: { rows: PendingEnrolmentItem[] }) {
               <td>{r.email}</td>
               <td>{r.standard}</td>
               <td>{r.startDate ? formatShortDate(r.startDate) : ""}</td>
-              <td><span className={`tag ${r.state === "waiting" ? "tag--amber" : "tag--red"}`}>{r.stateLabel}</span></td>
+              <td>
+                <span className={`tag ${r.state === "waiting" ? "tag--amber" : "tag--red"}`}>{r.stateLabel}</span>
+              </td>
               <td>
                 <Form method="post" className="actions">
                   <input type="hidden" name="pendingEnrolmentId" value={r.id} />
-                  <button type="submit" name="intent" value="resend" className="secondary" aria-label={`Send again: the invitation to ${r.name}`}>Send again</button>
-                  <button type="submit" name="intent" value="cancel" className="secondary" aria-label={`Cancel the invitation to ${r.name}`}>Cancel</button>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="resend"
+                    className="secondary"
+                    aria-label={`Send again: the invitation to ${r.name}`}
+                  >
+                    Send again
+                  </button>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="cancel"
+                    className="secondary"
+                    aria-label={`Cancel the invitation to ${r.name}`}
+                  >
+                    Cancel
+                  </button>
                 </Form>
               </td>
             </tr>

@@ -26,19 +26,44 @@ export default function EmployerOtj() {
   return (
     <div className="stack">
       <h1>Off-the-job training</h1>
-      <p>{toConfirm > 0 ? <><strong>{toConfirm}</strong> at-work {toConfirm === 1 ? "activity waits" : "activities wait"} for your confirmation. <Link to="/verify">Confirm off-the-job training</Link></> : "Nothing waits for your confirmation."}</p>
-      {rows.length === 0 ? <p>No active apprentices.</p> : (
+      <p>
+        {toConfirm > 0 ? (
+          <>
+            <strong>{toConfirm}</strong> at-work {toConfirm === 1 ? "activity waits" : "activities wait"} for your
+            confirmation. <Link to="/verify">Confirm off-the-job training</Link>
+          </>
+        ) : (
+          "Nothing waits for your confirmation."
+        )}
+      </p>
+      {rows.length === 0 ? (
+        <p>No active apprentices.</p>
+      ) : (
         <ScrollTable caption="Apprentices and their off-the-job hours (verified)">
           <thead>
-            <tr><th scope="col">Apprentice</th><th scope="col">Standard</th><th scope="col">Status</th><th scope="col">Verified / expected by now / planned</th><th scope="col">To confirm</th></tr>
+            <tr>
+              <th scope="col">Apprentice</th>
+              <th scope="col">Standard</th>
+              <th scope="col">Status</th>
+              <th scope="col">Verified / expected by now / planned</th>
+              <th scope="col">To confirm</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.apprenticeshipId}>
-                <th scope="row"><Link to={`/apprenticeships/${r.apprenticeshipId}`}>{r.apprenticeName}</Link></th>
+                <th scope="row">
+                  <Link to={`/apprenticeships/${r.apprenticeshipId}`}>{r.apprenticeName}</Link>
+                </th>
                 <td>{r.standard}</td>
-                <td><RagTag rag={r.status.rag} /> {r.status.reason}</td>
-                <td>{fmt.format(r.status.actual)} / {r.status.requiredToDate === null ? "–" : fmt.format(r.status.requiredToDate)} / {r.status.plannedTotal ?? "–"} hours</td>
+                <td>
+                  <RagTag rag={r.status.rag} /> {r.status.reason}
+                </td>
+                <td>
+                  {fmt.format(r.status.actual)} /{" "}
+                  {r.status.requiredToDate === null ? "–" : fmt.format(r.status.requiredToDate)} /{" "}
+                  {r.status.plannedTotal ?? "–"} hours
+                </td>
                 <td>{r.awaitingConfirmation}</td>
               </tr>
             ))}

@@ -24,7 +24,10 @@ export async function action({ request }: Route.ActionArgs) {
   if (!form.ok) return data({ errors: form.errors, notice: null }, { status: 400 });
   try {
     const result = await logEncounter(viewer, form.data);
-    return { errors: null, notice: `Encounter logged for ${result.attendees} pupil${result.attendees === 1 ? "" : "s"}.` };
+    return {
+      errors: null,
+      notice: `Encounter logged for ${result.attendees} pupil${result.attendees === 1 ? "" : "s"}.`,
+    };
   } catch (error) {
     if (error instanceof PlacementError) return data({ errors: error.errors, notice: null }, { status: 400 });
     throw error;
@@ -37,20 +40,57 @@ export default function NewEncounter() {
   const errors = actionData?.errors ?? undefined;
   return (
     <div className="stack">
-      <p><Link to="/placements">Placements</Link></p>
+      <p>
+        <Link to="/placements">Placements</Link>
+      </p>
       <h1>Log an employer encounter</h1>
-      <p>Record a talk, visit, workshop, mentoring or project for a whole class at once. Every pupil in the class is recorded as attending; it counts towards Gatsby benchmark 5.</p>
+      <p>
+        Record a talk, visit, workshop, mentoring or project for a whole class at once. Every pupil in the class is
+        recorded as attending; it counts towards Gatsby benchmark 5.
+      </p>
       {actionData?.notice ? <Notice tone="success">{actionData.notice}</Notice> : null}
       <ErrorSummary errors={errors} />
       {classes.length === 0 ? (
-        <p>You have no classes this academic year. <Link to="/classes">Set up a class</Link> first.</p>
+        <p>
+          You have no classes this academic year. <Link to="/classes">Set up a class</Link> first.
+        </p>
       ) : (
         <Form method="post" noValidate className="narrow-form">
-          <SelectField name="cohortId" label="Class" options={classes.map((c) => ({ value: c.id, label: c.label }))} error={errors?.cohortId} />
-          <SelectField name="kind" label="Kind of encounter" options={ENCOUNTER_KINDS.map((k) => ({ value: k, label: ENCOUNTER_KIND_LABELS[k] }))} error={errors?.kind} />
-          <Field name="title" label="What was it?" hint="For example: Careers talk on software support roles" error={errors?.title} />
-          <SelectField name="employerId" label="Employer (optional)" options={[{ value: "", label: "No employer from the partnership" }, ...employers.map((e) => ({ value: e.id, label: e.name }))]} error={errors?.employerId} />
-          <Field name="occurredOn" label="Date" type="date" max={today} defaultValue={today} error={errors?.occurredOn} />
+          <SelectField
+            name="cohortId"
+            label="Class"
+            options={classes.map((c) => ({ value: c.id, label: c.label }))}
+            error={errors?.cohortId}
+          />
+          <SelectField
+            name="kind"
+            label="Kind of encounter"
+            options={ENCOUNTER_KINDS.map((k) => ({ value: k, label: ENCOUNTER_KIND_LABELS[k] }))}
+            error={errors?.kind}
+          />
+          <Field
+            name="title"
+            label="What was it?"
+            hint="For example: Careers talk on software support roles"
+            error={errors?.title}
+          />
+          <SelectField
+            name="employerId"
+            label="Employer (optional)"
+            options={[
+              { value: "", label: "No employer from the partnership" },
+              ...employers.map((e) => ({ value: e.id, label: e.name })),
+            ]}
+            error={errors?.employerId}
+          />
+          <Field
+            name="occurredOn"
+            label="Date"
+            type="date"
+            max={today}
+            defaultValue={today}
+            error={errors?.occurredOn}
+          />
           <button type="submit">Log encounter</button>
         </Form>
       )}

@@ -24,8 +24,13 @@ export default function ForgotPassword() {
     return (
       <div className="stack">
         <h1>Check your email</h1>
-        <Notice tone="success">If that address has an account, we have sent it a link to reset the password. The link works once, for one hour.</Notice>
-        <p><Link to="/login">Back to sign in</Link></p>
+        <Notice tone="success">
+          If that address has an account, we have sent it a link to reset the password. The link works once, for one
+          hour.
+        </Notice>
+        <p>
+          <Link to="/login">Back to sign in</Link>
+        </p>
       </div>
     );
   }
@@ -33,9 +38,19 @@ export default function ForgotPassword() {
     <div className="stack" style={{ maxWidth: "32rem" }}>
       <h1>Reset your password</h1>
       <ErrorSummary errors={actionData?.errors} />
-      <p>Enter the email address you sign in with. Pupils without an email address: ask your teacher for a new setup code.</p>
+      <p>
+        Enter the email address you sign in with. Pupils without an email address: ask your teacher for a new setup
+        code.
+      </p>
       <Form method="post" noValidate>
-        <Field name="email" label="Email address" type="email" autoComplete="email" error={actionData?.errors?.email} required />
+        <Field
+          name="email"
+          label="Email address"
+          type="email"
+          autoComplete="email"
+          error={actionData?.errors?.email}
+          required
+        />
         <button type="submit">Send reset link</button>
       </Form>
     </div>

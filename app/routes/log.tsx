@@ -6,32 +6,76 @@
  * connection returns; the entry's client_ref makes a resend harmless.
  */
 import { useEffect, useState } from "react";
-import { data, Form, Link, redirect, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunctionArgs } from "react-router";
+import {
+  data,
+  Form,
+  Link,
+  redirect,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  type ShouldRevalidateFunctionArgs,
+} from "react-router";
 import type { Route } from "./+types/log";
 import { requirePermission } from "~/auth/auth.server.ts";
 import { ErrorSummary, Field, Notice, SelectField, TextAreaField } from "~/components/form.tsx";
 import { formatLongDate, todayInEngland } from "~/domain/dates.ts";
-import { activityTypeLabel, ENTRY_KIND_LABELS, formatMinutes, KIND_SLUGS, logFormValues, MAX_MINUTES_PER_ENTRY, OTJ_ACTIVITY_TYPES, type EntryKindName } from "~/domain/progress-log.ts";
+import {
+  activityTypeLabel,
+  ENTRY_KIND_LABELS,
+  formatMinutes,
+  KIND_SLUGS,
+  logFormValues,
+  MAX_MINUTES_PER_ENTRY,
+  OTJ_ACTIVITY_TYPES,
+  type EntryKindName,
+} from "~/domain/progress-log.ts";
 import { getEntry, ProgressError } from "~/models/progress-entry.server.ts";
 import { logEntry, logFormOptions } from "~/models/progress-ledger.server.ts";
-import { enqueue, flushQueue, isNetworkFailure, newClientRef, readQueue, discard, type QueuedEntry } from "~/offline/log-queue.ts";
+import {
+  enqueue,
+  flushQueue,
+  isNetworkFailure,
+  newClientRef,
+  readQueue,
+  discard,
+  type QueuedEntry,
+} from "~/offline/log-queue.ts";
 import { readForm } from "~/utils/forms.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log learning – Staffordshire Digital Skills" }];
 
-const SLUG_TO_KIND = Object.fromEntries(Object.entries(KIND_SLUGS).map(([k, v]) => [v, k])) as Record<string, EntryKindName>;
+const SLUG_TO_KIND = Object.fromEntries(Object.entries(KIND_SLUGS).map(([k, v]) => [v, k])) as Record<
+  string,
+  EntryKindName
+>;
 
 export async function loader({ request }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "progress:log");
   const url = new URL(request.url);
   const options = await logFormOptions(viewer);
-  const kinds: EntryKindName[] = [...(options.apprenticeships.length ? (["OTJ_ACTIVITY"] as const) : []), "MODULE_COMPLETED", "LEARNING_TIME", "CREDENTIAL"];
+  const kinds: EntryKindName[] = [
+    ...(options.apprenticeships.length ? (["OTJ_ACTIVITY"] as const) : []),
+    "MODULE_COMPLETED",
+    "LEARNING_TIME",
+    "CREDENTIAL",
+  ];
   const moduleUid = url.searchParams.get("module");
-  const preselected = moduleUid ? options.enrolments.flatMap((e) => e.modules).find((m) => m.uid === moduleUid) : undefined;
+  const preselected = moduleUid
+    ? options.enrolments.flatMap((e) => e.modules).find((m) => m.uid === moduleUid)
+    : undefined;
   const requested = SLUG_TO_KIND[url.searchParams.get("kind") ?? ""];
   const hasModules = options.enrolments.some((e) => e.modules.some((m) => !m.done));
   const kind: EntryKindName =
-    requested && kinds.includes(requested) ? requested : preselected ? "MODULE_COMPLETED" : options.apprenticeships.length ? "OTJ_ACTIVITY" : hasModules ? "MODULE_COMPLETED" : "LEARNING_TIME";
+    requested && kinds.includes(requested)
+      ? requested
+      : preselected
+        ? "MODULE_COMPLETED"
+        : options.apprenticeships.length
+          ? "OTJ_ACTIVITY"
+          : hasModules
+            ? "MODULE_COMPLETED"
+            : "LEARNING_TIME";
   let logged = null;
   const loggedId = url.searchParams.get("logged");
   if (loggedId) {
@@ -42,7 +86,16 @@ export async function loader({ request }: Route.LoaderArgs) {
       if (!(error instanceof Response)) throw error;
     }
   }
-  return { options, kinds, kind, preselectedModuleId: preselected?.id ?? null, logged, clientRef: crypto.randomUUID(), today: todayInEngland(), owner: viewer.userId };
+  return {
+    options,
+    kinds,
+    kind,
+    preselectedModuleId: preselected?.id ?? null,
+    logged,
+    clientRef: crypto.randomUUID(),
+    today: todayInEngland(),
+    owner: viewer.userId,
+  };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -56,7 +109,8 @@ export async function action({ request }: Route.ActionArgs) {
   } catch (error) {
     if (error instanceof ProgressError) {
       const echo: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(values)) if (typeof v === "string" || Array.isArray(v)) echo[k] = v as string | string[];
+      for (const [k, v] of Object.entries(values))
+        if (typeof v === "string" || Array.isArray(v)) echo[k] = v as string | string[];
       return data({ errors: error.fields, values: echo, queued: null }, { status: 400 });
     }
     throw error;
@@ -99,7 +153,14 @@ function describeForm(formData: FormData): string {
   return parts.join(", ");
 }
 
-function describeEntry(e: { kind: EntryKindName; minutes: number; occurredOn: string; moduleTitle: string | null; credentialCode: string | null; activityType: string | null }): string {
+function describeEntry(e: {
+  kind: EntryKindName;
+  minutes: number;
+  occurredOn: string;
+  moduleTitle: string | null;
+  credentialCode: string | null;
+  activityType: string | null;
+}): string {
   const what =
     e.kind === "MODULE_COMPLETED"
       ? `module “${e.moduleTitle}” completed`
@@ -111,7 +172,11 @@ function describeEntry(e: { kind: EntryKindName; minutes: number; occurredOn: st
   return `${what} on ${formatLongDate(e.occurredOn)}`;
 }
 
-type ActionData = { errors: Record<string, string> | null; values: Record<string, string | string[]> | null; queued: { summary: string; clientRef: string } | null };
+type ActionData = {
+  errors: Record<string, string> | null;
+  values: Record<string, string | string[]> | null;
+  queued: { summary: string; clientRef: string } | null;
+};
 
 export default function LogLearning() {
   const { options, kinds, kind, preselectedModuleId, logged, clientRef, today, owner } = useLoaderData<typeof loader>();
@@ -135,8 +200,16 @@ export default function LogLearning() {
       <h1>Log learning</h1>
       {logged ? (
         <Notice tone="success">
-          <p className="notice__title">{logged.again ? "Already logged" : "Logged"}: {describeEntry(logged)}.</p>
-          <p>It is waiting for verification{logged.kind === "OTJ_ACTIVITY" && logged.atWork ? " by your tutor and confirmation by your supervisor" : ""}. <Link to={`/learning/entries/${logged.id}`}>Change or undo this entry</Link></p>
+          <p className="notice__title">
+            {logged.again ? "Already logged" : "Logged"}: {describeEntry(logged)}.
+          </p>
+          <p>
+            It is waiting for verification
+            {logged.kind === "OTJ_ACTIVITY" && logged.atWork
+              ? " by your tutor and confirmation by your supervisor"
+              : ""}
+            . <Link to={`/learning/entries/${logged.id}`}>Change or undo this entry</Link>
+          </p>
         </Notice>
       ) : null}
       {actionData?.queued ? (
@@ -152,7 +225,11 @@ export default function LogLearning() {
         <ul>
           {kinds.map((k) => (
             <li key={k}>
-              <Link to={`/log?kind=${KIND_SLUGS[k]}`} aria-current={k === kind ? "page" : undefined} className={k === kind ? "kind-switch__current" : undefined}>
+              <Link
+                to={`/log?kind=${KIND_SLUGS[k]}`}
+                aria-current={k === kind ? "page" : undefined}
+                className={k === kind ? "kind-switch__current" : undefined}
+              >
                 {ENTRY_KIND_LABELS[k]}
               </Link>
             </li>
@@ -160,72 +237,185 @@ export default function LogLearning() {
         </ul>
       </nav>
 
-      <Form method="post" noValidate className="log-form" key={`${kind}-${formRef}`} aria-label={`Log ${ENTRY_KIND_LABELS[kind].toLowerCase()}`}>
+      <Form
+        method="post"
+        noValidate
+        className="log-form"
+        key={`${kind}-${formRef}`}
+        aria-label={`Log ${ENTRY_KIND_LABELS[kind].toLowerCase()}`}
+      >
         <input type="hidden" name="kind" value={kind} />
         <input type="hidden" name="clientRef" value={formRef} />
         {kind === "OTJ_ACTIVITY" && apprenticeship ? (
           <>
             {options.apprenticeships.length > 1 ? (
-              <SelectField name="apprenticeshipId" label="Apprenticeship" error={errors?.apprenticeshipId} defaultValue={v("apprenticeshipId", apprenticeship.id)} options={options.apprenticeships.map((a) => ({ value: a.id, label: a.standard }))} />
+              <SelectField
+                name="apprenticeshipId"
+                label="Apprenticeship"
+                error={errors?.apprenticeshipId}
+                defaultValue={v("apprenticeshipId", apprenticeship.id)}
+                options={options.apprenticeships.map((a) => ({ value: a.id, label: a.standard }))}
+              />
             ) : null}
-            <DateField error={errors?.occurredOn} defaultValue={v("occurredOn", today)} max={today} min={apprenticeship.startDate} />
+            <DateField
+              error={errors?.occurredOn}
+              defaultValue={v("occurredOn", today)}
+              max={today}
+              min={apprenticeship.startDate}
+            />
             <MinutesField error={errors?.minutes} defaultValue={v("minutes", "60")} />
-            <fieldset className={`field radios${errors?.activityType ? " field--error" : ""}`} id="field-activityType" aria-describedby={errors?.activityType ? "field-activityType-error" : undefined}>
+            <fieldset
+              className={`field radios${errors?.activityType ? " field--error" : ""}`}
+              id="field-activityType"
+              aria-describedby={errors?.activityType ? "field-activityType-error" : undefined}
+            >
               <legend>Type of activity</legend>
-              {errors?.activityType ? <p className="error-message" id="field-activityType-error"><span className="visually-hidden">Error: </span>{errors.activityType}</p> : null}
+              {errors?.activityType ? (
+                <p className="error-message" id="field-activityType-error">
+                  <span className="visually-hidden">Error: </span>
+                  {errors.activityType}
+                </p>
+              ) : null}
               {OTJ_ACTIVITY_TYPES.map((t) => (
                 <div className="radio" key={t.value}>
-                  <input type="radio" id={`activityType-${t.value}`} name="activityType" value={t.value} defaultChecked={v("activityType", options.lastActivityType ?? "learn-module") === t.value} />
+                  <input
+                    type="radio"
+                    id={`activityType-${t.value}`}
+                    name="activityType"
+                    value={t.value}
+                    defaultChecked={v("activityType", options.lastActivityType ?? "learn-module") === t.value}
+                  />
                   <label htmlFor={`activityType-${t.value}`}>{t.label}</label>
                 </div>
               ))}
             </fieldset>
-            <TextAreaField rows={3} maxLength={2000} name="description" label="What did you learn?" hint="New knowledge or skills from your standard, in a sentence or two." error={errors?.description} defaultValue={v("description")} />
-            <fieldset className={`field checkboxes${errors?.ksbCodes ? " field--error" : ""}`} id="field-ksbCodes" aria-describedby={`field-ksbCodes-hint${errors?.ksbCodes ? " field-ksbCodes-error" : ""}`}>
+            <TextAreaField
+              rows={3}
+              maxLength={2000}
+              name="description"
+              label="What did you learn?"
+              hint="New knowledge or skills from your standard, in a sentence or two."
+              error={errors?.description}
+              defaultValue={v("description")}
+            />
+            <fieldset
+              className={`field checkboxes${errors?.ksbCodes ? " field--error" : ""}`}
+              id="field-ksbCodes"
+              aria-describedby={`field-ksbCodes-hint${errors?.ksbCodes ? " field-ksbCodes-error" : ""}`}
+            >
               <legend>Knowledge, skills and behaviours covered</legend>
-              <p className="hint" id="field-ksbCodes-hint">From your standard, {apprenticeship.standard}. Choose at least one.</p>
-              {errors?.ksbCodes ? <p className="error-message" id="field-ksbCodes-error"><span className="visually-hidden">Error: </span>{errors.ksbCodes}</p> : null}
+              <p className="hint" id="field-ksbCodes-hint">
+                From your standard, {apprenticeship.standard}. Choose at least one.
+              </p>
+              {errors?.ksbCodes ? (
+                <p className="error-message" id="field-ksbCodes-error">
+                  <span className="visually-hidden">Error: </span>
+                  {errors.ksbCodes}
+                </p>
+              ) : null}
               {apprenticeship.ksbs.map((k) => (
                 <div className="checkbox" key={k.code}>
-                  <input type="checkbox" id={`ksb-${k.code}`} name="ksbCodes" value={k.code} defaultChecked={Array.isArray(values.ksbCodes) && values.ksbCodes.includes(k.code)} />
-                  <label htmlFor={`ksb-${k.code}`}><strong>{k.code}</strong> {k.text}</label>
+                  <input
+                    type="checkbox"
+                    id={`ksb-${k.code}`}
+                    name="ksbCodes"
+                    value={k.code}
+                    defaultChecked={Array.isArray(values.ksbCodes) && values.ksbCodes.includes(k.code)}
+                  />
+                  <label htmlFor={`ksb-${k.code}`}>
+                    <strong>{k.code}</strong> {k.text}
+                  </label>
                 </div>
               ))}
             </fieldset>
-            <fieldset className={`field radios radios--inline${errors?.atWork ? " field--error" : ""}`} id="field-atWork">
+            <fieldset
+              className={`field radios radios--inline${errors?.atWork ? " field--error" : ""}`}
+              id="field-atWork"
+            >
               <legend>Was this done at work?</legend>
               <p className="hint">If yes, your workplace supervisor confirms it as well as your tutor.</p>
-              {errors?.atWork ? <p className="error-message"><span className="visually-hidden">Error: </span>{errors.atWork}</p> : null}
-              {[["yes", "Yes, at work"], ["no", "No, elsewhere"]].map(([value, label]) => (
+              {errors?.atWork ? (
+                <p className="error-message">
+                  <span className="visually-hidden">Error: </span>
+                  {errors.atWork}
+                </p>
+              ) : null}
+              {[
+                ["yes", "Yes, at work"],
+                ["no", "No, elsewhere"],
+              ].map(([value, label]) => (
                 <div className="radio" key={value}>
-                  <input type="radio" id={`atWork-${value}`} name="atWork" value={value} defaultChecked={v("atWork", options.lastAtWork === false ? "no" : "yes") === value} />
+                  <input
+                    type="radio"
+                    id={`atWork-${value}`}
+                    name="atWork"
+                    value={value}
+                    defaultChecked={v("atWork", options.lastAtWork === false ? "no" : "yes") === value}
+                  />
                   <label htmlFor={`atWork-${value}`}>{label}</label>
                 </div>
               ))}
             </fieldset>
-            <UrlField name="evidenceUrl" label="Evidence link (optional)" error={errors?.evidenceUrl} defaultValue={v("evidenceUrl")} />
+            <UrlField
+              name="evidenceUrl"
+              label="Evidence link (optional)"
+              error={errors?.evidenceUrl}
+              defaultValue={v("evidenceUrl")}
+            />
             <div className={`field checkbox${errors?.englishMaths ? " field--error" : ""}`} id="field-englishMaths">
-              {errors?.englishMaths ? <p className="error-message" id="field-englishMaths-error"><span className="visually-hidden">Error: </span>{errors.englishMaths}</p> : null}
-              <input type="checkbox" id="englishMaths" name="englishMaths" value="yes" aria-describedby="englishMaths-hint" />
+              {errors?.englishMaths ? (
+                <p className="error-message" id="field-englishMaths-error">
+                  <span className="visually-hidden">Error: </span>
+                  {errors.englishMaths}
+                </p>
+              ) : null}
+              <input
+                type="checkbox"
+                id="englishMaths"
+                name="englishMaths"
+                value="yes"
+                aria-describedby="englishMaths-hint"
+              />
               <label htmlFor="englishMaths">This was English or maths (up to level 2)</label>
-              <p className="hint" id="englishMaths-hint">English and maths up to level 2 do not count as off-the-job training.</p>
+              <p className="hint" id="englishMaths-hint">
+                English and maths up to level 2 do not count as off-the-job training.
+              </p>
             </div>
           </>
         ) : null}
 
         {kind === "MODULE_COMPLETED" ? (
           options.enrolments.length === 0 ? (
-            <p>You are not enrolled on a pathway yet, so there are no modules to log. You can still log learning time.</p>
+            <p>
+              You are not enrolled on a pathway yet, so there are no modules to log. You can still log learning time.
+            </p>
           ) : (
             <>
               <div className={`field${errors?.moduleId ? " field--error" : ""}`}>
                 <label htmlFor="field-moduleId">Module completed</label>
-                {errors?.moduleId ? <p className="error-message" id="field-moduleId-error"><span className="visually-hidden">Error: </span>{errors.moduleId}</p> : null}
-                <select id="field-moduleId" name="moduleId" defaultValue={v("moduleId", preselectedModuleId ?? options.enrolments.flatMap((e) => e.modules).find((m) => !m.done)?.id ?? "")} aria-invalid={errors?.moduleId ? true : undefined} aria-describedby={errors?.moduleId ? "field-moduleId-error" : undefined}>
+                {errors?.moduleId ? (
+                  <p className="error-message" id="field-moduleId-error">
+                    <span className="visually-hidden">Error: </span>
+                    {errors.moduleId}
+                  </p>
+                ) : null}
+                <select
+                  id="field-moduleId"
+                  name="moduleId"
+                  defaultValue={v(
+                    "moduleId",
+                    preselectedModuleId ?? options.enrolments.flatMap((e) => e.modules).find((m) => !m.done)?.id ?? "",
+                  )}
+                  aria-invalid={errors?.moduleId ? true : undefined}
+                  aria-describedby={errors?.moduleId ? "field-moduleId-error" : undefined}
+                >
                   {options.enrolments.map((e) => (
                     <optgroup key={e.id} label={e.pathwayTitle}>
                       {e.modules.map((m) => (
-                        <option key={m.id} value={m.id}>{m.title}{m.done ? " (already logged)" : ""}</option>
+                        <option key={m.id} value={m.id}>
+                          {m.title}
+                          {m.done ? " (already logged)" : ""}
+                        </option>
                       ))}
                     </optgroup>
                   ))}
@@ -241,9 +431,25 @@ export default function LogLearning() {
             <MinutesField error={errors?.minutes} defaultValue={v("minutes", "30")} />
             <DateField error={errors?.occurredOn} defaultValue={v("occurredOn", today)} max={today} />
             {options.enrolments.length ? (
-              <SelectField name="enrolmentId" label="Pathway (optional)" error={errors?.enrolmentId} defaultValue={v("enrolmentId", options.enrolments[0].id)} options={[...options.enrolments.map((e) => ({ value: e.id, label: e.pathwayTitle })), { value: "", label: "Not part of a pathway" }]} />
+              <SelectField
+                name="enrolmentId"
+                label="Pathway (optional)"
+                error={errors?.enrolmentId}
+                defaultValue={v("enrolmentId", options.enrolments[0].id)}
+                options={[
+                  ...options.enrolments.map((e) => ({ value: e.id, label: e.pathwayTitle })),
+                  { value: "", label: "Not part of a pathway" },
+                ]}
+              />
             ) : null}
-            <TextAreaField rows={3} maxLength={2000} name="description" label="What did you do? (optional)" error={errors?.description} defaultValue={v("description")} />
+            <TextAreaField
+              rows={3}
+              maxLength={2000}
+              name="description"
+              label="What did you do? (optional)"
+              error={errors?.description}
+              defaultValue={v("description")}
+            />
           </>
         ) : null}
 
@@ -254,20 +460,41 @@ export default function LogLearning() {
               label="Exam or credential"
               error={errors?.credentialCode}
               defaultValue={v("credentialCode", "")}
-              options={[{ value: "", label: "Choose…" }, ...options.credentials.map((c) => ({ value: c.code, label: `${c.code} ${c.name}${c.retiredOn ? ` (retired ${formatLongDate(c.retiredOn)}${c.successorCode ? `, now ${c.successorCode}` : ""})` : ""}` }))]}
+              options={[
+                { value: "", label: "Choose…" },
+                ...options.credentials.map((c) => ({
+                  value: c.code,
+                  label: `${c.code} ${c.name}${c.retiredOn ? ` (retired ${formatLongDate(c.retiredOn)}${c.successorCode ? `, now ${c.successorCode}` : ""})` : ""}`,
+                })),
+              ]}
             />
-            <DateField label="Date you passed" error={errors?.occurredOn} defaultValue={v("occurredOn", today)} max={today} />
-            <UrlField name="evidenceUrl" label="Credential link (optional)" hint="For example your Microsoft Learn credential page. It must start with https://" error={errors?.evidenceUrl} defaultValue={v("evidenceUrl")} />
+            <DateField
+              label="Date you passed"
+              error={errors?.occurredOn}
+              defaultValue={v("occurredOn", today)}
+              max={today}
+            />
+            <UrlField
+              name="evidenceUrl"
+              label="Credential link (optional)"
+              hint="For example your Microsoft Learn credential page. It must start with https://"
+              error={errors?.evidenceUrl}
+              defaultValue={v("evidenceUrl")}
+            />
           </>
         ) : null}
 
         {kind !== "MODULE_COMPLETED" || options.enrolments.length > 0 ? (
           <div className="actions">
-            <button type="submit" className="button--wide" disabled={submitting}>{submitting ? "Logging…" : "Log it"}</button>
+            <button type="submit" className="button--wide" disabled={submitting}>
+              {submitting ? "Logging…" : "Log it"}
+            </button>
           </div>
         ) : null}
       </Form>
-      <p><Link to="/learning">See my learning</Link></p>
+      <p>
+        <Link to="/learning">See my learning</Link>
+      </p>
     </div>
   );
 }
@@ -328,7 +555,8 @@ function QueueStatus({ queue }: { queue: QueueState & { discard: (ref: string) =
       {queue.message ? <Notice tone="success">{queue.message}</Notice> : null}
       {waiting.length ? (
         <Notice tone="warning">
-          {waiting.length} {waiting.length === 1 ? "entry is" : "entries are"} saved on this device and will be sent when you're back online.
+          {waiting.length} {waiting.length === 1 ? "entry is" : "entries are"} saved on this device and will be sent
+          when you're back online.
         </Notice>
       ) : null}
       {refused.length ? (
@@ -338,7 +566,9 @@ function QueueStatus({ queue }: { queue: QueueState & { discard: (ref: string) =
             {refused.map((e) => (
               <li key={e.clientRef}>
                 {e.summary}{" "}
-                <button type="button" className="secondary" onClick={() => queue.discard(e.clientRef)}>Remove<span className="visually-hidden"> {e.summary}</span></button>
+                <button type="button" className="secondary" onClick={() => queue.discard(e.clientRef)}>
+                  Remove<span className="visually-hidden"> {e.summary}</span>
+                </button>
               </li>
             ))}
           </ul>
@@ -351,8 +581,31 @@ function QueueStatus({ queue }: { queue: QueueState & { discard: (ref: string) =
 // ───────────────────────────── fields ─────────────────────────────
 
 // The shared accessible fields (app/components/form.tsx), with this form's fixed names and hints.
-function DateField({ label = "Date", error, defaultValue, max, min }: { label?: string; error?: string; defaultValue: string; max: string; min?: string }) {
-  return <Field type="date" name="occurredOn" label={label} error={error} defaultValue={defaultValue} max={max} min={min} required />;
+function DateField({
+  label = "Date",
+  error,
+  defaultValue,
+  max,
+  min,
+}: {
+  label?: string;
+  error?: string;
+  defaultValue: string;
+  max: string;
+  min?: string;
+}) {
+  return (
+    <Field
+      type="date"
+      name="occurredOn"
+      label={label}
+      error={error}
+      defaultValue={defaultValue}
+      max={max}
+      min={min}
+      required
+    />
+  );
 }
 
 function MinutesField({ error, defaultValue }: { error?: string; defaultValue: string }) {

@@ -12,7 +12,11 @@ import { requestContext } from "~/load-context.ts";
 export const meta: Route.MetaFunction = () => [{ title: "Sign in – Staffordshire Digital Skills" }];
 
 const SignInForm = z.object({
-  identifier: z.string().trim().min(1, "Enter your email address or username.").max(254, "That is too long to be an email address or username."),
+  identifier: z
+    .string()
+    .trim()
+    .min(1, "Enter your email address or username.")
+    .max(254, "That is too long to be an email address or username."),
   password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
   redirectTo: z.string().optional(),
 });
@@ -27,10 +31,17 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const form = parseForm(await readForm(request), SignInForm);
   if (!form.ok) return data({ errors: form.errors, identifier: form.values.identifier ?? "" }, { status: 400 });
-  const result = await signIn({ identifier: form.data.identifier, password: form.data.password, ip: context.get(requestContext).clientIp });
+  const result = await signIn({
+    identifier: form.data.identifier,
+    password: form.data.password,
+    ip: context.get(requestContext).clientIp,
+  });
   if (!result.ok) {
     const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-    return data({ errors: { form: result.message }, identifier: form.data.identifier }, { status: result.status, headers });
+    return data(
+      { errors: { form: result.message }, identifier: form.data.identifier },
+      { status: result.status, headers },
+    );
   }
   return startSession(result.userId, result.roles, safeRedirect(form.data.redirectTo, "/"), request);
 }
@@ -66,12 +77,18 @@ export default function Login() {
           required
         />
         <div className="actions">
-          <button type="submit" disabled={busy}>Sign in</button>
+          <button type="submit" disabled={busy}>
+            Sign in
+          </button>
           <Link to="/forgot-password">Forgotten your password?</Link>
         </div>
       </Form>
-      <p>Pupil with a setup code from your teacher? <Link to="/setup">Set your password</Link>.</p>
-      <p>New school or employer? <Link to="/register">Ask to join the partnership</Link>.</p>
+      <p>
+        Pupil with a setup code from your teacher? <Link to="/setup">Set your password</Link>.
+      </p>
+      <p>
+        New school or employer? <Link to="/register">Ask to join the partnership</Link>.
+      </p>
     </div>
   );
 }

@@ -16,7 +16,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!isUuid(params.userId)) notFound();
   const person = await getPerson(viewer, params.userId);
   return {
-    person: { ...person, memberships: person.memberships.map((m) => ({ role: ROLE_LABELS[m.role], organisation: m.organisation.name })) },
+    person: {
+      ...person,
+      memberships: person.memberships.map((m) => ({ role: ROLE_LABELS[m.role], organisation: m.organisation.name })),
+    },
     rights: dataRightsOver(viewer, person),
   };
 }
@@ -29,12 +32,33 @@ export default function Person() {
       <h1>{name}</h1>
       {person.disabledAt ? <p className="tag tag--red">Account disabled</p> : null}
       <dl>
-        {person.email ? (<><dt>Email</dt><dd>{person.email}</dd></>) : null}
-        {person.username ? (<><dt>Username</dt><dd>{person.username}</dd></>) : null}
-        {person.yearGroup ? (<><dt>Year group</dt><dd>Year {person.yearGroup}</dd></>) : null}
+        {person.email ? (
+          <>
+            <dt>Email</dt>
+            <dd>{person.email}</dd>
+          </>
+        ) : null}
+        {person.username ? (
+          <>
+            <dt>Username</dt>
+            <dd>{person.username}</dd>
+          </>
+        ) : null}
+        {person.yearGroup ? (
+          <>
+            <dt>Year group</dt>
+            <dd>Year {person.yearGroup}</dd>
+          </>
+        ) : null}
       </dl>
       <h2>Roles</h2>
-      <ul>{person.memberships.map((m) => <li key={`${m.organisation}-${m.role}`}>{m.role}, {m.organisation}</li>)}</ul>
+      <ul>
+        {person.memberships.map((m) => (
+          <li key={`${m.organisation}-${m.role}`}>
+            {m.role}, {m.organisation}
+          </li>
+        ))}
+      </ul>
       {rights.mayExport || rights.mayErase ? (
         <section aria-labelledby="data-rights-title" className="stack">
           <h2 id="data-rights-title">Their personal data</h2>
@@ -42,11 +66,23 @@ export default function Person() {
           <ul>
             {rights.mayExport ? (
               <>
-                <li><Link to={`/people/${person.id}/record`}>Everything held about {name}</Link> (a page to print or save as a PDF)</li>
-                <li><Link to={`/people/${person.id}/export.json`} reloadDocument>Download everything held about {name} as JSON</Link></li>
+                <li>
+                  <Link to={`/people/${person.id}/record`}>Everything held about {name}</Link> (a page to print or save
+                  as a PDF)
+                </li>
+                <li>
+                  <Link to={`/people/${person.id}/export.json`} reloadDocument>
+                    Download everything held about {name} as JSON
+                  </Link>
+                </li>
               </>
             ) : null}
-            {rights.mayErase ? <li><Link to={`/people/${person.id}/erase`}>Erase {name}'s record</Link> (you see what changes before confirming)</li> : null}
+            {rights.mayErase ? (
+              <li>
+                <Link to={`/people/${person.id}/erase`}>Erase {name}'s record</Link> (you see what changes before
+                confirming)
+              </li>
+            ) : null}
           </ul>
         </section>
       ) : null}

@@ -44,9 +44,14 @@ export default function ErasePerson() {
       <div className="stack">
         <h1>Record erased</h1>
         <Notice tone="success">
-          The person's details have been erased. {result.counts.sessions} session(s) and {result.counts.tokens} link(s) were removed; {result.counts.progressEntriesBlanked} learning record(s) and {result.counts.reflectionsBlanked} reflection(s) were blanked. {result.counts.rowsKeptForCounts} row(s) stay, without anything that identifies them, so past figures still add up.
+          The person's details have been erased. {result.counts.sessions} session(s) and {result.counts.tokens} link(s)
+          were removed; {result.counts.progressEntriesBlanked} learning record(s) and {result.counts.reflectionsBlanked}{" "}
+          reflection(s) were blanked. {result.counts.rowsKeptForCounts} row(s) stay, without anything that identifies
+          them, so past figures still add up.
         </Notice>
-        <p><Link to="/admin/audit?action=person.erase">See it in the audit log</Link></p>
+        <p>
+          <Link to="/admin/audit?action=person.erase">See it in the audit log</Link>
+        </p>
       </div>
     );
   }
@@ -61,26 +66,58 @@ export default function ErasePerson() {
         <Notice tone="warning">You cannot erase your own record. Ask another partnership admin.</Notice>
       ) : (
         <>
-          <p>Erasing replaces this person's name with "Erased person" and removes their email address, username, pupil number, date of birth and password. They are signed out everywhere and cannot sign in again. Notes and reflections they wrote are blanked.</p>
-          <p>Their records stay without anything that identifies them, so counts in past reports do not change. Report snapshots are not touched. This cannot be undone.</p>
+          <p>
+            Erasing replaces this person's name with "Erased person" and removes their email address, username, pupil
+            number, date of birth and password. They are signed out everywhere and cannot sign in again. Notes and
+            reflections they wrote are blanked.
+          </p>
+          <p>
+            Their records stay without anything that identifies them, so counts in past reports do not change. Report
+            snapshots are not touched. This cannot be undone.
+          </p>
           <ScrollTable caption="What changes">
             <tbody>
-              <tr><th scope="row">Roles</th><td>{person.roles.map((r) => `${ROLE_LABELS[r.role]}, ${r.organisation}`).join("; ") || "None"}</td></tr>
-              <tr><th scope="row">Sessions ended</th><td>{counts.sessions}</td></tr>
-              <tr><th scope="row">Links and codes removed</th><td>{counts.tokens}</td></tr>
-              <tr><th scope="row">Learning records blanked (kept for counts)</th><td>{counts.progressEntries}</td></tr>
-              <tr><th scope="row">Placements and encounters: reflections blanked</th><td>{counts.placements + counts.encounters}</td></tr>
-              <tr><th scope="row">Review addenda blanked</th><td>{counts.addenda}</td></tr>
-              <tr><th scope="row">Enrolments and apprenticeships kept for counts</th><td>{counts.enrolments + counts.apprenticeships}</td></tr>
+              <tr>
+                <th scope="row">Roles</th>
+                <td>{person.roles.map((r) => `${ROLE_LABELS[r.role]}, ${r.organisation}`).join("; ") || "None"}</td>
+              </tr>
+              <tr>
+                <th scope="row">Sessions ended</th>
+                <td>{counts.sessions}</td>
+              </tr>
+              <tr>
+                <th scope="row">Links and codes removed</th>
+                <td>{counts.tokens}</td>
+              </tr>
+              <tr>
+                <th scope="row">Learning records blanked (kept for counts)</th>
+                <td>{counts.progressEntries}</td>
+              </tr>
+              <tr>
+                <th scope="row">Placements and encounters: reflections blanked</th>
+                <td>{counts.placements + counts.encounters}</td>
+              </tr>
+              <tr>
+                <th scope="row">Review addenda blanked</th>
+                <td>{counts.addenda}</td>
+              </tr>
+              <tr>
+                <th scope="row">Enrolments and apprenticeships kept for counts</th>
+                <td>{counts.enrolments + counts.apprenticeships}</td>
+              </tr>
             </tbody>
           </ScrollTable>
           <Form method="post" className="stack">
             <div className="field checkbox">
               <input type="checkbox" id="field-confirm" name="confirm" value="yes" />
-              <label htmlFor="field-confirm">I confirm this person (or their parent or school) asked for their record to be erased</label>
+              <label htmlFor="field-confirm">
+                I confirm this person (or their parent or school) asked for their record to be erased
+              </label>
             </div>
             <div className="actions">
-              <button type="submit" className="danger">Erase this record</button>
+              <button type="submit" className="danger">
+                Erase this record
+              </button>
               <Link to={`/people/${person.id}/record`}>Cancel</Link>
             </div>
           </Form>

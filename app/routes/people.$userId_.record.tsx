@@ -15,12 +15,18 @@ export const meta: Route.MetaFunction = () => [{ title: "Personal record – Sta
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requireViewer(request);
   const record = await exportSubjectAccess(viewer, params.userId, "page");
-  return { record, canErase: can(viewer, "person:erase") && viewer.userId !== params.userId && !record.person.erasedAt };
+  return {
+    record,
+    canErase: can(viewer, "person:erase") && viewer.userId !== params.userId && !record.person.erasedAt,
+  };
 }
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === "") return "–";
-  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) return value.endsWith("T00:00:00.000Z") ? value.slice(0, 10) : new Date(value).toLocaleString("en-GB", { timeZone: "Europe/London" });
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value))
+    return value.endsWith("T00:00:00.000Z")
+      ? value.slice(0, 10)
+      : new Date(value).toLocaleString("en-GB", { timeZone: "Europe/London" });
   if (Array.isArray(value)) return value.map(show).join(", ") || "–";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
@@ -39,13 +45,29 @@ function Section({ title, rows }: { title: string; rows: Record<string, unknown>
   return (
     <section className="stack">
       <h2>{title}</h2>
-      <ScrollTable caption={<>{title} ({rows.length})</>}>
+      <ScrollTable
+        caption={
+          <>
+            {title} ({rows.length})
+          </>
+        }
+      >
         <thead>
-          <tr>{columns.map((c) => <th scope="col" key={c}>{c}</th>)}</tr>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {rows.map((row, i) => (
-            <tr key={i}>{columns.map((c) => <td key={c}>{show(row[c])}</td>)}</tr>
+            <tr key={i}>
+              {columns.map((c) => (
+                <td key={c}>{show(row[c])}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </ScrollTable>
@@ -58,11 +80,22 @@ export default function PersonalRecord() {
   const p = record.person;
   return (
     <div className="stack subject-access">
-      <h1>Personal record: {p.firstName} {p.lastName}</h1>
-      <p>{record.about} Produced {show(record.exportedAt)}. To keep a copy, print this page or save it as a PDF.</p>
+      <h1>
+        Personal record: {p.firstName} {p.lastName}
+      </h1>
+      <p>
+        {record.about} Produced {show(record.exportedAt)}. To keep a copy, print this page or save it as a PDF.
+      </p>
       <p className="no-print">
-        <Link to={`/people/${p.id}/export.json`} reloadDocument>Download as JSON</Link>
-        {canErase ? <> · <Link to={`/people/${p.id}/erase`}>Erase this person's record</Link></> : null}
+        <Link to={`/people/${p.id}/export.json`} reloadDocument>
+          Download as JSON
+        </Link>
+        {canErase ? (
+          <>
+            {" "}
+            · <Link to={`/people/${p.id}/erase`}>Erase this person's record</Link>
+          </>
+        ) : null}
       </p>
       <section className="stack">
         <h2>Personal details</h2>
@@ -79,7 +112,15 @@ export default function PersonalRecord() {
       <Section title="Classes" rows={record.classes} />
       <Section title="Enrolments" rows={record.enrolments} />
       <Section title="Learning and off-the-job records" rows={record.progressEntries} />
-      <Section title="Apprenticeships" rows={record.apprenticeships.map(({ reviews, breaks, trainingPlan, ...a }) => ({ ...a, reviews: reviews.length, breaks: breaks.length, trainingPlanSigned: isPlanFullySigned(trainingPlan) }))} />
+      <Section
+        title="Apprenticeships"
+        rows={record.apprenticeships.map(({ reviews, breaks, trainingPlan, ...a }) => ({
+          ...a,
+          reviews: reviews.length,
+          breaks: breaks.length,
+          trainingPlanSigned: isPlanFullySigned(trainingPlan),
+        }))}
+      />
       <Section title="Progress reviews" rows={record.apprenticeships.flatMap((a) => a.reviews)} />
       <Section title="Work experience" rows={record.placements} />
       <Section title="Employer encounters" rows={record.employerEncounters} />

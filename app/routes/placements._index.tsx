@@ -26,27 +26,68 @@ export default function Placements() {
       <h1>Work experience placements</h1>
       {school ? (
         <ul className="actions link-list">
-          <li><Link className="button" to="/placements/new">Set up a placement</Link></li>
-          <li><Link to="/encounters/new">Log an employer encounter for a class</Link></li>
-          <li><Link to="/placements/gatsby">Gatsby benchmarks by year group</Link></li>
-          <li><Link to="/placements/hosts">Host employer pool</Link></li>
+          <li>
+            <Link className="button" to="/placements/new">
+              Set up a placement
+            </Link>
+          </li>
+          <li>
+            <Link to="/encounters/new">Log an employer encounter for a class</Link>
+          </li>
+          <li>
+            <Link to="/placements/gatsby">Gatsby benchmarks by year group</Link>
+          </li>
+          <li>
+            <Link to="/placements/hosts">Host employer pool</Link>
+          </li>
         </ul>
       ) : (
-        <p>Placements your organisation hosts{school ? "" : " (a supervisor sees the placements naming them)"}. Things waiting on you are also in your <Link to="/employer/inbox">inbox</Link>.</p>
+        <p>
+          Placements your organisation hosts{school ? "" : " (a supervisor sees the placements naming them)"}. Things
+          waiting on you are also in your <Link to="/employer/inbox">inbox</Link>.
+        </p>
       )}
       {placements.length === 0 ? (
         <p>No placements yet.</p>
       ) : (
-        <ScrollTable caption={<>{placements.length} placement{placements.length === 1 ? "" : "s"}</>}>
-          <thead><tr><th scope="col">Placement</th><th scope="col">{school ? "Employer" : "School"}</th><th scope="col">Dates</th><th scope="col">Pupils</th><th scope="col">Status</th></tr></thead>
+        <ScrollTable
+          caption={
+            <>
+              {placements.length} placement{placements.length === 1 ? "" : "s"}
+            </>
+          }
+        >
+          <thead>
+            <tr>
+              <th scope="col">Placement</th>
+              <th scope="col">{school ? "Employer" : "School"}</th>
+              <th scope="col">Dates</th>
+              <th scope="col">Pupils</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
           <tbody>
             {placements.map((p) => (
               <tr key={p.id}>
-                <td><Link to={`/placements/${p.id}`}>{p.title}</Link></td>
+                <td>
+                  <Link to={`/placements/${p.id}`}>{p.title}</Link>
+                </td>
                 <td>{school ? p.employerName : p.schoolName}</td>
-                <td>{formatShortDate(p.startDate)} to {formatShortDate(p.endDate)}</td>
+                <td>
+                  {formatShortDate(p.startDate)} to {formatShortDate(p.endDate)}
+                </td>
                 <td>{p.pupilCount}</td>
-                <td>{p.statusLabel}{p.missing > 0 ? <> <span className="tag tag--amber">{p.missing} thing{p.missing === 1 ? "" : "s"} missing</span></> : null}</td>
+                <td>
+                  {p.statusLabel}
+                  {p.missing > 0 ? (
+                    <>
+                      {" "}
+                      <span className="tag tag--amber">
+                        {p.missing} thing{p.missing === 1 ? "" : "s"} missing
+                      </span>
+                    </>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

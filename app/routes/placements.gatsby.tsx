@@ -23,15 +23,28 @@ export default function Gatsby() {
   const { school, academicYear, rows, schools } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
-      <p><Link to="/placements">All placements</Link></p>
+      <p>
+        <Link to="/placements">All placements</Link>
+      </p>
       <h1>Gatsby benchmarks: {school.name}</h1>
       {schools.length > 1 ? (
         <Form method="get" className="inline-form">
-          <SelectField name="schoolId" label="School" defaultValue={school.id} options={schools.map((s) => ({ value: s.id, label: s.name }))} />
-          <button type="submit" className="secondary">Show</button>
+          <SelectField
+            name="schoolId"
+            label="School"
+            defaultValue={school.id}
+            options={schools.map((s) => ({ value: s.id, label: s.name }))}
+          />
+          <button type="submit" className="secondary">
+            Show
+          </button>
         </Form>
       ) : null}
-      <p>Academic year {academicYear}/{String(academicYear + 1).slice(2)}. Benchmark 5: a meaningful employer encounter this year. Benchmark 6: an experience of a workplace by 16 (year 11) and another by 18 (year 13). Work experience: {WORK_EXPERIENCE_ENTITLEMENT_HOURS} hours across key stages 3 and 4.</p>
+      <p>
+        Academic year {academicYear}/{String(academicYear + 1).slice(2)}. Benchmark 5: a meaningful employer encounter
+        this year. Benchmark 6: an experience of a workplace by 16 (year 11) and another by 18 (year 13). Work
+        experience: {WORK_EXPERIENCE_ENTITLEMENT_HOURS} hours across key stages 3 and 4.
+      </p>
       {rows.length === 0 ? (
         <p>No pupils yet.</p>
       ) : (

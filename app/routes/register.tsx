@@ -18,8 +18,17 @@ const RegisterForm = z
     kind: z.enum(["SCHOOL", "EMPLOYER"], { message: "Choose whether you are a school or an employer." }),
     name: text("the organisation's name"),
     districtCode: z.string().regex(/^E0[67]\d{6}$/, "Choose the area the organisation is in."),
-    urn: z.string().trim().regex(/^(\d{6})?$/, "A school URN is six digits.").optional(),
-    companyNumber: z.string().trim().toUpperCase().regex(/^([A-Z0-9]{8})?$/, "A company number is eight characters, like 01234567 or SC123456.").optional(),
+    urn: z
+      .string()
+      .trim()
+      .regex(/^(\d{6})?$/, "A school URN is six digits.")
+      .optional(),
+    companyNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^([A-Z0-9]{8})?$/, "A company number is eight characters, like 01234567 or SC123456.")
+      .optional(),
     sector: z.string().trim().max(100).optional(),
     firstName: text("your first name", 100),
     lastName: text("your last name", 100),
@@ -27,7 +36,8 @@ const RegisterForm = z
     password: z.string().min(1, "Choose a password."),
   })
   .superRefine((value, ctx) => {
-    if (value.kind === "SCHOOL" && !value.urn) ctx.addIssue({ code: "custom", path: ["urn"], message: "Enter the school's URN (six digits)." });
+    if (value.kind === "SCHOOL" && !value.urn)
+      ctx.addIssue({ code: "custom", path: ["urn"], message: "Enter the school's URN (six digits)." });
   });
 
 export const headers = retryAfterHeaders;
@@ -45,7 +55,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   const { password: _password, ...values }: Record<string, string | undefined> = form.data;
   const throttle = await checkRegistrationThrottle(context.get(requestContext).clientIp);
   if (!throttle.allowed) {
-    return data({ errors: { form: registrationRetryMessage(throttle.retryAfterSeconds) } as Record<string, string>, values }, { status: 429, headers: { "Retry-After": String(throttle.retryAfterSeconds) } });
+    return data(
+      { errors: { form: registrationRetryMessage(throttle.retryAfterSeconds) } as Record<string, string>, values },
+      { status: 429, headers: { "Retry-After": String(throttle.retryAfterSeconds) } },
+    );
   }
   try {
     // The same answer whether or not the address has an account (decision 030): what happens
@@ -53,7 +66,14 @@ export async function action({ request, context }: Route.ActionArgs) {
     await requestRegistration(form.data);
     return { sent: form.data.email };
   } catch (error) {
-    if (error instanceof AccountError) return data({ errors: { [error instanceof PasswordError ? "password" : "form"]: error.message } as Record<string, string>, values }, { status: 400 });
+    if (error instanceof AccountError)
+      return data(
+        {
+          errors: { [error instanceof PasswordError ? "password" : "form"]: error.message } as Record<string, string>,
+          values,
+        },
+        { status: 400 },
+      );
     throw error;
   }
 }
@@ -66,10 +86,12 @@ export default function Register() {
       <div className="stack" style={{ maxWidth: "36rem" }}>
         <h1>Check your email</h1>
         <p role="status">
-          We've sent a link to <strong>{actionData.sent}</strong> to confirm your request. Open it within a day to send your request to the partnership.
+          We've sent a link to <strong>{actionData.sent}</strong> to confirm your request. Open it within a day to send
+          your request to the partnership.
         </p>
         <p>
-          If nothing arrives within a few minutes, look in your spam folder, or check the address and <Link to="/register">ask again</Link>.
+          If nothing arrives within a few minutes, look in your spam folder, or check the address and{" "}
+          <Link to="/register">ask again</Link>.
         </p>
       </div>
     );
@@ -79,20 +101,79 @@ export default function Register() {
   return (
     <div className="stack" style={{ maxWidth: "36rem" }}>
       <h1>Ask to join the partnership</h1>
-      <p>Schools and employers in Staffordshire and Stoke-on-Trent can join. The partnership checks each request before staff can be invited.</p>
+      <p>
+        Schools and employers in Staffordshire and Stoke-on-Trent can join. The partnership checks each request before
+        staff can be invited.
+      </p>
       <ErrorSummary errors={errors} />
       <Form method="post" noValidate>
-        <SelectField name="kind" label="We are a" defaultValue={values.kind} error={errors?.kind} options={[{ value: "SCHOOL", label: "School" }, { value: "EMPLOYER", label: "Employer" }]} />
+        <SelectField
+          name="kind"
+          label="We are a"
+          defaultValue={values.kind}
+          error={errors?.kind}
+          options={[
+            { value: "SCHOOL", label: "School" },
+            { value: "EMPLOYER", label: "Employer" },
+          ]}
+        />
         <Field name="name" label="Organisation name" defaultValue={values.name} error={errors?.name} required />
-        <SelectField name="districtCode" label="Area" defaultValue={values.districtCode} error={errors?.districtCode} options={districts.map((d) => ({ value: d.code, label: d.name }))} />
-        <Field name="urn" label="School URN (schools only)" inputMode="numeric" defaultValue={values.urn} error={errors?.urn} />
-        <Field name="companyNumber" label="Company number (employers, optional)" defaultValue={values.companyNumber} error={errors?.companyNumber} />
+        <SelectField
+          name="districtCode"
+          label="Area"
+          defaultValue={values.districtCode}
+          error={errors?.districtCode}
+          options={districts.map((d) => ({ value: d.code, label: d.name }))}
+        />
+        <Field
+          name="urn"
+          label="School URN (schools only)"
+          inputMode="numeric"
+          defaultValue={values.urn}
+          error={errors?.urn}
+        />
+        <Field
+          name="companyNumber"
+          label="Company number (employers, optional)"
+          defaultValue={values.companyNumber}
+          error={errors?.companyNumber}
+        />
         <Field name="sector" label="Sector (employers, optional)" defaultValue={values.sector} error={errors?.sector} />
         <h2>Your details</h2>
-        <Field name="firstName" label="First name" autoComplete="given-name" defaultValue={values.firstName} error={errors?.firstName} required />
-        <Field name="lastName" label="Last name" autoComplete="family-name" defaultValue={values.lastName} error={errors?.lastName} required />
-        <Field name="email" label="Work email address" type="email" autoComplete="email" defaultValue={values.email} error={errors?.email} required />
-        <Field name="password" label="Choose a password" hint={`At least ${PASSWORD_MIN} characters.`} type="password" autoComplete="new-password" error={errors?.password} required />
+        <Field
+          name="firstName"
+          label="First name"
+          autoComplete="given-name"
+          defaultValue={values.firstName}
+          error={errors?.firstName}
+          required
+        />
+        <Field
+          name="lastName"
+          label="Last name"
+          autoComplete="family-name"
+          defaultValue={values.lastName}
+          error={errors?.lastName}
+          required
+        />
+        <Field
+          name="email"
+          label="Work email address"
+          type="email"
+          autoComplete="email"
+          defaultValue={values.email}
+          error={errors?.email}
+          required
+        />
+        <Field
+          name="password"
+          label="Choose a password"
+          hint={`At least ${PASSWORD_MIN} characters.`}
+          type="password"
+          autoComplete="new-password"
+          error={errors?.password}
+          required
+        />
         <button type="submit">Send request</button>
       </Form>
     </div>

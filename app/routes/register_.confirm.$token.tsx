@@ -7,7 +7,9 @@ import { ErrorSummary } from "~/components/form.tsx";
 import { confirmRegistration, describeRegistration } from "~/models/registration.server.ts";
 import { parseForm, readForm } from "~/utils/forms.ts";
 
-export const meta: Route.MetaFunction = () => [{ title: "Confirm your request to join – Staffordshire Digital Skills" }];
+export const meta: Route.MetaFunction = () => [
+  { title: "Confirm your request to join – Staffordshire Digital Skills" },
+];
 
 const ConfirmForm = z.object({});
 
@@ -23,7 +25,8 @@ export async function action({ request, params }: Route.ActionArgs) {
     const created = await confirmRegistration(params.token);
     return startSession(created.userId, created.roles, "/?registered=1", request);
   } catch (error) {
-    if (error instanceof AccountError) return data({ errors: { form: error.message } as Record<string, string> }, { status: 400 });
+    if (error instanceof AccountError)
+      return data({ errors: { form: error.message } as Record<string, string> }, { status: 400 });
     throw error;
   }
 }
@@ -35,7 +38,9 @@ export default function ConfirmRegistration() {
     return (
       <div className="stack">
         <h1>This link has expired</h1>
-        <p>Links to confirm a request to join work once, for one day. <Link to="/register">Ask to join again</Link>.</p>
+        <p>
+          Links to confirm a request to join work once, for one day. <Link to="/register">Ask to join again</Link>.
+        </p>
       </div>
     );
   }
@@ -48,12 +53,27 @@ export default function ConfirmRegistration() {
         <dd>{registration.name}</dd>
         <dt>Area</dt>
         <dd>{registration.districtName}</dd>
-        {registration.urn ? (<><dt>URN</dt><dd>{registration.urn}</dd></>) : null}
-        {registration.companyNumber ? (<><dt>Company number</dt><dd>{registration.companyNumber}</dd></>) : null}
+        {registration.urn ? (
+          <>
+            <dt>URN</dt>
+            <dd>{registration.urn}</dd>
+          </>
+        ) : null}
+        {registration.companyNumber ? (
+          <>
+            <dt>Company number</dt>
+            <dd>{registration.companyNumber}</dd>
+          </>
+        ) : null}
         <dt>Its first admin</dt>
-        <dd>{registration.firstName} {registration.lastName} ({registration.email})</dd>
+        <dd>
+          {registration.firstName} {registration.lastName} ({registration.email})
+        </dd>
       </dl>
-      <p>Confirming creates your account with the password you chose and sends the request to the partnership, which checks it before staff can be invited.</p>
+      <p>
+        Confirming creates your account with the password you chose and sends the request to the partnership, which
+        checks it before staff can be invited.
+      </p>
       <Form method="post">
         <button type="submit">Confirm and send the request</button>
       </Form>

@@ -11,7 +11,11 @@ import { periodContaining } from "~/domain/report-period.ts";
 import { organisationReport, periodOrNotFound } from "~/models/reports.server.ts";
 import { todayInEngland } from "~/domain/dates.ts";
 
-export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `${loaderData?.figures.scopeLabel ?? "Your organisation"}: ${loaderData?.figures.period.label ?? "report"} – Staffordshire Digital Skills` }];
+export const meta: Route.MetaFunction = ({ loaderData }) => [
+  {
+    title: `${loaderData?.figures.scopeLabel ?? "Your organisation"}: ${loaderData?.figures.period.label ?? "report"} – Staffordshire Digital Skills`,
+  },
+];
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const viewer = await requirePermission(request, "report:own-org");
@@ -27,9 +31,15 @@ export default function OrganisationReport() {
   const { figures } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
-      <p className="no-print"><Link to="/reports">All reports</Link></p>
-      <h1>{figures.scopeLabel}: {figures.period.label}</h1>
-      <p>Dates {figures.period.from} to {figures.period.to}. Figures are for learners through your organisation only.</p>
+      <p className="no-print">
+        <Link to="/reports">All reports</Link>
+      </p>
+      <h1>
+        {figures.scopeLabel}: {figures.period.label}
+      </h1>
+      <p>
+        Dates {figures.period.from} to {figures.period.to}. Figures are for learners through your organisation only.
+      </p>
       <ReportView figures={figures} />
     </div>
   );

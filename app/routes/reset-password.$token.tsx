@@ -33,7 +33,9 @@ export default function ResetPassword() {
     return (
       <div className="stack">
         <h1>This link has expired</h1>
-        <p>Reset links work once, for one hour. <Link to="/forgot-password">Ask for a new link</Link>.</p>
+        <p>
+          Reset links work once, for one hour. <Link to="/forgot-password">Ask for a new link</Link>.
+        </p>
       </div>
     );
   }
@@ -42,7 +44,15 @@ export default function ResetPassword() {
       <h1>Choose a new password</h1>
       <ErrorSummary errors={actionData?.errors} />
       <Form method="post" noValidate>
-        <Field name="password" label="New password" hint={`At least ${PASSWORD_MIN} characters. Three random words work well. You can paste from a password manager.`} type="password" autoComplete="new-password" error={actionData?.errors?.password} required />
+        <Field
+          name="password"
+          label="New password"
+          hint={`At least ${PASSWORD_MIN} characters. Three random words work well. You can paste from a password manager.`}
+          type="password"
+          autoComplete="new-password"
+          error={actionData?.errors?.password}
+          required
+        />
         <button type="submit">Save password and sign in again</button>
       </Form>
     </div>

@@ -18,19 +18,47 @@ export default function Reviews() {
   return (
     <div className="stack">
       <h1>Progress reviews</h1>
-      <p>Reviews are due at least every three calendar months. {overdue > 0 ? <strong>{overdue} overdue.</strong> : null}</p>
+      <p>
+        Reviews are due at least every three calendar months. {overdue > 0 ? <strong>{overdue} overdue.</strong> : null}
+      </p>
 
       <h2>Awaiting signatures</h2>
       {awaitingSignatures.length === 0 ? (
         <p>No reviews are waiting for signatures.</p>
       ) : (
-        <ScrollTable caption={<>{awaitingSignatures.length} review{awaitingSignatures.length === 1 ? "" : "s"} awaiting signatures, longest waiting first</>}>
-          <thead><tr><th scope="col">Apprentice</th><th scope="col">Review</th><th scope="col">Held</th><th scope="col">Days unsigned</th><th scope="col">Still to sign</th></tr></thead>
+        <ScrollTable
+          caption={
+            <>
+              {awaitingSignatures.length} review{awaitingSignatures.length === 1 ? "" : "s"} awaiting signatures,
+              longest waiting first
+            </>
+          }
+        >
+          <thead>
+            <tr>
+              <th scope="col">Apprentice</th>
+              <th scope="col">Review</th>
+              <th scope="col">Held</th>
+              <th scope="col">Days unsigned</th>
+              <th scope="col">Still to sign</th>
+            </tr>
+          </thead>
           <tbody>
             {awaitingSignatures.map((r) => (
               <tr key={r.id}>
-                <td>{r.apprenticeName}<br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
-                <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
+                <td>
+                  {r.apprenticeName}
+                  <br />
+                  <span className="hint">
+                    {r.employerName}, {r.standardReference}
+                  </span>
+                </td>
+                <td>
+                  <Link to={`/reviews/${r.id}`}>
+                    Review {r.sequence}
+                    <span className="visually-hidden"> for {r.apprenticeName}</span>
+                  </Link>
+                </td>
                 <td>{r.heldOn ? formatShortDate(r.heldOn) : "–"}</td>
                 <td>{r.daysUnsigned}</td>
                 <td>{r.waitingLabel}</td>
@@ -45,12 +73,30 @@ export default function Reviews() {
         <p>No reviews are scheduled.</p>
       ) : (
         <ScrollTable caption="The next review of each apprenticeship, soonest first">
-          <thead><tr><th scope="col">Apprentice</th><th scope="col">Review</th><th scope="col">Due by</th><th scope="col">Overdue</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Apprentice</th>
+              <th scope="col">Review</th>
+              <th scope="col">Due by</th>
+              <th scope="col">Overdue</th>
+            </tr>
+          </thead>
           <tbody>
             {due.map((r) => (
               <tr key={r.id}>
-                <td><Link to={`/apprenticeships/${r.apprenticeshipId}/reviews`}>{r.apprenticeName}</Link><br /><span className="hint">{r.employerName}, {r.standardReference}</span></td>
-                <td><Link to={`/reviews/${r.id}`}>Review {r.sequence}<span className="visually-hidden"> for {r.apprenticeName}</span></Link></td>
+                <td>
+                  <Link to={`/apprenticeships/${r.apprenticeshipId}/reviews`}>{r.apprenticeName}</Link>
+                  <br />
+                  <span className="hint">
+                    {r.employerName}, {r.standardReference}
+                  </span>
+                </td>
+                <td>
+                  <Link to={`/reviews/${r.id}`}>
+                    Review {r.sequence}
+                    <span className="visually-hidden"> for {r.apprenticeName}</span>
+                  </Link>
+                </td>
                 <td>{formatShortDate(r.dueOn)}</td>
                 <td>{r.overdueDays > 0 ? <span className="tag tag--red">{r.overdueDays} days overdue</span> : "No"}</td>
               </tr>

@@ -27,7 +27,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   const verdict = await checkSignInThrottle(`setup:${form.data.username}`, context.get(requestContext).clientIp);
   if (!verdict.allowed)
     return data(
-      { errors: { form: retryMessage(verdict.retryAfterSeconds) }, values: { username: form.data.username, code: form.data.code } },
+      {
+        errors: { form: retryMessage(verdict.retryAfterSeconds) },
+        values: { username: form.data.username, code: form.data.code },
+      },
       { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
     );
   try {
@@ -52,9 +55,36 @@ export default function Setup() {
       <p>Your teacher gave you a username and a setup code on paper. Use them once to choose your own password.</p>
       <ErrorSummary errors={errors} />
       <Form method="post" noValidate>
-        <Field name="username" label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} defaultValue={actionData?.values?.username} error={errors?.username} required />
-        <Field name="code" label="Setup code" hint="Eight letters and numbers, like ABCD-2345." autoComplete="one-time-code" autoCapitalize="characters" spellCheck={false} defaultValue={actionData?.values?.code} error={errors?.code} required />
-        <Field name="password" label="Choose a password" hint={`At least ${PASSWORD_MIN} characters. Three random words are easy to remember.`} type="password" autoComplete="new-password" error={errors?.password} required />
+        <Field
+          name="username"
+          label="Username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          defaultValue={actionData?.values?.username}
+          error={errors?.username}
+          required
+        />
+        <Field
+          name="code"
+          label="Setup code"
+          hint="Eight letters and numbers, like ABCD-2345."
+          autoComplete="one-time-code"
+          autoCapitalize="characters"
+          spellCheck={false}
+          defaultValue={actionData?.values?.code}
+          error={errors?.code}
+          required
+        />
+        <Field
+          name="password"
+          label="Choose a password"
+          hint={`At least ${PASSWORD_MIN} characters. Three random words are easy to remember.`}
+          type="password"
+          autoComplete="new-password"
+          error={errors?.password}
+          required
+        />
         <button type="submit">Save password and sign in</button>
       </Form>
     </div>

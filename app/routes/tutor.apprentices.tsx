@@ -17,8 +17,15 @@ export default function Caseload() {
   return (
     <div className="stack">
       <h1>Your caseload</h1>
-      <p>The apprentices you are the tutor for. {waiting > 0 ? `${waiting} training plan${waiting === 1 ? " is" : "s are"} waiting for your signature.` : null}</p>
-      <ApprenticeshipTable caption={`${apprentices.length} apprentice${apprentices.length === 1 ? "" : "s"} on your caseload`} rows={apprentices} show={{ employer: true, tutor: false, supervisor: true }} />
+      <p>
+        The apprentices you are the tutor for.{" "}
+        {waiting > 0 ? `${waiting} training plan${waiting === 1 ? " is" : "s are"} waiting for your signature.` : null}
+      </p>
+      <ApprenticeshipTable
+        caption={`${apprentices.length} apprentice${apprentices.length === 1 ? "" : "s"} on your caseload`}
+        rows={apprentices}
+        show={{ employer: true, tutor: false, supervisor: true }}
+      />
     </div>
   );
 }

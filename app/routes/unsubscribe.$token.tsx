@@ -12,7 +12,10 @@ import type { Route } from "./+types/unsubscribe.$token";
 import { Notice } from "~/components/form.tsx";
 import { CATEGORY_LABELS, unsubscribe, verifyUnsubscribeToken } from "~/models/notification-prefs.server.ts";
 
-export const meta: Route.MetaFunction = () => [{ title: "Unsubscribe – Staffordshire Digital Skills" }, { name: "referrer", content: "no-referrer" }];
+export const meta: Route.MetaFunction = () => [
+  { title: "Unsubscribe – Staffordshire Digital Skills" },
+  { name: "referrer", content: "no-referrer" },
+];
 
 export async function loader({ params }: Route.LoaderArgs) {
   const verified = verifyUnsubscribeToken(params.token);
@@ -37,8 +40,8 @@ export default function Unsubscribe() {
         <h1>You have unsubscribed</h1>
         <Notice tone="success">We will not send you {actionData.what} any more.</Notice>
         <p>
-          Emails you need to use your account, such as password resets and invitations, still arrive. You can turn these emails back on from{" "}
-          <Link to="/account">your account page</Link> after signing in.
+          Emails you need to use your account, such as password resets and invitations, still arrive. You can turn these
+          emails back on from <Link to="/account">your account page</Link> after signing in.
         </p>
       </div>
     );
@@ -48,7 +51,8 @@ export default function Unsubscribe() {
       <div className="stack" style={{ maxWidth: "36rem" }}>
         <h1>This unsubscribe link does not work</h1>
         <p>
-          It may have been copied incompletely. You can choose which emails you get on <Link to="/account">your account page</Link> after signing in.
+          It may have been copied incompletely. You can choose which emails you get on{" "}
+          <Link to="/account">your account page</Link> after signing in.
         </p>
       </div>
     );

@@ -10,15 +10,18 @@ const schema = z.object({
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   // ── Redis through Sentinel instead of REDIS_URL (decision 036; app/utils/redis-options.server.ts) ──
   /** Sentinels as host:port,host:port ([v6 address]:port; the port defaults to 26379). */
-  REDIS_SENTINELS: z.string().optional().transform((value, ctx) => {
-    if (!value?.trim()) return undefined;
-    const parsed = parseSentinels(value);
-    if (typeof parsed === "string") {
-      ctx.addIssue({ code: "custom", message: parsed });
-      return z.NEVER;
-    }
-    return parsed;
-  }),
+  REDIS_SENTINELS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value?.trim()) return undefined;
+      const parsed = parseSentinels(value);
+      if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   /** The monitored primary's name (`sentinel monitor <name> ...` in sentinel.conf). */
   REDIS_SENTINEL_NAME: z.string().trim().min(1).optional(),
   /** The sentinels' own password (`requirepass` in sentinel.conf), when they have one. */
@@ -26,7 +29,10 @@ const schema = z.object({
   /** Password of the Redis servers; with REDIS_URL, used when the URL carries none. */
   REDIS_PASSWORD: z.string().min(1).optional(),
   /** TLS to Redis (and to the sentinels). A rediss:// REDIS_URL turns it on by itself. */
-  REDIS_TLS: z.enum(["0", "1", "false", "true"]).default("0").transform((value) => value === "1" || value === "true"),
+  REDIS_TLS: z
+    .enum(["0", "1", "false", "true"])
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
   /** Prefix for every Redis key and BullMQ queue, so runs and deployments never collide. */
   REDIS_PREFIX: z.string().default("dst:"),
   /** Where the app is reached by users; used in email links. */
@@ -45,7 +51,11 @@ const schema = z.object({
    * Largest request body the app reads, in bytes; larger ones answer 413 before being read.
    * Pages that take a file have their own limit (app/http/body-limit.server.ts).
    */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(16 * 1024).default(2 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(2 * 1024 * 1024),
   /** Set when a TLS proxy sits in front (see docs/operations.md). Express `trust proxy` value. */
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -75,14 +85,28 @@ const schema = z.object({
    * Range endpoint of a breached-password service (k-anonymity: only 5 hex characters of the
    * SHA-1 are sent), e.g. https://api.pwnedpasswords.com/range/. Unset: no breach check.
    */
-  PASSWORD_BREACH_CHECK_URL: z.string().regex(/^https?:\/\/\S+$/, "PASSWORD_BREACH_CHECK_URL must be an http(s) URL ending where the 5-character prefix goes").optional(),
+  PASSWORD_BREACH_CHECK_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/\S+$/,
+      "PASSWORD_BREACH_CHECK_URL must be an http(s) URL ending where the 5-character prefix goes",
+    )
+    .optional(),
   /** How long a breach check may take before the password is accepted without it. */
   PASSWORD_BREACH_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
   // ── background work after Redis lost its data (decision 027) ──
   /** An outbox row handed to Redis and not done this long after is handed over again. */
-  OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(24 * 60 * 60).default(300),
+  OUTBOX_LEASE_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60 * 60)
+    .default(300),
   /** How often the worker re-declares job schedulers that Redis no longer holds. */
-  SCHEDULE_CHECK_SECONDS: z.coerce.number().positive().max(60 * 60).default(60),
+  SCHEDULE_CHECK_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(60 * 60)
+    .default(60),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -106,10 +130,16 @@ function parseSentinels(value: string): SentinelAddress[] | string {
 
 /** Settings that parse one by one but do not make one Redis target together. */
 function redisTargetProblems(config: Env, raw: NodeJS.ProcessEnv): string[] {
-  if (config.REDIS_SENTINELS && !config.REDIS_SENTINEL_NAME) return ["  REDIS_SENTINEL_NAME: must be set with REDIS_SENTINELS (the primary's name in sentinel.conf, e.g. mymaster)"];
-  if (!config.REDIS_SENTINELS && config.REDIS_SENTINEL_NAME) return ["  REDIS_SENTINELS: must be set with REDIS_SENTINEL_NAME (host:port of each sentinel)"];
-  if (config.REDIS_SENTINELS && raw.REDIS_URL) return ["  REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both"];
-  if (!config.REDIS_SENTINELS && config.REDIS_SENTINEL_PASSWORD) return ["  REDIS_SENTINEL_PASSWORD: only means something with REDIS_SENTINELS"];
+  if (config.REDIS_SENTINELS && !config.REDIS_SENTINEL_NAME)
+    return [
+      "  REDIS_SENTINEL_NAME: must be set with REDIS_SENTINELS (the primary's name in sentinel.conf, e.g. mymaster)",
+    ];
+  if (!config.REDIS_SENTINELS && config.REDIS_SENTINEL_NAME)
+    return ["  REDIS_SENTINELS: must be set with REDIS_SENTINEL_NAME (host:port of each sentinel)"];
+  if (config.REDIS_SENTINELS && raw.REDIS_URL)
+    return ["  REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both"];
+  if (!config.REDIS_SENTINELS && config.REDIS_SENTINEL_PASSWORD)
+    return ["  REDIS_SENTINEL_PASSWORD: only means something with REDIS_SENTINELS"];
   return [];
 }
 
@@ -124,18 +154,26 @@ let cached: Env | undefined;
 export function env(): Env {
   if (cached) return cached;
   const parsed = schema.safeParse(process.env);
-  const issues = parsed.success ? redisTargetProblems(parsed.data, process.env) : parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  const issues = parsed.success
+    ? redisTargetProblems(parsed.data, process.env)
+    : parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
   if (!parsed.success || issues.length) {
     throw new Error(`Invalid environment:\n${issues.join("\n")}\nSee README.md, "Configuration".`);
   }
   if (parsed.data.NODE_ENV === "production") {
     if (parsed.data.AUTH_THROTTLE === "off") throw new Error("AUTH_THROTTLE=off is refused in production.");
     // Anyone can read the repository, so its development key would let them forge links.
-    if (parsed.data.UNSUBSCRIBE_SECRET === DEV_UNSUBSCRIBE_SECRET) throw new Error("Invalid environment:\n  UNSUBSCRIBE_SECRET: the development value from the repository is refused in production; set a random string of at least 32 characters.");
+    if (parsed.data.UNSUBSCRIBE_SECRET === DEV_UNSUBSCRIBE_SECRET)
+      throw new Error(
+        "Invalid environment:\n  UNSUBSCRIBE_SECRET: the development value from the repository is refused in production; set a random string of at least 32 characters.",
+      );
     // Their development defaults would send people links to localhost, through a mail catcher
     // that is not there, from an example domain: in production they must be said out loud.
     const unset = PRODUCTION_REQUIRED.filter((name) => !process.env[name]);
-    if (unset.length) throw new Error(`Invalid environment:\n${unset.map((name) => `  ${name}: must be set in production`).join("\n")}\nSee README.md, "Configuration".`);
+    if (unset.length)
+      throw new Error(
+        `Invalid environment:\n${unset.map((name) => `  ${name}: must be set in production`).join("\n")}\nSee README.md, "Configuration".`,
+      );
   }
   cached = parsed.data;
   return cached;
@@ -157,6 +195,7 @@ export const isProduction = () => env().NODE_ENV === "production";
 export function unsubscribeSecret(): string {
   const config = env();
   if (config.UNSUBSCRIBE_SECRET) return config.UNSUBSCRIBE_SECRET;
-  if (config.NODE_ENV === "production") throw new Error("UNSUBSCRIBE_SECRET must be set in production (a random string of at least 32 characters).");
+  if (config.NODE_ENV === "production")
+    throw new Error("UNSUBSCRIBE_SECRET must be set in production (a random string of at least 32 characters).");
   return DEV_UNSUBSCRIBE_SECRET;
 }

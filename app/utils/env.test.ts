@@ -13,7 +13,13 @@ function withEnv(values: Record<string, string | undefined>) {
   resetEnvForTests();
 }
 
-const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/x", APP_URL: "https://skills.example.org", SMTP_URL: "smtp://mail.example.org:587", MAIL_FROM: "Skills <no-reply@skills.example.org>" };
+const production = {
+  NODE_ENV: "production",
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/x",
+  APP_URL: "https://skills.example.org",
+  SMTP_URL: "smtp://mail.example.org:587",
+  MAIL_FROM: "Skills <no-reply@skills.example.org>",
+};
 
 describe("production settings", () => {
   it("starts when the public address, the mail server and the sender are set", () => {
@@ -37,7 +43,9 @@ describe("the unsubscribe signing key", () => {
 
   it("refuses, in production, the development key that is in the repository", () => {
     withEnv({ ...production, UNSUBSCRIBE_SECRET: committed });
-    expect(() => env()).toThrow("UNSUBSCRIBE_SECRET: the development value from the repository is refused in production");
+    expect(() => env()).toThrow(
+      "UNSUBSCRIBE_SECRET: the development value from the repository is refused in production",
+    );
   });
 
   it("has no default in production", () => {

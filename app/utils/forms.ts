@@ -17,7 +17,8 @@ const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data
 export async function readForm(request: Request): Promise<FormData> {
   const type = request.headers.get("content-type");
   if (!type) throw refusal("No form arrived with this request. Go back, reload the page and try again.", 400);
-  if (!FORM_TYPES.test(type)) throw refusal("This address takes forms sent from its page, and what arrived was not one.", 415);
+  if (!FORM_TYPES.test(type))
+    throw refusal("This address takes forms sent from its page, and what arrived was not one.", 415);
   try {
     return await request.formData();
   } catch {
@@ -27,7 +28,8 @@ export async function readForm(request: Request): Promise<FormData> {
 
 // A plain Response, not react-router's data(): this module is shared with the browser and with
 // tests that import models, and must not load React before the server bundle does.
-const refusal = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const refusal = (message: string, status: number) =>
+  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
@@ -62,10 +64,19 @@ export function parseForm<S extends z.ZodObject>(formData: FormData, schema: S):
 }
 
 export const text = (label: string, max = 200) =>
-  z.string({ message: `Enter ${label}.` }).trim().min(1, `Enter ${label}.`).max(max, `${capitalise(label)} must be ${max} characters or fewer.`);
+  z
+    .string({ message: `Enter ${label}.` })
+    .trim()
+    .min(1, `Enter ${label}.`)
+    .max(max, `${capitalise(label)} must be ${max} characters or fewer.`);
 
 export const email = () =>
-  z.string({ message: "Enter an email address." }).trim().toLowerCase().min(1, "Enter an email address.").max(254, "That email address is too long.")
+  z
+    .string({ message: "Enter an email address." })
+    .trim()
+    .toLowerCase()
+    .min(1, "Enter an email address.")
+    .max(254, "That email address is too long.")
     .email("Enter an email address in the right format, like name@example.org.");
 
 function capitalise(s: string) {

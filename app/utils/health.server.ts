@@ -13,7 +13,9 @@ export type ProbeStatus = "ok" | "down";
 /** Runs `probe`, "down" if it fails or takes longer than `timeoutMs`. */
 export async function probe(check: () => Promise<unknown>, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeStatus> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("timed out")), timeoutMs)));
+  const timedOut = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error("timed out")), timeoutMs)),
+  );
   try {
     await Promise.race([check(), timedOut]);
     return "ok";

@@ -12,7 +12,14 @@ afterEach(() => {
   resetEnvForTests();
 });
 
-const REDIS_SETTINGS = ["REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_NAME", "REDIS_SENTINEL_PASSWORD", "REDIS_PASSWORD", "REDIS_TLS"];
+const REDIS_SETTINGS = [
+  "REDIS_URL",
+  "REDIS_SENTINELS",
+  "REDIS_SENTINEL_NAME",
+  "REDIS_SENTINEL_PASSWORD",
+  "REDIS_PASSWORD",
+  "REDIS_TLS",
+];
 
 function withEnv(values: Record<string, string>) {
   process.env = { ...saved };
@@ -48,12 +55,19 @@ describe("Redis through Sentinel", () => {
   it("keeps BullMQ's rule for workers and fails fast elsewhere", () => {
     withEnv(sentinel);
     expect(redisOptions("worker:email", "wait").options.maxRetriesPerRequest).toBeNull();
-    expect(redisOptions("web", "fail-fast").options).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    expect(redisOptions("web", "fail-fast").options).toMatchObject({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
   });
 
   it("uses TLS to the sentinels and to Redis with REDIS_TLS=1", () => {
     withEnv({ ...sentinel, REDIS_TLS: "1" });
-    expect(redisOptions("web", "fail-fast").options).toMatchObject({ tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true });
+    expect(redisOptions("web", "fail-fast").options).toMatchObject({
+      tls: {},
+      sentinelTLS: {},
+      enableTLSForSentinelMode: true,
+    });
   });
 
   it("reconnects when a demoted primary answers READONLY", () => {
@@ -68,7 +82,10 @@ describe("Redis through Sentinel", () => {
 describe("Redis at one URL", () => {
   it("uses REDIS_URL, and REDIS_PASSWORD when the URL has none", () => {
     withEnv({ REDIS_URL: "redis://cache.internal:6380", REDIS_PASSWORD: "redis-pass" });
-    expect(redisOptions("web", "fail-fast")).toMatchObject({ url: "redis://cache.internal:6380", options: { password: "redis-pass" } });
+    expect(redisOptions("web", "fail-fast")).toMatchObject({
+      url: "redis://cache.internal:6380",
+      options: { password: "redis-pass" },
+    });
     expect(describeRedisTarget()).toBe("cache.internal:6380");
   });
 
@@ -84,7 +101,10 @@ describe("settings refused at start-up", () => {
   it.each([
     [{ REDIS_SENTINELS: "10.0.0.1:26379" }, "REDIS_SENTINEL_NAME: must be set with REDIS_SENTINELS"],
     [{ REDIS_SENTINEL_NAME: "mymaster" }, "REDIS_SENTINELS: must be set with REDIS_SENTINEL_NAME"],
-    [{ ...sentinel, REDIS_URL: "redis://127.0.0.1:6379" }, "REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both"],
+    [
+      { ...sentinel, REDIS_URL: "redis://127.0.0.1:6379" },
+      "REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both",
+    ],
     [{ REDIS_SENTINEL_PASSWORD: "x" }, "REDIS_SENTINEL_PASSWORD: only means something with REDIS_SENTINELS"],
     [{ ...sentinel, REDIS_SENTINELS: "10.0.0.1:port" }, `REDIS_SENTINELS: "10.0.0.1:port" is not host:port`],
     [{ ...sentinel, REDIS_SENTINELS: "10.0.0.1:26379,,10.0.0.2:26379" }, `REDIS_SENTINELS: "" is not host:port`],

@@ -60,13 +60,22 @@ describe("safeRedirect honours same-site paths", () => {
 
   it("never returns anything a browser would resolve to another origin", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `/${s}`), fc.webUrl(), fc.string().map((s) => `//${s}`), fc.string().map((s) => `/\\${s}`)), (target) => {
-        const result = safeRedirect(target);
-        expect(result.startsWith("/")).toBe(true);
-        expect(result.startsWith("//")).toBe(false);
-        expect(result.startsWith("/\\")).toBe(false);
-        expect(new URL(result, "https://app.example").origin).toBe("https://app.example");
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `/${s}`),
+          fc.webUrl(),
+          fc.string().map((s) => `//${s}`),
+          fc.string().map((s) => `/\\${s}`),
+        ),
+        (target) => {
+          const result = safeRedirect(target);
+          expect(result.startsWith("/")).toBe(true);
+          expect(result.startsWith("//")).toBe(false);
+          expect(result.startsWith("/\\")).toBe(false);
+          expect(new URL(result, "https://app.example").origin).toBe("https://app.example");
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -14,8 +14,20 @@ export const PARTNERSHIP_NAME = "Staffordshire Digital Skills Partnership";
 const colours = { text: "#0b0c0c", muted: "#505a5f", brand: "#1d4f91", border: "#b1b4b6", background: "#f3f2f1" };
 
 export const styles = {
-  body: { backgroundColor: colours.background, color: colours.text, fontFamily: "Arial, Helvetica, sans-serif", margin: 0, padding: "24px 0" },
-  container: { backgroundColor: "#ffffff", maxWidth: "600px", margin: "0 auto", padding: "24px 32px", borderTop: `8px solid ${colours.brand}` },
+  body: {
+    backgroundColor: colours.background,
+    color: colours.text,
+    fontFamily: "Arial, Helvetica, sans-serif",
+    margin: 0,
+    padding: "24px 0",
+  },
+  container: {
+    backgroundColor: "#ffffff",
+    maxWidth: "600px",
+    margin: "0 auto",
+    padding: "24px 32px",
+    borderTop: `8px solid ${colours.brand}`,
+  },
   brand: { color: colours.brand, fontSize: "16px", fontWeight: 700, margin: "0 0 16px" },
   heading: { fontSize: "24px", lineHeight: "32px", margin: "0 0 16px", color: colours.text },
   text: { fontSize: "16px", lineHeight: "24px", margin: "0 0 16px", color: colours.text },

@@ -33,7 +33,8 @@ export const DEMO_REVIEW = {
   apprentice: "apprentice",
   standard: "ST0120",
   heldOn: "2025-12-10",
-  progress: "Liam has completed the Microsoft 365 fundamentals modules and supports colleagues with account set-up. On track against the training plan.",
+  progress:
+    "Liam has completed the Microsoft 365 fundamentals modules and supports colleagues with account set-up. On track against the training plan.",
   support: "No additional support needs. Liam asked for more time shadowing the network team.",
   actions: [{ text: "Shadow the network team for two half-days", owner: "employer", dueOn: "2026-01-31" }],
 };

@@ -20,13 +20,28 @@ export async function seedReportDemo(db: PrismaClient, log: (line: string) => vo
   const year = periodContaining("academic-year", today);
   const on = (days: number) => new Date(`${minDate(addDays(year.from, days), today)}T00:00:00Z`);
 
-  const school = async (urn: string) => (await db.organisation.findUnique({ where: { urn }, select: { id: true } }))!.id;
+  const school = async (urn: string) =>
+    (await db.organisation.findUnique({ where: { urn }, select: { id: true } }))!.id;
   const pathway = async (slug: string) => (await db.pathway.findUnique({ where: { slug }, select: { id: true } }))!.id;
   const groups = [
     // Chase Valley (Cannock Chase): 14 year-9 pupils on Digital foundations, 90 verified minutes each.
-    { org: await school("900001"), pathwayId: await pathway("digital-foundations"), prefix: "demo.report.cv", count: 14, yearGroup: 9, minutes: 90 },
+    {
+      org: await school("900001"),
+      pathwayId: await pathway("digital-foundations"),
+      prefix: "demo.report.cv",
+      count: 14,
+      yearGroup: 9,
+      minutes: 90,
+    },
     // Potteries (Stoke-on-Trent): 3 year-10 pupils on Explore the digital future (a small group: c).
-    { org: await school("900003"), pathwayId: await pathway("explore-digital-future"), prefix: "demo.report.pc", count: 3, yearGroup: 10, minutes: 60 },
+    {
+      org: await school("900003"),
+      pathwayId: await pathway("explore-digital-future"),
+      prefix: "demo.report.pc",
+      count: 3,
+      yearGroup: 10,
+      minutes: 60,
+    },
   ];
   const verifier = await db.user.findUnique({ where: { email: "teacher@chasevalley.example" }, select: { id: true } });
   for (const g of groups) {
@@ -35,7 +50,12 @@ export async function seedReportDemo(db: PrismaClient, log: (line: string) => vo
       const user = await db.user.upsert({
         where: { username },
         update: {},
-        create: { username, firstName: "Demo", lastName: `Learner ${g.prefix.slice(-2).toUpperCase()}${pad(i)}`, yearGroup: g.yearGroup },
+        create: {
+          username,
+          firstName: "Demo",
+          lastName: `Learner ${g.prefix.slice(-2).toUpperCase()}${pad(i)}`,
+          yearGroup: g.yearGroup,
+        },
         select: { id: true },
       });
       await db.membership.upsert({
@@ -53,13 +73,25 @@ export async function seedReportDemo(db: PrismaClient, log: (line: string) => vo
         where: { learnerId_clientRef: { learnerId: user.id, clientRef: "demo-report-1" } },
         update: {},
         create: {
-          learnerId: user.id, enrolmentId: enrolment.id, kind: "LEARNING_TIME", minutes: g.minutes, occurredOn: on(50 + i),
-          description: "Demo learning session", status: "VERIFIED", verifiedById: verifier?.id, verifiedAt: new Date(), clientRef: "demo-report-1", createdById: user.id,
+          learnerId: user.id,
+          enrolmentId: enrolment.id,
+          kind: "LEARNING_TIME",
+          minutes: g.minutes,
+          occurredOn: on(50 + i),
+          description: "Demo learning session",
+          status: "VERIFIED",
+          verifiedById: verifier?.id,
+          verifiedAt: new Date(),
+          clientRef: "demo-report-1",
+          createdById: user.id,
         },
       });
     }
   }
-  const existing = await db.reportSnapshot.findFirst({ where: { periodType: year.type, periodKey: year.key }, select: { id: true } });
+  const existing = await db.reportSnapshot.findFirst({
+    where: { periodType: year.type, periodKey: year.key },
+    select: { id: true },
+  });
   if (!existing) {
     const snapshot = await buildSnapshot(year, null);
     log(`Built the demo outcome report for ${year.label} (version ${snapshot.version}).`);

@@ -16,7 +16,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { ACTORS, EXPECTATIONS, expectedAnswer, ROLES, type ActorName, type ParamKind } from "../support/access-expectations.ts";
+import {
+  ACTORS,
+  EXPECTATIONS,
+  expectedAnswer,
+  ROLES,
+  type ActorName,
+  type ParamKind,
+} from "../support/access-expectations.ts";
 import type AxeBuilder from "@axe-core/playwright";
 import { WCAG_TAGS } from "./support/axe.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./support/data.ts";
@@ -59,13 +66,20 @@ const PAGES: PageRoute[] = readdirSync(ROUTES_DIR)
  * them, the signed-in sweeps skip them: a third of the visits, and nothing they would add.
  */
 const SAME_FOR_EVERYONE = new Set(
-  PAGES.filter((p) => p.id !== "routes/_index" && EXPECTATIONS[p.id] && ACTORS.every((a) => expectedAnswer(EXPECTATIONS[p.id], a, "own") === "page")).map((p) => p.id),
+  PAGES.filter(
+    (p) =>
+      p.id !== "routes/_index" &&
+      EXPECTATIONS[p.id] &&
+      ACTORS.every((a) => expectedAnswer(EXPECTATIONS[p.id], a, "own") === "page"),
+  ).map((p) => p.id),
 );
 
 // ───────────────────────────── seeded demo data ─────────────────────────────
 
 // The first demo account of each role (the seed adds a second apprentice for the keyboard journey).
-const ROLE_ACCOUNT = Object.fromEntries(ROLES.map((role) => [role, DEMO_ACCOUNTS.find((a) => a.role === role)!])) as Record<(typeof ROLES)[number], (typeof DEMO_ACCOUNTS)[number]>;
+const ROLE_ACCOUNT = Object.fromEntries(
+  ROLES.map((role) => [role, DEMO_ACCOUNTS.find((a) => a.role === role)!]),
+) as Record<(typeof ROLES)[number], (typeof DEMO_ACCOUNTS)[number]>;
 /** The seeded apprentice whose apprenticeship only the keyboard journey changes. */
 const KEYBOARD_APPRENTICE = DEMO_ACCOUNTS.find((a) => a.key === "apprentice-2")!;
 
@@ -77,19 +91,37 @@ async function demoIds(): Promise<DemoIds> {
   const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await client.connect();
   try {
-    const one = async (sql: string, params: unknown[] = []) => (await client.query<{ id: string }>(sql, params)).rows[0]?.id;
+    const one = async (sql: string, params: unknown[] = []) =>
+      (await client.query<{ id: string }>(sql, params)).rows[0]?.id;
     const userId = (identifier: string) => one(`SELECT id FROM users WHERE email = $1 OR username = $1`, [identifier]);
-    const orgOf = (identifier: string) => one(`SELECT m.organisation_id AS id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1 OR u.username = $1 LIMIT 1`, [identifier]);
-    const apprenticeship = await one(`SELECT a.id FROM apprenticeships a JOIN users u ON u.id = a.apprentice_id WHERE u.email = 'apprentice@trentside.example' ORDER BY a.created_at LIMIT 1`);
+    const orgOf = (identifier: string) =>
+      one(
+        `SELECT m.organisation_id AS id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1 OR u.username = $1 LIMIT 1`,
+        [identifier],
+      );
+    const apprenticeship = await one(
+      `SELECT a.id FROM apprenticeships a JOIN users u ON u.id = a.apprentice_id WHERE u.email = 'apprentice@trentside.example' ORDER BY a.created_at LIMIT 1`,
+    );
     const ids: DemoIds = {
       apprenticeship,
       class: await one(`SELECT id FROM cohorts WHERE name = '9D demo' ORDER BY academic_year DESC LIMIT 1`),
-      review: await one(`SELECT id FROM reviews WHERE apprenticeship_id = $1 ORDER BY sequence LIMIT 1`, [apprenticeship]),
-      placement: await one(`SELECT p.id FROM placements p JOIN placement_pupils pp ON pp.placement_id = p.id JOIN users u ON u.id = pp.pupil_id WHERE u.username = 'demo.pupil' LIMIT 1`),
-      pupilEntry: await one(`SELECT pe.id FROM progress_entries pe JOIN users u ON u.id = pe.learner_id WHERE u.username = 'demo.pupil' AND pe.superseded_at IS NULL ORDER BY pe.created_at DESC LIMIT 1`),
-      apprenticeEntry: await one(`SELECT pe.id FROM progress_entries pe WHERE pe.apprenticeship_id = $1 AND pe.superseded_at IS NULL ORDER BY pe.created_at DESC LIMIT 1`, [apprenticeship]),
+      review: await one(`SELECT id FROM reviews WHERE apprenticeship_id = $1 ORDER BY sequence LIMIT 1`, [
+        apprenticeship,
+      ]),
+      placement: await one(
+        `SELECT p.id FROM placements p JOIN placement_pupils pp ON pp.placement_id = p.id JOIN users u ON u.id = pp.pupil_id WHERE u.username = 'demo.pupil' LIMIT 1`,
+      ),
+      pupilEntry: await one(
+        `SELECT pe.id FROM progress_entries pe JOIN users u ON u.id = pe.learner_id WHERE u.username = 'demo.pupil' AND pe.superseded_at IS NULL ORDER BY pe.created_at DESC LIMIT 1`,
+      ),
+      apprenticeEntry: await one(
+        `SELECT pe.id FROM progress_entries pe WHERE pe.apprenticeship_id = $1 AND pe.superseded_at IS NULL ORDER BY pe.created_at DESC LIMIT 1`,
+        [apprenticeship],
+      ),
       snapshot: await one(`SELECT id FROM report_snapshots ORDER BY built_at DESC LIMIT 1`),
-      importJob: await one(`SELECT j.id FROM import_jobs j JOIN cohorts c ON c.id = j.cohort_id WHERE c.name = '9D demo' ORDER BY j.created_at DESC LIMIT 1`),
+      importJob: await one(
+        `SELECT j.id FROM import_jobs j JOIN cohorts c ON c.id = j.cohort_id WHERE c.name = '9D demo' ORDER BY j.created_at DESC LIMIT 1`,
+      ),
       pupil: await userId("demo.pupil"),
       apprentice: await userId("apprentice@trentside.example"),
     };
@@ -104,20 +136,37 @@ async function demoIds(): Promise<DemoIds> {
   }
 }
 
-const SCHOOL_SIDE = new Set<ActorName>(["SCHOOL_ADMIN", "TEACHER", "PUPIL", "PARTNERSHIP_ADMIN", "COUNCIL_OFFICER", "SIGNED_OUT"]);
+const SCHOOL_SIDE = new Set<ActorName>([
+  "SCHOOL_ADMIN",
+  "TEACHER",
+  "PUPIL",
+  "PARTNERSHIP_ADMIN",
+  "COUNCIL_OFFICER",
+  "SIGNED_OUT",
+]);
 
 function paramValue(kind: ParamKind, actor: ActorName, ids: DemoIds): string | undefined {
   switch (kind) {
-    case "apprenticeship": return ids.apprenticeship;
-    case "class": return ids.class;
-    case "importJob": return ids.importJob;
-    case "entry": return SCHOOL_SIDE.has(actor) ? ids.pupilEntry : ids.apprenticeEntry;
-    case "placement": return ids.placement;
-    case "review": return ids.review;
-    case "snapshot": return ids.snapshot;
-    case "token": return "a11y-sweep-not-a-real-token-0000000000000000";
-    case "org": return actor === "SIGNED_OUT" ? undefined : ids[`org:${actor}`];
-    case "user": return SCHOOL_SIDE.has(actor) ? ids.pupil : ids.apprentice;
+    case "apprenticeship":
+      return ids.apprenticeship;
+    case "class":
+      return ids.class;
+    case "importJob":
+      return ids.importJob;
+    case "entry":
+      return SCHOOL_SIDE.has(actor) ? ids.pupilEntry : ids.apprenticeEntry;
+    case "placement":
+      return ids.placement;
+    case "review":
+      return ids.review;
+    case "snapshot":
+      return ids.snapshot;
+    case "token":
+      return "a11y-sweep-not-a-real-token-0000000000000000";
+    case "org":
+      return actor === "SIGNED_OUT" ? undefined : ids[`org:${actor}`];
+    case "user":
+      return SCHOOL_SIDE.has(actor) ? ids.pupil : ids.apprentice;
   }
 }
 
@@ -142,14 +191,21 @@ function urlFor(page: PageRoute, actor: ActorName, ids: DemoIds): { url: string 
  * legacy mode, opens a blank page for every analysis: over ~200 pages that was most of the
  * sweep's time. The pages have no frames, so running axe in the page itself checks the same.
  */
-const AXE_SOURCE = readFileSync(createRequire(createRequire(import.meta.url).resolve("@axe-core/playwright")).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_SOURCE = readFileSync(
+  createRequire(createRequire(import.meta.url).resolve("@axe-core/playwright")).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
 
 type AxeViolations = Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"];
 type AxeInPage = { run(context: Document, options: object): Promise<{ violations: AxeViolations }> };
 
 async function axeViolations(page: Page): Promise<AxeViolations> {
   const results = await page.evaluate(
-    (tags) => (window as unknown as { axe: AxeInPage }).axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    (tags) =>
+      (window as unknown as { axe: AxeInPage }).axe.run(document, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      }),
     WCAG_TAGS,
   );
   return results.violations;
@@ -174,7 +230,10 @@ async function layoutProblems(page: Page): Promise<string[]> {
       const culprits = [...document.querySelectorAll<HTMLElement>("body *")]
         .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 && !el.closest(".table-scroll"))
         .slice(0, 3)
-        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className && typeof el.className === "string" ? `.${el.className.split(" ").join(".")}` : ""}`);
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className && typeof el.className === "string" ? `.${el.className.split(" ").join(".")}` : ""}`,
+        );
       problems.push(`scrolls sideways at 320 px (${root.scrollWidth} > ${root.clientWidth}): ${culprits.join(", ")}`);
     }
     // A wide table must scroll in a box the keyboard can reach and a screen reader can name.
@@ -183,10 +242,14 @@ async function layoutProblems(page: Page): Promise<string[]> {
       const label = box?.getAttribute("aria-labelledby");
       const named = Boolean(label && document.getElementById(label)?.textContent?.trim());
       if (!box || box.getAttribute("role") !== "region" || box.tabIndex !== 0 || !named) {
-        problems.push(`table "${table.querySelector("caption")?.textContent?.trim().slice(0, 40) ?? "(no caption)"}" is not in a named, focusable scroll region`);
+        problems.push(
+          `table "${table.querySelector("caption")?.textContent?.trim().slice(0, 40) ?? "(no caption)"}" is not in a named, focusable scroll region`,
+        );
       }
     }
-    const targets = document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])");
+    const targets = document.querySelectorAll<HTMLElement>(
+      "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])",
+    );
     for (const el of targets) {
       const style = getComputedStyle(el);
       if (style.visibility === "hidden" || style.display === "none") continue;
@@ -194,10 +257,20 @@ async function layoutProblems(page: Page): Promise<string[]> {
       if (box.width === 0 && box.height === 0) continue; // not rendered (e.g. visually hidden skip link until focused)
       if (el.classList.contains("skip-link") || el.closest(".visually-hidden")) continue;
       // 2.5.8 exception: a link inside a sentence or a table cell of text is sized by the line.
-      if (el.tagName === "A" && style.display === "inline" && el.parentElement && /^(P|LI|TD|TH|DD|DT|SPAN|SMALL|STRONG|EM|LABEL|CAPTION|FIGCAPTION|LEGEND)$/.test(el.parentElement.tagName)) continue;
+      if (
+        el.tagName === "A" &&
+        style.display === "inline" &&
+        el.parentElement &&
+        /^(P|LI|TD|TH|DD|DT|SPAN|SMALL|STRONG|EM|LABEL|CAPTION|FIGCAPTION|LEGEND)$/.test(el.parentElement.tagName)
+      )
+        continue;
       if (box.width < 24 - 0.5 || box.height < 24 - 0.5) {
-        const name = (el.getAttribute("aria-label") ?? el.textContent ?? (el as HTMLInputElement).name ?? "").trim().slice(0, 40);
-        problems.push(`target smaller than 24×24 (${Math.round(box.width)}×${Math.round(box.height)}): <${el.tagName.toLowerCase()}> "${name}"`);
+        const name = (el.getAttribute("aria-label") ?? el.textContent ?? (el as HTMLInputElement).name ?? "")
+          .trim()
+          .slice(0, 40);
+        problems.push(
+          `target smaller than 24×24 (${Math.round(box.width)}×${Math.round(box.height)}): <${el.tagName.toLowerCase()}> "${name}"`,
+        );
       }
     }
     return problems;
@@ -216,19 +289,29 @@ const WIDE = { width: 1280, height: 900 };
 const NARROW = { width: 320, height: 640 };
 
 for (const actor of ACTORS) {
-  test(`every page ${actor === "SIGNED_OUT" ? "a signed-out visitor" : `a ${actor.toLowerCase().replaceAll("_", " ")}`} may open passes axe, reflows at 320 px and has 24 px targets`, async ({ page }) => {
+  test(`every page ${actor === "SIGNED_OUT" ? "a signed-out visitor" : `a ${actor.toLowerCase().replaceAll("_", " ")}`} may open passes axe, reflows at 320 px and has 24 px targets`, async ({
+    page,
+  }) => {
     test.setTimeout(600_000);
     const ids = await demoIds();
     await page.context().addInitScript({ content: AXE_SOURCE });
     await signIn(page, actor);
-    const pages = PAGES.filter((p) => EXPECTATIONS[p.id] && expectedAnswer(EXPECTATIONS[p.id], actor, "own") === "page" && (actor === "SIGNED_OUT" || !SAME_FOR_EVERYONE.has(p.id)));
+    const pages = PAGES.filter(
+      (p) =>
+        EXPECTATIONS[p.id] &&
+        expectedAnswer(EXPECTATIONS[p.id], actor, "own") === "page" &&
+        (actor === "SIGNED_OUT" || !SAME_FOR_EVERYONE.has(p.id)),
+    );
     const skipped: string[] = [];
     const problems: string[] = [];
     let visited = 0;
     // Every page is checked before the test fails, so one run lists every problem.
     const checkWide = async (url: string) => {
       if ((await page.locator("h1").count()) !== 1) problems.push(`${url}: not exactly one h1`);
-      for (const v of await axeViolations(page)) problems.push(`${url}: axe ${v.id} (${v.impact ?? "?"}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      for (const v of await axeViolations(page))
+        problems.push(
+          `${url}: axe ${v.id} (${v.impact ?? "?"}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+        );
     };
     const checkNarrow = async (url: string) => {
       for (const problem of await layoutProblems(page)) problems.push(`${url}: ${problem}`);
@@ -260,7 +343,12 @@ for (const actor of ACTORS) {
       narrow = !narrow;
       visited++;
     }
-    test.info().annotations.push({ type: "visited", description: `${visited} pages` }, ...skipped.map((s) => ({ type: "skipped", description: s })));
+    test
+      .info()
+      .annotations.push(
+        { type: "visited", description: `${visited} pages` },
+        ...skipped.map((s) => ({ type: "skipped", description: s })),
+      );
     expect(problems, `accessibility problems as ${actor}`).toEqual([]);
     expect(visited).toBeGreaterThan(0);
   });
@@ -269,12 +357,31 @@ for (const actor of ACTORS) {
 // ───────────────────────────── keyboard only ─────────────────────────────
 
 /** Presses Tab until the focused element matches; fails after `max` presses. */
-async function tabTo(page: Page, describe: string, matches: (el: { tag: string; name: string; href: string; type: string; label: string }) => boolean, max = 80) {
+async function tabTo(
+  page: Page,
+  describe: string,
+  matches: (el: { tag: string; name: string; href: string; type: string; label: string }) => boolean,
+  max = 80,
+) {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press("Tab");
     const el = await page.evaluate(() => {
-      const a = document.activeElement as HTMLElement & { labels?: NodeListOf<HTMLLabelElement>; type?: string; name?: string };
-      return { tag: a.tagName.toLowerCase(), name: (a.textContent ?? "").trim(), href: a.getAttribute("href") ?? "", type: a.type ?? "", label: [...(a.labels ?? [])].map((l) => l.textContent?.trim() ?? "").join(" ") || a.getAttribute("aria-label") || a.name || "" };
+      const a = document.activeElement as HTMLElement & {
+        labels?: NodeListOf<HTMLLabelElement>;
+        type?: string;
+        name?: string;
+      };
+      return {
+        tag: a.tagName.toLowerCase(),
+        name: (a.textContent ?? "").trim(),
+        href: a.getAttribute("href") ?? "",
+        type: a.type ?? "",
+        label:
+          [...(a.labels ?? [])].map((l) => l.textContent?.trim() ?? "").join(" ") ||
+          a.getAttribute("aria-label") ||
+          a.name ||
+          "",
+      };
     });
     if (matches(el)) return;
   }

@@ -21,14 +21,19 @@ async function countEntries(description: string): Promise<number> {
   const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM progress_entries WHERE description = $1", [description]);
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM progress_entries WHERE description = $1",
+      [description],
+    );
     return Number(rows[0]!.n);
   } finally {
     await client.end();
   }
 }
 
-test("an apprentice logs OTJ on a phone; the supervisor confirms, the tutor verifies, the status updates", async ({ browser }) => {
+test("an apprentice logs OTJ on a phone; the supervisor confirms, the tutor verifies, the status updates", async ({
+  browser,
+}) => {
   test.setTimeout(240_000); // three people and six axe runs on a small shared machine
   const what = `Set up conditional access policies ${unique()}`;
   const apprentice = await signedIn(browser, "apprentice@trentside.example", { phone: true });
@@ -46,16 +51,24 @@ test("an apprentice logs OTJ on a phone; the supervisor confirms, the tutor veri
   await apprentice.getByLabel("What did you learn?").fill(what);
   await apprentice.getByRole("checkbox", { name: /^K1 / }).check();
   await apprentice.getByRole("button", { name: "Log it" }).click();
-  await expect(apprentice.getByText(/Logged: 1 h 30 min of off-the-job training \(workshop or training session\)/)).toBeVisible();
+  await expect(
+    apprentice.getByText(/Logged: 1 h 30 min of off-the-job training \(workshop or training session\)/),
+  ).toBeVisible();
   await expect(apprentice.getByRole("link", { name: "Change or undo this entry" })).toBeVisible();
   await axe(apprentice, "/log after logging");
   expect(await countEntries(what)).toBe(1);
 
   const supervisor = await signedIn(browser, "supervisor@trentside.example");
-  await supervisor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Verify/ }).click();
+  await supervisor
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /^Verify/ })
+    .click();
   await expect(supervisor.getByRole("heading", { level: 1, name: "Verify learning" })).toBeVisible();
   await axe(supervisor, "/verify as supervisor");
-  await supervisor.getByRole("checkbox", { name: new RegExp(`Select Liam Turner: .*workshop`) }).first().check();
+  await supervisor
+    .getByRole("checkbox", { name: new RegExp(`Select Liam Turner: .*workshop`) })
+    .first()
+    .check();
   await supervisor.getByRole("button", { name: "Confirm selected" }).click();
   await expect(supervisor.getByText(/Confirmed 1 entry\./)).toBeVisible();
 
@@ -70,14 +83,21 @@ test("an apprentice logs OTJ on a phone; the supervisor confirms, the tutor veri
 
   const after = await verifiedHours(apprentice);
   expect(after).toBeGreaterThanOrEqual(before + 1.5);
-  await expect(apprentice.getByRole("table", { name: /Your 20 most recent entries/ }).getByRole("row", { name: /workshop/ }).first()).toContainText("verified");
+  await expect(
+    apprentice
+      .getByRole("table", { name: /Your 20 most recent entries/ })
+      .getByRole("row", { name: /workshop/ })
+      .first(),
+  ).toContainText("verified");
   await apprentice.getByRole("link", { name: /History of every change/ }).click();
   await expect(apprentice.getByRole("heading", { level: 1, name: "Off-the-job hours: every change" })).toBeVisible();
   await expect(apprentice.getByRole("table")).toContainText("Confirmed by workplace supervisor");
   await axe(apprentice, "OTJ history");
 });
 
-test("offline: an entry made without a connection is kept on the device and sent once when back online", async ({ browser }) => {
+test("offline: an entry made without a connection is kept on the device and sent once when back online", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const what = `Offline note ${unique()}`;
   const apprentice = await signedIn(browser, "apprentice@trentside.example", { phone: true });

@@ -23,7 +23,10 @@ test("a council officer opens the latest report, reads the areas table and downl
   await expect(page.getByRole("heading", { level: 1, name: "Outcome reports" })).toBeVisible();
   await axe(page, "/reports as council officer");
 
-  await page.getByRole("link", { name: /^Academic year \d{4}\/\d{2}$/ }).first().click();
+  await page
+    .getByRole("link", { name: /^Academic year \d{4}\/\d{2}$/ })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { level: 1, name: /^Outcome report: Academic year/ })).toBeVisible();
   await expect(page.getByRole("heading", { name: "How figures are protected" })).toBeVisible();
   await expect(page.getByRole("img", { name: "Starts on pathways by area" })).toBeVisible();
@@ -51,6 +54,8 @@ test("a council officer opens the latest report, reads the areas table and downl
 
   await page.getByRole("link", { name: "Printable view" }).click();
   await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}\/print$/, { timeout: 60_000 });
-  await expect(page.getByRole("heading", { level: 1, name: /outcome report, Academic year/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("heading", { level: 1, name: /outcome report, Academic year/ })).toBeVisible({
+    timeout: 60_000,
+  });
   await axe(page, "the printable view");
 });

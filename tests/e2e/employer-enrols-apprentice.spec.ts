@@ -42,26 +42,42 @@ test("an employer enrols an apprentice and all three parties sign the training p
   await page.getByLabel("First name").fill("Ellis");
   await page.getByLabel("Last name").fill(lastName);
   await page.getByLabel("Date of birth").fill("2005-06-15");
-  await page.getByLabel("Apprenticeship standard").selectOption({ label: "ST0120 Digital support technician, level 3, minimum 278 OTJ hours (starts from Aug 2025)" });
+  await page
+    .getByLabel("Apprenticeship standard")
+    .selectOption({
+      label: "ST0120 Digital support technician, level 3, minimum 278 OTJ hours (starts from Aug 2025)",
+    });
   await page.getByLabel("Start date").fill("2026-12-01");
   await page.getByLabel("Planned end date").fill("2028-02-29");
   await page.getByLabel("Contracted weekly hours").fill("37.5");
-  await page.getByLabel("Tutor from the training provider").selectOption({ label: "Tom Ashworth (Staffordshire Digital Skills Partnership (University))" });
+  await page
+    .getByLabel("Tutor from the training provider")
+    .selectOption({ label: "Tom Ashworth (Staffordshire Digital Skills Partnership (University))" });
   await page.getByLabel("Workplace supervisor").selectOption({ label: "Aisha Khan" });
   await page.getByRole("button", { name: "Continue to check your answers" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Check your answers before enrolling" })).toBeVisible();
   await expect(page.getByRole("heading", { level: 2, name: "Planned off-the-job training: 278 hours" })).toBeVisible();
-  await expect(page.getByText("How it was worked out: Standard ST0120 minimum 278 hours (no prior learning recorded)")).toBeVisible();
-  await expect(page.getByText(`Ellis ${lastName}, ${email} (we will email them an invitation; the apprenticeship starts when they accept it)`)).toBeVisible();
+  await expect(
+    page.getByText("How it was worked out: Standard ST0120 minimum 278 hours (no prior learning recorded)"),
+  ).toBeVisible();
+  await expect(
+    page.getByText(
+      `Ellis ${lastName}, ${email} (we will email them an invitation; the apprenticeship starts when they accept it)`,
+    ),
+  ).toBeVisible();
   await expect(page.getByText("Not required: aged 21 at the start (optional from 19).")).toBeVisible();
   await axe(page, "check your answers");
   await page.getByRole("button", { name: "Confirm and send the invitation" }).click();
 
   // Nothing starts until they accept: the list shows the invitation, with the name as typed.
   await expect(page.getByRole("heading", { level: 1, name: "Apprentices" })).toBeVisible();
-  await expect(page.getByRole("status").first()).toContainText(`Invitation sent to ${email}. The apprenticeship starts when they accept it.`);
-  await expect(page.getByRole("row", { name: new RegExp(`Ellis ${lastName}.*Invited – waiting to accept`) })).toBeVisible();
+  await expect(page.getByRole("status").first()).toContainText(
+    `Invitation sent to ${email}. The apprenticeship starts when they accept it.`,
+  );
+  await expect(
+    page.getByRole("row", { name: new RegExp(`Ellis ${lastName}.*Invited – waiting to accept`) }),
+  ).toBeVisible();
   await axe(page, "apprentices list with an invitation");
 
   // ── the apprentice joins through the invitation and signs ──
@@ -71,7 +87,9 @@ test("an employer enrols an apprentice and all three parties sign the training p
     const apprentice = await apprenticeContext.newPage();
     await apprentice.goto(linkIn(mail, "/invite/"));
     await expect(apprentice.getByRole("heading", { level: 1, name: "Join Trentside Digital Ltd" })).toBeVisible();
-    await expect(apprentice.getByText("Trentside Digital Ltd gave your date of birth as 15 June 2005.", { exact: false })).toBeVisible();
+    await expect(
+      apprentice.getByText("Trentside Digital Ltd gave your date of birth as 15 June 2005.", { exact: false }),
+    ).toBeVisible();
     await expect(apprentice.getByLabel("First name")).toHaveValue("Ellis");
     await expect(apprentice.getByLabel("Last name")).toHaveValue(lastName);
     await axe(apprentice, "invitation for the apprentice");
@@ -83,7 +101,9 @@ test("an employer enrols an apprentice and all three parties sign the training p
     await axe(apprentice, "my apprenticeship");
     await apprentice.getByRole("link", { name: `Ellis ${lastName}` }).click();
     await expect(apprentice.getByRole("heading", { level: 2, name: "Training plan" })).toBeVisible();
-    await expect(apprentice.getByText("How it was worked out: Standard ST0120 minimum 278 hours (no prior learning recorded)")).toBeVisible();
+    await expect(
+      apprentice.getByText("How it was worked out: Standard ST0120 minimum 278 hours (no prior learning recorded)"),
+    ).toBeVisible();
     // The apprentice signs only for themselves.
     await expect(apprentice.getByRole("checkbox", { name: /employer/ })).toHaveCount(0);
     await signPlan(apprentice, "apprentice");
@@ -96,7 +116,9 @@ test("an employer enrols an apprentice and all three parties sign the training p
   await page.reload();
   await expect(page.getByRole("row", { name: new RegExp(`Ellis ${lastName}.*Invited`) })).toHaveCount(0);
   await page.getByRole("link", { name: `Ellis ${lastName}` }).click();
-  await expect(page.getByRole("heading", { level: 1, name: `Ellis ${lastName}: Digital support technician (ST0120, level 3)` })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Ellis ${lastName}: Digital support technician (ST0120, level 3)` }),
+  ).toBeVisible();
   await expect(page.getByText("Signed by 1 of 3")).toBeVisible();
   await axe(page, "apprenticeship page after they accepted");
   const planUrl = page.url();

@@ -29,7 +29,10 @@ async function createApprentice(email: string): Promise<string> {
       `INSERT INTO users (email, first_name, last_name, password_hash, updated_at) VALUES ($1, 'Ffion', 'Morgan', $2, now()) RETURNING id`,
       [email, passwordHash],
     );
-    await client.query(`INSERT INTO memberships (user_id, organisation_id, role) SELECT $1, id, 'APPRENTICE' FROM organisations WHERE name LIKE 'Trentside%'`, [rows[0]!.id]);
+    await client.query(
+      `INSERT INTO memberships (user_id, organisation_id, role) SELECT $1, id, 'APPRENTICE' FROM organisations WHERE name LIKE 'Trentside%'`,
+      [rows[0]!.id],
+    );
     return rows[0]!.id;
   } finally {
     await client.end();
@@ -46,10 +49,16 @@ function unsubscribePath(userId: string, category: "reminders" | "digest"): stri
 async function emailChoices(page: Page) {
   await page.goto("/account");
   await expect(page.getByRole("heading", { level: 2, name: "Email reminders and digests" })).toBeVisible();
-  return { reminders: await page.getByLabel(REMINDERS_BOX).isChecked(), digest: await page.getByLabel(DIGEST_BOX).isChecked() };
+  return {
+    reminders: await page.getByLabel(REMINDERS_BOX).isChecked(),
+    digest: await page.getByLabel(DIGEST_BOX).isChecked(),
+  };
 }
 
-test("an apprentice stops reminders from the email's link, turns them back on, and a mail client's one-click stops digests", async ({ page, playwright }) => {
+test("an apprentice stops reminders from the email's link, turns them back on, and a mail client's one-click stops digests", async ({
+  page,
+  playwright,
+}) => {
   const email = uniqueEmail("unsubscribe.apprentice");
   const userId = await createApprentice(email);
 
@@ -60,7 +69,9 @@ test("an apprentice stops reminders from the email's link, turns them back on, a
   await axe(page, "/unsubscribe/… (confirm)");
   await page.getByRole("button", { name: "Unsubscribe" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "You have unsubscribed" })).toBeVisible();
-  await expect(page.getByText("We will not send you reminders about your own off-the-job training and reviews any more.")).toBeVisible();
+  await expect(
+    page.getByText("We will not send you reminders about your own off-the-job training and reviews any more."),
+  ).toBeVisible();
   await axe(page, "/unsubscribe/… (done)");
 
   // A link altered by hand does nothing.

@@ -9,7 +9,13 @@ import { linkIn, waitForMailTo } from "./support/mail.ts";
 
 test("forgot password → email → new password → sign in", async ({ page }) => {
   const email = uniqueEmail("reset.tutor");
-  await createStaffUser({ email, firstName: "Rhiannon", lastName: "Price", role: "TUTOR", organisationName: "Staffordshire Digital Skills Partnership (University)" });
+  await createStaffUser({
+    email,
+    firstName: "Rhiannon",
+    lastName: "Price",
+    role: "TUTOR",
+    organisationName: "Staffordshire Digital Skills Partnership (University)",
+  });
   const newPassword = `copper kettle ${Date.now()} lantern`;
 
   await page.goto("/login");

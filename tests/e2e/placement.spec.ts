@@ -11,7 +11,9 @@ import { unique } from "./support/data.ts";
 
 const londonToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
 
-test("a school sets up a placement that starts only when everything is in; feedback and Gatsby follow", async ({ browser }) => {
+test("a school sets up a placement that starts only when everything is in; feedback and Gatsby follow", async ({
+  browser,
+}) => {
   // Four people in four browser contexts on a shared 2-core machine: a long journey.
   test.setTimeout(480_000);
   const title = `Help desk week ${unique()}`;
@@ -29,7 +31,9 @@ test("a school sets up a placement that starts only when everything is in; feedb
   await teacher.getByRole("link", { name: "Set up a placement" }).click();
   await teacher.getByLabel("Search approved employers by name").fill("Trentside");
   await teacher.getByRole("button", { name: "Search" }).click();
-  await teacher.getByLabel("Employer", { exact: true }).selectOption({ label: "Trentside Digital Ltd (Stoke-on-Trent, Software and IT services)" });
+  await teacher
+    .getByLabel("Employer", { exact: true })
+    .selectOption({ label: "Trentside Digital Ltd (Stoke-on-Trent, Software and IT services)" });
   await teacher.getByRole("button", { name: "Continue" }).click();
   await expect(teacher.getByText("Employer: Trentside Digital Ltd")).toBeVisible();
   await axe(teacher, "new placement form");
@@ -55,7 +59,9 @@ test("a school sets up a placement that starts only when everything is in; feedb
   // The employer's checks are still missing: starting is refused on the server, in words.
   await teacher.getByRole("button", { name: "Start placement" }).click();
   await expect(teacher.getByRole("alert")).toContainText("The placement cannot start yet");
-  await expect(teacher.getByRole("alert")).toContainText("Trentside Digital Ltd has not confirmed the risk assessment.");
+  await expect(teacher.getByRole("alert")).toContainText(
+    "Trentside Digital Ltd has not confirmed the risk assessment.",
+  );
 
   const employer = await signedIn(browser, "employer@trentside.example");
   await employer.goto(placementUrl);
@@ -77,10 +83,15 @@ test("a school sets up a placement that starts only when everything is in; feedb
     await supervisor.getByRole("group", { name: criterion }).getByLabel("4 Excellent").check();
   }
   await supervisor.getByLabel("Comment (optional)").fill("Zoë was curious and careful with customers' data.");
-  await supervisor.getByRole("group", { name: "Would you host a work experience placement again?" }).getByLabel("Yes").check();
+  await supervisor
+    .getByRole("group", { name: "Would you host a work experience placement again?" })
+    .getByLabel("Yes")
+    .check();
   await supervisor.getByRole("button", { name: "Send feedback" }).click();
   await expect(supervisor.getByText("Thank you for your feedback.")).toBeVisible();
-  await expect(supervisor.getByRole("table", { name: "Feedback from Trentside Digital Ltd" })).toContainText("Excellent");
+  await expect(supervisor.getByRole("table", { name: "Feedback from Trentside Digital Ltd" })).toContainText(
+    "Excellent",
+  );
   await axe(supervisor, "placement after feedback");
 
   await teacher.goto(placementUrl);
@@ -91,7 +102,9 @@ test("a school sets up a placement that starts only when everything is in; feedb
   await pupil.reload();
   await expect(card.getByText(`${hoursBefore + 28} of 50 hours`)).toBeVisible();
   await expect(card).toContainText(/Workplace experience by 16\s*Met/);
-  const mine = pupil.getByRole("article").filter({ has: pupil.getByRole("heading", { name: `${title} at Trentside Digital Ltd` }) });
+  const mine = pupil
+    .getByRole("article")
+    .filter({ has: pupil.getByRole("heading", { name: `${title} at Trentside Digital Ltd` }) });
   await mine.getByLabel("My reflection").fill("I learned how a help desk logs and solves problems.");
   await mine.getByRole("button", { name: "Save reflection" }).click();
   await expect(pupil.getByText("Your reflection has been saved.")).toBeVisible();
@@ -108,7 +121,9 @@ test("the school's work-experience pages are accessible", async ({ browser }) =>
   await expect(teacher.getByRole("heading", { level: 1, name: "Host employer pool" })).toBeVisible();
   await axe(teacher, "host pool");
   await teacher.goto("/placements/gatsby");
-  await expect(teacher.getByRole("table", { name: "Pupils meeting each measure, by year group" })).toContainText("Year 9");
+  await expect(teacher.getByRole("table", { name: "Pupils meeting each measure, by year group" })).toContainText(
+    "Year 9",
+  );
   await axe(teacher, "Gatsby by year group");
   await teacher.goto("/encounters/new");
   await expect(teacher.getByRole("heading", { level: 1, name: "Log an employer encounter" })).toBeVisible();

@@ -9,7 +9,9 @@ import { DEMO_PASSWORD, unique } from "./support/data.ts";
 
 test("teacher adds a pupil who sets a password with the setup code", async ({ page, browser }) => {
   // Letters only, so the username derived from the name stays predictable.
-  const lastName = `Tester${unique().replace(/[^a-z]/gi, "").slice(0, 6)}`;
+  const lastName = `Tester${unique()
+    .replace(/[^a-z]/gi, "")
+    .slice(0, 6)}`;
 
   await page.goto("/login");
   await page.getByLabel("Email address or username").fill("teacher@chasevalley.example");
@@ -29,8 +31,18 @@ test("teacher adds a pupil who sets a password with the setup code", async ({ pa
   const shown = page.getByRole("region", { name: `Setup code for Megan ${lastName}` });
   await expect(shown).toBeVisible();
   await axe(page, "People page showing a setup code");
-  const username = (await shown.getByText(/^Username:/).locator("strong").textContent())?.trim();
-  const code = (await shown.getByText(/^Setup code:/).locator("code").textContent())?.trim();
+  const username = (
+    await shown
+      .getByText(/^Username:/)
+      .locator("strong")
+      .textContent()
+  )?.trim();
+  const code = (
+    await shown
+      .getByText(/^Setup code:/)
+      .locator("code")
+      .textContent()
+  )?.trim();
   expect(username).toBeTruthy();
   expect(code).toMatch(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/);
 

@@ -14,7 +14,11 @@ test("tutor opens a review, the apprentice and the employer (inbox, phone) sign,
   await tutor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reviews" }).click();
   await expect(tutor.getByRole("heading", { level: 1, name: "Progress reviews" })).toBeVisible();
   await axe(tutor, "/reviews as tutor");
-  await tutor.getByRole("table", { name: /next review of each apprenticeship/ }).getByRole("link", { name: "Liam Turner" }).first().click();
+  await tutor
+    .getByRole("table", { name: /next review of each apprenticeship/ })
+    .getByRole("link", { name: "Liam Turner" })
+    .first()
+    .click();
   await expect(tutor.getByRole("heading", { level: 1, name: "Progress reviews: Liam Turner" })).toBeVisible();
   await expect(tutor.getByRole("table", { name: "Review schedule" })).toContainText("Signed by all three");
   await axe(tutor, "apprenticeship review schedule");
@@ -24,10 +28,14 @@ test("tutor opens a review, the apprentice and the employer (inbox, phone) sign,
   await axe(tutor, "scheduled review");
   await tutor.getByRole("button", { name: "Open review" }).click();
   await expect(tutor.getByText("The off-the-job figures have been filled in from the ledger.")).toBeVisible();
-  await expect(tutor.getByRole("region", { name: "Off-the-job training to date" })).toContainText(/From the verified ledger as at/);
+  await expect(tutor.getByRole("region", { name: "Off-the-job training to date" })).toContainText(
+    /From the verified ledger as at/,
+  );
   const reviewUrl = tutor.url();
 
-  await tutor.getByLabel("Progress against the training plan").fill("Liam has completed the Microsoft 365 modules and now runs the new-starter set-up checklist.");
+  await tutor
+    .getByLabel("Progress against the training plan")
+    .fill("Liam has completed the Microsoft 365 modules and now runs the new-starter set-up checklist.");
   await tutor.getByLabel(/^K1:/).selectOption({ label: "Competent" });
   await tutor.getByLabel("Support and wellbeing").fill("No concerns. Liam would like more time with the network team.");
   await tutor.getByLabel("Action 1", { exact: true }).fill("Shadow the network team for a day");
@@ -55,10 +63,15 @@ test("tutor opens a review, the apprentice and the employer (inbox, phone) sign,
 
   // The employer, on a phone, signs from the inbox.
   const employer = await signedIn(browser, "employer@trentside.example", { phone: true });
-  await employer.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox \(\d+\)$/ }).click();
+  await employer
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /^Inbox \(\d+\)$/ })
+    .click();
   await expect(employer.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
   await axe(employer, "inbox on a phone");
-  const item = employer.getByRole("listitem").filter({ has: employer.getByRole("heading", { name: /^Sign progress review \d+: Liam Turner$/ }) });
+  const item = employer
+    .getByRole("listitem")
+    .filter({ has: employer.getByRole("heading", { name: /^Sign progress review \d+: Liam Turner$/ }) });
   await expect(item).toContainText("Days unsigned: 0");
   const button = item.getByRole("button", { name: "Sign review for Liam Turner" });
   const box = await button.boundingBox();

@@ -24,7 +24,9 @@ for (const account of DEMO_ACCOUNTS) {
     await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
 
     await signIn(page, identifier, DEMO_PASSWORD);
-    await expect(page.getByRole("heading", { level: 1, name: `Welcome, ${account.firstName} ${account.lastName}` })).toBeVisible();
+    await expect(
+      page.getByRole("heading", { level: 1, name: `Welcome, ${account.firstName} ${account.lastName}` }),
+    ).toBeVisible();
     await expect(page.getByRole("heading", { name: role, exact: true })).toBeVisible();
     await axe(page, `home as ${role}`);
 

@@ -14,7 +14,10 @@ test("the demo teacher bulk-approves pupils' entries from the verification queue
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /^Welcome,/ })).toBeVisible();
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Verify/ }).click();
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /^Verify/ })
+    .click();
   await expect(page.getByRole("heading", { level: 1, name: "Verify learning" })).toBeVisible();
   await axe(page, "/verify as teacher");
   const table = page.getByRole("table", { name: /^Class 9D demo: \d+ waiting, oldest first/ });

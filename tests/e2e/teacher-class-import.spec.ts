@@ -49,7 +49,11 @@ test("teacher imports a class list, confirms it, sees the grid and prints setup 
   await expect(page.getByRole("heading", { level: 1, name: `Check the class list for ${className}` })).toBeVisible();
   const summary = page.getByRole("table", { name: /What confirming will do with the 30 rows/ });
   await expect(summary).toBeVisible();
-  const count = (label: string) => summary.getByRole("row", { name: new RegExp(`^${label}`) }).getByRole("cell").first();
+  const count = (label: string) =>
+    summary
+      .getByRole("row", { name: new RegExp(`^${label}`) })
+      .getByRole("cell")
+      .first();
   const fresh = Number(await count("New pupils").textContent());
   const matched = Number(await count("Matched to existing pupils").textContent());
   expect(fresh + matched).toBe(30);

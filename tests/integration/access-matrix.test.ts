@@ -19,8 +19,26 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ACTORS, buildWorld, EXPECTATIONS, EXTRA_ROUTES, expectedAnswer, ROLES, type ActorName, type Answer, type ParamKind, type RouteExpectation, type World } from "../support/access-matrix.ts";
-import { SESSION_COOKIE, startTestServer, type TestClient, type TestResponse, type TestServer } from "../support/http.ts";
+import {
+  ACTORS,
+  buildWorld,
+  EXPECTATIONS,
+  EXTRA_ROUTES,
+  expectedAnswer,
+  ROLES,
+  type ActorName,
+  type Answer,
+  type ParamKind,
+  type RouteExpectation,
+  type World,
+} from "../support/access-matrix.ts";
+import {
+  SESSION_COOKIE,
+  startTestServer,
+  type TestClient,
+  type TestResponse,
+  type TestServer,
+} from "../support/http.ts";
 import { tableSums } from "../support/table-sums.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
@@ -35,13 +53,16 @@ const clients = new Map<ActorName, TestClient>();
 
 function routePath(all: Record<string, ManifestRoute>, route: ManifestRoute): string {
   const parts: string[] = [];
-  for (let r: ManifestRoute | undefined = route; r; r = r.parentId ? all[r.parentId] : undefined) if (r.path) parts.unshift(r.path);
+  for (let r: ManifestRoute | undefined = route; r; r = r.parentId ? all[r.parentId] : undefined)
+    if (r.path) parts.unshift(r.path);
   return "/" + parts.join("/").replace(/^\/+/, "");
 }
 
 beforeAll(async () => {
   server = await startTestServer();
-  const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as { routes: Record<string, ManifestRoute> };
+  const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as {
+    routes: Record<string, ManifestRoute>;
+  };
   const all = build.routes;
   // Every route with a URL of its own: pathless layouts have none (a parent with a path, like
   // /reports/:snapshotId, is requestable itself).
@@ -49,7 +70,14 @@ beforeAll(async () => {
     .filter((r) => r.id !== "root" && (r.path || r.index))
     .map((r) => {
       const p = routePath(all, r);
-      return { id: r.id, path: p, index: Boolean(r.index), resource: typeof r.module.default !== "function", hasAction: typeof r.module.action === "function", params: [...p.matchAll(/:(\w+)/g)].map((m) => m[1]) };
+      return {
+        id: r.id,
+        path: p,
+        index: Boolean(r.index),
+        resource: typeof r.module.default !== "function",
+        hasAction: typeof r.module.action === "function",
+        params: [...p.matchAll(/:(\w+)/g)].map((m) => m[1]),
+      };
     });
 
   world = await buildWorld();
@@ -79,11 +107,17 @@ function fillsFor(route: { params: string[] }, spec: RouteExpectation): Fill[] {
   const kinds = route.params.map((p) => spec.params?.[p]);
   if (kinds.every((k) => k === "token" || k === "snapshot")) return fills;
   fills.push({ name: "foreign", kind: "foreign", sides: Object.fromEntries(route.params.map((p) => [p, 1 as const])) });
-  if (route.params.length > 1) for (const p of route.params) fills.push({ name: `foreign ${p}`, kind: "foreign", sides: { ...own, [p]: 1 } });
+  if (route.params.length > 1)
+    for (const p of route.params) fills.push({ name: `foreign ${p}`, kind: "foreign", sides: { ...own, [p]: 1 } });
   return fills;
 }
 
-function fillPath(route: { path: string; params: string[] }, spec: RouteExpectation, actor: ActorName, fill: Fill): string {
+function fillPath(
+  route: { path: string; params: string[] },
+  spec: RouteExpectation,
+  actor: ActorName,
+  fill: Fill,
+): string {
   return route.path.replace(/:(\w+)/g, (_, name: string) => {
     const kind: ParamKind | undefined = spec.params?.[name];
     if (!kind) throw new Error(`${route.path}: the matrix entry does not say how to fill :${name}`);
@@ -102,7 +136,8 @@ function dataUrl(pathname: string, index: boolean): string {
 
 function classify(response: TestResponse, data: boolean): Answer | `status ${number}` {
   const { status } = response;
-  if (data && status === 202) return /"\/login\b|\\"\/login/.test(response.text) || response.text.includes('"/login') ? "login" : "redirect";
+  if (data && status === 202)
+    return /"\/login\b|\\"\/login/.test(response.text) || response.text.includes('"/login') ? "login" : "redirect";
   if (status === 200) return "page";
   if (status === 404) return "404";
   if (status >= 300 && status < 400) return (response.location ?? "").startsWith("/login") ? "login" : "redirect";
@@ -124,9 +159,11 @@ function leaks(actor: ActorName, spec: RouteExpectation, text: string): string |
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 function specFor(id: string): RouteExpectation {
@@ -134,7 +171,6 @@ function specFor(id: string): RouteExpectation {
   if (!spec) throw new Error(`no matrix entry for ${id}`);
   return spec;
 }
-
 
 // ───────────────────────────── forms on a page ─────────────────────────────
 
@@ -162,11 +198,31 @@ function harvestForms(html: string): HarvestedForm[] {
       const type = (attr(tag, "type") ?? "text").toLowerCase();
       const value = attr(tag, "value");
       if (type === "file") continue;
-      if (type === "submit") { buttons.push([name, value ?? ""]); continue; }
-      if (type === "radio") { if (radios.has(name)) continue; radios.add(name); fields.push([name, value ?? "on"]); continue; }
-      if (type === "checkbox") { fields.push([name, value ?? "on"]); continue; }
-      if (value) { fields.push([name, value]); continue; }
-      const filler: Record<string, string> = { date: "2026-01-15", number: "2", email: "matrix.probe@example.org", password: "amber-kettle-orbit-42", url: "https://example.org/" };
+      if (type === "submit") {
+        buttons.push([name, value ?? ""]);
+        continue;
+      }
+      if (type === "radio") {
+        if (radios.has(name)) continue;
+        radios.add(name);
+        fields.push([name, value ?? "on"]);
+        continue;
+      }
+      if (type === "checkbox") {
+        fields.push([name, value ?? "on"]);
+        continue;
+      }
+      if (value) {
+        fields.push([name, value]);
+        continue;
+      }
+      const filler: Record<string, string> = {
+        date: "2026-01-15",
+        number: "2",
+        email: "matrix.probe@example.org",
+        password: "amber-kettle-orbit-42",
+        url: "https://example.org/",
+      };
       fields.push([name, filler[type] ?? "Matrix probe text"]);
     }
     for (const select of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
@@ -181,7 +237,8 @@ function harvestForms(html: string): HarvestedForm[] {
     }
     for (const button of inner.matchAll(/<button\b[^>]*>/gi)) {
       const name = attr(button[0], "name");
-      if (name && (attr(button[0], "type") ?? "submit") === "submit") buttons.push([name, attr(button[0], "value") ?? ""]);
+      if (name && (attr(button[0], "type") ?? "submit") === "submit")
+        buttons.push([name, attr(button[0], "value") ?? ""]);
     }
     forms.push({ action: attr(open, "action"), fields, buttons });
   }
@@ -193,7 +250,10 @@ function harvestForms(html: string): HarvestedForm[] {
 describe("the access matrix", () => {
   it("has an entry for every route of the app, and none for routes that no longer exist", () => {
     const missing = routes.map((r) => r.id).filter((id) => !EXPECTATIONS[id]);
-    expect(missing, `add these routes to EXPECTATIONS in tests/support/access-expectations.ts (who may open them?): ${missing.join(", ")}`).toEqual([]);
+    expect(
+      missing,
+      `add these routes to EXPECTATIONS in tests/support/access-expectations.ts (who may open them?): ${missing.join(", ")}`,
+    ).toEqual([]);
     const stale = Object.keys(EXPECTATIONS).filter((id) => !routes.some((r) => r.id === id));
     expect(stale, "entries for routes that are gone").toEqual([]);
     for (const route of routes) {
@@ -205,7 +265,18 @@ describe("the access matrix", () => {
   it("answers every role as the table says, on own and foreign records, pages and .data alike, without leaking another organisation's people", async () => {
     const failures: string[] = [];
     const jobs: (() => Promise<void>)[] = [];
-    const all = [...routes.filter((r) => EXPECTATIONS[r.id]).map((r) => ({ ...r, spec: specFor(r.id) })), ...Object.entries(EXTRA_ROUTES).map(([id, s]) => ({ id, path: s.path, index: false, resource: true, hasAction: false, params: [] as string[], spec: s as RouteExpectation }))];
+    const all = [
+      ...routes.filter((r) => EXPECTATIONS[r.id]).map((r) => ({ ...r, spec: specFor(r.id) })),
+      ...Object.entries(EXTRA_ROUTES).map(([id, s]) => ({
+        id,
+        path: s.path,
+        index: false,
+        resource: true,
+        hasAction: false,
+        params: [] as string[],
+        spec: s as RouteExpectation,
+      })),
+    ];
     for (const route of all) {
       for (const actor of ACTORS) {
         for (const fill of fillsFor(route, route.spec)) {
@@ -256,7 +327,10 @@ describe("the access matrix", () => {
       if (changed.length) failures.push(`${where}: changed ${changed.join(", ")} (answered ${response.status})`);
       before = after;
       const spec = specFor(route.id);
-      const ok = [400, 404, 405, 422].includes(response.status) || (response.status >= 300 && response.status < 400) || (response.status === 202 && url.includes(".data"));
+      const ok =
+        [400, 404, 405, 422].includes(response.status) ||
+        (response.status >= 300 && response.status < 400) ||
+        (response.status === 202 && url.includes(".data"));
       if (!ok) failures.push(`${where}: answered ${response.status}`);
       const leak = leaks(actor, spec, response.text);
       if (leak) failures.push(`${where}: shows ${leak}`);
@@ -271,11 +345,23 @@ describe("the access matrix", () => {
           const url = fillPath(route, spec, actor, fill) + (route.index ? "?index" : "");
           // 1. Extra fields the form never has: rejected, whatever the route and whoever asks.
           await probe(actor, route, url, new URLSearchParams(extras), `${fill.name} + extra fields`);
-          if (fill.kind === "foreign") await probe(actor, route, dataUrl(url, route.index), new URLSearchParams(extras), `${fill.name} .data + extra fields`);
+          if (fill.kind === "foreign")
+            await probe(
+              actor,
+              route,
+              dataUrl(url, route.index),
+              new URLSearchParams(extras),
+              `${fill.name} .data + extra fields`,
+            );
         }
         // 2. The actor's own forms, every own id swapped for the foreign one (body and path).
         // Partnership-wide reach makes "foreign" meaningless for that actor on this route.
-        if (expectedAnswer(spec, actor, "own") !== "page" || spec.foreignReach?.includes(actor) || route.params.some((p) => spec.params?.[p] === "token")) continue;
+        if (
+          expectedAnswer(spec, actor, "own") !== "page" ||
+          spec.foreignReach?.includes(actor) ||
+          route.params.some((p) => spec.params?.[p] === "token")
+        )
+          continue;
         const ownFill = fills[0];
         const ownUrl = fillPath(route, spec, actor, ownFill);
         const page = await clients.get(actor)!.get(ownUrl + (route.index ? "?index" : ""));

@@ -20,7 +20,8 @@ beforeEach(async () => {
 const WRONG = "definitely-not-it-9";
 const BAD_CREDENTIALS = "That email or username and password do not match. Check them and try again.";
 
-const signInAs = (identifier: string, password: string) => server.client().post("/login", { identifier, password, redirectTo: "/" });
+const signInAs = (identifier: string, password: string) =>
+  server.client().post("/login", { identifier, password, redirectTo: "/" });
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -60,32 +61,39 @@ describe("sign-in does not reveal which accounts exist", () => {
 
   // Timing on a shared machine is noisy: a real leak (no dummy hash) misses the bound every time
   // (ratio ≈ 0.7–1.0), so a retry only forgives noise.
-  it("takes about as long for an unknown email as for a wrong password (medians within 40%)", { retry: 2 }, async () => {
-    const { admin } = await createSchoolWithAdmin();
-    const timed = async (identifier: string) => {
-      await clearThrottle();
-      // The data request (what the app's own fetches use) skips page rendering, so the time is
-      // mostly the sign-in itself: the sharpest view an attacker could get.
-      const started = performance.now();
-      const response = await server.client().post("/login.data", { identifier, password: WRONG, redirectTo: "/" });
-      expect(response.status).toBe(400);
-      return performance.now() - started;
-    };
-    // Warm up both paths (the dummy hash is computed on first use).
-    await timed(admin.email!);
-    await timed("warm-up@example.org");
+  it(
+    "takes about as long for an unknown email as for a wrong password (medians within 40%)",
+    { retry: 2 },
+    async () => {
+      const { admin } = await createSchoolWithAdmin();
+      const timed = async (identifier: string) => {
+        await clearThrottle();
+        // The data request (what the app's own fetches use) skips page rendering, so the time is
+        // mostly the sign-in itself: the sharpest view an attacker could get.
+        const started = performance.now();
+        const response = await server.client().post("/login.data", { identifier, password: WRONG, redirectTo: "/" });
+        expect(response.status).toBe(400);
+        return performance.now() - started;
+      };
+      // Warm up both paths (the dummy hash is computed on first use).
+      await timed(admin.email!);
+      await timed("warm-up@example.org");
 
-    const known: number[] = [];
-    const unknown: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      known.push(await timed(admin.email!));
-      unknown.push(await timed(`nobody${i}@example.org`));
-    }
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 9; i++) {
+        known.push(await timed(admin.email!));
+        unknown.push(await timed(`nobody${i}@example.org`));
+      }
 
-    const [k, u] = [median(known), median(unknown)];
-    // Without the dummy verification the unknown path skips argon2 and is several times faster.
-    expect(Math.abs(k - u) / Math.max(k, u), `median known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms`).toBeLessThan(0.4);
-  });
+      const [k, u] = [median(known), median(unknown)];
+      // Without the dummy verification the unknown path skips argon2 and is several times faster.
+      expect(
+        Math.abs(k - u) / Math.max(k, u),
+        `median known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms`,
+      ).toBeLessThan(0.4);
+    },
+  );
 });
 
 // A timing bound loose enough for this shared machine cannot see a few milliseconds, so this
@@ -94,7 +102,11 @@ describe("sign-in does not reveal which accounts exist", () => {
 describe("a wrong password and an unknown account do the same work", () => {
   it("records one failed sign-in either way, naming no one for an unknown account", async () => {
     const { admin } = await createSchoolWithAdmin();
-    const failures = () => testPrisma().auditLog.findMany({ where: { action: "auth.sign-in-failed" }, select: { id: true, subjectId: true, metadata: true } });
+    const failures = () =>
+      testPrisma().auditLog.findMany({
+        where: { action: "auth.sign-in-failed" },
+        select: { id: true, subjectId: true, metadata: true },
+      });
     const before = new Set((await failures()).map((r) => r.id));
 
     expect((await signInAs(admin.email!, WRONG)).status).toBe(400);
@@ -124,7 +136,10 @@ describe("password verification costs the same with or without an account", () =
       without.push(await time(null));
     }
     const [a, n] = [median(withAccount), median(without)];
-    expect(Math.abs(a - n) / Math.max(a, n), `median with account ${a.toFixed(1)} ms, without ${n.toFixed(1)} ms`).toBeLessThan(0.4);
+    expect(
+      Math.abs(a - n) / Math.max(a, n),
+      `median with account ${a.toFixed(1)} ms, without ${n.toFixed(1)} ms`,
+    ).toBeLessThan(0.4);
   });
 });
 

@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 async function landingAfterSignIn(redirectTo: string): Promise<string | null> {
-  const response = await server.client().post("/login", { identifier: admin.email!, password: admin.password, redirectTo });
+  const response = await server
+    .client()
+    .post("/login", { identifier: admin.email!, password: admin.password, redirectTo });
   expect(response.status).toBe(302);
   return response.location;
 }

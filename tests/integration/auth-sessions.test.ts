@@ -5,7 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { createOrganisation, createSchoolWithAdmin, createUser, sessionIdOf, type TestUser } from "../support/factories.ts";
+import {
+  createOrganisation,
+  createSchoolWithAdmin,
+  createUser,
+  sessionIdOf,
+  type TestUser,
+} from "../support/factories.ts";
 import { SESSION_COOKIE, useTestServer, type TestClient } from "../support/http.ts";
 import { testPrisma } from "../setup/db.ts";
 
@@ -34,7 +40,8 @@ async function expectSentToSignIn(client: TestClient) {
   expect(response.location).toBe("/login?redirectTo=%2Faccount");
 }
 
-const sessionRow = (token: string | undefined) => testPrisma().session.findUnique({ where: { id: sessionIdOf(token) } });
+const sessionRow = (token: string | undefined) =>
+  testPrisma().session.findUnique({ where: { id: sessionIdOf(token) } });
 
 describe("session fixation: sign-in always starts a new session", () => {
   it("ignores a made-up session cookie planted before sign-in", async () => {
@@ -99,8 +106,14 @@ describe("sessions expire when idle and after an absolute lifetime", () => {
     const teacher = await createUser({ roles: [{ org: school, role: "TEACHER" }] });
     const fresh = await signedIn(teacher);
     const stale = await signedIn(teacher);
-    await testPrisma().session.update({ where: { id: sessionIdOf(fresh.sessionToken) }, data: { lastActiveAt: new Date(Date.now() - 119 * MINUTE) } });
-    await testPrisma().session.update({ where: { id: sessionIdOf(stale.sessionToken) }, data: { lastActiveAt: new Date(Date.now() - 121 * MINUTE) } });
+    await testPrisma().session.update({
+      where: { id: sessionIdOf(fresh.sessionToken) },
+      data: { lastActiveAt: new Date(Date.now() - 119 * MINUTE) },
+    });
+    await testPrisma().session.update({
+      where: { id: sessionIdOf(stale.sessionToken) },
+      data: { lastActiveAt: new Date(Date.now() - 121 * MINUTE) },
+    });
 
     await expectSignedIn(fresh);
     await expectSentToSignIn(stale);
@@ -110,7 +123,10 @@ describe("sessions expire when idle and after an absolute lifetime", () => {
   it("ends a session past its absolute expiry even while it is in use", async () => {
     const { admin } = await createSchoolWithAdmin();
     const browser = await signedIn(admin);
-    await testPrisma().session.update({ where: { id: sessionIdOf(browser.sessionToken) }, data: { lastActiveAt: new Date(), expiresAt: new Date(Date.now() - 1_000) } });
+    await testPrisma().session.update({
+      where: { id: sessionIdOf(browser.sessionToken) },
+      data: { lastActiveAt: new Date(), expiresAt: new Date(Date.now() - 1_000) },
+    });
 
     await expectSentToSignIn(browser);
     expect(await sessionRow(browser.sessionToken)).toBeNull();
@@ -123,12 +139,16 @@ describe("sessions expire when idle and after an absolute lifetime", () => {
     const pupilBrowser = await signedIn(pupil);
     const teacherBrowser = await signedIn(teacher);
 
-    const hoursLeft = async (client: TestClient) => ((await sessionRow(client.sessionToken))!.expiresAt.getTime() - Date.now()) / 3_600_000;
+    const hoursLeft = async (client: TestClient) =>
+      ((await sessionRow(client.sessionToken))!.expiresAt.getTime() - Date.now()) / 3_600_000;
     expect(await hoursLeft(pupilBrowser)).toBeCloseTo(8, 1);
     expect(await hoursLeft(teacherBrowser)).toBeCloseTo(12, 1);
 
     const idle61 = new Date(Date.now() - 61 * MINUTE);
-    await testPrisma().session.updateMany({ where: { id: { in: [sessionIdOf(pupilBrowser.sessionToken), sessionIdOf(teacherBrowser.sessionToken)] } }, data: { lastActiveAt: idle61 } });
+    await testPrisma().session.updateMany({
+      where: { id: { in: [sessionIdOf(pupilBrowser.sessionToken), sessionIdOf(teacherBrowser.sessionToken)] } },
+      data: { lastActiveAt: idle61 },
+    });
     await expectSentToSignIn(pupilBrowser);
     await expectSignedIn(teacherBrowser);
   });
@@ -153,7 +173,9 @@ describe("disabling an account or changing a password ends sessions", () => {
     await expectSentToSignIn(phone);
     await expectSignedIn(adminBrowser);
     // And the disabled person cannot simply sign in again.
-    expect((await server.client().post("/login", { identifier: teacher.email!, password: teacher.password })).status).toBe(400);
+    expect(
+      (await server.client().post("/login", { identifier: teacher.email!, password: teacher.password })).status,
+    ).toBe(400);
   });
 
   it("keeps the browser that changed the password signed in and signs out all the others", async () => {
@@ -170,7 +192,9 @@ describe("disabling an account or changing a password ends sessions", () => {
     await expectSentToSignIn(elsewhere);
     const remaining = await testPrisma().session.findMany({ where: { userId: admin.id }, select: { id: true } });
     expect(remaining).toEqual([{ id: sessionIdOf(here.sessionToken) }]);
-    expect((await server.client().post("/login", { identifier: admin.email!, password: admin.password })).status).toBe(400);
+    expect((await server.client().post("/login", { identifier: admin.email!, password: admin.password })).status).toBe(
+      400,
+    );
     await server.client().signIn(admin.email!, newPassword);
   });
 
@@ -179,7 +203,10 @@ describe("disabling an account or changing a password ends sessions", () => {
     const here = await signedIn(admin);
     const elsewhere = await signedIn(admin);
 
-    const response = await here.post("/account", { currentPassword: "not-my-password-1", newPassword: "violet-harbour-canvas-77" });
+    const response = await here.post("/account", {
+      currentPassword: "not-my-password-1",
+      newPassword: "violet-harbour-canvas-77",
+    });
 
     expect(response.status).toBe(400);
     expect(response.text).toContain("Your current password is not right.");
@@ -195,7 +222,9 @@ describe("the sessions table holds only a hash of each session secret", () => {
 
     const row = await testPrisma().session.findUniqueOrThrow({ where: { id } });
     expect(Buffer.from(row.secretHash).equals(createHash("sha256").update(secret).digest())).toBe(true);
-    const [dump] = await testPrisma().$queryRaw<{ text: string }[]>`SELECT string_agg(row_to_json(s)::text || encode(s.secret_hash, 'escape'), ' ') AS text FROM sessions s`;
+    const [dump] = await testPrisma().$queryRaw<
+      { text: string }[]
+    >`SELECT string_agg(row_to_json(s)::text || encode(s.secret_hash, 'escape'), ' ') AS text FROM sessions s`;
     expect(dump.text).toContain(id);
     expect(dump.text).not.toContain(secret);
   });
@@ -246,6 +275,12 @@ describe("the session cookie in production", () => {
     const browser = await signedIn(admin);
     const response = await browser.post("/logout");
     const cookie = response.setCookies.find((c) => c.name === SESSION_COOKIE);
-    expect(cookie?.attributes).toMatchObject({ httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "0" });
+    expect(cookie?.attributes).toMatchObject({
+      httponly: true,
+      secure: true,
+      samesite: "Lax",
+      path: "/",
+      "max-age": "0",
+    });
   });
 });

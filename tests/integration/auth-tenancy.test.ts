@@ -37,7 +37,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-const invitations = () => testPrisma().authToken.findMany({ where: { kind: "INVITATION" }, select: { organisationId: true, role: true, email: true } });
+const invitations = () =>
+  testPrisma().authToken.findMany({
+    where: { kind: "INVITATION" },
+    select: { organisationId: true, role: true, email: true },
+  });
 
 describe("another school's records answer 404, exactly like records that do not exist", () => {
   it("shows a pupil of the admin's own school", async () => {
@@ -104,20 +108,36 @@ describe("the People page's forms act only on the admin's own school, with its o
   const peopleOfA = () => `/org/${schoolA.id}/people`;
 
   it("refuses an invitation carrying an extra organisationId field, and creates none", async () => {
-    const response = await adminBrowser.post(peopleOfA(), { intent: "invite", email: "smuggled@example.org", role: "TEACHER", organisationId: schoolB.id });
+    const response = await adminBrowser.post(peopleOfA(), {
+      intent: "invite",
+      email: "smuggled@example.org",
+      role: "TEACHER",
+      organisationId: schoolB.id,
+    });
     expect(response.status).toBe(400);
     expect(response.text).toContain("The form contained fields it should not have.");
     expect(await invitations()).toEqual([]);
   });
 
-  it.each(["PARTNERSHIP_ADMIN", "EMPLOYER_ADMIN", "COUNCIL_OFFICER", "SUPERUSER"])("refuses to invite someone as %s into a school, and creates none", async (role) => {
-    const response = await adminBrowser.post(peopleOfA(), { intent: "invite", email: `as-${role.toLowerCase()}@example.org`, role });
-    expect(response.status).toBe(400);
-    expect(await invitations()).toEqual([]);
-  });
+  it.each(["PARTNERSHIP_ADMIN", "EMPLOYER_ADMIN", "COUNCIL_OFFICER", "SUPERUSER"])(
+    "refuses to invite someone as %s into a school, and creates none",
+    async (role) => {
+      const response = await adminBrowser.post(peopleOfA(), {
+        intent: "invite",
+        email: `as-${role.toLowerCase()}@example.org`,
+        role,
+      });
+      expect(response.status).toBe(400);
+      expect(await invitations()).toEqual([]);
+    },
+  );
 
   it("refuses to invite into another school, whatever the form says", async () => {
-    const response = await adminBrowser.post(`/org/${schoolB.id}/people`, { intent: "invite", email: "into-b@example.org", role: "TEACHER" });
+    const response = await adminBrowser.post(`/org/${schoolB.id}/people`, {
+      intent: "invite",
+      email: "into-b@example.org",
+      role: "TEACHER",
+    });
     expect(response.status).toBe(404);
     expect(await invitations()).toEqual([]);
   });
@@ -125,7 +145,11 @@ describe("the People page's forms act only on the admin's own school, with its o
   it("refuses a teacher's invitation (teachers cannot invite staff)", async () => {
     const browser = server.client();
     await browser.signIn(teacherA.email!, teacherA.password);
-    const response = await browser.post(peopleOfA(), { intent: "invite", email: "by-teacher@example.org", role: "SCHOOL_ADMIN" });
+    const response = await browser.post(peopleOfA(), {
+      intent: "invite",
+      email: "by-teacher@example.org",
+      role: "SCHOOL_ADMIN",
+    });
     expect(response.status).toBe(404);
     expect(await invitations()).toEqual([]);
   });
@@ -138,16 +162,27 @@ describe("the People page's forms act only on the admin's own school, with its o
 
   it("refuses to create a pupil in another school", async () => {
     const before = await testPrisma().membership.count({ where: { organisationId: schoolB.id } });
-    const response = await adminBrowser.post(`/org/${schoolB.id}/people`, { intent: "create-pupil", firstName: "Sneaky", lastName: "Pupil", yearGroup: "9" });
+    const response = await adminBrowser.post(`/org/${schoolB.id}/people`, {
+      intent: "create-pupil",
+      firstName: "Sneaky",
+      lastName: "Pupil",
+      yearGroup: "9",
+    });
     expect(response.status).toBe(404);
     expect(await testPrisma().membership.count({ where: { organisationId: schoolB.id } })).toBe(before);
   });
 
   // Last, because it creates the one invitation the tests above check is absent.
   it("invites a teacher into the admin's own school when the form is as the page sends it", async () => {
-    const response = await adminBrowser.post(peopleOfA(), { intent: "invite", email: "new.teacher@example.org", role: "TEACHER" });
+    const response = await adminBrowser.post(peopleOfA(), {
+      intent: "invite",
+      email: "new.teacher@example.org",
+      role: "TEACHER",
+    });
     expect(response.status).toBe(200);
     expect(response.text).toContain("Invitation sent to new.teacher@example.org.");
-    expect(await invitations()).toEqual([{ organisationId: schoolA.id, role: "TEACHER", email: "new.teacher@example.org" }]);
+    expect(await invitations()).toEqual([
+      { organisationId: schoolA.id, role: "TEACHER", email: "new.teacher@example.org" },
+    ]);
   });
 });

@@ -31,17 +31,21 @@ afterAll(async () => {
   await stopChild(redis.child);
 });
 
-const attempt = (identifier: string, password: string) => server.client().post("/login", { identifier, password, redirectTo: "/" });
+const attempt = (identifier: string, password: string) =>
+  server.client().post("/login", { identifier, password, redirectTo: "/" });
 
 async function failTimes(identifier: string, times: number) {
-  for (let i = 0; i < times; i++) expect((await attempt(identifier, WRONG)).status, `wrong password #${i + 1}`).toBe(400);
+  for (let i = 0; i < times; i++)
+    expect((await attempt(identifier, WRONG)).status, `wrong password #${i + 1}`).toBe(400);
 }
 
 /** The account's failure count as Redis holds it (the key app/auth/throttle.server.ts writes). */
 async function countInRedis(identifier: string): Promise<string | null> {
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   try {
-    return await client.get(`${process.env.REDIS_PREFIX}throttle:acct:${createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32)}`);
+    return await client.get(
+      `${process.env.REDIS_PREFIX}throttle:acct:${createHash("sha256").update(identifier.toLowerCase()).digest("hex").slice(0, 32)}`,
+    );
   } finally {
     client.disconnect();
   }
@@ -51,7 +55,10 @@ async function countInRedis(identifier: string): Promise<string | null> {
 async function webReconnected() {
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   try {
-    await vi.waitFor(async () => expect(String(await client.client("LIST"))).toMatch(/\bname=web\b/), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect(String(await client.client("LIST"))).toMatch(/\bname=web\b/), {
+      timeout: 15_000,
+      interval: 100,
+    });
   } finally {
     client.disconnect();
   }
@@ -78,7 +85,9 @@ describe("sign-in throttling while Redis is unreachable", () => {
     // Redis back (empty: it kept nothing): verdicts and counts come from Redis again.
     redis = await startRedisServer({ port, log: () => undefined });
     await webReconnected();
-    expect((await attempt(during.email!, during.password)).status, "the count kept in memory no longer decides").toBe(302);
+    expect((await attempt(during.email!, during.password)).status, "the count kept in memory no longer decides").toBe(
+      302,
+    );
     await failTimes(after.email!, 5);
     expect(await countInRedis(after.email!)).toBe("5");
     expect((await attempt(after.email!, after.password)).status).toBe(429);

@@ -19,7 +19,12 @@ beforeEach(async () => {
 
 const WRONG = "definitely-not-it-9";
 
-function attempt(client: TestClient, identifier: string, password: string, extra: Record<string, string> = {}): Promise<TestResponse> {
+function attempt(
+  client: TestClient,
+  identifier: string,
+  password: string,
+  extra: Record<string, string> = {},
+): Promise<TestResponse> {
   return client.post("/login", { identifier, password, redirectTo: "/" }, { headers: extra });
 }
 
@@ -58,7 +63,13 @@ describe("an account is locked after 5 wrong passwords", () => {
   it("counts the account however its identifier is typed", async () => {
     const { admin } = await createSchoolWithAdmin();
     const browser = server.client();
-    const spellings = [admin.email!, admin.email!.toUpperCase(), ` ${admin.email!} `, admin.email!.replace(/^./, (c) => c.toUpperCase()), admin.email!];
+    const spellings = [
+      admin.email!,
+      admin.email!.toUpperCase(),
+      ` ${admin.email!} `,
+      admin.email!.replace(/^./, (c) => c.toUpperCase()),
+      admin.email!,
+    ];
     for (const spelling of spellings) expect((await attempt(browser, spelling, WRONG)).status).toBe(400);
 
     expectLockedOut(await attempt(browser, admin.email!, admin.password));
@@ -105,12 +116,16 @@ describe("throttling per address", () => {
     // Six identifiers × five failures: no single account reaches its own limit of 5 + 1.
     for (let n = 0; n < 6; n++) {
       for (let i = 0; i < 5; i++) {
-        const response = await attempt(browser, `spray${n}@example.org`, WRONG, { "X-Forwarded-For": `203.0.113.${n * 5 + i}` });
+        const response = await attempt(browser, `spray${n}@example.org`, WRONG, {
+          "X-Forwarded-For": `203.0.113.${n * 5 + i}`,
+        });
         expect(response.status).toBe(400);
       }
     }
 
-    const response = await attempt(browser, bystander.email!, bystander.password, { "X-Forwarded-For": "198.51.100.7" });
+    const response = await attempt(browser, bystander.email!, bystander.password, {
+      "X-Forwarded-For": "198.51.100.7",
+    });
     expectLockedOut(response);
     // Only one address was counted: the proxy header is not trusted without TRUST_PROXY.
     expect(await keys("throttle:ip:*")).toHaveLength(1);

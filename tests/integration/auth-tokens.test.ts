@@ -22,17 +22,23 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
 /** The secret the worker would put in the email: the newest outbox row for the topic. */
 async function secretFromOutbox(topic: "email.password-reset" | "email.invitation"): Promise<string> {
-  const message = await testPrisma().outboxMessage.findFirstOrThrow({ where: { topic }, orderBy: { createdAt: "desc" } });
+  const message = await testPrisma().outboxMessage.findFirstOrThrow({
+    where: { topic },
+    orderBy: { createdAt: "desc" },
+  });
   return (message.payload as { secret: string }).secret;
 }
 
 /** Everything in auth_tokens as text, to search for a secret that must not be there. */
 async function authTokensDump(): Promise<string> {
-  const [row] = await testPrisma().$queryRaw<{ text: string | null }[]>`SELECT string_agg(row_to_json(t)::text || encode(t.token_hash, 'escape'), ' ') AS text FROM auth_tokens t`;
+  const [row] = await testPrisma().$queryRaw<
+    { text: string | null }[]
+  >`SELECT string_agg(row_to_json(t)::text || encode(t.token_hash, 'escape'), ' ') AS text FROM auth_tokens t`;
   return row.text ?? "";
 }
 
-const canSignIn = async (identifier: string, password: string) => (await server.client().post("/login", { identifier, password, redirectTo: "/" })).status === 302;
+const canSignIn = async (identifier: string, password: string) =>
+  (await server.client().post("/login", { identifier, password, redirectTo: "/" })).status === 302;
 
 describe("password reset links", () => {
   it("are stored only as a hash, and last one hour", async () => {
@@ -41,7 +47,9 @@ describe("password reset links", () => {
     expect(response.status).toBe(200);
 
     const secret = await secretFromOutbox("email.password-reset");
-    const token = await testPrisma().authToken.findFirstOrThrow({ where: { userId: admin.id, kind: "PASSWORD_RESET" } });
+    const token = await testPrisma().authToken.findFirstOrThrow({
+      where: { userId: admin.id, kind: "PASSWORD_RESET" },
+    });
     expect(Buffer.from(token.tokenHash).equals(sha256(secret))).toBe(true);
     expect(await authTokensDump()).not.toContain(secret);
     expect(token.expiresAt.getTime() - token.createdAt.getTime()).toBeCloseTo(60 * 60 * 1000, -4);
@@ -71,7 +79,11 @@ describe("password reset links", () => {
 
   it("stop working after one hour", async () => {
     const { admin } = await createSchoolWithAdmin();
-    const { secret } = await createAuthToken({ kind: "PASSWORD_RESET", userId: admin.id, expiresAt: new Date(Date.now() - 1_000) });
+    const { secret } = await createAuthToken({
+      kind: "PASSWORD_RESET",
+      userId: admin.id,
+      expiresAt: new Date(Date.now() - 1_000),
+    });
 
     expect((await server.client().get(`/reset-password/${secret}`)).text).toContain("This link has expired");
     const response = await server.client().post(`/reset-password/${secret}`, { password: "too-late-password-44" });
@@ -81,8 +93,14 @@ describe("password reset links", () => {
 
   it("still work just inside the hour", async () => {
     const { admin } = await createSchoolWithAdmin();
-    const { secret } = await createAuthToken({ kind: "PASSWORD_RESET", userId: admin.id, expiresAt: new Date(Date.now() + 60_000) });
-    expect((await server.client().post(`/reset-password/${secret}`, { password: "just-in-time-pass-45" })).status).toBe(302);
+    const { secret } = await createAuthToken({
+      kind: "PASSWORD_RESET",
+      userId: admin.id,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    expect((await server.client().post(`/reset-password/${secret}`, { password: "just-in-time-pass-45" })).status).toBe(
+      302,
+    );
   });
 
   it("are replaced by a newer link: the earlier one stops working", async () => {
@@ -94,14 +112,26 @@ describe("password reset links", () => {
     const later = await secretFromOutbox("email.password-reset");
     expect(later).not.toBe(earlier);
 
-    expect((await server.client().post(`/reset-password/${earlier}`, { password: "old-link-password-46" })).status).toBe(400);
-    expect((await server.client().post(`/reset-password/${later}`, { password: "new-link-password-47" })).status).toBe(302);
+    expect(
+      (await server.client().post(`/reset-password/${earlier}`, { password: "old-link-password-46" })).status,
+    ).toBe(400);
+    expect((await server.client().post(`/reset-password/${later}`, { password: "new-link-password-47" })).status).toBe(
+      302,
+    );
   });
 
   it("cannot be stood in for by an invitation or setup secret", async () => {
     const { school, admin } = await createSchoolWithAdmin();
-    const { secret } = await createAuthToken({ kind: "INVITATION", email: admin.email!, organisationId: school.id, role: "TEACHER", userId: admin.id });
-    expect((await server.client().post(`/reset-password/${secret}`, { password: "wrong-kind-password-48" })).status).toBe(400);
+    const { secret } = await createAuthToken({
+      kind: "INVITATION",
+      email: admin.email!,
+      organisationId: school.id,
+      role: "TEACHER",
+      userId: admin.id,
+    });
+    expect(
+      (await server.client().post(`/reset-password/${secret}`, { password: "wrong-kind-password-48" })).status,
+    ).toBe(400);
   });
 });
 
@@ -111,31 +141,48 @@ describe("invitation links", () => {
     const adminBrowser = server.client();
     await adminBrowser.signIn(admin.email!, admin.password);
     const invited = "invited.teacher@example.org";
-    expect((await adminBrowser.post(`/org/${school.id}/people`, { intent: "invite", email: invited, role: "TEACHER" })).status).toBe(200);
+    expect(
+      (await adminBrowser.post(`/org/${school.id}/people`, { intent: "invite", email: invited, role: "TEACHER" }))
+        .status,
+    ).toBe(200);
     const secret = await secretFromOutbox("email.invitation");
     expect(await authTokensDump()).not.toContain(secret);
 
     const page = await server.client().get(`/invite/${secret}`);
     expect(visibleText(page.text)).toContain(`Join ${school.name}`);
     const newcomer = server.client();
-    const accepted = await newcomer.post(`/invite/${secret}`, { firstName: "Ivy", lastName: "Invited", password: "ivy-joins-the-school-1" });
+    const accepted = await newcomer.post(`/invite/${secret}`, {
+      firstName: "Ivy",
+      lastName: "Invited",
+      password: "ivy-joins-the-school-1",
+    });
     expect(accepted.status).toBe(302);
     expect(accepted.location).toBe("/?welcome=1");
     expect(newcomer.sessionToken).toBeDefined();
 
-    const replay = await server.client().post(`/invite/${secret}`, { firstName: "Mallory", lastName: "Replay", password: "mallory-replays-it-2" });
+    const replay = await server
+      .client()
+      .post(`/invite/${secret}`, { firstName: "Mallory", lastName: "Replay", password: "mallory-replays-it-2" });
     expect(replay.status).toBe(400);
     expect(replay.setCookies.some((c) => c.name === SESSION_COOKIE)).toBe(false);
     expect((await server.client().get(`/invite/${secret}`)).text).toContain("This invitation has expired");
 
-    const users = await testPrisma().user.findMany({ where: { email: invited }, select: { firstName: true, memberships: { select: { organisationId: true, role: true } } } });
+    const users = await testPrisma().user.findMany({
+      where: { email: invited },
+      select: { firstName: true, memberships: { select: { organisationId: true, role: true } } },
+    });
     expect(users).toEqual([{ firstName: "Ivy", memberships: [{ organisationId: school.id, role: "TEACHER" }] }]);
   });
 
   it("do not take over an existing account: its owner must be signed in", async () => {
     const { school } = await createSchoolWithAdmin();
     const existing = await createUser({ roles: [] });
-    const { secret } = await createAuthToken({ kind: "INVITATION", email: existing.email!, organisationId: school.id, role: "SCHOOL_ADMIN" });
+    const { secret } = await createAuthToken({
+      kind: "INVITATION",
+      email: existing.email!,
+      organisationId: school.id,
+      role: "SCHOOL_ADMIN",
+    });
     const response = await server.client().post(`/invite/${secret}`, {});
     expect(response.status).toBe(400);
     expect(await testPrisma().membership.count({ where: { userId: existing.id } })).toBe(0);
@@ -143,7 +190,8 @@ describe("invitation links", () => {
 });
 
 describe("pupils' setup codes", () => {
-  const FAILURE = "That username and setup code do not match, or the code has expired. Ask your teacher for a new code.";
+  const FAILURE =
+    "That username and setup code do not match, or the code has expired. Ask your teacher for a new code.";
 
   async function pupilWithCode(expiresAt?: Date) {
     const school = await createOrganisation({ kind: "SCHOOL" });
@@ -161,7 +209,9 @@ describe("pupils' setup codes", () => {
     expect(first.status).toBe(302);
     expect(browser.sessionToken).toBeDefined();
 
-    const again = await server.client().post("/setup", { username: pupil.username!, code, password: "someone-elses-pass-12" });
+    const again = await server
+      .client()
+      .post("/setup", { username: pupil.username!, code, password: "someone-elses-pass-12" });
     expect(again.status).toBe(400);
     expect(again.text).toContain(FAILURE);
     expect(await canSignIn(pupil.username!, "someone-elses-pass-12")).toBe(false);
@@ -171,26 +221,43 @@ describe("pupils' setup codes", () => {
   it("accept the code typed in lower case and without the dash", async () => {
     const { pupil, code } = await pupilWithCode();
     const typed = code.replace("-", "").toLowerCase();
-    expect((await server.client().post("/setup", { username: pupil.username!.toUpperCase(), code: typed, password: "typed-loosely-pass-13" })).status).toBe(302);
+    expect(
+      (
+        await server
+          .client()
+          .post("/setup", { username: pupil.username!.toUpperCase(), code: typed, password: "typed-loosely-pass-13" })
+      ).status,
+    ).toBe(302);
   });
 
   it("answer a wrong code exactly like a wrong username", async () => {
     const { pupil, code } = await pupilWithCode();
     const wrongCode = code.startsWith("A") ? "BBBB-CCCC" : "AAAA-BBBB";
-    const wrongCodeAnswer = await server.client().post("/setup", { username: pupil.username!, code: wrongCode, password: "any-password-here-14" });
-    const wrongUserAnswer = await server.client().post("/setup", { username: "nosuchpupil9999", code, password: "any-password-here-14" });
+    const wrongCodeAnswer = await server
+      .client()
+      .post("/setup", { username: pupil.username!, code: wrongCode, password: "any-password-here-14" });
+    const wrongUserAnswer = await server
+      .client()
+      .post("/setup", { username: "nosuchpupil9999", code, password: "any-password-here-14" });
 
     expect(wrongCodeAnswer.status).toBe(400);
     expect(wrongUserAnswer.status).toBe(400);
     expect(wrongCodeAnswer.text).toContain(FAILURE);
-    expect(comparablePage(wrongCodeAnswer.text, pupil.username!, wrongCode)).toBe(comparablePage(wrongUserAnswer.text, "nosuchpupil9999", code));
+    expect(comparablePage(wrongCodeAnswer.text, pupil.username!, wrongCode)).toBe(
+      comparablePage(wrongUserAnswer.text, "nosuchpupil9999", code),
+    );
     // The right pair still works afterwards.
-    expect((await server.client().post("/setup", { username: pupil.username!, code, password: "any-password-here-14" })).status).toBe(302);
+    expect(
+      (await server.client().post("/setup", { username: pupil.username!, code, password: "any-password-here-14" }))
+        .status,
+    ).toBe(302);
   });
 
   it("answer an expired code like a wrong one", async () => {
     const { pupil, code } = await pupilWithCode(new Date(Date.now() - 1_000));
-    const response = await server.client().post("/setup", { username: pupil.username!, code, password: "expired-code-pass-15" });
+    const response = await server
+      .client()
+      .post("/setup", { username: pupil.username!, code, password: "expired-code-pass-15" });
     expect(response.status).toBe(400);
     expect(response.text).toContain(FAILURE);
   });
@@ -198,7 +265,9 @@ describe("pupils' setup codes", () => {
   it("cannot be redeemed for another pupil's username", async () => {
     const { code } = await pupilWithCode();
     const { pupil: other } = await pupilWithCode();
-    const response = await server.client().post("/setup", { username: other.username!, code, password: "borrowed-code-pass-16" });
+    const response = await server
+      .client()
+      .post("/setup", { username: other.username!, code, password: "borrowed-code-pass-16" });
     expect(response.status).toBe(400);
     expect(response.text).toContain(FAILURE);
   });
@@ -206,9 +275,17 @@ describe("pupils' setup codes", () => {
   it("are throttled: the 6th guess for a username gets 429 with Retry-After", async () => {
     const { pupil, code } = await pupilWithCode();
     for (let i = 0; i < 5; i++) {
-      expect((await server.client().post("/setup", { username: pupil.username!, code: `ZZZZ-ZZZ${i + 2}`, password: "guessing-pass-17" })).status).toBe(400);
+      expect(
+        (
+          await server
+            .client()
+            .post("/setup", { username: pupil.username!, code: `ZZZZ-ZZZ${i + 2}`, password: "guessing-pass-17" })
+        ).status,
+      ).toBe(400);
     }
-    const blocked = await server.client().post("/setup", { username: pupil.username!, code, password: "guessing-pass-17" });
+    const blocked = await server
+      .client()
+      .post("/setup", { username: pupil.username!, code, password: "guessing-pass-17" });
     expect(blocked.status).toBe(429);
     expect(blocked.text).toMatch(/Try again in \d+ minutes?/);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);

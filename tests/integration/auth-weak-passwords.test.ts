@@ -25,7 +25,11 @@ function expectRefusedAtField(response: TestResponse, field: string, reason: str
   expect(response.status).toBe(400);
   const text = visibleText(response.text);
   expect(text).toContain("This password would be easy to guess.");
-  expect(text).toMatch(new RegExp(`id="field-${field}-error"><span class="visually-hidden">Error: </span>This password would be easy to guess\\. [^<]*${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  expect(text).toMatch(
+    new RegExp(
+      `id="field-${field}-error"><span class="visually-hidden">Error: </span>This password would be easy to guess\\. [^<]*${reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+    ),
+  );
   expect(text).toContain(`href="#field-${field}"`);
   expect(response.text).not.toContain(password);
 }
@@ -33,19 +37,32 @@ function expectRefusedAtField(response: TestResponse, field: string, reason: str
 describe("a guessable password is refused, saying why", () => {
   it("when asking to join: the request is not stored and the form keeps what was typed", async () => {
     const response = await server.client().post("/register", {
-      kind: "SCHOOL", name: "Weak Password Academy", districtCode: "E07000192", urn: "765432",
-      firstName: "Rhiannon", lastName: "Ashby", email: "head@weak-password.example", password: GUESSABLE,
+      kind: "SCHOOL",
+      name: "Weak Password Academy",
+      districtCode: "E07000192",
+      urn: "765432",
+      firstName: "Rhiannon",
+      lastName: "Ashby",
+      email: "head@weak-password.example",
+      password: GUESSABLE,
     });
     expectRefusedAtField(response, "password", COUNTY_REASON, GUESSABLE);
     const text = visibleText(response.text);
-    for (const kept of ["Weak Password Academy", "765432", "Rhiannon", "Ashby", "head@weak-password.example"]) expect(text).toContain(`value="${kept}"`);
+    for (const kept of ["Weak Password Academy", "765432", "Rhiannon", "Ashby", "head@weak-password.example"])
+      expect(text).toContain(`value="${kept}"`);
     expect(await testPrisma().pendingRegistration.count()).toBe(0);
   });
 
   it("when asking to join with one's own name in the password", async () => {
     const password = "RhiannonAshby1";
     const response = await server.client().post("/register", {
-      kind: "EMPLOYER", name: "Ashby Joinery", districtCode: "E07000192", firstName: "Rhiannon", lastName: "Ashby", email: "rhiannon@ashby-joinery.example", password,
+      kind: "EMPLOYER",
+      name: "Ashby Joinery",
+      districtCode: "E07000192",
+      firstName: "Rhiannon",
+      lastName: "Ashby",
+      email: "rhiannon@ashby-joinery.example",
+      password,
     });
     expectRefusedAtField(response, "password", COUNTY_REASON, password);
   });
@@ -53,9 +70,16 @@ describe("a guessable password is refused, saying why", () => {
   it("on a reset link: the link still works and the old password is unchanged", async () => {
     const { admin } = await createSchoolWithAdmin();
     const { secret } = await createAuthToken({ kind: "PASSWORD_RESET", userId: admin.id });
-    expectRefusedAtField(await server.client().post(`/reset-password/${secret}`, { password: "password1234" }), "password", "commonly used password.", "password1234");
+    expectRefusedAtField(
+      await server.client().post(`/reset-password/${secret}`, { password: "password1234" }),
+      "password",
+      "commonly used password.",
+      "password1234",
+    );
     expect((await server.client().signIn(admin.email!, admin.password)).status).toBe(302);
-    expect((await server.client().post(`/reset-password/${secret}`, { password: "heron-quince-tundra-8" })).status).toBe(302);
+    expect(
+      (await server.client().post(`/reset-password/${secret}`, { password: "heron-quince-tundra-8" })).status,
+    ).toBe(302);
   });
 
   it("when accepting an invitation: no account is made, the names are kept and the link still works", async () => {
@@ -63,17 +87,30 @@ describe("a guessable password is refused, saying why", () => {
     const email = "carys.morgan@weak-invite.example";
     const { secret } = await createAuthToken({ kind: "INVITATION", email, organisationId: school.id, role: "TEACHER" });
     const password = "CarysMorgan2026";
-    const response = await server.client().post(`/invite/${secret}`, { firstName: "Carys", lastName: "Morgan", password });
+    const response = await server
+      .client()
+      .post(`/invite/${secret}`, { firstName: "Carys", lastName: "Morgan", password });
     expectRefusedAtField(response, "password", COUNTY_REASON, password);
     expect(visibleText(response.text)).toContain('value="Carys"');
     expect(response.setCookies.some((c) => c.name === SESSION_COOKIE)).toBe(false);
     expect(await testPrisma().user.count({ where: { email } })).toBe(0);
-    expect((await server.client().post(`/invite/${secret}`, { firstName: "Carys", lastName: "Morgan", password: "heron-quince-tundra-8" })).status).toBe(302);
+    expect(
+      (
+        await server
+          .client()
+          .post(`/invite/${secret}`, { firstName: "Carys", lastName: "Morgan", password: "heron-quince-tundra-8" })
+      ).status,
+    ).toBe(302);
   });
 
   it("when a pupil sets up their account: the username and code are kept, and trying again is not counted as a guess", async () => {
     const school = await createOrganisation({ kind: "SCHOOL" });
-    const pupil = await createUser({ password: null, firstName: "Megan", lastName: "Oakes", roles: [{ org: school, role: "PUPIL" }] });
+    const pupil = await createUser({
+      password: null,
+      firstName: "Megan",
+      lastName: "Oakes",
+      roles: [{ org: school, role: "PUPIL" }],
+    });
     const { secret: code } = await createAuthToken({ kind: "SETUP_CODE", userId: pupil.id });
     // More tries than the setup throttle allows wrong codes (5): none of these is a wrong code.
     for (const password of ["MeganOakes123", "qwertyuiop", "aaaaaaaaaaaa", "1234567890", "football123", "Megan2026!"]) {
@@ -81,7 +118,10 @@ describe("a guessable password is refused, saying why", () => {
       expectRefusedAtField(response, "password", "", password);
       expect(visibleText(response.text)).toContain(`value="${pupil.username}"`);
     }
-    expect((await server.client().post("/setup", { username: pupil.username!, code, password: "heron-quince-tundra-8" })).status).toBe(302);
+    expect(
+      (await server.client().post("/setup", { username: pupil.username!, code, password: "heron-quince-tundra-8" }))
+        .status,
+    ).toBe(302);
   });
 
   it("when changing one's password on the account page: the old one still works", async () => {

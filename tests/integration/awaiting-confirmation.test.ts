@@ -29,12 +29,28 @@ let waitingIds: string[];
 beforeAll(async () => {
   f = await createApprenticeship({ startDate: "2025-09-01", plannedEndDate: "2027-02-28" });
   const db = testPrisma();
-  const otj = async (data: { occurredOn: string; atWork: boolean; status?: "PENDING" | "VERIFIED" | "REJECTED"; confirmed?: boolean; supersededAt?: Date; version?: number; supersedesId?: string }) => {
+  const otj = async (data: {
+    occurredOn: string;
+    atWork: boolean;
+    status?: "PENDING" | "VERIFIED" | "REJECTED";
+    confirmed?: boolean;
+    supersededAt?: Date;
+    version?: number;
+    supersedesId?: string;
+  }) => {
     const { occurredOn, confirmed, ...rest } = data;
     const row = await db.progressEntry.create({
       data: {
-        learnerId: f.apprentice.id, apprenticeshipId: f.apprenticeshipId, createdById: f.apprentice.id, kind: "OTJ_ACTIVITY", activityType: "training", description: "Network course",
-        minutes: 60, occurredOn: d(occurredOn), createdAt: LOGGED, ...rest,
+        learnerId: f.apprentice.id,
+        apprenticeshipId: f.apprenticeshipId,
+        createdById: f.apprentice.id,
+        kind: "OTJ_ACTIVITY",
+        activityType: "training",
+        description: "Network course",
+        minutes: 60,
+        occurredOn: d(occurredOn),
+        createdAt: LOGGED,
+        ...rest,
         ...(rest.status && rest.status !== "PENDING" ? { verifiedById: f.tutor.id, verifiedAt: LOGGED } : {}),
         ...(confirmed ? { supervisorConfirmedById: f.supervisor.id, supervisorConfirmedAt: LOGGED } : {}),
       },
@@ -69,7 +85,9 @@ describe("every reader of 'waiting for the supervisor' agrees", () => {
   });
 
   it("the inbox digest email counts the same", async () => {
-    const due = await dueFor("inbox-digest", new Date("2025-12-01T09:00:00Z"), "2025-12-01", { userIds: [f.supervisor.id] });
+    const due = await dueFor("inbox-digest", new Date("2025-12-01T09:00:00Z"), "2025-12-01", {
+      userIds: [f.supervisor.id],
+    });
     expect(due.get(f.supervisor.id)?.otj).toBe(WAITING);
   });
 
@@ -80,8 +98,17 @@ describe("every reader of 'waiting for the supervisor' agrees", () => {
 
   it("confirming everything on the page acts on exactly the waiting entries, and then nothing waits", async () => {
     const supervisor = await actorFor(f.supervisor.id);
-    const all = await testPrisma().progressEntry.findMany({ where: { apprenticeshipId: f.apprenticeshipId, atWork: true }, select: { id: true } });
-    const result = await verifyEntries(supervisor, all.map((x) => x.id), "approve", "", { as: "supervisor" });
+    const all = await testPrisma().progressEntry.findMany({
+      where: { apprenticeshipId: f.apprenticeshipId, atWork: true },
+      select: { id: true },
+    });
+    const result = await verifyEntries(
+      supervisor,
+      all.map((x) => x.id),
+      "approve",
+      "",
+      { as: "supervisor" },
+    );
     expect(result).toEqual({ updated: WAITING, skipped: all.length - WAITING });
     expect(await pendingCount(supervisor)).toBe(0);
     expect((await inboxCount(supervisor))!.otj).toBe(0);

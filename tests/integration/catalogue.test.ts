@@ -9,7 +9,13 @@ import { testPrisma } from "../setup/db.ts";
 import type { Actor } from "../../app/auth/permissions.ts";
 import { disconnectDb } from "../../app/db/client.server.ts";
 import { creditedCredential, creditedCodes } from "../../app/domain/credentials.ts";
-import { applyCatalogueImport, CatalogueError, getCatalogue, getCatalogueImport, previewCatalogueImport } from "../../app/models/catalogue.server.ts";
+import {
+  applyCatalogueImport,
+  CatalogueError,
+  getCatalogue,
+  getCatalogueImport,
+  previewCatalogueImport,
+} from "../../app/models/catalogue.server.ts";
 
 const prisma = testPrisma();
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -19,9 +25,24 @@ let otherAdmin: Actor;
 let teacher: Actor;
 
 async function actorIn(kind: "PROVIDER" | "SCHOOL", role: "PARTNERSHIP_ADMIN" | "TEACHER"): Promise<Actor> {
-  const org = await prisma.organisation.create({ data: { name: `Org ${Math.random()}`, kind, status: "APPROVED", districtCode: "E07000197" }, select: { id: true, name: true } });
-  const user = await prisma.user.create({ data: { email: `${Math.random()}@example.org`, firstName: "A", lastName: "B", memberships: { create: { organisationId: org.id, role } } }, select: { id: true } });
-  return { userId: user.id, displayName: "A B", memberships: [{ organisationId: org.id, organisationName: org.name, organisationKind: kind, role }] };
+  const org = await prisma.organisation.create({
+    data: { name: `Org ${Math.random()}`, kind, status: "APPROVED", districtCode: "E07000197" },
+    select: { id: true, name: true },
+  });
+  const user = await prisma.user.create({
+    data: {
+      email: `${Math.random()}@example.org`,
+      firstName: "A",
+      lastName: "B",
+      memberships: { create: { organisationId: org.id, role } },
+    },
+    select: { id: true },
+  });
+  return {
+    userId: user.id,
+    displayName: "A B",
+    memberships: [{ organisationId: org.id, organisationName: org.name, organisationKind: kind, role }],
+  };
 }
 
 beforeAll(async () => {
@@ -30,7 +51,15 @@ beforeAll(async () => {
   teacher = await actorIn("SCHOOL", "TEACHER");
   // What the seed holds before the first import: one module with an older duration and title.
   await prisma.module.create({
-    data: { uid: "learn.wwl.describe-cloud-compute", title: "Describe cloud compute", durationMinutes: 35, levels: ["beginner"], roles: ["student"], products: [], url: "https://learn.microsoft.com/en-gb/training/modules/describe-cloud-compute/" },
+    data: {
+      uid: "learn.wwl.describe-cloud-compute",
+      title: "Describe cloud compute",
+      durationMinutes: 35,
+      levels: ["beginner"],
+      roles: ["student"],
+      products: [],
+      url: "https://learn.microsoft.com/en-gb/training/modules/describe-cloud-compute/",
+    },
   });
   await prisma.credential.createMany({
     data: [
@@ -41,8 +70,18 @@ beforeAll(async () => {
   });
   await prisma.credential.createMany({
     data: [
-      { code: "MS-900", name: "Microsoft 365 Fundamentals", retiredOn: new Date("2026-03-31T00:00:00Z"), successorCode: "AB-900" },
-      { code: "AI-900", name: "Microsoft Azure AI Fundamentals (retired)", retiredOn: new Date("2026-06-30T00:00:00Z"), successorCode: "AI-901" },
+      {
+        code: "MS-900",
+        name: "Microsoft 365 Fundamentals",
+        retiredOn: new Date("2026-03-31T00:00:00Z"),
+        successorCode: "AB-900",
+      },
+      {
+        code: "AI-900",
+        name: "Microsoft Azure AI Fundamentals (retired)",
+        retiredOn: new Date("2026-06-30T00:00:00Z"),
+        successorCode: "AI-901",
+      },
     ],
   });
 });
@@ -78,8 +117,12 @@ describe("catalogue import", () => {
     const result = await applyCatalogueImport(admin, outcome.importId);
     expect(result).toEqual({ created: 13, updated: 1, unchanged: 0, invalid: 2 });
     expect(await prisma.module.count()).toBe(before + 13);
-    expect(await prisma.module.findUniqueOrThrow({ where: { uid: "learn.wwl.describe-cloud-compute" } })).toMatchObject({ durationMinutes: 34, title: "Describe cloud computing" });
-    const log = await prisma.auditLog.findFirstOrThrow({ where: { action: "catalogue.import", subjectId: outcome.importId } });
+    expect(await prisma.module.findUniqueOrThrow({ where: { uid: "learn.wwl.describe-cloud-compute" } })).toMatchObject(
+      { durationMinutes: 34, title: "Describe cloud computing" },
+    );
+    const log = await prisma.auditLog.findFirstOrThrow({
+      where: { action: "catalogue.import", subjectId: outcome.importId },
+    });
     expect(log.metadata).toEqual({ created: 13, updated: 1, unchanged: 0, invalid: 2 });
     await expect(applyCatalogueImport(admin, outcome.importId)).rejects.toBeInstanceOf(CatalogueError);
 
@@ -87,8 +130,15 @@ describe("catalogue import", () => {
     const again = await previewCatalogueImport(admin, fixture("learn-catalogue.json"));
     if (!again.ok) throw new Error(again.problems.join(" "));
     expect(again.preview).toMatchObject({ new: [], updated: [], unchanged: 14 });
-    expect(await applyCatalogueImport(admin, again.importId)).toEqual({ created: 0, updated: 0, unchanged: 14, invalid: 2 });
-    expect(await prisma.module.findMany({ orderBy: { uid: "asc" }, select: { uid: true, updatedAt: true } })).toEqual(snapshot);
+    expect(await applyCatalogueImport(admin, again.importId)).toEqual({
+      created: 0,
+      updated: 0,
+      unchanged: 14,
+      invalid: 2,
+    });
+    expect(await prisma.module.findMany({ orderBy: { uid: "asc" }, select: { uid: true, updatedAt: true } })).toEqual(
+      snapshot,
+    );
 
     // The CSV shape of the same modules is unchanged too; its own bad rows are explained.
     const fromCsv = await previewCatalogueImport(admin, fixture("learn-catalogue.csv"));
@@ -109,10 +159,16 @@ describe("catalogue import", () => {
     const outcome = await previewCatalogueImport(admin, fixture("learn-catalogue.csv"));
     if (!outcome.ok) throw new Error(outcome.problems.join(" "));
     for (const outsider of [otherAdmin, teacher]) {
-      const error = await applyCatalogueImport(outsider, outcome.importId).then(() => null, (e: unknown) => e);
+      const error = await applyCatalogueImport(outsider, outcome.importId).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((error as Response).status).toBe(404);
     }
-    const error = await getCatalogue(teacher).then(() => null, (e: unknown) => e);
+    const error = await getCatalogue(teacher).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((error as Response).status).toBe(404);
     expect((await getCatalogueImport(admin, outcome.importId)).status).toBe("preview");
   });
@@ -122,7 +178,10 @@ describe("retired exam codes", () => {
   it("are listed with their successors and credited to them", async () => {
     const { credentials } = await getCatalogue(admin);
     const retired = credentials.filter((c) => c.retiredOn).map((c) => [c.code, c.successorCode]);
-    expect(retired).toEqual([["AI-900", "AI-901"], ["MS-900", "AB-900"]]);
+    expect(retired).toEqual([
+      ["AI-900", "AI-901"],
+      ["MS-900", "AB-900"],
+    ]);
     expect(creditedCredential("MS-900", credentials)).toBe("AB-900");
     expect(creditedCredential("AI-900", credentials)).toBe("AI-901");
     expect(creditedCodes(["MS-900", "AB-900", "AZ-900"], credentials).sort()).toEqual(["AB-900", "AZ-900"]);

@@ -39,7 +39,10 @@ beforeAll(async () => {
 
 /** A pupil of school A who has signed in, with a UPN and (optionally) an email. */
 async function pupilOfA(n: number, input: { email?: string | null; also?: TestOrganisation } = {}) {
-  const roles = [{ org: schoolA, role: "PUPIL" as const }, ...(input.also ? [{ org: input.also, role: "PUPIL" as const }] : [])];
+  const roles = [
+    { org: schoolA, role: "PUPIL" as const },
+    ...(input.also ? [{ org: input.also, role: "PUPIL" as const }] : []),
+  ];
   const pupil = await createUser({ roles, firstName: "Ruby", lastName: "Mover", email: input.email ?? null });
   await prisma.user.update({ where: { id: pupil.id }, data: { upn: upn(n), yearGroup: 9 } });
   return pupil;
@@ -50,7 +53,13 @@ async function footprint(userId: string) {
   return prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: {
-      email: true, upn: true, firstName: true, lastName: true, yearGroup: true, dateOfBirth: true, updatedAt: true,
+      email: true,
+      upn: true,
+      firstName: true,
+      lastName: true,
+      yearGroup: true,
+      dateOfBirth: true,
+      updatedAt: true,
       memberships: { select: { organisationId: true, role: true }, orderBy: { organisationId: "asc" } },
       cohortMembers: { select: { cohortId: true, leftAt: true } },
       enrolments: { select: { id: true } },
@@ -70,7 +79,13 @@ async function importAtNewSchool(rows: string[], school?: TestOrganisation) {
   const again = await previewClassImport(teacher, cohort.id, file);
   if (!again.ok) throw new Error(again.problems.join(" "));
   const members = await prisma.cohortMember.findMany({ where: { cohortId: cohort.id }, select: { userId: true } });
-  return { org, teacher, cohort, members: members.map((m) => m.userId), seen: { preview: first.summary, confirmed, reimport: again.summary } };
+  return {
+    org,
+    teacher,
+    cohort,
+    members: members.map((m) => m.userId),
+    seen: { preview: first.summary, confirmed, reimport: again.summary },
+  };
 }
 
 describe("a class list naming another school's pupil by UPN", () => {
@@ -79,7 +94,12 @@ describe("a class list naming another school's pupil by UPN", () => {
     const before = await footprint(victim.id);
 
     const control = await importAtNewSchool([`${upn(901)},Ruby,Mover,9,control@attacker.example`]);
-    for (const [i, [first, last]] of [["Ruby", "Mover"], ["Ruby", "Other"], ["Someone", "Mover"], ["Someone", "Else"]].entries()) {
+    for (const [i, [first, last]] of [
+      ["Ruby", "Mover"],
+      ["Ruby", "Other"],
+      ["Someone", "Mover"],
+      ["Someone", "Else"],
+    ].entries()) {
       const attack = await importAtNewSchool([`${upn(1)},${first},${last},9,thief${i}@attacker.example`]);
       // The teacher sees exactly what a UPN nobody holds gives: one new pupil, then unchanged.
       expect(attack.seen).toEqual(control.seen);
@@ -101,7 +121,11 @@ describe("a class list naming another school's pupil by UPN", () => {
     const teacher = await actorFor((await createUser({ roles: [{ org: schoolB, role: "TEACHER" }] })).id);
     const own = await createUser({ roles: [{ org: schoolB, role: "PUPIL" }], firstName: "Amelia", lastName: "Twin" });
     const cohort = await createClass(teacher, { name: "9T", yearGroup: 9, academicYear: 2026 });
-    const preview = await previewClassImport(teacher, cohort.id, csv(["UPN,Forename,Surname,Year", `${upn(2)},Amelia,Twin,9`].join("\n")));
+    const preview = await previewClassImport(
+      teacher,
+      cohort.id,
+      csv(["UPN,Forename,Surname,Year", `${upn(2)},Amelia,Twin,9`].join("\n")),
+    );
     if (!preview.ok) throw new Error(preview.problems.join(" "));
     expect(preview.summary.possibleDuplicates.map((d) => d.candidates.map((c) => c.userId))).toEqual([[own.id]]);
     const done = await confirmClassImport(teacher, cohort.id, preview.importId, { "2": own.id });
@@ -116,11 +140,26 @@ describe("a class list naming another school's pupil by UPN", () => {
     const [claimant] = attack.members;
 
     const flags = (await listIdentityFlags(admin)).filter((f) => f.holder.id === victim.id);
-    expect(flags).toEqual([expect.objectContaining({ kind: "UPN", value: upn(3), organisation: (await prisma.organisation.findUniqueOrThrow({ where: { id: attack.org.id } })).name, claimant: expect.objectContaining({ id: claimant }) })]);
-    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "person.identifier-flagged", subjectId: victim.id } });
-    expect(audit).toMatchObject({ organisationId: attack.org.id, metadata: expect.objectContaining({ claimantId: claimant, kind: "UPN" }) });
+    expect(flags).toEqual([
+      expect.objectContaining({
+        kind: "UPN",
+        value: upn(3),
+        organisation: (await prisma.organisation.findUniqueOrThrow({ where: { id: attack.org.id } })).name,
+        claimant: expect.objectContaining({ id: claimant }),
+      }),
+    ]);
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { action: "person.identifier-flagged", subjectId: victim.id },
+    });
+    expect(audit).toMatchObject({
+      organisationId: attack.org.id,
+      metadata: expect.objectContaining({ claimantId: claimant, kind: "UPN" }),
+    });
 
-    const notFound = await listIdentityFlags(attack.teacher).then(() => null, (e: unknown) => e);
+    const notFound = await listIdentityFlags(attack.teacher).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((notFound as Response).status).toBe(404);
 
     // On the merge page, with a link that compares the two records.
@@ -186,12 +225,26 @@ describe("adding a pupil on the People page with a UPN", () => {
     const before = await footprint(victim.id);
     const schoolB = await createOrganisation({ kind: "SCHOOL" });
     const teacher = await actorFor((await createUser({ roles: [{ org: schoolB, role: "TEACHER" }] })).id);
-    const add = (value: string) => createPupilAccount(teacher, { organisationId: schoolB.id, firstName: "Ruby", lastName: "Mover", yearGroup: 9, upn: value });
+    const add = (value: string) =>
+      createPupilAccount(teacher, {
+        organisationId: schoolB.id,
+        firstName: "Ruby",
+        lastName: "Mover",
+        yearGroup: 9,
+        upn: value,
+      });
     const outcome = async (value: string) => {
       const first = await add(value);
-      const second = await add(value).then(() => null, (e: unknown) => e);
+      const second = await add(value).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(second).toBeInstanceOf(AccountError);
-      return { first: { username: typeof first.username, setupCode: /^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(first.setupCode) }, second: (second as Error).message, userId: first.userId };
+      return {
+        first: { username: typeof first.username, setupCode: /^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(first.setupCode) },
+        second: (second as Error).message,
+        userId: first.userId,
+      };
     };
 
     const known = await outcome(upn(6));
@@ -199,7 +252,9 @@ describe("adding a pupil on the People page with a UPN", () => {
     expect({ ...known, userId: null }).toEqual({ ...unknown, userId: null });
     expect(await footprint(victim.id)).toEqual(before);
     expect((await prisma.user.findUniqueOrThrow({ where: { id: known.userId } })).upn).toBeNull();
-    expect((await listIdentityFlags(admin)).filter((f) => f.holder.id === victim.id).map((f) => f.claimant.id)).toEqual([known.userId]);
+    expect((await listIdentityFlags(admin)).filter((f) => f.holder.id === victim.id).map((f) => f.claimant.id)).toEqual(
+      [known.userId],
+    );
   });
 });
 
@@ -209,17 +264,42 @@ describe("the subject-access export of a pupil two schools hold", () => {
     const shared = await pupilOfA(7, { also: schoolB });
     await prisma.user.update({ where: { id: shared.id }, data: { dateOfBirth: new Date("2011-03-04T00:00:00Z") } });
     const teacherA = await createUser({ roles: [{ org: schoolA, role: "TEACHER" }] });
-    const classAtA = await prisma.cohort.create({ data: { organisationId: schoolA.id, teacherId: teacherA.id, name: "9A private", yearGroup: 9, academicYear: 2026 } });
+    const classAtA = await prisma.cohort.create({
+      data: {
+        organisationId: schoolA.id,
+        teacherId: teacherA.id,
+        name: "9A private",
+        yearGroup: 9,
+        academicYear: 2026,
+      },
+    });
     await prisma.cohortMember.create({ data: { cohortId: classAtA.id, userId: shared.id } });
-    const pathway = await prisma.pathway.create({ data: { slug: `reach-${shared.id}`, title: "School A's pathway", audience: "PUPIL", hoursMin: 1, hoursMax: 2 } });
-    const enrolment = await prisma.enrolment.create({ data: { userId: shared.id, pathwayId: pathway.id, organisationId: schoolA.id, cohortId: classAtA.id } });
-    await prisma.progressEntry.create({ data: { learnerId: shared.id, enrolmentId: enrolment.id, kind: "LEARNING_TIME", occurredOn: new Date("2026-10-01T00:00:00Z"), minutes: 30, description: "Written at school A", ksbCodes: [], createdById: shared.id } });
+    const pathway = await prisma.pathway.create({
+      data: { slug: `reach-${shared.id}`, title: "School A's pathway", audience: "PUPIL", hoursMin: 1, hoursMax: 2 },
+    });
+    const enrolment = await prisma.enrolment.create({
+      data: { userId: shared.id, pathwayId: pathway.id, organisationId: schoolA.id, cohortId: classAtA.id },
+    });
+    await prisma.progressEntry.create({
+      data: {
+        learnerId: shared.id,
+        enrolmentId: enrolment.id,
+        kind: "LEARNING_TIME",
+        occurredOn: new Date("2026-10-01T00:00:00Z"),
+        minutes: 30,
+        description: "Written at school A",
+        ksbCodes: [],
+        createdById: shared.id,
+      },
+    });
 
     const adminB = await actorFor((await createUser({ roles: [{ org: schoolB, role: "SCHOOL_ADMIN" }] })).id);
     const { record } = await subjectAccessRecord(adminB, shared.id);
     expect(record.roles.map((r) => r.organisation)).toEqual([schoolB.name]);
     expect(record.person.dateOfBirth).toBeNull();
-    expect({ classes: record.classes, enrolments: record.enrolments, progressEntries: record.progressEntries }).toEqual({ classes: [], enrolments: [], progressEntries: [] });
+    expect({ classes: record.classes, enrolments: record.enrolments, progressEntries: record.progressEntries }).toEqual(
+      { classes: [], enrolments: [], progressEntries: [] },
+    );
     expect(JSON.stringify(record)).not.toContain("Written at school A");
 
     const whole = (await subjectAccessRecord(admin, shared.id)).record;

@@ -25,7 +25,8 @@ import { generateSetupCodes } from "../../app/models/setup-codes.server.ts";
 import { processClassImport } from "../../workers/imports-worker.ts";
 
 const prisma = testPrisma();
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/class-lists/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../fixtures/class-lists/${name}`, import.meta.url)));
 const csv = (text: string) => new TextEncoder().encode(text);
 /** A valid UPN for serial n (LA 860, a made-up school). */
 const upn = (n: number, school = "7777") => {
@@ -35,18 +36,38 @@ const upn = (n: number, school = "7777") => {
 
 let seq = 0;
 async function school(name = "School") {
-  return prisma.organisation.create({ data: { name: `${name} ${++seq}`, kind: "SCHOOL", status: "APPROVED", districtCode: "E07000192" }, select: { id: true, name: true } });
+  return prisma.organisation.create({
+    data: { name: `${name} ${++seq}`, kind: "SCHOOL", status: "APPROVED", districtCode: "E07000192" },
+    select: { id: true, name: true },
+  });
 }
 async function staff(org: { id: string; name: string }, role: Role = "TEACHER"): Promise<Actor> {
   const user = await prisma.user.create({
-    data: { email: `staff${++seq}@example.org`, firstName: "Staff", lastName: `Member${seq}`, memberships: { create: { organisationId: org.id, role } } },
+    data: {
+      email: `staff${++seq}@example.org`,
+      firstName: "Staff",
+      lastName: `Member${seq}`,
+      memberships: { create: { organisationId: org.id, role } },
+    },
     select: { id: true },
   });
-  return { userId: user.id, displayName: "Staff", memberships: [{ organisationId: org.id, organisationName: org.name, organisationKind: "SCHOOL", role }] };
+  return {
+    userId: user.id,
+    displayName: "Staff",
+    memberships: [{ organisationId: org.id, organisationName: org.name, organisationKind: "SCHOOL", role }],
+  };
 }
-async function pupil(org: { id: string }, data: { firstName: string; lastName: string; yearGroup?: number; upn?: string; email?: string }) {
+async function pupil(
+  org: { id: string },
+  data: { firstName: string; lastName: string; yearGroup?: number; upn?: string; email?: string },
+) {
   return prisma.user.create({
-    data: { ...data, yearGroup: data.yearGroup ?? 9, username: `p${++seq}x`, memberships: { create: { organisationId: org.id, role: "PUPIL" } } },
+    data: {
+      ...data,
+      yearGroup: data.yearGroup ?? 9,
+      username: `p${++seq}x`,
+      memberships: { create: { organisationId: org.id, role: "PUPIL" } },
+    },
     select: { id: true },
   });
 }
@@ -62,7 +83,17 @@ async function pathwayWithModules(n = 3) {
       modules: {
         create: Array.from({ length: n }, (_, i) => ({
           position: i,
-          module: { create: { uid: `learn.test.${slug}.m${i}`, title: `Module ${i + 1}`, durationMinutes: 30, levels: ["beginner"], roles: [], products: [], url: `https://learn.microsoft.com/training/modules/${slug}-m${i}/` } },
+          module: {
+            create: {
+              uid: `learn.test.${slug}.m${i}`,
+              title: `Module ${i + 1}`,
+              durationMinutes: 30,
+              levels: ["beginner"],
+              roles: [],
+              products: [],
+              url: `https://learn.microsoft.com/training/modules/${slug}-m${i}/`,
+            },
+          },
         })),
       },
     },
@@ -70,11 +101,19 @@ async function pathwayWithModules(n = 3) {
   });
 }
 async function counts() {
-  const [users, memberships, members, enrolments] = await Promise.all([prisma.user.count(), prisma.membership.count(), prisma.cohortMember.count(), prisma.enrolment.count()]);
+  const [users, memberships, members, enrolments] = await Promise.all([
+    prisma.user.count(),
+    prisma.membership.count(),
+    prisma.cohortMember.count(),
+    prisma.enrolment.count(),
+  ]);
   return { users, memberships, members, enrolments };
 }
 async function expectNotFound(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(Response);
   expect((error as Response).status).toBe(404);
 }
@@ -101,7 +140,15 @@ describe("dry run", () => {
     const cohort = await createClass(teacherA, { name: "9X dry run", yearGroup: 9, academicYear: year });
     const before = await counts();
     const outcome = await previewOk(teacherA, cohort.id, fixture("year9-class-30.csv"));
-    expect(outcome.summary).toMatchObject({ fileRows: 30, validRows: 30, newPupils: 30, matched: 0, unchanged: 0, possibleDuplicates: [], invalid: [] });
+    expect(outcome.summary).toMatchObject({
+      fileRows: 30,
+      validRows: 30,
+      newPupils: 30,
+      matched: 0,
+      unchanged: 0,
+      possibleDuplicates: [],
+      invalid: [],
+    });
     expect(await counts()).toEqual(before);
     const job = await prisma.importJob.findUniqueOrThrow({ where: { id: outcome.importId } });
     expect(job).toMatchObject({ status: "preview", kind: "class-list", cohortId: cohort.id, totalRows: 30 });
@@ -136,12 +183,29 @@ describe("confirm and re-upload", () => {
 
     const first = await previewOk(teacherA, cohort.id, fixture("year9-class-30.csv"));
     const confirmed = await confirmClassImport(teacherA, cohort.id, first.importId);
-    expect(confirmed).toEqual({ queued: false, result: { created: 30, matched: 0, unchanged: 0, moved: 0, confirmedSame: 0, enrolmentsCreated: 30, invalid: 0 } });
+    expect(confirmed).toEqual({
+      queued: false,
+      result: { created: 30, matched: 0, unchanged: 0, moved: 0, confirmedSame: 0, enrolmentsCreated: 30, invalid: 0 },
+    });
 
     const after = await counts();
-    expect(after).toEqual({ users: before.users + 30, memberships: before.memberships + 30, members: before.members + 30, enrolments: before.enrolments + 30 });
-    const siân = await prisma.user.findFirstOrThrow({ where: { lastName: "Pickerill" }, select: { firstName: true, username: true, upn: true, yearGroup: true, email: true, passwordHash: true } });
-    expect(siân).toMatchObject({ firstName: "Siân", upn: "L860450116929", yearGroup: 9, email: null, passwordHash: null });
+    expect(after).toEqual({
+      users: before.users + 30,
+      memberships: before.memberships + 30,
+      members: before.members + 30,
+      enrolments: before.enrolments + 30,
+    });
+    const siân = await prisma.user.findFirstOrThrow({
+      where: { lastName: "Pickerill" },
+      select: { firstName: true, username: true, upn: true, yearGroup: true, email: true, passwordHash: true },
+    });
+    expect(siân).toMatchObject({
+      firstName: "Siân",
+      upn: "L860450116929",
+      yearGroup: 9,
+      email: null,
+      passwordHash: null,
+    });
     expect(siân.username).toMatch(/^sianp\d{4}$/);
     const job = await prisma.importJob.findUniqueOrThrow({ where: { id: first.importId } });
     expect(job.status).toBe("done");
@@ -157,16 +221,24 @@ describe("confirm and re-upload", () => {
     expect(again.summary).toMatchObject({ newPupils: 0, matched: 0, unchanged: 30 });
     const stamp = await prisma.user.findFirstOrThrow({ where: { lastName: "Pickerill" }, select: { updatedAt: true } });
     const second = await confirmClassImport(teacherA, cohort.id, again.importId);
-    expect(second).toMatchObject({ queued: false, result: { created: 0, matched: 0, unchanged: 30, enrolmentsCreated: 0 } });
+    expect(second).toMatchObject({
+      queued: false,
+      result: { created: 0, matched: 0, unchanged: 30, enrolmentsCreated: 0 },
+    });
     expect(await counts()).toEqual(after);
-    expect((await prisma.user.findFirstOrThrow({ where: { lastName: "Pickerill" }, select: { updatedAt: true } })).updatedAt).toEqual(stamp.updatedAt);
+    expect(
+      (await prisma.user.findFirstOrThrow({ where: { lastName: "Pickerill" }, select: { updatedAt: true } })).updatedAt,
+    ).toEqual(stamp.updatedAt);
   });
 
   it("writes nothing at all when the database fails part-way through the write", async () => {
     const cohort = await createClass(teacherA, { name: "9X failing", yearGroup: 9, academicYear: year });
     const pathway = await pathwayWithModules();
     await enrolClassInPathway(teacherA, cohort.id, pathway.id);
-    const body = ["UPN,Forename,Surname,Year", ...Array.from({ length: 12 }, (_, i) => `${upn(100 + i)},Pupil,Failing${i},9`)].join("\n");
+    const body = [
+      "UPN,Forename,Surname,Year",
+      ...Array.from({ length: 12 }, (_, i) => `${upn(100 + i)},Pupil,Failing${i},9`),
+    ].join("\n");
     const outcome = await previewOk(teacherA, cohort.id, csv(body));
     const before = await counts();
     const auditsBefore = await prisma.auditLog.count({ where: { action: "class.import" } });
@@ -176,9 +248,14 @@ describe("confirm and re-upload", () => {
     await prisma.$executeRawUnsafe(`
       CREATE FUNCTION fail_enrolment() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = 'unique_violation'; END $$`);
-    await prisma.$executeRawUnsafe(`CREATE TRIGGER fail_enrolment BEFORE INSERT ON enrolments FOR EACH ROW EXECUTE FUNCTION fail_enrolment()`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER fail_enrolment BEFORE INSERT ON enrolments FOR EACH ROW EXECUTE FUNCTION fail_enrolment()`,
+    );
     try {
-      const error = await confirmClassImport(teacherA, cohort.id, outcome.importId).then(() => null, (e: unknown) => e);
+      const error = await confirmClassImport(teacherA, cohort.id, outcome.importId).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ImportError);
       expect((error as Error).message).toMatch(/nothing was saved/);
     } finally {
@@ -196,7 +273,11 @@ describe("matching", () => {
   it("matches by UPN, then by email, only among the school's own pupils; another school's pupils and other accounts' emails are never attached", async () => {
     const schoolB = await school("Trent");
     const byUpn = await pupil(schoolA, { firstName: "Harry", lastName: "Upnmatch", upn: upn(201), yearGroup: 8 });
-    const byEmail = await pupil(schoolA, { firstName: "Grace", lastName: "Emailmatch", email: "grace.e@pupils.example.org" });
+    const byEmail = await pupil(schoolA, {
+      firstName: "Grace",
+      lastName: "Emailmatch",
+      email: "grace.e@pupils.example.org",
+    });
     const elsewhere = await pupil(schoolB, { firstName: "Ruby", lastName: "Mover", upn: upn(203) });
     const other = await pupil(schoolB, { firstName: "Noah", lastName: "Other", upn: upn(204) });
     const teacherB = await staff(schoolB);
@@ -217,17 +298,30 @@ describe("matching", () => {
     expect(preview.summary).toMatchObject({ newPupils: 4, matched: 2, unchanged: 0, invalid: [] });
 
     const usersBefore = await prisma.user.count();
-    const { result } = (await confirmClassImport(teacherA, cohort.id, preview.importId)) as { result: { created: number; matched: number } };
+    const { result } = (await confirmClassImport(teacherA, cohort.id, preview.importId)) as {
+      result: { created: number; matched: number };
+    };
     expect(result).toMatchObject({ created: 4, matched: 2 });
     expect(await prisma.user.count()).toBe(usersBefore + 4);
     expect(await prisma.user.findUniqueOrThrow({ where: { id: byUpn.id } })).toMatchObject({ yearGroup: 9 });
     expect(await prisma.user.findUniqueOrThrow({ where: { id: byEmail.id } })).toMatchObject({ upn: upn(202) });
     for (const theirs of [elsewhere, other]) {
-      const memberships = await prisma.membership.findMany({ where: { userId: theirs.id }, select: { organisationId: true } });
+      const memberships = await prisma.membership.findMany({
+        where: { userId: theirs.id },
+        select: { organisationId: true },
+      });
       expect(memberships.map((m) => m.organisationId)).toEqual([schoolB.id]);
     }
-    expect(await prisma.membership.findMany({ where: { userId: teacherB.userId }, select: { organisationId: true, role: true } })).toEqual([{ organisationId: schoolB.id, role: "TEACHER" }]);
-    const created = await prisma.user.findMany({ where: { lastName: { in: ["Mover", "Else", "Clash"] }, memberships: { some: { organisationId: schoolA.id } } }, select: { upn: true, email: true } });
+    expect(
+      await prisma.membership.findMany({
+        where: { userId: teacherB.userId },
+        select: { organisationId: true, role: true },
+      }),
+    ).toEqual([{ organisationId: schoolB.id, role: "TEACHER" }]);
+    const created = await prisma.user.findMany({
+      where: { lastName: { in: ["Mover", "Else", "Clash"] }, memberships: { some: { organisationId: schoolA.id } } },
+      select: { upn: true, email: true },
+    });
     expect(created).toHaveLength(3);
     expect(created.every((u) => u.upn === null && u.email === null)).toBe(true);
     const members = await prisma.cohortMember.findMany({ where: { cohortId: cohort.id, leftAt: null } });
@@ -245,7 +339,12 @@ describe("matching", () => {
     const amelia = await pupil(schoolA, { firstName: "Amelia", lastName: "Dupcheck", yearGroup: 9 });
     const oliver = await pupil(schoolA, { firstName: "Oliver", lastName: "Dupcheck", yearGroup: 9 });
     const cohort = await createClass(teacherA, { name: "9X duplicates", yearGroup: 9, academicYear: year });
-    const file = ["UPN,Forename,Surname,Year", `${upn(301)},Amelia,Dupcheck,9`, `${upn(302)},Oliver,Dupcheck,9`, `${upn(303)},Oliver,Dupcheck,10`].join("\n");
+    const file = [
+      "UPN,Forename,Surname,Year",
+      `${upn(301)},Amelia,Dupcheck,9`,
+      `${upn(302)},Oliver,Dupcheck,9`,
+      `${upn(303)},Oliver,Dupcheck,10`,
+    ].join("\n");
     const preview = await previewOk(teacherA, cohort.id, csv(file));
     expect(preview.summary.newPupils).toBe(3);
     expect(preview.summary.possibleDuplicates.map((d) => [d.line, d.candidates.map((c) => c.userId)])).toEqual([
@@ -272,7 +371,10 @@ describe("matching", () => {
     const done = await confirmClassImport(teacherA, to.id, preview.importId);
     expect(done).toMatchObject({ result: { moved: 2, created: 0 } });
     expect(await prisma.user.count()).toBe(users);
-    const rows = await prisma.cohortMember.findMany({ where: { user: { lastName: "Mover", firstName: { in: ["Mia", "Leo"] } } }, orderBy: { joinedAt: "asc" } });
+    const rows = await prisma.cohortMember.findMany({
+      where: { user: { lastName: "Mover", firstName: { in: ["Mia", "Leo"] } } },
+      orderBy: { joinedAt: "asc" },
+    });
     expect(rows.filter((r) => r.cohortId === from.id).every((r) => r.leftAt !== null)).toBe(true);
     expect(rows.filter((r) => r.cohortId === to.id).every((r) => r.leftAt === null)).toBe(true);
     expect(rows).toHaveLength(4);
@@ -303,10 +405,19 @@ describe("background import", () => {
   it(`queues files over ${BACKGROUND_THRESHOLD} rows through the outbox and the worker writes them with progress`, async () => {
     const cohort = await createClass(teacherA, { name: "Year 9 all", yearGroup: 9, academicYear: year });
     const rows = BACKGROUND_THRESHOLD + 50;
-    const body = ["UPN,Forename,Surname,Year", ...Array.from({ length: rows }, (_, i) => `${upn(i, "8888")},Pupil${String.fromCharCode(65 + (i % 26))},Bulk${i},9`)].join("\n");
+    const body = [
+      "UPN,Forename,Surname,Year",
+      ...Array.from(
+        { length: rows },
+        (_, i) => `${upn(i, "8888")},Pupil${String.fromCharCode(65 + (i % 26))},Bulk${i},9`,
+      ),
+    ].join("\n");
     const preview = await previewOk(teacherA, cohort.id, csv(body));
     expect(await confirmClassImport(teacherA, cohort.id, preview.importId)).toEqual({ queued: true });
-    const outbox = await prisma.outboxMessage.findFirstOrThrow({ where: { topic: "import.class-list" }, orderBy: { createdAt: "desc" } });
+    const outbox = await prisma.outboxMessage.findFirstOrThrow({
+      where: { topic: "import.class-list" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(outbox.payload).toEqual({ importJobId: preview.importId });
     expect((await getClassImport(teacherA, cohort.id, preview.importId)).job.status).toBe("queued");
     expect(await prisma.user.count({ where: { lastName: { startsWith: "Bulk" } } })).toBe(0);
@@ -318,7 +429,10 @@ describe("background import", () => {
     let watching = true;
     const watch = (async () => {
       while (watching) {
-        const { rows: r } = await watcher.query<{ processed_rows: number }>(`SELECT processed_rows FROM import_jobs WHERE id = $1`, [preview.importId]);
+        const { rows: r } = await watcher.query<{ processed_rows: number }>(
+          `SELECT processed_rows FROM import_jobs WHERE id = $1`,
+          [preview.importId],
+        );
         seen.add(r[0].processed_rows);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -378,14 +492,31 @@ describe("class enrolment and the grid", () => {
     async function classOf(size: number, tag: string) {
       const cohort = await createClass(teacherA, { name: `Grid ${tag}`, yearGroup: 9, academicYear: year });
       await enrolClassInPathway(teacherA, cohort.id, pathway.id);
-      const body = ["UPN,Forename,Surname,Year", ...Array.from({ length: size }, (_, i) => `${upn(i, tag)},Grid,Pupil${tag}${String(i).padStart(2, "0")},9`)].join("\n");
+      const body = [
+        "UPN,Forename,Surname,Year",
+        ...Array.from({ length: size }, (_, i) => `${upn(i, tag)},Grid,Pupil${tag}${String(i).padStart(2, "0")},9`),
+      ].join("\n");
       await confirmClassImport(teacherA, cohort.id, (await previewOk(teacherA, cohort.id, csv(body))).importId);
       const members = await prisma.cohortMember.findMany({ where: { cohortId: cohort.id }, select: { userId: true } });
       // Every pupil completed module 1 (verified), and module 2 logged but still pending.
       await prisma.progressEntry.createMany({
         data: members.flatMap((m) => [
-          { learnerId: m.userId, kind: "MODULE_COMPLETED" as const, moduleId: pathway.modules[0].moduleId, occurredOn: new Date(), status: "VERIFIED" as const, createdById: m.userId },
-          { learnerId: m.userId, kind: "MODULE_COMPLETED" as const, moduleId: pathway.modules[1].moduleId, occurredOn: new Date(), status: "PENDING" as const, createdById: m.userId },
+          {
+            learnerId: m.userId,
+            kind: "MODULE_COMPLETED" as const,
+            moduleId: pathway.modules[0].moduleId,
+            occurredOn: new Date(),
+            status: "VERIFIED" as const,
+            createdById: m.userId,
+          },
+          {
+            learnerId: m.userId,
+            kind: "MODULE_COMPLETED" as const,
+            moduleId: pathway.modules[1].moduleId,
+            occurredOn: new Date(),
+            status: "PENDING" as const,
+            createdById: m.userId,
+          },
         ]),
       });
       return cohort.id;

@@ -76,7 +76,12 @@ beforeAll(async () => {
   schoolAdmin = await createUser({ roles: [{ org: school, role: "SCHOOL_ADMIN" }], password: null });
   otherSchoolAdmin = await createUser({ roles: [{ org: otherSchool, role: "SCHOOL_ADMIN" }], password: null });
   teacher = await createUser({ roles: [{ org: school, role: "TEACHER" }], password: null });
-  pupil = await createUser({ roles: [{ org: school, role: "PUPIL" }], firstName: `Quilla${tag()}`, lastName: `Marchbanks${tag()}`, password: null });
+  pupil = await createUser({
+    roles: [{ org: school, role: "PUPIL" }],
+    firstName: `Quilla${tag()}`,
+    lastName: `Marchbanks${tag()}`,
+    password: null,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -88,22 +93,64 @@ afterAll(async () => {
 /** A pupil with a class, an enrolment, learning notes and a placement reflection. */
 async function pupilWithRecord(schoolId: string, teacherId: string) {
   const t = tag();
-  const person = await createUser({ roles: [{ org: { id: schoolId }, role: "PUPIL" }], firstName: `Ottoline${t}`, lastName: `Fairweather${t}`, password: null });
+  const person = await createUser({
+    roles: [{ org: { id: schoolId }, role: "PUPIL" }],
+    firstName: `Ottoline${t}`,
+    lastName: `Fairweather${t}`,
+    password: null,
+  });
   await prisma.user.update({ where: { id: person.id }, data: { upn: `A${t.toUpperCase()}12345`.slice(0, 13) } });
-  const pathway = await prisma.pathway.create({ data: { slug: `p-${t}`, title: `Digital foundations ${t}`, audience: "PUPIL", hoursMin: 1, hoursMax: 2 }, select: { id: true } });
-  const cohort = await prisma.cohort.create({ data: { organisationId: schoolId, teacherId, name: `9${t}`, yearGroup: 9, academicYear: 2026 }, select: { id: true } });
+  const pathway = await prisma.pathway.create({
+    data: { slug: `p-${t}`, title: `Digital foundations ${t}`, audience: "PUPIL", hoursMin: 1, hoursMax: 2 },
+    select: { id: true },
+  });
+  const cohort = await prisma.cohort.create({
+    data: { organisationId: schoolId, teacherId, name: `9${t}`, yearGroup: 9, academicYear: 2026 },
+    select: { id: true },
+  });
   await prisma.cohortMember.create({ data: { cohortId: cohort.id, userId: person.id } });
-  const enrolment = await prisma.enrolment.create({ data: { userId: person.id, pathwayId: pathway.id, organisationId: schoolId, cohortId: cohort.id }, select: { id: true } });
+  const enrolment = await prisma.enrolment.create({
+    data: { userId: person.id, pathwayId: pathway.id, organisationId: schoolId, cohortId: cohort.id },
+    select: { id: true },
+  });
   for (let i = 0; i < 3; i++) {
     await prisma.progressEntry.create({
-      data: { learnerId: person.id, enrolmentId: enrolment.id, kind: "LEARNING_TIME", occurredOn: new Date("2026-10-01T00:00:00Z"), minutes: 30 + i, description: `I built a website about my dog Biscuit ${t}-${i}`, ksbCodes: [], createdById: person.id, status: "VERIFIED", verifierComment: `Well done Ottoline${t}` },
+      data: {
+        learnerId: person.id,
+        enrolmentId: enrolment.id,
+        kind: "LEARNING_TIME",
+        occurredOn: new Date("2026-10-01T00:00:00Z"),
+        minutes: 30 + i,
+        description: `I built a website about my dog Biscuit ${t}-${i}`,
+        ksbCodes: [],
+        createdById: person.id,
+        status: "VERIFIED",
+        verifierComment: `Well done Ottoline${t}`,
+      },
     });
   }
   const employer = await createOrganisation({ kind: "EMPLOYER" });
   await prisma.placement.create({
     data: {
-      schoolId, employerId: employer.id, title: `Office week ${t}`, startDate: new Date("2026-06-01T00:00:00Z"), endDate: new Date("2026-06-05T00:00:00Z"), hours: 35, createdById: teacherId,
-      pupils: { create: [{ pupilId: person.id, consentGivenBy: `Parent of Ottoline${t}`, consentDate: new Date("2026-05-01T00:00:00Z"), consentMethod: "form", reflection: `My week at the office ${t}`, feedback: { attendance: 4, comment: `Ottoline${t} was great` } }] },
+      schoolId,
+      employerId: employer.id,
+      title: `Office week ${t}`,
+      startDate: new Date("2026-06-01T00:00:00Z"),
+      endDate: new Date("2026-06-05T00:00:00Z"),
+      hours: 35,
+      createdById: teacherId,
+      pupils: {
+        create: [
+          {
+            pupilId: person.id,
+            consentGivenBy: `Parent of Ottoline${t}`,
+            consentDate: new Date("2026-05-01T00:00:00Z"),
+            consentMethod: "form",
+            reflection: `My week at the office ${t}`,
+            feedback: { attendance: 4, comment: `Ottoline${t} was great` },
+          },
+        ],
+      },
     },
   });
   return { person, t, enrolmentId: enrolment.id };
@@ -121,14 +168,23 @@ describe("subject access", () => {
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="subject-access-/);
     expect(elapsed).toBeLessThan(5_000);
     const record = JSON.parse(response.text);
-    expect(record.person).toMatchObject({ id: person.id, firstName: person.firstName, lastName: person.lastName, username: person.username });
+    expect(record.person).toMatchObject({
+      id: person.id,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      username: person.username,
+    });
     expect(record.person.upn).toBeTruthy();
     expect(record.classes).toHaveLength(1);
     expect(record.enrolments[0].pathway).toBe(`Digital foundations ${t}`);
-    expect(record.progressEntries.map((e: { description: string }) => e.description)).toContain(`I built a website about my dog Biscuit ${t}-0`);
+    expect(record.progressEntries.map((e: { description: string }) => e.description)).toContain(
+      `I built a website about my dog Biscuit ${t}-0`,
+    );
     expect(record.placements[0].reflection).toBe(`My week at the office ${t}`);
     expect(JSON.stringify(record)).not.toMatch(/passwordHash|secretHash|tokenHash/);
-    const audit = await prisma.auditLog.findFirst({ where: { action: "export.subject-access", subjectId: person.id, actorId: admin.id } });
+    const audit = await prisma.auditLog.findFirst({
+      where: { action: "export.subject-access", subjectId: person.id, actorId: admin.id },
+    });
     expect(audit?.metadata).toMatchObject({ format: "json", progressEntries: 3, placements: 1 });
   });
 
@@ -153,7 +209,15 @@ describe("subject access", () => {
     expect(text).toContain(`<h1>Personal record: ${person.firstName} ${person.lastName}</h1>`);
     expect(text).toContain(`I built a website about my dog Biscuit ${t}-2`);
     expect(text).toContain("Download as JSON");
-    expect(await prisma.auditLog.count({ where: { action: "export.subject-access", subjectId: person.id, metadata: { path: ["format"], equals: "page" } } })).toBe(1);
+    expect(
+      await prisma.auditLog.count({
+        where: {
+          action: "export.subject-access",
+          subjectId: person.id,
+          metadata: { path: ["format"], equals: "page" },
+        },
+      }),
+    ).toBe(1);
   });
 });
 
@@ -165,18 +229,25 @@ describe("erasure on request", () => {
     const { buildSnapshot, periodOrNotFound } = await import("../../app/models/reports.server.ts");
     const snapshot = await buildSnapshot(periodOrNotFound("academic-year", "2026/27"), null);
     const snapshotBefore = await prisma.reportSnapshot.findUniqueOrThrow({ where: { id: snapshot.id } });
-    const rowsBefore = { entries: await prisma.progressEntry.count({ where: { learnerId: person.id } }), enrolments: await prisma.enrolment.count({ where: { userId: person.id } }) };
+    const rowsBefore = {
+      entries: await prisma.progressEntry.count({ where: { learnerId: person.id } }),
+      enrolments: await prisma.enrolment.count({ where: { userId: person.id } }),
+    };
 
     const adminClient = await clientFor(admin);
     const preview = await adminClient.get(`/people/${person.id}/erase`);
     expect(preview.status).toBe(200);
     expect(visibleText(preview.text)).toContain(`Erase ${person.firstName} ${person.lastName}&#x27;s record`);
-    expect(await prisma.user.findUniqueOrThrow({ where: { id: person.id }, select: { erasedAt: true } })).toEqual({ erasedAt: null });
+    expect(await prisma.user.findUniqueOrThrow({ where: { id: person.id }, select: { erasedAt: true } })).toEqual({
+      erasedAt: null,
+    });
 
     // Without the confirmation box: nothing happens.
     expect((await adminClient.post(`/people/${person.id}/erase`, {})).status).toBe(400);
     // Only partnership admins: the pupil's own school admin cannot erase.
-    expect((await (await clientFor(schoolAdmin)).post(`/people/${person.id}/erase`, { confirm: "yes" })).status).toBe(404);
+    expect((await (await clientFor(schoolAdmin)).post(`/people/${person.id}/erase`, { confirm: "yes" })).status).toBe(
+      404,
+    );
     expect((await prisma.user.findUniqueOrThrow({ where: { id: person.id } })).erasedAt).toBeNull();
 
     const done = await adminClient.post(`/people/${person.id}/erase`, { confirm: "yes" });
@@ -184,7 +255,15 @@ describe("erasure on request", () => {
     expect(visibleText(done.text)).toContain("Record erased");
 
     const after = await prisma.user.findUniqueOrThrow({ where: { id: person.id } });
-    expect(after).toMatchObject({ firstName: "Erased", lastName: "person", email: null, username: null, upn: null, dateOfBirth: null, passwordHash: null });
+    expect(after).toMatchObject({
+      firstName: "Erased",
+      lastName: "person",
+      email: null,
+      username: null,
+      upn: null,
+      dateOfBirth: null,
+      passwordHash: null,
+    });
     expect(after.erasedAt).toBeInstanceOf(Date);
     expect(await prisma.session.count({ where: { userId: person.id } })).toBe(0);
     expect(await prisma.authToken.count({ where: { userId: person.id } })).toBe(0);
@@ -227,7 +306,12 @@ describe("no personal data in Redis or logs", () => {
   it("after sign-in attempts, a reset request and the email job for a person, neither Redis nor the log holds their name or email", async () => {
     const t = tag();
     const employer = await createOrganisation({ kind: "EMPLOYER" });
-    const person = await createUser({ roles: [{ org: employer, role: "APPRENTICE" }], firstName: `Peregrine${t}`, lastName: `Oakhampton${t}`, email: `peregrine.${t}@example.org` });
+    const person = await createUser({
+      roles: [{ org: employer, role: "APPRENTICE" }],
+      firstName: `Peregrine${t}`,
+      lastName: `Oakhampton${t}`,
+      email: `peregrine.${t}@example.org`,
+    });
     const identifiers = [person.firstName, person.lastName, person.email!, person.email!.split("@")[0]];
 
     const client = server.client();
@@ -244,7 +328,11 @@ describe("no personal data in Redis or logs", () => {
       timeout: 60_000,
     });
     captured.lines.push(child.stdout, child.stderr);
-    const outcome = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as { relayed: number; completed: number; failed: string[] };
+    const outcome = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as {
+      relayed: number;
+      completed: number;
+      failed: string[];
+    };
     expect(outcome, child.stderr.slice(-1500)).toMatchObject({ failed: [] });
     expect(outcome.completed).toBeGreaterThan(0);
 
@@ -276,9 +364,18 @@ describe("no personal data in Redis or logs", () => {
 describe("the audit log search", () => {
   it("finds events by action, actor, subject and date, a page at a time, for partnership admins only", async () => {
     const subject = `subject-${tag()}`;
-    const rows = Array.from({ length: 60 }, (_, i) => ({ actorId: admin.id, action: "test.search", subjectType: "user", subjectId: subject, metadata: { i }, createdAt: new Date(Date.UTC(2026, 8, 1 + (i % 20))) }));
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      actorId: admin.id,
+      action: "test.search",
+      subjectType: "user",
+      subjectId: subject,
+      metadata: { i },
+      createdAt: new Date(Date.UTC(2026, 8, 1 + (i % 20))),
+    }));
     await prisma.auditLog.createMany({ data: rows });
-    await prisma.auditLog.create({ data: { actorId: schoolAdmin.id, action: "test.other", subjectType: "user", subjectId: subject } });
+    await prisma.auditLog.create({
+      data: { actorId: schoolAdmin.id, action: "test.other", subjectType: "user", subjectId: subject },
+    });
     const client = await clientFor(admin);
 
     const first = visibleText((await client.get(`/admin/audit?subject=${subject}&action=test.search`)).text);
@@ -287,12 +384,17 @@ describe("the audit log search", () => {
     const second = visibleText((await client.get(`/admin/audit?subject=${subject}&action=test.search&page=2`)).text);
     expect(second).toContain("Showing 51 to 60.");
 
-    expect(visibleText((await client.get(`/admin/audit?subject=${subject}&actor=${schoolAdmin.email}`)).text)).toContain("1 event match.");
-    expect(visibleText((await client.get(`/admin/audit?subject=${subject}&from=2026-09-01&to=2026-09-02`)).text)).toContain("6 events match.");
+    expect(
+      visibleText((await client.get(`/admin/audit?subject=${subject}&actor=${schoolAdmin.email}`)).text),
+    ).toContain("1 event match.");
+    expect(
+      visibleText((await client.get(`/admin/audit?subject=${subject}&from=2026-09-01&to=2026-09-02`)).text),
+    ).toContain("6 events match.");
     const bad = await client.get(`/admin/audit?from=yesterday`);
     expect(visibleText(bad.text)).toContain("Enter the start date as a date");
 
-    for (const other of [schoolAdmin, teacher]) expect((await (await clientFor(other)).get("/admin/audit")).status).toBe(404);
+    for (const other of [schoolAdmin, teacher])
+      expect((await (await clientFor(other)).get("/admin/audit")).status).toBe(404);
   });
 });
 
@@ -303,17 +405,44 @@ describe("the retention purge", () => {
     const employer = await createOrganisation({ kind: "EMPLOYER" });
     const provider = await createOrganisation({ kind: "PROVIDER" });
     const apprentice = await createUser({ roles: [{ org: employer, role: "APPRENTICE" }], password: null });
-    const standard = await prisma.standard.create({ data: { reference: `ST8${t}`, title: "Data technician", level: 3 }, select: { id: true } });
+    const standard = await prisma.standard.create({
+      data: { reference: `ST8${t}`, title: "Data technician", level: 3 },
+      select: { id: true },
+    });
     const make = (end: string, status: "COMPLETED" | "ACTIVE") =>
       prisma.apprenticeship.create({
-        data: { apprenticeId: apprentice.id, employerId: employer.id, providerId: provider.id, standardId: standard.id, startDate: new Date("2017-01-01T00:00:00Z"), plannedEndDate: new Date(`${end}T00:00:00Z`), achievedOn: status === "COMPLETED" ? new Date(`${end}T00:00:00Z`) : null, contractedWeeklyHours: 30, otjRegime: "PERCENT_20", plannedOtjHours: 300, status },
+        data: {
+          apprenticeId: apprentice.id,
+          employerId: employer.id,
+          providerId: provider.id,
+          standardId: standard.id,
+          startDate: new Date("2017-01-01T00:00:00Z"),
+          plannedEndDate: new Date(`${end}T00:00:00Z`),
+          achievedOn: status === "COMPLETED" ? new Date(`${end}T00:00:00Z`) : null,
+          contractedWeeklyHours: 30,
+          otjRegime: "PERCENT_20",
+          plannedOtjHours: 300,
+          status,
+        },
         select: { id: true },
       });
     const old = await make("2019-03-31", "COMPLETED");
     const recent = await make("2024-03-31", "COMPLETED");
     for (const a of [old, recent]) {
-      await prisma.progressEntry.create({ data: { learnerId: apprentice.id, apprenticeshipId: a.id, kind: "OTJ_ACTIVITY", occurredOn: new Date("2018-01-01T00:00:00Z"), minutes: 60, ksbCodes: [], createdById: apprentice.id } });
-      await prisma.review.create({ data: { apprenticeshipId: a.id, sequence: 1, dueOn: new Date("2018-03-01T00:00:00Z") } });
+      await prisma.progressEntry.create({
+        data: {
+          learnerId: apprentice.id,
+          apprenticeshipId: a.id,
+          kind: "OTJ_ACTIVITY",
+          occurredOn: new Date("2018-01-01T00:00:00Z"),
+          minutes: 60,
+          ksbCodes: [],
+          createdById: apprentice.id,
+        },
+      });
+      await prisma.review.create({
+        data: { apprenticeshipId: a.id, sequence: 1, dueOn: new Date("2018-03-01T00:00:00Z") },
+      });
     }
     const gone = await createUser({ roles: [{ org: school, role: "PUPIL" }], password: null, firstName: `Gone${t}` });
     await prisma.$executeRaw`UPDATE users SET created_at = '2018-01-01' WHERE id = ${gone.id}::uuid`;
@@ -328,11 +457,24 @@ describe("the retention purge", () => {
     expect(await prisma.progressEntry.count({ where: { apprenticeshipId: recent.id } })).toBe(1);
     expect(await prisma.review.count({ where: { apprenticeshipId: recent.id } })).toBe(1);
 
-    expect(await prisma.user.findUniqueOrThrow({ where: { id: gone.id } })).toMatchObject({ firstName: "Erased", username: null });
-    expect(await prisma.user.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({ firstName: `Here${t}`, erasedAt: null });
+    expect(await prisma.user.findUniqueOrThrow({ where: { id: gone.id } })).toMatchObject({
+      firstName: "Erased",
+      username: null,
+    });
+    expect(await prisma.user.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({
+      firstName: `Here${t}`,
+      erasedAt: null,
+    });
 
-    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "maintenance.retention-purge" }, orderBy: { createdAt: "desc" } });
-    expect(audit.metadata).toMatchObject({ evidenceEntries: counts.evidenceEntries, pupilsAnonymised: counts.pupilsAnonymised, pupilYears: 3 });
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { action: "maintenance.retention-purge" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(audit.metadata).toMatchObject({
+      evidenceEntries: counts.evidenceEntries,
+      pupilsAnonymised: counts.pupilsAnonymised,
+      pupilYears: 3,
+    });
     expect(counts.pupilsAnonymised).toBeGreaterThanOrEqual(1);
 
     // Idempotent: a second run finds nothing new.

@@ -25,13 +25,24 @@ describe("startMailCatcher", () => {
     const transport = createMailTransport(catcher.url);
     try {
       const arriving = catcher.waitFor((m) => m.subject === "Second");
-      await transport.sendMail({ from: "Sender <from@example.org>", to: "first@example.org", subject: "First", text: "Open http://localhost:3000/invite/abc", html: "<p>First</p>" });
+      await transport.sendMail({
+        from: "Sender <from@example.org>",
+        to: "first@example.org",
+        subject: "First",
+        text: "Open http://localhost:3000/invite/abc",
+        html: "<p>First</p>",
+      });
       await new Promise((resolve) => setTimeout(resolve, 20));
-      await transport.sendMail({ from: "from@example.org", to: ["a@example.org", "b@example.org"], subject: "Second", text: "Hello" });
+      await transport.sendMail({
+        from: "from@example.org",
+        to: ["a@example.org", "b@example.org"],
+        subject: "Second",
+        text: "Hello",
+      });
       const second = await arriving;
       expect(second.to).toEqual(["a@example.org", "b@example.org"]);
       expect(catcher.messages().map((m) => m.subject)).toEqual(["First", "Second"]);
-      expect(catcher.messages()[0]).toMatchObject({ from: "\"Sender\" <from@example.org>", html: "<p>First</p>" });
+      expect(catcher.messages()[0]).toMatchObject({ from: '"Sender" <from@example.org>', html: "<p>First</p>" });
       expect(catcher.messages()[0]!.text).toContain("http://localhost:3000/invite/abc");
 
       expect(await readdir(dir)).toHaveLength(2);
@@ -52,7 +63,9 @@ describe("startMailCatcher", () => {
     const catcher = await startMailCatcher({ port: 0, failRate: 1 });
     const transport = createMailTransport(catcher.url);
     try {
-      await expect(transport.sendMail({ from: "from@example.org", to: "to@example.org", subject: "x", text: "x" })).rejects.toMatchObject({ responseCode: 451 });
+      await expect(
+        transport.sendMail({ from: "from@example.org", to: "to@example.org", subject: "x", text: "x" }),
+      ).rejects.toMatchObject({ responseCode: 451 });
       expect(catcher.messages()).toHaveLength(0);
     } finally {
       transport.close();

@@ -11,8 +11,16 @@ import RegistrationConfirmEmail from "../../emails/registration-confirm.tsx";
 import RegistrationExistingAccountEmail from "../../emails/registration-existing-account.tsx";
 import { durationInWords, renderEmail } from "../../app/mail/render.server.ts";
 
-const invitation = { organisationName: "Tamworth Academy", roleLabel: "Teacher", inviteUrl: "http://localhost:3000/invite/abcdefghijklmnopqrstuvwxyz234567", expiresIn: "7 days" };
-const reset = { resetUrl: "http://localhost:3000/reset-password/abcdefghijklmnopqrstuvwxyz234567", expiresIn: "1 hour" };
+const invitation = {
+  organisationName: "Tamworth Academy",
+  roleLabel: "Teacher",
+  inviteUrl: "http://localhost:3000/invite/abcdefghijklmnopqrstuvwxyz234567",
+  expiresIn: "7 days",
+};
+const reset = {
+  resetUrl: "http://localhost:3000/reset-password/abcdefghijklmnopqrstuvwxyz234567",
+  expiresIn: "1 hour",
+};
 
 describe("invitation email", () => {
   it("renders HTML and plain text with the link, the organisation, the role and the partnership", async () => {
@@ -59,7 +67,11 @@ describe("password reset email", () => {
 
 describe("registration emails", () => {
   it("the confirmation carries the link and its lifetime, and nothing the requester typed but the kind", async () => {
-    const props = { kindLabel: "school", confirmUrl: "http://localhost:3000/register/confirm/abcdefghijklmnopqrstuvwxyz234567", expiresIn: "1 day" };
+    const props = {
+      kindLabel: "school",
+      confirmUrl: "http://localhost:3000/register/confirm/abcdefghijklmnopqrstuvwxyz234567",
+      expiresIn: "1 day",
+    };
     expect(RegistrationConfirmEmail.PreviewProps.confirmUrl).toMatch(/\/register\/confirm\//);
     const email = await renderEmail("registration-confirm", props);
     expect(email.subject).toBe("Confirm your request to join Staffordshire Digital Skills");
@@ -75,7 +87,10 @@ describe("registration emails", () => {
   });
 
   it("the note to an existing account links to sign-in and a new password, and says nothing changed", async () => {
-    const props = { signInUrl: "http://localhost:3000/login", forgotPasswordUrl: "http://localhost:3000/forgot-password" };
+    const props = {
+      signInUrl: "http://localhost:3000/login",
+      forgotPasswordUrl: "http://localhost:3000/forgot-password",
+    };
     expect(RegistrationExistingAccountEmail.PreviewProps).toEqual(props);
     const email = await renderEmail("registration-existing-account", props);
     expect(email.subject).toBe("You already have a Staffordshire Digital Skills account");
@@ -100,7 +115,9 @@ describe("rendering cost", () => {
       await renderEmail("password-reset", reset);
     }
     const perEmail = (performance.now() - started) / (runs * 2);
-    console.info(`email render: ${perEmail.toFixed(2)} ms per email (HTML + plain text, NODE_ENV=${process.env.NODE_ENV})`);
+    console.info(
+      `email render: ${perEmail.toFixed(2)} ms per email (HTML + plain text, NODE_ENV=${process.env.NODE_ENV})`,
+    );
     expect(perEmail).toBeLessThan(100);
   });
 });

@@ -13,7 +13,10 @@ import { educatorOverview, enrolEducator } from "../../app/models/educator.serve
 const prisma = testPrisma();
 
 async function expect404(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect((error as Response | null)?.status).toBe(404);
 }
 
@@ -29,15 +32,41 @@ describe("all enrolments, for partnership admins", () => {
     // 60 pupils at the Cannock school in `pathway` (5 withdrawn), 3 at Tamworth, 2 apprentices in `other`.
     const rows: { userId: string; pathwayId: string; organisationId: string; status?: "ACTIVE" | "WITHDRAWN" }[] = [];
     for (let i = 0; i < 60; i++) {
-      const u = await prisma.user.create({ data: { firstName: "P", lastName: `C${i}`, username: `c${i}-${cannock.id.slice(0, 6)}`, memberships: { create: { organisationId: cannock.id, role: "PUPIL" } } } });
-      rows.push({ userId: u.id, pathwayId: pathway.id, organisationId: cannock.id, status: i < 5 ? "WITHDRAWN" : "ACTIVE" });
+      const u = await prisma.user.create({
+        data: {
+          firstName: "P",
+          lastName: `C${i}`,
+          username: `c${i}-${cannock.id.slice(0, 6)}`,
+          memberships: { create: { organisationId: cannock.id, role: "PUPIL" } },
+        },
+      });
+      rows.push({
+        userId: u.id,
+        pathwayId: pathway.id,
+        organisationId: cannock.id,
+        status: i < 5 ? "WITHDRAWN" : "ACTIVE",
+      });
     }
     for (let i = 0; i < 3; i++) {
-      const u = await prisma.user.create({ data: { firstName: "P", lastName: `T${i}`, username: `t${i}-${tamworth.id.slice(0, 6)}`, memberships: { create: { organisationId: tamworth.id, role: "PUPIL" } } } });
+      const u = await prisma.user.create({
+        data: {
+          firstName: "P",
+          lastName: `T${i}`,
+          username: `t${i}-${tamworth.id.slice(0, 6)}`,
+          memberships: { create: { organisationId: tamworth.id, role: "PUPIL" } },
+        },
+      });
       rows.push({ userId: u.id, pathwayId: pathway.id, organisationId: tamworth.id });
     }
     for (let i = 0; i < 2; i++) {
-      const u = await prisma.user.create({ data: { firstName: "A", lastName: `E${i}`, email: `a${i}-${employer.id.slice(0, 6)}@example.org`, memberships: { create: { organisationId: employer.id, role: "APPRENTICE" } } } });
+      const u = await prisma.user.create({
+        data: {
+          firstName: "A",
+          lastName: `E${i}`,
+          email: `a${i}-${employer.id.slice(0, 6)}@example.org`,
+          memberships: { create: { organisationId: employer.id, role: "APPRENTICE" } },
+        },
+      });
       rows.push({ userId: u.id, pathwayId: other.id, organisationId: employer.id });
     }
     await prisma.enrolment.createMany({ data: rows });
@@ -52,13 +81,19 @@ describe("all enrolments, for partnership admins", () => {
 
     expect((await listEnrolments(admin, q(`organisation=${tamworth.id}`).filters)).total).toBe(3);
     expect((await listEnrolments(admin, q(`district=E07000199`).filters)).total).toBe(5);
-    expect((await listEnrolments(admin, q(`district=E07000199&learner=apprentice`).filters)).rows.map((r) => r.learnerType)).toEqual(["Apprentice", "Apprentice"]);
+    expect(
+      (await listEnrolments(admin, q(`district=E07000199&learner=apprentice`).filters)).rows.map((r) => r.learnerType),
+    ).toEqual(["Apprentice", "Apprentice"]);
     expect((await listEnrolments(admin, q(`pathway=${pathway.id}&status=WITHDRAWN`).filters)).total).toBe(5);
     expect((await listEnrolments(admin, q(`pathway=${pathway.id}&learner=teacher`).filters)).total).toBe(0);
 
     // Invalid parameters are reported in words and left out; the others still apply.
     const bad = q(`pathway=${pathway.id}&status=DELETED&page=-3&district=X1`);
-    expect(bad.errors).toEqual({ status: "Choose a status from the list.", page: "The page must be 1 or more.", district: "Choose an area from the list." });
+    expect(bad.errors).toEqual({
+      status: "Choose a status from the list.",
+      page: "The page must be 1 or more.",
+      district: "Choose an area from the list.",
+    });
     expect(bad.filters).toMatchObject({ pathway: pathway.id, status: "", page: 1, district: "" });
 
     const teacher = await actorFor((await createUser({ roles: [{ org: cannock, role: "SCHOOL_ADMIN" }] })).id);
@@ -79,8 +114,14 @@ describe("the educator pathway", () => {
     const pupilPathway = await createPathway(1, "PUPIL");
 
     const me = await actorFor(teacher.id);
-    expect(await enrolEducator(me, { pathwayId: educator.id })).toEqual({ created: true, pathwayTitle: educator.title });
-    expect(await enrolEducator(me, { pathwayId: educator.id })).toEqual({ created: false, pathwayTitle: educator.title });
+    expect(await enrolEducator(me, { pathwayId: educator.id })).toEqual({
+      created: true,
+      pathwayTitle: educator.title,
+    });
+    expect(await enrolEducator(me, { pathwayId: educator.id })).toEqual({
+      created: false,
+      pathwayTitle: educator.title,
+    });
     expect(await prisma.enrolment.count({ where: { userId: teacher.id } })).toBe(1);
     expect((await educatorOverview(me)).pathways.find((p) => p.id === educator.id)?.myEnrolment).not.toBeNull();
 
@@ -92,7 +133,9 @@ describe("the educator pathway", () => {
     await expect404(enrolEducator(admin, { pathwayId: educator.id, userId: pupil.id }));
     await expect404(enrolEducator(me, { pathwayId: pupilPathway.id }));
     const overview = await educatorOverview(admin);
-    expect(overview.colleagues.find((c) => c.id === colleague.id)?.enrolments).toEqual([{ pathway: educator.title, status: "ACTIVE" }]);
+    expect(overview.colleagues.find((c) => c.id === colleague.id)?.enrolments).toEqual([
+      { pathway: educator.title, status: "ACTIVE" },
+    ]);
     expect(overview.colleagues.map((c) => c.id)).not.toContain(outsider.id);
     expect(await prisma.auditLog.count({ where: { action: "enrolment.educator", organisationId: school.id } })).toBe(2);
     await expect404(educatorOverview(await actorFor(pupil.id)));

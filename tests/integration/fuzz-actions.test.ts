@@ -12,7 +12,16 @@
  * twice, with an intent nobody offers, and with a field the form does not have.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ACTORS, buildWorld, EXPECTATIONS, expectedAnswer, ROLES, type ActorName, type ParamKind, type World } from "../support/access-matrix.ts";
+import {
+  ACTORS,
+  buildWorld,
+  EXPECTATIONS,
+  expectedAnswer,
+  ROLES,
+  type ActorName,
+  type ParamKind,
+  type World,
+} from "../support/access-matrix.ts";
 import { appRoutes, type AppRoute } from "../support/app-routes.ts";
 import { SESSION_COOKIE, startTestServer, type TestServer } from "../support/http.ts";
 import { tableSums } from "../support/table-sums.ts";
@@ -45,10 +54,19 @@ const NOT_FORMS: Body[] = [
   { label: "JSON", body: JSON.stringify({ intent: "save", id: "x", minutes: 16 }), type: "application/json" },
   { label: "plain text", body: "intent=save&id=x", type: "text/plain" },
   { label: "no body", body: null, type: null },
-  { label: "broken multipart", body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="intent"\r\n\r\nsa`, type: `multipart/form-data; boundary=${BOUNDARY}` },
+  {
+    label: "broken multipart",
+    body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="intent"\r\n\r\nsa`,
+    type: `multipart/form-data; boundary=${BOUNDARY}`,
+  },
   { label: "multipart without boundary", body: "intent=save", type: "multipart/form-data" },
   { label: "urlencoded garbage", body: "%%%&&==&=%E0%A4%A&intent=%ZZ", type: "application/x-www-form-urlencoded" },
-  { label: "over the body limit", body: `intent=save&text=${"x".repeat(OVER_LIMIT)}`, type: "application/x-www-form-urlencoded", status: 413 },
+  {
+    label: "over the body limit",
+    body: `intent=save&text=${"x".repeat(OVER_LIMIT)}`,
+    type: "application/x-www-form-urlencoded",
+    status: 413,
+  },
 ];
 
 const HOSTILE: [string, string][] = [
@@ -78,7 +96,8 @@ function attr(tag: string, name: string): string | null {
 function pageForms(html: string): PageForm[] {
   const forms: PageForm[] = [];
   for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
-    if ((attr(`<form${m[1]}>`, "method") ?? "get").toLowerCase() !== "post" || attr(`<form${m[1]}>`, "action")) continue;
+    if ((attr(`<form${m[1]}>`, "method") ?? "get").toLowerCase() !== "post" || attr(`<form${m[1]}>`, "action"))
+      continue;
     const fields: Field[] = [];
     const intents: [string, string][] = [];
     for (const input of m[2].matchAll(/<(input|select|textarea|button)\b[^>]*>/gi)) {
@@ -101,7 +120,9 @@ function urlencoded(label: string, pairs: [string, string][]): Body {
 /** The hostile variants of a page's forms (cycling through forms and intents). */
 function formBodies(forms: PageForm[]): Body[] {
   type Shape = { fields: Field[]; intent: [string, string] | null };
-  const shapes = forms.flatMap((f): Shape[] => (f.intents.length ? f.intents.map((intent) => ({ fields: f.fields, intent })) : [{ fields: f.fields, intent: null }]));
+  const shapes = forms.flatMap((f): Shape[] =>
+    f.intents.length ? f.intents.map((intent) => ({ fields: f.fields, intent })) : [{ fields: f.fields, intent: null }],
+  );
   if (shapes.length === 0) shapes.push({ fields: [{ name: "intent", value: "", hidden: false }], intent: null });
   const bodies: Body[] = [];
   HOSTILE.forEach(([label, value], i) => {
@@ -112,9 +133,29 @@ function formBodies(forms: PageForm[]): Body[] {
   const { fields, intent } = shapes[0];
   const withIntent = (pairs: [string, string][]) => (intent ? [...pairs, intent] : pairs);
   bodies.push(urlencoded("garbage ids", withIntent(fields.map((f) => [f.name, f.hidden ? "../../x'\"" : "2"]))));
-  bodies.push(urlencoded("every field twice", withIntent(fields.flatMap((f): [string, string][] => [[f.name, f.value || "1"], [f.name, "-5"]]))));
-  bodies.push(urlencoded("unknown intent", [...fields.map((f): [string, string] => [f.name, f.value]), ["intent", "drop-everything"]]));
-  bodies.push(urlencoded("unknown field", withIntent([...fields.map((f): [string, string] => [f.name, f.value]), ["isAdmin", "true"]])));
+  bodies.push(
+    urlencoded(
+      "every field twice",
+      withIntent(
+        fields.flatMap((f): [string, string][] => [
+          [f.name, f.value || "1"],
+          [f.name, "-5"],
+        ]),
+      ),
+    ),
+  );
+  bodies.push(
+    urlencoded("unknown intent", [
+      ...fields.map((f): [string, string] => [f.name, f.value]),
+      ["intent", "drop-everything"],
+    ]),
+  );
+  bodies.push(
+    urlencoded(
+      "unknown field",
+      withIntent([...fields.map((f): [string, string] => [f.name, f.value]), ["isAdmin", "true"]]),
+    ),
+  );
   return bodies;
 }
 
@@ -130,7 +171,11 @@ function actorsFor(route: AppRoute): ActorName[] {
 
 function ownPath(route: AppRoute, actor: ActorName): string {
   const spec = EXPECTATIONS[route.id];
-  return route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(world.param(spec.params![name] as ParamKind, actor, 0))) + (route.index ? "?index" : "");
+  return (
+    route.path.replace(/:(\w+)/g, (_, name: string) =>
+      encodeURIComponent(world.param(spec.params![name] as ParamKind, actor, 0)),
+    ) + (route.index ? "?index" : "")
+  );
 }
 
 describe("malformed bodies to every action", () => {
@@ -152,7 +197,10 @@ describe("malformed bodies to every action", () => {
         const client = server.client();
         if (actor !== "SIGNED_OUT") {
           const role = actor as (typeof ROLES)[number];
-          client.setCookie(SESSION_COOKIE, (await createSession(world.actorUserId(role), sessionPolicy(role === "PUPIL"))).token);
+          client.setCookie(
+            SESSION_COOKIE,
+            (await createSession(world.actorUserId(role), sessionPolicy(role === "PUPIL"))).token,
+          );
         }
         const url = ownPath(route, actor);
         const page = await client.get(url);
@@ -164,12 +212,22 @@ describe("malformed bodies to every action", () => {
         const { actor, client, url } = senders[i % senders.length];
         const { label, body, type, status } = bodiesOf[i % senders.length][i];
         sent++;
-        const headers = new Headers({ Origin: server.baseUrl, "Sec-Fetch-Site": "same-origin", Accept: "text/html", Cookie: [...client.cookies].map(([n, v]) => `${n}=${v}`).join("; ") });
+        const headers = new Headers({
+          Origin: server.baseUrl,
+          "Sec-Fetch-Site": "same-origin",
+          Accept: "text/html",
+          Cookie: [...client.cookies].map(([n, v]) => `${n}=${v}`).join("; "),
+        });
         if (type) headers.set("Content-Type", type);
         const where = `${route.id} as ${actor}, ${label}: POST ${url}`;
         let answer: number;
         try {
-          const response = await fetch(new URL(url, server.baseUrl), { method: "POST", headers, body, redirect: "manual" });
+          const response = await fetch(new URL(url, server.baseUrl), {
+            method: "POST",
+            headers,
+            body,
+            redirect: "manual",
+          });
           await response.arrayBuffer();
           answer = response.status;
         } catch (error) {

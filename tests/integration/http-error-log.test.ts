@@ -54,7 +54,11 @@ describe("a request that fails on our side", () => {
   it("answers 500 with a request id, and logs the failure and the answer at error level under that id", async () => {
     const response = await fetch(`${baseUrl}/login`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl, "Sec-Fetch-Site": "same-origin" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: baseUrl,
+        "Sec-Fetch-Site": "same-origin",
+      },
       body: new URLSearchParams({ identifier: "someone@example.org", password: "a-password-of-some-length" }),
       redirect: "manual",
     });
@@ -62,23 +66,37 @@ describe("a request that fails on our side", () => {
     expect(response.status).toBe(500);
     const id = response.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await vi.waitFor(() => expect(lines.some((l) => l.reqId === id && (l.res as { statusCode?: number } | undefined)?.statusCode === 500)).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          lines.some((l) => l.reqId === id && (l.res as { statusCode?: number } | undefined)?.statusCode === 500),
+        ).toBe(true),
+      { timeout: 5_000 },
+    );
     const mine = lines.filter((l) => l.reqId === id);
     const answer = mine.find((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 500);
     expect(answer?.level).toBe(50); // pino's "error"
     const failure = mine.find((l) => l.msg === "request failed" && l.err);
     expect(failure?.level).toBe(50);
     // Nothing about this request was logged below error level, and no line lacks its id.
-    expect(lines.filter((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 500 && (l.level !== 50 || !l.reqId))).toEqual([]);
+    expect(
+      lines.filter(
+        (l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 500 && (l.level !== 50 || !l.reqId),
+      ),
+    ).toEqual([]);
   });
 
   it("logs a failing loader through React Router's handleError, at error level under the request's id", async () => {
     // A session cookie makes the root loader look the session up in the database that is not there.
-    const response = await fetch(`${baseUrl}/privacy`, { headers: { Cookie: "__Host-dst_session=some-session-id.some-secret" } });
+    const response = await fetch(`${baseUrl}/privacy`, {
+      headers: { Cookie: "__Host-dst_session=some-session-id.some-secret" },
+    });
     await response.text();
     expect(response.status).toBe(500);
     const id = response.headers.get("x-request-id");
-    await vi.waitFor(() => expect(lines.some((l) => l.reqId === id && l.msg === "request failed")).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(lines.some((l) => l.reqId === id && l.msg === "request failed")).toBe(true), {
+      timeout: 5_000,
+    });
     const failure = lines.find((l) => l.reqId === id && l.msg === "request failed");
     expect(failure?.level).toBe(50);
     expect((failure?.err as { message?: string } | undefined)?.message).toBeTruthy();

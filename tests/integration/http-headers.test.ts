@@ -18,7 +18,12 @@ const server = useTestServer();
 function csp(response: TestResponse): Map<string, string[]> {
   const header = response.headers.get("content-security-policy");
   expect(header, "Content-Security-Policy header").toBeTruthy();
-  return new Map(header!.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    header!
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 function expectSecurityHeaders(response: TestResponse) {
@@ -36,7 +41,9 @@ function expectSecurityHeaders(response: TestResponse) {
   expect(hsts, "HSTS in production").toBeTruthy();
   expect(Number(/max-age=(\d+)/.exec(hsts!)?.[1])).toBeGreaterThanOrEqual(31_536_000);
   expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-  expect(response.headers.get("referrer-policy")).toMatch(/^(no-referrer|strict-origin|strict-origin-when-cross-origin|same-origin)$/);
+  expect(response.headers.get("referrer-policy")).toMatch(
+    /^(no-referrer|strict-origin|strict-origin-when-cross-origin|same-origin)$/,
+  );
   expect(response.headers.get("x-frame-options")).toBe("DENY");
   expect(response.headers.get("x-powered-by")).toBeNull();
 }
@@ -47,7 +54,9 @@ describe("security headers", () => {
     expect(response.status).toBe(200);
     expectSecurityHeaders(response);
 
-    const nonces = csp(response).get("script-src")!.filter((s) => s.startsWith("'nonce-"));
+    const nonces = csp(response)
+      .get("script-src")!
+      .filter((s) => s.startsWith("'nonce-"));
     expect(nonces).toHaveLength(1);
     const nonce = nonces[0].slice("'nonce-".length, -1);
     const scripts = [...response.text.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
@@ -56,8 +65,12 @@ describe("security headers", () => {
   });
 
   it("use a fresh nonce for every response", async () => {
-    const first = csp(await server.client().get("/login")).get("script-src")!.join(" ");
-    const second = csp(await server.client().get("/login")).get("script-src")!.join(" ");
+    const first = csp(await server.client().get("/login"))
+      .get("script-src")!
+      .join(" ");
+    const second = csp(await server.client().get("/login"))
+      .get("script-src")!
+      .join(" ");
     expect(first).not.toBe(second);
   });
 
@@ -76,11 +89,20 @@ describe("security headers", () => {
 // filled with an id that exists nowhere), signed out and as a partnership admin, page and .data.
 describe("security headers on every route", () => {
   it("are on every answer of every route in the manifest, whatever its status", async () => {
-    type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; module: { default?: unknown } };
-    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as { routes: Record<string, ManifestRoute> };
+    type ManifestRoute = {
+      id: string;
+      parentId?: string;
+      path?: string;
+      index?: boolean;
+      module: { default?: unknown };
+    };
+    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as {
+      routes: Record<string, ManifestRoute>;
+    };
     const full = (r: ManifestRoute): string => {
       const parts: string[] = [];
-      for (let at: ManifestRoute | undefined = r; at; at = at.parentId ? build.routes[at.parentId] : undefined) if (at.path) parts.unshift(at.path);
+      for (let at: ManifestRoute | undefined = r; at; at = at.parentId ? build.routes[at.parentId] : undefined)
+        if (at.path) parts.unshift(at.path);
       return "/" + parts.join("/").replace(/^\/+/, "");
     };
     const urls = Object.values(build.routes)

@@ -46,7 +46,11 @@ describe("/healthz with Redis down", () => {
 describe("signing in with Redis down", () => {
   it("still works, and a wrong password is still refused", async () => {
     const { admin } = await createSchoolWithAdmin();
-    expect((await server.client().post("/login", { identifier: admin.email!, password: "not-the-password-1" })).status).toBe(400);
-    expect((await server.client().post("/login", { identifier: admin.email!, password: admin.password })).status).toBe(302);
+    expect(
+      (await server.client().post("/login", { identifier: admin.email!, password: "not-the-password-1" })).status,
+    ).toBe(400);
+    expect((await server.client().post("/login", { identifier: admin.email!, password: admin.password })).status).toBe(
+      302,
+    );
   });
 });

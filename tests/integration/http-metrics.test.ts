@@ -38,7 +38,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split("\n")) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const have = Object.fromEntries(
+      [...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([key, value]) => have[key] === value)) sum += Number(match[3]);
   }
   return sum;
@@ -52,7 +54,9 @@ async function eventually(read: (text: string) => number, expected: number) {
 describe("who may read /metrics", () => {
   it("answers the app's 404 without the token or with a wrong one, even from loopback, and 200 with it", async () => {
     expect((await server.client().get("/metrics")).status).toBe(404);
-    expect((await server.client().get("/metrics", { headers: { Authorization: `Bearer ${TOKEN}x` } })).status).toBe(404);
+    expect((await server.client().get("/metrics", { headers: { Authorization: `Bearer ${TOKEN}x` } })).status).toBe(
+      404,
+    );
     expect((await server.client().get("/metrics", { headers: { Authorization: `Basic ${TOKEN}` } })).status).toBe(404);
     const response = await server.client().get("/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);
@@ -70,10 +74,17 @@ describe("request metrics", () => {
     expect((await server.client().get(`/apprenticeships/${second}`)).status).toBe(302);
     expect((await server.client().get(`/no-such-page/${invented}`)).status).toBe(404);
 
-    await eventually((text) => sample(text, "http_requests_total", { ...route, status_class: "3xx" }), sample(before, "http_requests_total", { ...route, status_class: "3xx" }) + 2);
+    await eventually(
+      (text) => sample(text, "http_requests_total", { ...route, status_class: "3xx" }),
+      sample(before, "http_requests_total", { ...route, status_class: "3xx" }) + 2,
+    );
     const after = await scrape();
-    expect(sample(after, "http_request_duration_seconds_count", route)).toBe(sample(before, "http_request_duration_seconds_count", route) + 2);
-    expect(sample(after, "http_requests_total", { route: "unmatched", status_class: "4xx" })).toBe(sample(before, "http_requests_total", { route: "unmatched", status_class: "4xx" }) + 1);
+    expect(sample(after, "http_request_duration_seconds_count", route)).toBe(
+      sample(before, "http_request_duration_seconds_count", route) + 2,
+    );
+    expect(sample(after, "http_requests_total", { route: "unmatched", status_class: "4xx" })).toBe(
+      sample(before, "http_requests_total", { route: "unmatched", status_class: "4xx" }) + 1,
+    );
     for (const raw of [first, second, invented, "no-such-page"]) expect(after).not.toContain(raw);
   });
 
@@ -95,8 +106,12 @@ describe("deployment metrics", () => {
       await queue.add("metrics-test", { n: 1 });
       await queue.add("metrics-test-later", { n: 2 }, { delay: 60_000 });
       const after = await scrape();
-      expect(sample(after, "dst_queue_jobs", { queue: "reports", state: "waiting" })).toBe(sample(before, "dst_queue_jobs", { queue: "reports", state: "waiting" }) + 1);
-      expect(sample(after, "dst_queue_jobs", { queue: "reports", state: "delayed" })).toBe(sample(before, "dst_queue_jobs", { queue: "reports", state: "delayed" }) + 1);
+      expect(sample(after, "dst_queue_jobs", { queue: "reports", state: "waiting" })).toBe(
+        sample(before, "dst_queue_jobs", { queue: "reports", state: "waiting" }) + 1,
+      );
+      expect(sample(after, "dst_queue_jobs", { queue: "reports", state: "delayed" })).toBe(
+        sample(before, "dst_queue_jobs", { queue: "reports", state: "delayed" }) + 1,
+      );
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
@@ -118,8 +133,12 @@ describe("deployment metrics", () => {
       expect(await runEmailJobs(failing.url)).toMatchObject({ completed: 0, failed: [expect.stringContaining("451")] });
 
       const after = await scrape();
-      expect(sample(after, "dst_emails_total", { outcome: "sent" })).toBe(sample(before, "dst_emails_total", { outcome: "sent" }) + 1);
-      expect(sample(after, "dst_emails_total", { outcome: "failed" })).toBe(sample(before, "dst_emails_total", { outcome: "failed" }) + 1);
+      expect(sample(after, "dst_emails_total", { outcome: "sent" })).toBe(
+        sample(before, "dst_emails_total", { outcome: "sent" }) + 1,
+      );
+      expect(sample(after, "dst_emails_total", { outcome: "failed" })).toBe(
+        sample(before, "dst_emails_total", { outcome: "failed" }) + 1,
+      );
       // The failed one waits for its retry: the outbox still holds it undone.
       expect(sample(after, "dst_outbox_undone_rows")).toBeGreaterThanOrEqual(1);
     } finally {
@@ -131,7 +150,8 @@ describe("deployment metrics", () => {
   it("give every job schedule's state, and say every source answered", async () => {
     const text = await scrape();
     for (const schedule of SCHEDULES) expect(text).toContain(`dst_job_schedule_late{schedule="${schedule.id}"}`);
-    for (const source of ["queues", "outbox", "schedules", "emails", "workers"]) expect(sample(text, "dst_metrics_source_up", { source })).toBe(1);
+    for (const source of ["queues", "outbox", "schedules", "emails", "workers"])
+      expect(sample(text, "dst_metrics_source_up", { source })).toBe(1);
   });
 
   it("count a worker's fresh heartbeat, which the worker host's probe also reads", async () => {
@@ -149,7 +169,10 @@ describe("deployment metrics", () => {
 
 /** Runs a script in a process of its own, asynchronously: the mail catchers and the app live in this one. */
 async function run(script: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));

@@ -67,12 +67,24 @@ const allowed: [string, string, string][] = [
   ["app/domain", "app/domain/x.ts", `import type { Role } from "~/generated/prisma/client.ts";`],
   ["app/domain", "app/domain/x.ts", `import { Role } from "~/generated/prisma/enums.ts";`],
   ["app/domain", "app/domain/x.test.ts", `import { readFileSync } from "node:fs";`],
-  ["app", "app/models/x.server.ts", `import { prisma } from "~/db/client.server.ts";\nimport { JOBS } from "~/jobs/definitions.ts";`],
+  [
+    "app",
+    "app/models/x.server.ts",
+    `import { prisma } from "~/db/client.server.ts";\nimport { JOBS } from "~/jobs/definitions.ts";`,
+  ],
   ["emails", "emails/x.tsx", `import { Text } from "react-email";\nimport { Layout } from "./components/layout.tsx";`],
   ["emails", "emails/x.tsx", `import type { Role } from "~/generated/prisma/enums.ts";`],
-  ["app/components", "app/components/x.tsx", `import { otjStatus } from "~/domain/otj.ts";\nimport type { PlacementStatus } from "~/models/placements.shared.ts";`],
+  [
+    "app/components",
+    "app/components/x.tsx",
+    `import { otjStatus } from "~/domain/otj.ts";\nimport type { PlacementStatus } from "~/models/placements.shared.ts";`,
+  ],
   ["workers", "workers/x.ts", `import { prisma } from "../app/db/client.server.ts";`],
-  ["app/models", "app/models/x.server.ts", `import { can, type Actor } from "~/auth/permissions.ts";\nimport { classesVisibleTo } from "~/auth/reach.server.ts";`],
+  [
+    "app/models",
+    "app/models/x.server.ts",
+    `import { can, type Actor } from "~/auth/permissions.ts";\nimport { classesVisibleTo } from "~/auth/reach.server.ts";`,
+  ],
 ];
 
 describe("import boundaries in eslint.config.js", () => {

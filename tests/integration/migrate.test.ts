@@ -36,10 +36,19 @@ describe("the project's migrations", () => {
 
   it("are recorded the way prisma migrate deploy records them", async () => {
     const url = process.env.DATABASE_URL!;
-    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     const rows = await query<{
-      id: string; checksum: string; migration_name: string; finished_at: Date | null; logs: string | null;
-      rolled_back_at: Date | null; started_at: Date; applied_steps_count: number;
+      id: string;
+      checksum: string;
+      migration_name: string;
+      finished_at: Date | null;
+      logs: string | null;
+      rolled_back_at: Date | null;
+      started_at: Date;
+      applied_steps_count: number;
     }>(url, `SELECT * FROM _prisma_migrations ORDER BY migration_name`);
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const row of rows) {
@@ -50,12 +59,20 @@ describe("the project's migrations", () => {
       expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
       expect(row).toMatchObject({ logs: null, rolled_back_at: null, applied_steps_count: 1 });
     }
-    const columns = await query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null; character_maximum_length: number | null }>(
+    const columns = await query<{
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+      column_default: string | null;
+      character_maximum_length: number | null;
+    }>(
       url,
       `SELECT column_name, data_type, is_nullable, column_default, character_maximum_length
          FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
     );
-    expect(columns.map((c) => [c.column_name, c.data_type, c.character_maximum_length, c.is_nullable, c.column_default])).toEqual([
+    expect(
+      columns.map((c) => [c.column_name, c.data_type, c.character_maximum_length, c.is_nullable, c.column_default]),
+    ).toEqual([
       ["id", "character varying", 36, "NO", null],
       ["checksum", "character varying", 64, "NO", null],
       ["finished_at", "timestamp with time zone", null, "YES", null],
@@ -82,7 +99,10 @@ describe("applyMigrations on a throwaway folder and database", () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
     await writeFile(path.join(dir, "migration_lock.toml"), 'provider = "postgresql"\n');
-    await write("20260101000000_init", `CREATE TABLE "things" ("id" INTEGER NOT NULL, CONSTRAINT "things_pkey" PRIMARY KEY ("id"));\n`);
+    await write(
+      "20260101000000_init",
+      `CREATE TABLE "things" ("id" INTEGER NOT NULL, CONSTRAINT "things_pkey" PRIMARY KEY ("id"));\n`,
+    );
     await write("20260102000000_seed", `INSERT INTO "things" ("id") VALUES (1), (2);\n`);
     database = `${runPrefix(runId)}m${randomBytes(4).toString("hex")}`;
     await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(database)}`));
@@ -99,9 +119,15 @@ describe("applyMigrations on a throwaway folder and database", () => {
     await write("20260103000000_more", `INSERT INTO "things" ("id") VALUES (3);\n`);
     expect(await run()).toEqual({ applied: ["20260103000000_more"] });
     expect(await query(url, `SELECT count(*)::int AS n FROM things`)).toEqual([{ n: 3 }]);
-    const rows = await query<{ migration_name: string; checksum: string }>(url, `SELECT migration_name, checksum FROM _prisma_migrations ORDER BY started_at`);
+    const rows = await query<{ migration_name: string; checksum: string }>(
+      url,
+      `SELECT migration_name, checksum FROM _prisma_migrations ORDER BY started_at`,
+    );
     expect(rows).toEqual([
-      { migration_name: "20260101000000_init", checksum: sha256(await readFile(path.join(dir, "20260101000000_init", "migration.sql"))) },
+      {
+        migration_name: "20260101000000_init",
+        checksum: sha256(await readFile(path.join(dir, "20260101000000_init", "migration.sql"))),
+      },
       { migration_name: "20260102000000_seed", checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
       { migration_name: "20260103000000_more", checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);

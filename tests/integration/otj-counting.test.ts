@@ -31,11 +31,27 @@ beforeAll(async () => {
   f = await createApprenticeship({ startDate: "2025-09-01", plannedEndDate: "2027-02-28" });
   const db = testPrisma();
   // Every entry is verified by the tutor.
-  const otj = (data: { occurredOn: Date; minutes: number; atWork?: boolean; supersededAt?: Date; version?: number; supersedesId?: string; correctionReason?: string }) =>
+  const otj = (data: {
+    occurredOn: Date;
+    minutes: number;
+    atWork?: boolean;
+    supersededAt?: Date;
+    version?: number;
+    supersedesId?: string;
+    correctionReason?: string;
+  }) =>
     db.progressEntry.create({
       data: {
-        learnerId: f.apprentice.id, apprenticeshipId: f.apprenticeshipId, createdById: f.apprentice.id, kind: "OTJ_ACTIVITY", activityType: "training", description: "Network course",
-        status: "VERIFIED", verifiedById: f.tutor.id, verifiedAt: new Date("2025-11-20T10:00:00Z"), ...data,
+        learnerId: f.apprentice.id,
+        apprenticeshipId: f.apprenticeshipId,
+        createdById: f.apprentice.id,
+        kind: "OTJ_ACTIVITY",
+        activityType: "training",
+        description: "Network course",
+        status: "VERIFIED",
+        verifiedById: f.tutor.id,
+        verifiedAt: new Date("2025-11-20T10:00:00Z"),
+        ...data,
       },
       select: { id: true },
     });
@@ -43,7 +59,13 @@ beforeAll(async () => {
   await otj({ occurredOn: d("2025-11-10"), minutes: 120, atWork: true });
   // (b) verified, then corrected: version 1 superseded by version 2.
   const old = await otj({ occurredOn: d("2025-11-12"), minutes: 240, supersededAt: new Date("2025-11-21T09:00:00Z") });
-  await otj({ occurredOn: d("2025-11-12"), minutes: 90, version: 2, supersedesId: old.id, correctionReason: "Was 1.5 hours, not 4" });
+  await otj({
+    occurredOn: d("2025-11-12"),
+    minutes: 90,
+    version: 2,
+    supersedesId: old.id,
+    correctionReason: "Was 1.5 hours, not 4",
+  });
   // (c) off-site, verified.
   await otj({ occurredOn: d("2025-12-01"), minutes: 180 });
 });
@@ -83,11 +105,23 @@ describe("the apprenticeship page and the council report count the same OTJ", ()
 describe("the apprenticeship page and the apprentice's page flag the same learning as logged before the plan was signed", () => {
   it("unsigned: every current entry; signed on 15 Nov: the two dated before that day, not the superseded version", async () => {
     const db = testPrisma();
-    const mine = async () => (await otjStatuses(await actorFor(f.apprentice.id), { apprenticeshipIds: [f.apprenticeshipId] }, YEAR.to))[0].loggedBeforePlanSigned;
-    await db.trainingPlan.create({ data: { apprenticeshipId: f.apprenticeshipId, content: {}, apprenticeSignedAt: new Date("2025-11-14T09:00:00Z"), tutorSignedAt: new Date("2025-11-14T10:00:00Z") } });
+    const mine = async () =>
+      (await otjStatuses(await actorFor(f.apprentice.id), { apprenticeshipIds: [f.apprenticeshipId] }, YEAR.to))[0]
+        .loggedBeforePlanSigned;
+    await db.trainingPlan.create({
+      data: {
+        apprenticeshipId: f.apprenticeshipId,
+        content: {},
+        apprenticeSignedAt: new Date("2025-11-14T09:00:00Z"),
+        tutorSignedAt: new Date("2025-11-14T10:00:00Z"),
+      },
+    });
     expect(await countLearningBeforePlanSigned(f.apprenticeshipId)).toBe(3);
     expect(await mine()).toBe(3);
-    await db.trainingPlan.update({ where: { apprenticeshipId: f.apprenticeshipId }, data: { employerSignedAt: new Date("2025-11-15T12:00:00Z") } });
+    await db.trainingPlan.update({
+      where: { apprenticeshipId: f.apprenticeshipId },
+      data: { employerSignedAt: new Date("2025-11-15T12:00:00Z") },
+    });
     expect(await countLearningBeforePlanSigned(f.apprenticeshipId)).toBe(2);
     expect(await mine()).toBe(2);
   });

@@ -32,7 +32,11 @@ const rangeServer = createServer((request, response) => {
   if (prefix === sha1(SLOW).slice(0, 5)) return; // never answers
   if (prefix === sha1(FAILING).slice(0, 5)) return response.writeHead(503).end("busy");
   // Real answers list hundreds of suffixes; padding adds more with a count of 0.
-  const lines = ["0018A45C4D1DEF81644B54AB7F969B88D65:3", "00D4F6E8FA6EECAD2A3AA415EEC418D38EC:12", "011053FD0102E94D6AE2F8B83D76FAF94F6:0"];
+  const lines = [
+    "0018A45C4D1DEF81644B54AB7F969B88D65:3",
+    "00D4F6E8FA6EECAD2A3AA415EEC418D38EC:12",
+    "011053FD0102E94D6AE2F8B83D76FAF94F6:0",
+  ];
   if (prefix === sha1(BREACHED).slice(0, 5)) lines.push(`${sha1(BREACHED).slice(5)}:1402`);
   if (prefix === sha1(PADDED_ONLY).slice(0, 5)) lines.push(`${sha1(PADDED_ONLY).slice(5)}:0`);
   response.writeHead(200, { "Content-Type": "text/plain" }).end(lines.join("\r\n"));
@@ -101,7 +105,10 @@ describe("with the breach check turned on", () => {
     expect(await passwordProblem(SLOW)).toBeNull();
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await passwordProblem(FAILING)).toBeNull();
-    expect(requests.map((r) => r.url)).toEqual([`/range/${sha1(SLOW).slice(0, 5)}`, `/range/${sha1(FAILING).slice(0, 5)}`]);
+    expect(requests.map((r) => r.url)).toEqual([
+      `/range/${sha1(SLOW).slice(0, 5)}`,
+      `/range/${sha1(FAILING).slice(0, 5)}`,
+    ]);
   });
 });
 
@@ -129,11 +136,19 @@ describe("over HTTP, with the app started with the check on", () => {
 
   it("refuses a breached password when asking to join, at the password field", async () => {
     const response = await server.client().post("/register", {
-      kind: "SCHOOL", name: "Breach Check Academy", districtCode: "E07000192", urn: "765431",
-      firstName: "Owain", lastName: "Price", email: "head@breach-check.example", password: BREACHED,
+      kind: "SCHOOL",
+      name: "Breach Check Academy",
+      districtCode: "E07000192",
+      urn: "765431",
+      firstName: "Owain",
+      lastName: "Price",
+      email: "head@breach-check.example",
+      password: BREACHED,
     });
     expect(response.status).toBe(400);
-    expect(visibleText(response.text)).toContain(`id="field-password-error"><span class="visually-hidden">Error: </span>${BREACHED_PASSWORD_MESSAGE}`);
+    expect(visibleText(response.text)).toContain(
+      `id="field-password-error"><span class="visually-hidden">Error: </span>${BREACHED_PASSWORD_MESSAGE}`,
+    );
     expect(requests.map((r) => r.url)).toEqual([`/range/${sha1(BREACHED).slice(0, 5)}`]);
   });
 });

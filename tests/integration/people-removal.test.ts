@@ -26,8 +26,15 @@ async function signedIn(user: TestUser): Promise<TestClient> {
 async function stateOf(userId: string) {
   const prisma = testPrisma();
   const [user, memberships, sessions, classes] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { disabledAt: true, email: true, firstName: true, lastName: true, dateOfBirth: true } }),
-    prisma.membership.findMany({ where: { userId }, select: { organisationId: true, role: true }, orderBy: [{ organisationId: "asc" }, { role: "asc" }] }),
+    prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { disabledAt: true, email: true, firstName: true, lastName: true, dateOfBirth: true },
+    }),
+    prisma.membership.findMany({
+      where: { userId },
+      select: { organisationId: true, role: true },
+      orderBy: [{ organisationId: "asc" }, { role: "asc" }],
+    }),
     prisma.session.count({ where: { userId } }),
     prisma.cohortMember.findMany({ where: { userId }, select: { cohortId: true, leftAt: true } }),
   ]);
@@ -60,12 +67,21 @@ describe("another organisation's admin", () => {
   it("holding a membership of the person (as a capture left it) can end only that membership, never the account", async () => {
     const schoolA = await createOrganisation({ kind: "SCHOOL" });
     const employerB = await createOrganisation({ kind: "EMPLOYER" });
-    const teacherA = await createUser({ roles: [{ org: schoolA, role: "TEACHER" }, { org: employerB, role: "WORKPLACE_SUPERVISOR" }] });
+    const teacherA = await createUser({
+      roles: [
+        { org: schoolA, role: "TEACHER" },
+        { org: employerB, role: "WORKPLACE_SUPERVISOR" },
+      ],
+    });
     const teacherBrowser = await signedIn(teacherA);
     const attacker = await signedIn(await createUser({ roles: [{ org: employerB, role: "EMPLOYER_ADMIN" }] }));
 
-    expect((await attacker.post(`/org/${employerB.id}/people`, { intent: "disable", userId: teacherA.id })).status).toBe(404);
-    expect((await attacker.post(`/org/${employerB.id}/people`, { intent: "remove", userId: teacherA.id })).status).toBe(200);
+    expect(
+      (await attacker.post(`/org/${employerB.id}/people`, { intent: "disable", userId: teacherA.id })).status,
+    ).toBe(404);
+    expect((await attacker.post(`/org/${employerB.id}/people`, { intent: "remove", userId: teacherA.id })).status).toBe(
+      200,
+    );
 
     const after = await stateOf(teacherA.id);
     expect(after.user.disabledAt).toBeNull();
@@ -91,7 +107,14 @@ describe("an organisation's admin", () => {
     const schoolB = await createOrganisation({ kind: "SCHOOL", name: "Brindley Heath Academy" });
     const adminUser = await createUser({ roles: [{ org: schoolA, role: "SCHOOL_ADMIN" }] });
     const admin = await signedIn(adminUser);
-    const teacher = await createUser({ firstName: "Tess", lastName: "Twoschools", roles: [{ org: schoolA, role: "TEACHER" }, { org: schoolB, role: "TEACHER" }] });
+    const teacher = await createUser({
+      firstName: "Tess",
+      lastName: "Twoschools",
+      roles: [
+        { org: schoolA, role: "TEACHER" },
+        { org: schoolB, role: "TEACHER" },
+      ],
+    });
     const teacherBrowser = await signedIn(teacher);
 
     const page = visibleText((await admin.get(`/org/${schoolA.id}/people`)).text);
@@ -100,7 +123,9 @@ describe("an organisation's admin", () => {
     const response = await admin.post(`/org/${schoolA.id}/people`, { intent: "remove", userId: teacher.id });
 
     expect(response.status).toBe(200);
-    expect(visibleText(response.text)).toContain("Tess Twoschools has been removed from Ashcombe Park School. Their account, and any other organisations they belong to, are unchanged.");
+    expect(visibleText(response.text)).toContain(
+      "Tess Twoschools has been removed from Ashcombe Park School. Their account, and any other organisations they belong to, are unchanged.",
+    );
     const after = await stateOf(teacher.id);
     expect(after.memberships).toEqual([{ organisationId: schoolB.id, role: "TEACHER" }]);
     expect(after.user.disabledAt).toBeNull();
@@ -109,9 +134,17 @@ describe("an organisation's admin", () => {
     expect((await teacherBrowser.get(`/org/${schoolA.id}/people`)).status).toBe(404);
     expect((await teacherBrowser.get(`/org/${schoolB.id}/people`)).status).toBe(200);
     expect((await admin.get(`/people/${teacher.id}`)).status).toBe(404);
-    expect((await server.client().post("/login", { identifier: teacher.email!, password: teacher.password })).status).toBe(302);
-    const audit = await testPrisma().auditLog.findFirst({ where: { action: "membership.remove", subjectId: teacher.id } });
-    expect(audit).toMatchObject({ actorId: adminUser.id, organisationId: schoolA.id, metadata: { roles: ["TEACHER"] } });
+    expect(
+      (await server.client().post("/login", { identifier: teacher.email!, password: teacher.password })).status,
+    ).toBe(302);
+    const audit = await testPrisma().auditLog.findFirst({
+      where: { action: "membership.remove", subjectId: teacher.id },
+    });
+    expect(audit).toMatchObject({
+      actorId: adminUser.id,
+      organisationId: schoolA.id,
+      metadata: { roles: ["TEACHER"] },
+    });
   });
 
   it("removes a pupil from the school and its classes, keeping the account and its record", async () => {
@@ -140,8 +173,13 @@ describe("an organisation's admin", () => {
     expect(visibleText(response.text)).toContain("must be completed or withdrawn before they can be removed");
     expect(await stateOf(f.apprentice.id)).toEqual(before);
 
-    await testPrisma().apprenticeship.update({ where: { id: f.apprenticeshipId }, data: { status: "WITHDRAWN", withdrawnOn: new Date() } });
-    expect((await admin.post(`/org/${f.employer.id}/people`, { intent: "remove", userId: f.apprentice.id })).status).toBe(200);
+    await testPrisma().apprenticeship.update({
+      where: { id: f.apprenticeshipId },
+      data: { status: "WITHDRAWN", withdrawnOn: new Date() },
+    });
+    expect(
+      (await admin.post(`/org/${f.employer.id}/people`, { intent: "remove", userId: f.apprentice.id })).status,
+    ).toBe(200);
     expect((await stateOf(f.apprentice.id)).memberships).toEqual([]);
   });
 });
@@ -150,7 +188,12 @@ describe("the partnership admin", () => {
   it("still disables an account everywhere", async () => {
     const school = await createOrganisation({ kind: "SCHOOL" });
     const employer = await createOrganisation({ kind: "EMPLOYER" });
-    const person = await createUser({ roles: [{ org: school, role: "TEACHER" }, { org: employer, role: "WORKPLACE_SUPERVISOR" }] });
+    const person = await createUser({
+      roles: [
+        { org: school, role: "TEACHER" },
+        { org: employer, role: "WORKPLACE_SUPERVISOR" },
+      ],
+    });
     const browser = await signedIn(person);
     const partnership = await createOrganisation({ kind: "PROVIDER" });
     const admin = await signedIn(await createUser({ roles: [{ org: partnership, role: "PARTNERSHIP_ADMIN" }] }));

@@ -43,7 +43,21 @@ async function world() {
   const supervisor = await person([{ org: employer, role: "WORKPLACE_SUPERVISOR" }]);
   const otherSupervisor = await person([{ org: employer, role: "WORKPLACE_SUPERVISOR" }]);
   const otherAdmin = await person([{ org: otherEmployer, role: "EMPLOYER_ADMIN" }]);
-  return { schoolA, schoolB, employer, otherEmployer, teacherA, teacherB, pupil1, pupil2, pupilB, employerAdmin, supervisor, otherSupervisor, otherAdmin };
+  return {
+    schoolA,
+    schoolB,
+    employer,
+    otherEmployer,
+    teacherA,
+    teacherB,
+    pupil1,
+    pupil2,
+    pupilB,
+    employerAdmin,
+    supervisor,
+    otherSupervisor,
+    otherAdmin,
+  };
 }
 
 beforeAll(async () => {
@@ -51,15 +65,65 @@ beforeAll(async () => {
 });
 
 async function newPlacement(pupilIds = [w.pupil1.id], supervisorId: string | null = w.supervisor.id) {
-  return createPlacement(w.teacherA.actor, { schoolId: w.schoolA.id, employerId: w.employer.id, supervisorId: supervisorId ?? undefined, title: "Taster week", startDate: "2026-10-05", endDate: "2026-10-09", hours: 30, pupilIds });
+  return createPlacement(w.teacherA.actor, {
+    schoolId: w.schoolA.id,
+    employerId: w.employer.id,
+    supervisorId: supervisorId ?? undefined,
+    title: "Taster week",
+    startDate: "2026-10-05",
+    endDate: "2026-10-09",
+    hours: 30,
+    pupilIds,
+  });
 }
 
 describe("setting up a placement", () => {
   it("takes only the school's own pupils and a supervisor of that employer", async () => {
-    await expectNotFound(createPlacement(w.teacherA.actor, { schoolId: w.schoolA.id, employerId: w.employer.id, title: "X", startDate: "2026-10-05", endDate: "2026-10-09", hours: 30, pupilIds: [w.pupilB.id] }));
-    await expectNotFound(createPlacement(w.teacherA.actor, { schoolId: w.schoolB.id, employerId: w.employer.id, title: "X", startDate: "2026-10-05", endDate: "2026-10-09", hours: 30, pupilIds: [w.pupil1.id] }));
-    await expect(createPlacement(w.teacherA.actor, { schoolId: w.schoolA.id, employerId: w.employer.id, supervisorId: w.otherAdmin.id, title: "X", startDate: "2026-10-05", endDate: "2026-10-09", hours: 30, pupilIds: [w.pupil1.id] })).rejects.toThrow(/supervisor/);
-    await expect(createPlacement(w.teacherA.actor, { schoolId: w.schoolA.id, employerId: w.employer.id, title: "X", startDate: "2026-10-09", endDate: "2026-10-05", hours: 30, pupilIds: [w.pupil1.id] })).rejects.toThrow(PlacementError);
+    await expectNotFound(
+      createPlacement(w.teacherA.actor, {
+        schoolId: w.schoolA.id,
+        employerId: w.employer.id,
+        title: "X",
+        startDate: "2026-10-05",
+        endDate: "2026-10-09",
+        hours: 30,
+        pupilIds: [w.pupilB.id],
+      }),
+    );
+    await expectNotFound(
+      createPlacement(w.teacherA.actor, {
+        schoolId: w.schoolB.id,
+        employerId: w.employer.id,
+        title: "X",
+        startDate: "2026-10-05",
+        endDate: "2026-10-09",
+        hours: 30,
+        pupilIds: [w.pupil1.id],
+      }),
+    );
+    await expect(
+      createPlacement(w.teacherA.actor, {
+        schoolId: w.schoolA.id,
+        employerId: w.employer.id,
+        supervisorId: w.otherAdmin.id,
+        title: "X",
+        startDate: "2026-10-05",
+        endDate: "2026-10-09",
+        hours: 30,
+        pupilIds: [w.pupil1.id],
+      }),
+    ).rejects.toThrow(/supervisor/);
+    await expect(
+      createPlacement(w.teacherA.actor, {
+        schoolId: w.schoolA.id,
+        employerId: w.employer.id,
+        title: "X",
+        startDate: "2026-10-09",
+        endDate: "2026-10-05",
+        hours: 30,
+        pupilIds: [w.pupil1.id],
+      }),
+    ).rejects.toThrow(PlacementError);
   });
 });
 
@@ -77,27 +141,85 @@ describe("prerequisites, start, feedback, reflection and completion", () => {
     await expect(startPlacement(w.teacherA.actor, id)).rejects.toThrow(/cannot start yet/);
 
     // Each side does only its own part.
-    await expectNotFound(confirmPrerequisites(w.teacherA.actor, id, { riskAssessment: true, insurance: true, healthSafety: true }));
-    await expectNotFound(recordConsent(w.employerAdmin.actor, id, { pupilId: w.pupil1.id, givenBy: "A Parent", consentDate: "2026-09-20", method: "form" }, TODAY));
+    await expectNotFound(
+      confirmPrerequisites(w.teacherA.actor, id, { riskAssessment: true, insurance: true, healthSafety: true }),
+    );
+    await expectNotFound(
+      recordConsent(
+        w.employerAdmin.actor,
+        id,
+        { pupilId: w.pupil1.id, givenBy: "A Parent", consentDate: "2026-09-20", method: "form" },
+        TODAY,
+      ),
+    );
     await expectNotFound(startPlacement(w.supervisor.actor, id));
 
     await confirmPrerequisites(w.supervisor.actor, id, { riskAssessment: true, insurance: true, healthSafety: false });
-    await confirmPrerequisites(w.employerAdmin.actor, id, { riskAssessment: false, insurance: false, healthSafety: true });
-    await recordConsent(w.teacherA.actor, id, { pupilId: w.pupil1.id, givenBy: "A Parent", consentDate: "2026-09-20", method: "form" }, TODAY);
-    await expect(startPlacement(w.teacherA.actor, id)).rejects.toThrow(new RegExp(`Parental consent has not been recorded for ${w.pupil2.firstName}`));
-    await expect(recordConsent(w.teacherA.actor, id, { pupilId: w.pupil2.id, givenBy: "B Parent", consentDate: "2026-12-01", method: "email" }, TODAY)).rejects.toThrow(/future/);
-    await recordConsent(w.teacherA.actor, id, { pupilId: w.pupil2.id, givenBy: "B Parent", consentDate: "2026-09-21", method: "email" }, TODAY);
+    await confirmPrerequisites(w.employerAdmin.actor, id, {
+      riskAssessment: false,
+      insurance: false,
+      healthSafety: true,
+    });
+    await recordConsent(
+      w.teacherA.actor,
+      id,
+      { pupilId: w.pupil1.id, givenBy: "A Parent", consentDate: "2026-09-20", method: "form" },
+      TODAY,
+    );
+    await expect(startPlacement(w.teacherA.actor, id)).rejects.toThrow(
+      new RegExp(`Parental consent has not been recorded for ${w.pupil2.firstName}`),
+    );
+    await expect(
+      recordConsent(
+        w.teacherA.actor,
+        id,
+        { pupilId: w.pupil2.id, givenBy: "B Parent", consentDate: "2026-12-01", method: "email" },
+        TODAY,
+      ),
+    ).rejects.toThrow(/future/);
+    await recordConsent(
+      w.teacherA.actor,
+      id,
+      { pupilId: w.pupil2.id, givenBy: "B Parent", consentDate: "2026-09-21", method: "email" },
+      TODAY,
+    );
     expect((await getPlacement(w.teacherA.actor, id)).missing).toEqual([]);
 
     // Feedback and reflections wait for the start.
-    await expect(givePlacementFeedback(w.supervisor.actor, id, { pupilId: w.pupil1.id, ratings, comment: "", wouldHostAgain: true })).rejects.toThrow(/started/);
+    await expect(
+      givePlacementFeedback(w.supervisor.actor, id, {
+        pupilId: w.pupil1.id,
+        ratings,
+        comment: "",
+        wouldHostAgain: true,
+      }),
+    ).rejects.toThrow(/started/);
     await expect(saveReflection(w.pupil1.actor, id, "Early")).rejects.toThrow(/started/);
     await startPlacement(w.teacherA.actor, id);
     expect((await getPlacement(w.supervisor.actor, id)).status).toBe("STARTED");
 
-    await expectNotFound(givePlacementFeedback(w.otherSupervisor.actor, id, { pupilId: w.pupil1.id, ratings, comment: "", wouldHostAgain: true }));
-    await givePlacementFeedback(w.supervisor.actor, id, { pupilId: w.pupil1.id, ratings, comment: "Keen and careful.", wouldHostAgain: true });
-    await expect(givePlacementFeedback(w.employerAdmin.actor, id, { pupilId: w.pupil1.id, ratings, comment: "", wouldHostAgain: false })).rejects.toThrow(/already/);
+    await expectNotFound(
+      givePlacementFeedback(w.otherSupervisor.actor, id, {
+        pupilId: w.pupil1.id,
+        ratings,
+        comment: "",
+        wouldHostAgain: true,
+      }),
+    );
+    await givePlacementFeedback(w.supervisor.actor, id, {
+      pupilId: w.pupil1.id,
+      ratings,
+      comment: "Keen and careful.",
+      wouldHostAgain: true,
+    });
+    await expect(
+      givePlacementFeedback(w.employerAdmin.actor, id, {
+        pupilId: w.pupil1.id,
+        ratings,
+        comment: "",
+        wouldHostAgain: false,
+      }),
+    ).rejects.toThrow(/already/);
     await saveReflection(w.pupil1.actor, id, "I learned how a help desk works.");
     await expectNotFound(saveReflection(w.pupilB.actor, id, "Not mine"));
 
@@ -107,7 +229,11 @@ describe("prerequisites, start, feedback, reflection and completion", () => {
     const view = await getPlacement(w.teacherA.actor, id);
     expect(view.status).toBe("COMPLETED");
     const p1 = view.pupils.find((r) => r.pupilId === w.pupil1.id)!;
-    expect(p1).toMatchObject({ hoursAttended: 28, wouldHostAgain: true, reflection: "I learned how a help desk works." });
+    expect(p1).toMatchObject({
+      hoursAttended: 28,
+      wouldHostAgain: true,
+      reflection: "I learned how a help desk works.",
+    });
     expect(p1.feedback).toMatchObject({ ...ratings, comment: "Keen and careful." });
 
     const after = await pupilGatsby(w.teacherA.actor, w.pupil1.id, TODAY);
@@ -119,8 +245,21 @@ describe("prerequisites, start, feedback, reflection and completion", () => {
     expect(mine.placements[0]).toMatchObject({ title: "Taster week", reflection: "I learned how a help desk works." });
     expect(Object.keys(mine.placements[0])).not.toContain("pupils");
 
-    const actions = await testPrisma().auditLog.findMany({ where: { subjectType: "placement", subjectId: id }, select: { action: true } });
-    expect(new Set(actions.map((a) => a.action))).toEqual(new Set(["placement.create", "placement.prerequisites", "placement.consent", "placement.start", "placement.feedback", "placement.reflection", "placement.complete"]));
+    const actions = await testPrisma().auditLog.findMany({
+      where: { subjectType: "placement", subjectId: id },
+      select: { action: true },
+    });
+    expect(new Set(actions.map((a) => a.action))).toEqual(
+      new Set([
+        "placement.create",
+        "placement.prerequisites",
+        "placement.consent",
+        "placement.start",
+        "placement.feedback",
+        "placement.reflection",
+        "placement.complete",
+      ]),
+    );
   });
 });
 
@@ -136,7 +275,9 @@ describe("tenancy", () => {
     await expectNotFound(getPlacement(w.supervisor.actor, unnamed.id));
     expect((await listPlacements(w.supervisor.actor)).map((p) => p.id)).toContain(named.id);
     expect((await listPlacements(w.supervisor.actor)).map((p) => p.id)).not.toContain(unnamed.id);
-    expect((await listPlacements(w.employerAdmin.actor)).map((p) => p.id)).toEqual(expect.arrayContaining([named.id, unnamed.id]));
+    expect((await listPlacements(w.employerAdmin.actor)).map((p) => p.id)).toEqual(
+      expect.arrayContaining([named.id, unnamed.id]),
+    );
     // The employer's view holds the pupils of its placements only.
     const seen = await getPlacement(w.employerAdmin.actor, named.id);
     expect(seen.pupils.map((r) => r.pupilId)).toEqual([w.pupil1.id]);
@@ -148,11 +289,35 @@ describe("tenancy", () => {
 
 describe("encounters and the school's Gatsby page", () => {
   it("logs an encounter for every pupil of a class and counts it for benchmark 5", async () => {
-    const cohort = await testPrisma().cohort.create({ data: { organisationId: w.schoolA.id, name: `10X${Date.now()}`, yearGroup: 10, academicYear: 2026, members: { create: [{ userId: w.pupil1.id }, { userId: w.pupil2.id }] } } });
-    await expectNotFound(logEncounter(w.teacherB.actor, { cohortId: cohort.id, kind: "talk", title: "Talk", occurredOn: "2026-11-01" }, TODAY));
+    const cohort = await testPrisma().cohort.create({
+      data: {
+        organisationId: w.schoolA.id,
+        name: `10X${Date.now()}`,
+        yearGroup: 10,
+        academicYear: 2026,
+        members: { create: [{ userId: w.pupil1.id }, { userId: w.pupil2.id }] },
+      },
+    });
+    await expectNotFound(
+      logEncounter(
+        w.teacherB.actor,
+        { cohortId: cohort.id, kind: "talk", title: "Talk", occurredOn: "2026-11-01" },
+        TODAY,
+      ),
+    );
     const before = await schoolGatsby(w.teacherA.actor, undefined, TODAY);
     expect(before.rows.find((r) => r.yearGroup === 10)?.benchmark5Met).toBe(0);
-    const result = await logEncounter(w.teacherA.actor, { cohortId: cohort.id, kind: "workshop", title: "Cloud workshop", occurredOn: "2026-11-01", employerId: w.employer.id }, TODAY);
+    const result = await logEncounter(
+      w.teacherA.actor,
+      {
+        cohortId: cohort.id,
+        kind: "workshop",
+        title: "Cloud workshop",
+        occurredOn: "2026-11-01",
+        employerId: w.employer.id,
+      },
+      TODAY,
+    );
     expect(result.attendees).toBe(2);
     expect((await pupilGatsby(w.teacherA.actor, w.pupil2.id, TODAY)).benchmark5).toEqual({ met: true, encounters: 1 });
     const after = await schoolGatsby(w.teacherA.actor, undefined, TODAY);
@@ -163,7 +328,9 @@ describe("encounters and the school's Gatsby page", () => {
 describe("the host pool", () => {
   it("lists employers who would host again, by district and sector, with no pupil data", async () => {
     const pool = await hostPool(w.teacherB.actor, {});
-    expect(pool.hosts).toEqual([{ id: w.employer.id, name: w.employer.name, district: "Stoke-on-Trent", sector: "Software and IT services" }]);
+    expect(pool.hosts).toEqual([
+      { id: w.employer.id, name: w.employer.name, district: "Stoke-on-Trent", sector: "Software and IT services" },
+    ]);
     expect((await hostPool(w.teacherB.actor, { districtCode: "E07000199" })).hosts).toEqual([]);
     expect((await hostPool(w.teacherB.actor, { sector: "Software and IT services" })).hosts).toHaveLength(1);
     await expectNotFound(hostPool(w.employerAdmin.actor, {}));

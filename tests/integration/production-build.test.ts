@@ -28,18 +28,34 @@ function start(entry: string, env: NodeJS.ProcessEnv) {
   logFiles.push(moduleLog);
   const child = spawn(process.execPath, ["--import", "./tests/support/record-modules.mjs", entry], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info", APP_URL: "http://localhost:3000", SMTP_URL: "smtp://127.0.0.1:1", MAIL_FROM: "Tests <tests@example.org>", MODULE_LOG: moduleLog, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "info",
+      APP_URL: "http://localhost:3000",
+      SMTP_URL: "smtp://127.0.0.1:1",
+      MAIL_FROM: "Tests <tests@example.org>",
+      MODULE_LOG: moduleLog,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
   const lines: Record<string, unknown>[] = [];
-  createInterface({ input: child.stdout! }).on("line", (line) => line.startsWith("{") && lines.push(JSON.parse(line) as Record<string, unknown>));
-  const modules = () => readFileSync(moduleLog, "utf8").split("\n").filter((url) => url.startsWith("file:"));
+  createInterface({ input: child.stdout! }).on(
+    "line",
+    (line) => line.startsWith("{") && lines.push(JSON.parse(line) as Record<string, unknown>),
+  );
+  const modules = () =>
+    readFileSync(moduleLog, "utf8")
+      .split("\n")
+      .filter((url) => url.startsWith("file:"));
   return { child, lines, modules };
 }
 
 /** Modules loaded from anywhere but the build and node_modules: the app's sources, loaded twice. */
-const fromSource = (modules: string[]) => modules.filter((url) => !url.startsWith(BUILD) && !url.startsWith(NODE_MODULES));
+const fromSource = (modules: string[]) =>
+  modules.filter((url) => !url.startsWith(BUILD) && !url.startsWith(NODE_MODULES));
 
 beforeAll(async () => {
   await ensureProductionBuild();
@@ -54,7 +70,10 @@ describe("the compiled web server (npm start)", () => {
   it("serves pages and answers its health check with the app loaded once, from the build", async () => {
     const port = await findFreePort();
     const web = start("build/server/server.js", { PORT: String(port), WEB_CONCURRENCY: "1" });
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 60_000, isAlive: () => web.child.exitCode === null });
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, {
+      timeoutMs: 60_000,
+      isAlive: () => web.child.exitCode === null,
+    });
     const page = await fetch(`http://127.0.0.1:${port}/login`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Sign in");
@@ -69,7 +88,10 @@ describe("the compiled web server (npm start)", () => {
 describe("the compiled worker (npm run worker)", () => {
   it("starts from the build alone and labels its logs as the worker's", async () => {
     const worker = start("build/server/worker.js", {});
-    await vi.waitFor(() => expect(worker.lines.some((l) => l.msg?.toString().startsWith("worker started"))).toBe(true), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(
+      () => expect(worker.lines.some((l) => l.msg?.toString().startsWith("worker started"))).toBe(true),
+      { timeout: 60_000, interval: 100 },
+    );
     // SERVICE_NAME is set before the bundle's logger exists (workers/main.ts).
     expect(worker.lines.find((l) => l.msg?.toString().startsWith("worker started"))?.service).toBe("worker");
     const modules = worker.modules();

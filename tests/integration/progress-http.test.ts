@@ -29,7 +29,16 @@ describe("the log form without JavaScript", () => {
     const clientRef = /name="clientRef" value="([^"]+)"/.exec(page.text)?.[1];
     expect(clientRef).toBeTruthy();
 
-    const form = new URLSearchParams({ kind: "OTJ_ACTIVITY", clientRef: clientRef!, occurredOn: today(), minutes: "75", activityType: "shadowing", description: "Shadowed the service desk", atWork: "yes", evidenceUrl: "" });
+    const form = new URLSearchParams({
+      kind: "OTJ_ACTIVITY",
+      clientRef: clientRef!,
+      occurredOn: today(),
+      minutes: "75",
+      activityType: "shadowing",
+      description: "Shadowed the service desk",
+      atWork: "yes",
+      evidenceUrl: "",
+    });
     form.append("ksbCodes", "K1");
     form.append("ksbCodes", "S1");
     const first = await client.post("/log", form);
@@ -49,12 +58,27 @@ describe("the log form without JavaScript", () => {
   it("shows each validation message on the page with a 400", async () => {
     const f = await createApprenticeship();
     const client = await signedIn(f.apprentice.email!, f.apprentice.password);
-    const form = new URLSearchParams({ kind: "OTJ_ACTIVITY", occurredOn: "2099-01-01", minutes: "0", activityType: "learn-module", description: "", atWork: "yes", englishMaths: "yes" });
+    const form = new URLSearchParams({
+      kind: "OTJ_ACTIVITY",
+      occurredOn: "2099-01-01",
+      minutes: "0",
+      activityType: "learn-module",
+      description: "",
+      atWork: "yes",
+      englishMaths: "yes",
+    });
     const response = await client.post("/log", form);
     expect(response.status).toBe(400);
     expect(response.text).toContain("There is a problem");
     expect(response.text).toContain("English and maths up to level 2 do not count as off-the-job training");
-    const fixed = new URLSearchParams({ kind: "OTJ_ACTIVITY", occurredOn: "2099-01-01", minutes: "0", activityType: "learn-module", description: "", atWork: "yes" });
+    const fixed = new URLSearchParams({
+      kind: "OTJ_ACTIVITY",
+      occurredOn: "2099-01-01",
+      minutes: "0",
+      activityType: "learn-module",
+      description: "",
+      atWork: "yes",
+    });
     const second = await client.post("/log", fixed);
     expect(second.status).toBe(400);
     expect(second.text).toContain("Enter at least 1 minute.");
@@ -66,7 +90,16 @@ describe("the log form without JavaScript", () => {
   it("refuses a third 12-hour entry on one day, and minutes written as hex, with a message on the field", async () => {
     const f = await createApprenticeship({ startDate: "2025-09-01", plannedEndDate: "2027-06-30" });
     const client = await signedIn(f.apprentice.email!, f.apprentice.password);
-    const otj = (minutes: string) => new URLSearchParams([["kind", "OTJ_ACTIVITY"], ["occurredOn", today()], ["minutes", minutes], ["activityType", "project"], ["description", "Rebuilt the lab"], ["atWork", "no"], ["ksbCodes", "K1"]]);
+    const otj = (minutes: string) =>
+      new URLSearchParams([
+        ["kind", "OTJ_ACTIVITY"],
+        ["occurredOn", today()],
+        ["minutes", minutes],
+        ["activityType", "project"],
+        ["description", "Rebuilt the lab"],
+        ["atWork", "no"],
+        ["ksbCodes", "K1"],
+      ]);
 
     const hex = await client.post("/log", otj("0x10"));
     expect(hex.status).toBe(400);
@@ -77,7 +110,10 @@ describe("the log form without JavaScript", () => {
     const third = await client.post("/log", otj("720"));
     expect(third.status).toBe(400);
     expect(third.text).toContain("which is the most a day can hold (24 hours)");
-    const rows = await testPrisma().progressEntry.findMany({ where: { learnerId: f.apprentice.id }, select: { minutes: true } });
+    const rows = await testPrisma().progressEntry.findMany({
+      where: { learnerId: f.apprentice.id },
+      select: { minutes: true },
+    });
     expect(rows.map((r) => r.minutes)).toEqual([720, 720]);
   });
 });
@@ -87,7 +123,11 @@ describe("verification and tenancy over HTTP", () => {
     const { teacher, pupils, pathway, cohortId } = await createSchoolClass({ pupils: 2 });
     for (const p of pupils) {
       const client = await signedIn(p.username!, p.password);
-      const logged = await client.post("/log", { kind: "MODULE_COMPLETED", moduleId: pathway.modules[0].moduleId, occurredOn: today() });
+      const logged = await client.post("/log", {
+        kind: "MODULE_COMPLETED",
+        moduleId: pathway.modules[0].moduleId,
+        occurredOn: today(),
+      });
       expect(logged.status).toBe(303);
     }
     const teacherClient = await signedIn(teacher.email!, teacher.password);
@@ -113,8 +153,14 @@ describe("verification and tenancy over HTTP", () => {
   it("pages a long queue: 50 oldest first, the true total, a link to the newer ones that keeps the class", async () => {
     const { teacher, pupils, cohortId } = await createSchoolClass({ pupils: 1 });
     const rows = Array.from({ length: 53 }, (_, i) => ({
-      learnerId: pupils[0].id, kind: "LEARNING_TIME" as const, occurredOn: new Date("2026-11-18"), minutes: 10 + i, status: "PENDING" as const,
-      createdById: pupils[0].id, ksbCodes: [], createdAt: new Date(Date.UTC(2026, 10, 18, 9, 0, i)),
+      learnerId: pupils[0].id,
+      kind: "LEARNING_TIME" as const,
+      occurredOn: new Date("2026-11-18"),
+      minutes: 10 + i,
+      status: "PENDING" as const,
+      createdById: pupils[0].id,
+      ksbCodes: [],
+      createdAt: new Date(Date.UTC(2026, 10, 18, 9, 0, i)),
     }));
     await testPrisma().progressEntry.createMany({ data: rows });
     const teacherClient = await signedIn(teacher.email!, teacher.password);
@@ -143,20 +189,37 @@ describe("verification and tenancy over HTTP", () => {
 
     const bob = await signedIn(mine.pupils[1].username!, mine.pupils[1].password);
     expect((await bob.get(`/learning/entries/${entry.id}`)).status).toBe(404);
-    expect((await bob.post(`/learning/entries/${entry.id}`, { intent: "correct", minutes: "1", reason: "x" })).status).toBe(404);
+    expect(
+      (await bob.post(`/learning/entries/${entry.id}`, { intent: "correct", minutes: "1", reason: "x" })).status,
+    ).toBe(404);
 
     const strangerTeacher = await signedIn(other.teacher.email!, other.teacher.password);
-    expect((await strangerTeacher.post("/verify", { intent: "approve", role: "verifier", entryId: entry.id })).status).toBe(404);
+    expect(
+      (await strangerTeacher.post("/verify", { intent: "approve", role: "verifier", entryId: entry.id })).status,
+    ).toBe(404);
     expect((await testPrisma().progressEntry.findUniqueOrThrow({ where: { id: entry.id } })).status).toBe("PENDING");
 
     const f = await createApprenticeship();
     const g = await createApprenticeship();
     const apprentice = await signedIn(f.apprentice.email!, f.apprentice.password);
-    const logged = await apprentice.post("/log", new URLSearchParams([["kind", "OTJ_ACTIVITY"], ["occurredOn", today()], ["minutes", "60"], ["activityType", "project"], ["description", "Built a backup script"], ["atWork", "yes"], ["ksbCodes", "K1"]]));
+    const logged = await apprentice.post(
+      "/log",
+      new URLSearchParams([
+        ["kind", "OTJ_ACTIVITY"],
+        ["occurredOn", today()],
+        ["minutes", "60"],
+        ["activityType", "project"],
+        ["description", "Built a backup script"],
+        ["atWork", "yes"],
+        ["ksbCodes", "K1"],
+      ]),
+    );
     expect(logged.status).toBe(303);
     const otj = await testPrisma().progressEntry.findFirstOrThrow({ where: { learnerId: f.apprentice.id } });
     const elsewhere = await signedIn(g.supervisor.email!, g.supervisor.password);
-    expect((await elsewhere.post("/verify", { intent: "approve", role: "supervisor", entryId: otj.id })).status).toBe(404);
+    expect((await elsewhere.post("/verify", { intent: "approve", role: "supervisor", entryId: otj.id })).status).toBe(
+      404,
+    );
     expect((await elsewhere.get(`/apprenticeships/${f.apprenticeshipId}/otj-history`)).status).toBe(404);
     expect((await elsewhere.get(`/apprenticeships/${f.apprenticeshipId}/otj-history.csv`)).status).toBe(404);
 
@@ -168,16 +231,33 @@ describe("verification and tenancy over HTTP", () => {
   it("the OTJ history downloads as CSV with formula-looking text neutralised, and the download is audited", async () => {
     const f = await createApprenticeship();
     const apprentice = await signedIn(f.apprentice.email!, f.apprentice.password);
-    await apprentice.post("/log", new URLSearchParams([["kind", "OTJ_ACTIVITY"], ["occurredOn", today()], ["minutes", "60"], ["activityType", "project"], ["description", "x"], ["atWork", "no"], ["ksbCodes", "K1"]]));
+    await apprentice.post(
+      "/log",
+      new URLSearchParams([
+        ["kind", "OTJ_ACTIVITY"],
+        ["occurredOn", today()],
+        ["minutes", "60"],
+        ["activityType", "project"],
+        ["description", "x"],
+        ["atWork", "no"],
+        ["ksbCodes", "K1"],
+      ]),
+    );
     const entry = await testPrisma().progressEntry.findFirstOrThrow({ where: { learnerId: f.apprentice.id } });
-    const corrected = await apprentice.post(`/learning/entries/${entry.id}`, { intent: "correct", minutes: "45", reason: "=HYPERLINK(\"http://evil\")" });
+    const corrected = await apprentice.post(`/learning/entries/${entry.id}`, {
+      intent: "correct",
+      minutes: "45",
+      reason: '=HYPERLINK("http://evil")',
+    });
     expect(corrected.status).toBe(303);
     const tutor = await signedIn(f.tutor.email!, f.tutor.password);
     const csv = await tutor.get(`/apprenticeships/${f.apprenticeshipId}/otj-history.csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = csv.text.trim().split("\r\n");
-    expect(lines[0]).toBe("changed_at,event,by,entry_id,version,supersedes_id,activity_date,minutes,activity_type,ksb_codes,at_work,reason_or_comment");
+    expect(lines[0]).toBe(
+      "changed_at,event,by,entry_id,version,supersedes_id,activity_date,minutes,activity_type,ksb_codes,at_work,reason_or_comment",
+    );
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain("Corrected (version 2)");
     expect(lines[2]).toContain(`"'=HYPERLINK(""http://evil"")"`);

@@ -34,7 +34,11 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const WRONG = "definitely-not-it-9";
 
 const cleanups: Array<() => Promise<unknown>> = [];
-const savedEnv = { REDIS_URL: process.env.REDIS_URL, REDIS_SENTINELS: process.env.REDIS_SENTINELS, REDIS_SENTINEL_NAME: process.env.REDIS_SENTINEL_NAME };
+const savedEnv = {
+  REDIS_URL: process.env.REDIS_URL,
+  REDIS_SENTINELS: process.env.REDIS_SENTINELS,
+  REDIS_SENTINEL_NAME: process.env.REDIS_SENTINEL_NAME,
+};
 let group: SentinelGroup;
 let server: TestServer;
 let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
@@ -83,13 +87,28 @@ async function invite(addresses: string[]) {
   const admin = await createUser({ password: null, roles: [{ org: provider, role: "PARTNERSHIP_ADMIN" }] });
   const school = await createOrganisation({ kind: "SCHOOL" });
   const secrets = addresses.map(() => newLinkSecret());
-  await db().$transaction(async (tx) => {
-    const tokens = await tx.authToken.createManyAndReturn({
-      data: addresses.map((email, i) => ({ kind: "INVITATION" as const, tokenHash: hashToken(secrets[i]!), email, organisationId: school.id, role: "TEACHER" as const, createdById: admin.id, expiresAt: new Date(Date.now() + 7 * 86_400_000) })),
-      select: { id: true, email: true },
-    });
-    for (const token of tokens) await enqueueOutbox(tx, "email.invitation", { tokenId: token.id, secret: secrets[addresses.indexOf(token.email!)]! });
-  }, { timeout: 60_000 });
+  await db().$transaction(
+    async (tx) => {
+      const tokens = await tx.authToken.createManyAndReturn({
+        data: addresses.map((email, i) => ({
+          kind: "INVITATION" as const,
+          tokenHash: hashToken(secrets[i]!),
+          email,
+          organisationId: school.id,
+          role: "TEACHER" as const,
+          createdById: admin.id,
+          expiresAt: new Date(Date.now() + 7 * 86_400_000),
+        })),
+        select: { id: true, email: true },
+      });
+      for (const token of tokens)
+        await enqueueOutbox(tx, "email.invitation", {
+          tokenId: token.id,
+          secret: secrets[addresses.indexOf(token.email!)]!,
+        });
+    },
+    { timeout: 60_000 },
+  );
 }
 
 /** Names of the clients connected to the Redis on `port` (CLIENT SETNAME, set by app/utils/redis-options.server.ts). */
@@ -97,7 +116,10 @@ async function clientNames(port: number): Promise<string[]> {
   const client = new Redis({ port, host: "127.0.0.1", maxRetriesPerRequest: 1 });
   try {
     const list = (await client.client("LIST")) as string;
-    return list.split("\n").map((line) => /\bname=(\S*)/.exec(line)?.[1] ?? "").filter(Boolean);
+    return list
+      .split("\n")
+      .map((line) => /\bname=(\S*)/.exec(line)?.[1] ?? "")
+      .filter(Boolean);
   } finally {
     client.disconnect();
   }
@@ -112,9 +134,15 @@ describe("Redis fails over to its replica in the middle of a run", () => {
     await invite(addresses);
 
     // Three wrong passwords before the failover, counted in the primary.
-    for (let i = 0; i < 3; i++) expect((await server.client().post("/login", { identifier: guessed.email!, password: WRONG, redirectTo: "/" })).status).toBe(400);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await server.client().post("/login", { identifier: guessed.email!, password: WRONG, redirectTo: "/" })).status,
+      ).toBe(400);
 
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS / 4), { timeout: 60_000, interval: 10 });
+    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS / 4), {
+      timeout: 60_000,
+      interval: 10,
+    });
     const receivedAtFailover = catcher.messages().length;
     expect(receivedAtFailover).toBeLessThan(EMAILS);
 
@@ -124,7 +152,9 @@ describe("Redis fails over to its replica in the middle of a run", () => {
     const signInLoop = (async () => {
       while (signingIn) {
         const start = performance.now();
-        const response = await server.client().post("/login", { identifier: teacher.email!, password: teacher.password, redirectTo: "/" });
+        const response = await server
+          .client()
+          .post("/login", { identifier: teacher.email!, password: teacher.password, redirectTo: "/" });
         signIns.push({ status: response.status, ms: performance.now() - start });
       }
     })();
@@ -133,23 +163,44 @@ describe("Redis fails over to its replica in the middle of a run", () => {
     await group.failover();
     const promoted = performance.now();
     // The web app's handle and the worker's connections reconnect to the new primary by themselves.
-    await vi.waitFor(async () => expect(await clientNames(group.replicaPort)).toEqual(expect.arrayContaining(["web", "relay", "worker:email", "worker:control"])), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(
+      async () =>
+        expect(await clientNames(group.replicaPort)).toEqual(
+          expect.arrayContaining(["web", "relay", "worker:email", "worker:control"]),
+        ),
+      { timeout: 15_000, interval: 50 },
+    );
     const reconnected = performance.now();
     await vi.waitFor(() => expect(signIns.length).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 50 });
     signingIn = false;
     await signInLoop;
-    expect(signIns.filter((s) => s.status !== 302), "every sign-in during the failover succeeds").toEqual([]);
+    expect(
+      signIns.filter((s) => s.status !== 302),
+      "every sign-in during the failover succeeds",
+    ).toEqual([]);
 
     // Two more wrong passwords after it: five in all, so the account is locked even for the right one.
-    for (let i = 0; i < 2; i++) expect((await server.client().post("/login", { identifier: guessed.email!, password: WRONG, redirectTo: "/" })).status).toBe(400);
-    expect((await server.client().post("/login", { identifier: guessed.email!, password: guessed.password, redirectTo: "/" })).status).toBe(429);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await server.client().post("/login", { identifier: guessed.email!, password: WRONG, redirectTo: "/" })).status,
+      ).toBe(400);
+    expect(
+      (
+        await server
+          .client()
+          .post("/login", { identifier: guessed.email!, password: guessed.password, redirectTo: "/" })
+      ).status,
+    ).toBe(429);
     const newPrimary = new Redis({ port: group.replicaPort, host: "127.0.0.1", maxRetriesPerRequest: 1 });
     cleanups.push(async () => newPrimary.disconnect());
     const accountKey = `${process.env.REDIS_PREFIX}throttle:acct:${createHash("sha256").update(guessed.email!.toLowerCase()).digest("hex").slice(0, 32)}`;
     expect(await newPrimary.get(accountKey), "the count went on in the new primary").toBe("5");
 
     // Every email arrives, once.
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS), { timeout: 60_000, interval: 50 });
+    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS), {
+      timeout: 60_000,
+      interval: 50,
+    });
     const lastEmail = performance.now();
     await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 1000 + 1_000)); // room for a duplicate to show up, if one were coming
     const received = catcher.messages().filter((m) => m.to[0]?.endsWith("@failover.example.org"));

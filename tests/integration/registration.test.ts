@@ -77,9 +77,17 @@ async function requestLinks(...forms: Record<string, string>[]): Promise<string[
   const found: string[] = [];
   for (const form of forms) {
     // One address may have asked more than once: the link whose secret hashes to this request's token.
-    const pending = await prisma.pendingRegistration.findFirstOrThrow({ where: { urn: form.urn, token: { email: form.email } }, select: { token: { select: { tokenHash: true } } } });
+    const pending = await prisma.pendingRegistration.findFirstOrThrow({
+      where: { urn: form.urn, token: { email: form.email } },
+      select: { token: { select: { tokenHash: true } } },
+    });
     const hash = Buffer.from(pending.token.tokenHash).toString("hex");
-    const match = links.find((l) => l.to.includes(form.email) && l.link && Buffer.from(hashToken(l.link.split("/").at(-1)!)).toString("hex") === hash);
+    const match = links.find(
+      (l) =>
+        l.to.includes(form.email) &&
+        l.link &&
+        Buffer.from(hashToken(l.link.split("/").at(-1)!)).toString("hex") === hash,
+    );
     expect(match, `the email to ${form.email} carries the confirmation link`).toBeTruthy();
     found.push(match!.link!);
   }
@@ -98,7 +106,9 @@ describe("asking to join", () => {
       expect(answer.status).toBe(200);
       expect(answer.setCookies.some((c) => c.name === SESSION_COOKIE)).toBe(false);
       expect(visibleText(answer.text)).toContain("Check your email");
-      expect(visibleText(answer.text)).toMatch(new RegExp(`We(?:'|&#x27;|&#39;)ve sent a link to <strong>${email}</strong> to confirm your request`));
+      expect(visibleText(answer.text)).toMatch(
+        new RegExp(`We(?:'|&#x27;|&#39;)ve sent a link to <strong>${email}</strong> to confirm your request`),
+      );
       expect(answer.text).not.toContain(PASSWORD);
     }
     expect(comparablePage(answers[0].text, unknown.email)).toBe(comparablePage(answers[1].text, known.email));
@@ -110,17 +120,35 @@ describe("asking to join", () => {
   it("keeps a new address's request, with the password only as its hash, and sends it a confirmation link", async () => {
     const form = school();
     await requestLinks(form);
-    const pending = await prisma.pendingRegistration.findFirstOrThrow({ where: { urn: form.urn }, include: { token: { select: { kind: true, email: true, expiresAt: true, createdAt: true } } } });
-    expect(pending).toMatchObject({ kind: "SCHOOL", name: form.name, firstName: "Rhiannon", token: { kind: "REGISTRATION", email: form.email } });
+    const pending = await prisma.pendingRegistration.findFirstOrThrow({
+      where: { urn: form.urn },
+      include: { token: { select: { kind: true, email: true, expiresAt: true, createdAt: true } } },
+    });
+    expect(pending).toMatchObject({
+      kind: "SCHOOL",
+      name: form.name,
+      firstName: "Rhiannon",
+      token: { kind: "REGISTRATION", email: form.email },
+    });
     expect(pending.passwordHash).toMatch(/^\$argon2id\$/);
     expect(JSON.stringify(await prisma.pendingRegistration.findMany())).not.toContain(PASSWORD);
-    expect(Math.abs(pending.token.expiresAt.getTime() - pending.token.createdAt.getTime() - 24 * 60 * 60 * 1000)).toBeLessThan(60_000);
+    expect(
+      Math.abs(pending.token.expiresAt.getTime() - pending.token.createdAt.getTime() - 24 * 60 * 60 * 1000),
+    ).toBeLessThan(60_000);
   });
 
   it("leaves an existing account as it was and tells its owner, with sign-in and forgot-password links", async () => {
     const { admin } = await createSchoolWithAdmin();
-    const before = await prisma.user.findUniqueOrThrow({ where: { id: admin.id }, include: { memberships: true, sessions: true } });
-    const form = school({ email: admin.email!, firstName: "Someone", lastName: "Else", password: "another-long-passphrase-9" });
+    const before = await prisma.user.findUniqueOrThrow({
+      where: { id: admin.id },
+      include: { memberships: true, sessions: true },
+    });
+    const form = school({
+      email: admin.email!,
+      firstName: "Someone",
+      lastName: "Else",
+      password: "another-long-passphrase-9",
+    });
     expect((await server.client().post("/register", form)).status).toBe(200);
 
     const mails = (await deliverEmails()).filter((m) => m.to.includes(admin.email!));
@@ -131,7 +159,10 @@ describe("asking to join", () => {
     expect(mails[0].text).not.toContain("/register/confirm/");
     expect(mails[0].text).not.toContain(form.name); // nothing the requester typed reaches the owner
 
-    const after = await prisma.user.findUniqueOrThrow({ where: { id: admin.id }, include: { memberships: true, sessions: true } });
+    const after = await prisma.user.findUniqueOrThrow({
+      where: { id: admin.id },
+      include: { memberships: true, sessions: true },
+    });
     expect(after).toEqual(before);
     expect(await prisma.organisation.count({ where: { urn: form.urn } })).toBe(0);
     expect(await prisma.pendingRegistration.count({ where: { urn: form.urn } })).toBe(0);
@@ -166,11 +197,24 @@ describe("the confirmation link", () => {
     expect(confirmed.status).toBe(302);
     expect(confirmed.location).toBe("/?registered=1");
     expect(confirmed.setCookies.some((c) => c.name === SESSION_COOKIE)).toBe(true);
-    const organisation = await prisma.organisation.findUniqueOrThrow({ where: { urn: form.urn }, select: { status: true, name: true, memberships: { select: { role: true, user: { select: { email: true, firstName: true } } } } } });
-    expect(organisation).toEqual({ status: "PENDING", name: form.name, memberships: [{ role: "SCHOOL_ADMIN", user: { email: form.email, firstName: "Rhiannon" } }] });
+    const organisation = await prisma.organisation.findUniqueOrThrow({
+      where: { urn: form.urn },
+      select: {
+        status: true,
+        name: true,
+        memberships: { select: { role: true, user: { select: { email: true, firstName: true } } } },
+      },
+    });
+    expect(organisation).toEqual({
+      status: "PENDING",
+      name: form.name,
+      memberships: [{ role: "SCHOOL_ADMIN", user: { email: form.email, firstName: "Rhiannon" } }],
+    });
     expect(await prisma.pendingRegistration.count({ where: { urn: form.urn } })).toBe(0);
     // The password chosen on the form is the account's password.
-    expect((await server.client().post("/login", { identifier: form.email, password: PASSWORD, redirectTo: "/" })).status).toBe(302);
+    expect(
+      (await server.client().post("/login", { identifier: form.email, password: PASSWORD, redirectTo: "/" })).status,
+    ).toBe(302);
   });
 
   it("works once", async () => {
@@ -188,7 +232,10 @@ describe("the confirmation link", () => {
   it("expires after a day", async () => {
     const form = school();
     const link = (await requestLinks(form))[0];
-    await prisma.authToken.updateMany({ where: { email: form.email, kind: "REGISTRATION" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.authToken.updateMany({
+      where: { email: form.email, kind: "REGISTRATION" },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect(visibleText((await server.client().get(link)).text)).toContain("This link has expired");
     const answer = await server.client().post(link);
     expect(answer.status).toBe(400);
@@ -201,7 +248,12 @@ describe("the confirmation link", () => {
     const form = school();
     const link = (await requestLinks(form))[0];
     const altered = link.slice(0, -1) + (link.endsWith("a") ? "b" : "a");
-    for (const path of [altered, "/register/confirm/not-a-token", `/register/confirm/${"x".repeat(5000)}`, "/register/confirm/%00%27%3Cscript%3E"]) {
+    for (const path of [
+      altered,
+      "/register/confirm/not-a-token",
+      `/register/confirm/${"x".repeat(5000)}`,
+      "/register/confirm/%00%27%3Cscript%3E",
+    ]) {
       const page = await server.client().get(path);
       expect({ path, status: page.status }).toEqual({ path, status: 200 });
       expect(visibleText(page.text)).toContain("This link has expired");
@@ -241,7 +293,9 @@ describe("requests from one network", () => {
   it(`are limited to ${REGISTER_LIMIT.perClient} an hour, with a message and Retry-After, and allowed again after the hour`, async () => {
     for (let i = 0; i < REGISTER_LIMIT.perClient; i++) {
       // Refused requests count too: each one could make the server hash a password.
-      const response = await server.client().post("/register", school({ districtCode: "E07000192", password: "short" }));
+      const response = await server
+        .client()
+        .post("/register", school({ districtCode: "E07000192", password: "short" }));
       expect(response.status, `request ${i + 1}`).toBe(400);
     }
     const refused = school();

@@ -12,12 +12,42 @@ import TeacherWeeklyDigestEmail from "../../emails/teacher-weekly-digest.tsx";
 import TutorCaseloadDigestEmail from "../../emails/tutor-caseload-digest.tsx";
 import { renderEmail, type EmailTemplates } from "../../app/mail/render.server.ts";
 
-const CASES: { template: keyof EmailTemplates; props: EmailTemplates[keyof EmailTemplates]; action: string; heading: RegExp }[] = [
-  { template: "apprentice-otj-reminder", props: ApprenticeOtjReminderEmail.PreviewProps, action: "http://localhost:3000/log", heading: /<h1[^>]*>Your off-the-job training is slipping behind<\/h1>/ },
-  { template: "review-due", props: ReviewDueEmail.PreviewProps, action: "http://localhost:3000/reviews/00000000-0000-4000-8000-000000000000", heading: /<h1[^>]*>Your progress review is waiting for your signature<\/h1>/ },
-  { template: "inbox-digest", props: InboxDigestEmail.PreviewProps, action: "http://localhost:3000/employer/inbox", heading: /<h1[^>]*>Waiting for you<\/h1>/ },
-  { template: "teacher-weekly-digest", props: TeacherWeeklyDigestEmail.PreviewProps, action: "http://localhost:3000/classes/00000000-0000-4000-8000-000000000001", heading: /<h1[^>]*>Your classes this week<\/h1>/ },
-  { template: "tutor-caseload-digest", props: TutorCaseloadDigestEmail.PreviewProps, action: "http://localhost:3000/reviews", heading: /<h1[^>]*>Progress reviews across your caseload<\/h1>/ },
+const CASES: {
+  template: keyof EmailTemplates;
+  props: EmailTemplates[keyof EmailTemplates];
+  action: string;
+  heading: RegExp;
+}[] = [
+  {
+    template: "apprentice-otj-reminder",
+    props: ApprenticeOtjReminderEmail.PreviewProps,
+    action: "http://localhost:3000/log",
+    heading: /<h1[^>]*>Your off-the-job training is slipping behind<\/h1>/,
+  },
+  {
+    template: "review-due",
+    props: ReviewDueEmail.PreviewProps,
+    action: "http://localhost:3000/reviews/00000000-0000-4000-8000-000000000000",
+    heading: /<h1[^>]*>Your progress review is waiting for your signature<\/h1>/,
+  },
+  {
+    template: "inbox-digest",
+    props: InboxDigestEmail.PreviewProps,
+    action: "http://localhost:3000/employer/inbox",
+    heading: /<h1[^>]*>Waiting for you<\/h1>/,
+  },
+  {
+    template: "teacher-weekly-digest",
+    props: TeacherWeeklyDigestEmail.PreviewProps,
+    action: "http://localhost:3000/classes/00000000-0000-4000-8000-000000000001",
+    heading: /<h1[^>]*>Your classes this week<\/h1>/,
+  },
+  {
+    template: "tutor-caseload-digest",
+    props: TutorCaseloadDigestEmail.PreviewProps,
+    action: "http://localhost:3000/reviews",
+    heading: /<h1[^>]*>Progress reviews across your caseload<\/h1>/,
+  },
 ];
 
 describe.each(CASES)("$template email", ({ template, props, action, heading }) => {

@@ -69,13 +69,33 @@ afterAll(async () => {
 
 describe("the daily sweep and the apprentice OTJ reminder", () => {
   it("emails each due apprentice once, with their own figures, a link to /log and one-click unsubscribe", async () => {
-    const due = await Promise.all([0, 1, 2].map((i) => apprenticeDue({ today: TODAY, startedDaysAgo: 20, email: `otj${i}@apprentices.example.org` })));
+    const due = await Promise.all(
+      [0, 1, 2].map((i) =>
+        apprenticeDue({ today: TODAY, startedDaysAgo: 20, email: `otj${i}@apprentices.example.org` }),
+      ),
+    );
     // Five days in, five verified hours: on plan, and not yet 14 days.
-    const notYet = await apprenticeDue({ today: TODAY, startedDaysAgo: 5, email: "new.starter@apprentices.example.org" });
-    await prisma.progressEntry.create({
-      data: { learnerId: notYet.apprentice.id, apprenticeshipId: notYet.apprenticeshipId, kind: "OTJ_ACTIVITY", occurredOn: toUtcDate(addDays(TODAY, -4)), minutes: 300, status: "VERIFIED", createdById: notYet.apprentice.id },
+    const notYet = await apprenticeDue({
+      today: TODAY,
+      startedDaysAgo: 5,
+      email: "new.starter@apprentices.example.org",
     });
-    const optedOut = await apprenticeDue({ today: TODAY, email: "no.thanks@apprentices.example.org", prefs: { reminders: false } });
+    await prisma.progressEntry.create({
+      data: {
+        learnerId: notYet.apprentice.id,
+        apprenticeshipId: notYet.apprenticeshipId,
+        kind: "OTJ_ACTIVITY",
+        occurredOn: toUtcDate(addDays(TODAY, -4)),
+        minutes: 300,
+        status: "VERIFIED",
+        createdById: notYet.apprentice.id,
+      },
+    });
+    const optedOut = await apprenticeDue({
+      today: TODAY,
+      email: "no.thanks@apprentices.example.org",
+      prefs: { reminders: false },
+    });
 
     const result = await runSweep("daily", { queue, now: NOW });
     expect(result.byKind["otj-reminder"]).toBe(3);
@@ -97,17 +117,23 @@ describe("the daily sweep and the apprentice OTJ reminder", () => {
     expect(mail.text).toContain(`${APP_URL}/log`);
     expect(mail.text).toContain("Staffordshire Digital Skills Partnership");
     const link = mail.headers?.["list-unsubscribe"];
-    expect(link).toMatch(new RegExp(`^<${APP_URL}/unsubscribe/${due[0].apprentice.id}\\.reminders\\.[A-Za-z0-9_-]{43}>$`));
+    expect(link).toMatch(
+      new RegExp(`^<${APP_URL}/unsubscribe/${due[0].apprentice.id}\\.reminders\\.[A-Za-z0-9_-]{43}>$`),
+    );
     expect(mail.headers?.["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
     expect(mail.html).toContain(link!.slice(1, -1));
 
-    const log = await prisma.notificationLog.findUniqueOrThrow({ where: { dedupeKey: reminderDedupeKey(due[0].apprentice.id, "otj-reminder", PERIOD) } });
+    const log = await prisma.notificationLog.findUniqueOrThrow({
+      where: { dedupeKey: reminderDedupeKey(due[0].apprentice.id, "otj-reminder", PERIOD) },
+    });
     expect(log).toMatchObject({ userId: due[0].apprentice.id, status: "sent" });
     expect(log.kind).toMatch(/^otj-reminder:(green|amber|red)$/);
   });
 
   it("running the sweep again (or twice at once) enqueues nothing new and sends nothing twice", async () => {
-    const people = await Promise.all([0, 1].map((i) => apprenticeDue({ today: TODAY, email: `twice${i}@apprentices.example.org` })));
+    const people = await Promise.all(
+      [0, 1].map((i) => apprenticeDue({ today: TODAY, email: `twice${i}@apprentices.example.org` })),
+    );
     const [a, b] = await Promise.all([runSweep("daily", { queue, now: NOW }), runSweep("daily", { queue, now: NOW })]);
     expect(a.enqueued).toBe(2);
     expect(b.enqueued).toBe(2); // offered again, but the job ids already exist…
@@ -115,11 +141,17 @@ describe("the daily sweep and the apprentice OTJ reminder", () => {
     startWorker();
     for (const p of people) await catcher.waitFor(to(p.apprentice.email!), 10_000);
     // The key is committed just after the mail server accepts the message.
-    await vi.waitFor(async () => expect(await prisma.notificationLog.count({ where: { userId: { in: people.map((p) => p.apprentice.id) } } })).toBe(2));
+    await vi.waitFor(async () =>
+      expect(
+        await prisma.notificationLog.count({ where: { userId: { in: people.map((p) => p.apprentice.id) } } }),
+      ).toBe(2),
+    );
     // After the sends, the sweep finds the keys in notification_log and offers nothing.
     expect((await runSweep("daily", { queue, now: NOW })).enqueued).toBe(0);
     // A stray duplicate job (as if the first had been trimmed) finds the key and sends nothing.
-    expect(await sendReminder({ userId: people[0].apprentice.id, kind: "otj-reminder", period: PERIOD }, deps())).toEqual({ outcome: "already-sent" });
+    expect(
+      await sendReminder({ userId: people[0].apprentice.id, kind: "otj-reminder", period: PERIOD }, deps()),
+    ).toEqual({ outcome: "already-sent" });
     await settle();
     for (const p of people) expect(catcher.messages().filter(to(p.apprentice.email!))).toHaveLength(1);
   });
@@ -128,30 +160,71 @@ describe("the daily sweep and the apprentice OTJ reminder", () => {
     const p = await apprenticeDue({ today: TODAY, startedDaysAgo: 120, email: "behind@apprentices.example.org" });
     // Logged (and verified) an hour yesterday: the 14-day rule is quiet, the RAG is red.
     await prisma.progressEntry.create({
-      data: { learnerId: p.apprentice.id, apprenticeshipId: p.apprenticeshipId, kind: "OTJ_ACTIVITY", occurredOn: toUtcDate(addDays(TODAY, -1)), minutes: 60, status: "VERIFIED", createdById: p.apprentice.id },
+      data: {
+        learnerId: p.apprentice.id,
+        apprenticeshipId: p.apprenticeshipId,
+        kind: "OTJ_ACTIVITY",
+        occurredOn: toUtcDate(addDays(TODAY, -1)),
+        minutes: 60,
+        status: "VERIFIED",
+        createdById: p.apprentice.id,
+      },
     });
-    expect(await sendReminder({ userId: p.apprentice.id, kind: "otj-reminder", period: PERIOD }, deps())).toEqual({ outcome: "sent" });
+    expect(await sendReminder({ userId: p.apprentice.id, kind: "otj-reminder", period: PERIOD }, deps())).toEqual({
+      outcome: "sent",
+    });
     const mail = await catcher.waitFor(to(p.apprentice.email!));
     expect(mail.subject).toBe("Your off-the-job training is behind plan");
     // Next week, still red, still logging: nothing due.
     const nextWeek = new Date(NOW.getTime() + 7 * DAY);
-    expect(await sendReminder({ userId: p.apprentice.id, kind: "otj-reminder", period: isoWeek(todayInEngland(nextWeek)) }, { ...deps(), now: () => nextWeek })).toEqual({ outcome: "nothing-due" });
+    expect(
+      await sendReminder(
+        { userId: p.apprentice.id, kind: "otj-reminder", period: isoWeek(todayInEngland(nextWeek)) },
+        { ...deps(), now: () => nextWeek },
+      ),
+    ).toEqual({ outcome: "nothing-due" });
   });
 });
 
 describe("digests: one email per person per period", () => {
   it("a supervisor with five apprentices' entries waiting gets ONE inbox digest with counts and no names", async () => {
     const employer = await createOrganisation({ kind: "EMPLOYER" });
-    const supervisor = await createUser({ email: "supervisor@employer.example.org", firstName: "Priya", roles: [{ org: employer, role: "WORKPLACE_SUPERVISOR" }] });
-    const apprentices = await Promise.all([0, 1, 2, 3, 4].map((i) => apprenticeDue({ today: TODAY, employer, supervisor, email: `crew${i}@apprentices.example.org` })));
+    const supervisor = await createUser({
+      email: "supervisor@employer.example.org",
+      firstName: "Priya",
+      roles: [{ org: employer, role: "WORKPLACE_SUPERVISOR" }],
+    });
+    const apprentices = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) =>
+        apprenticeDue({ today: TODAY, employer, supervisor, email: `crew${i}@apprentices.example.org` }),
+      ),
+    );
     for (const a of apprentices) {
       await prisma.progressEntry.create({
-        data: { learnerId: a.apprentice.id, apprenticeshipId: a.apprenticeshipId, kind: "OTJ_ACTIVITY", atWork: true, occurredOn: toUtcDate(addDays(TODAY, -6)), minutes: 90, createdById: a.apprentice.id, createdAt: new Date(NOW.getTime() - 5 * DAY) },
+        data: {
+          learnerId: a.apprentice.id,
+          apprenticeshipId: a.apprenticeshipId,
+          kind: "OTJ_ACTIVITY",
+          atWork: true,
+          occurredOn: toUtcDate(addDays(TODAY, -6)),
+          minutes: 90,
+          createdById: a.apprentice.id,
+          createdAt: new Date(NOW.getTime() - 5 * DAY),
+        },
       });
     }
     // One more, only a day old: not yet "waiting over 3 days".
     await prisma.progressEntry.create({
-      data: { learnerId: apprentices[0].apprentice.id, apprenticeshipId: apprentices[0].apprenticeshipId, kind: "OTJ_ACTIVITY", atWork: true, occurredOn: toUtcDate(TODAY), minutes: 30, createdById: apprentices[0].apprentice.id, createdAt: new Date(NOW.getTime() - DAY) },
+      data: {
+        learnerId: apprentices[0].apprentice.id,
+        apprenticeshipId: apprentices[0].apprenticeshipId,
+        kind: "OTJ_ACTIVITY",
+        atWork: true,
+        occurredOn: toUtcDate(TODAY),
+        minutes: 30,
+        createdById: apprentices[0].apprentice.id,
+        createdAt: new Date(NOW.getTime() - DAY),
+      },
     });
     const result = await runSweep("daily", { queue, now: NOW, kinds: ["inbox-digest"] });
     expect(result.byKind["inbox-digest"]).toBe(1);
@@ -168,18 +241,52 @@ describe("digests: one email per person per period", () => {
 
   it("a teacher gets one Monday digest: class names and counts of stuck pupils, never a pupil's name", async () => {
     const school = await createOrganisation({ kind: "SCHOOL" });
-    const teacher = await createUser({ email: "teacher@school.example.org", firstName: "Sam", roles: [{ org: school, role: "TEACHER" }] });
+    const teacher = await createUser({
+      email: "teacher@school.example.org",
+      firstName: "Sam",
+      roles: [{ org: school, role: "TEACHER" }],
+    });
     const year = academicYearOf(TODAY);
     const [nineC, tenA] = await Promise.all(
-      ["9C Computing", "10A Digital Futures"].map((name, i) => prisma.cohort.create({ data: { organisationId: school.id, teacherId: teacher.id, name, yearGroup: 9 + i, academicYear: year }, select: { id: true } })),
+      ["9C Computing", "10A Digital Futures"].map((name, i) =>
+        prisma.cohort.create({
+          data: { organisationId: school.id, teacherId: teacher.id, name, yearGroup: 9 + i, academicYear: year },
+          select: { id: true },
+        }),
+      ),
     );
-    const pupils = await Promise.all([0, 1, 2, 3].map(() => createUser({ roles: [{ org: school, role: "PUPIL" }], lastName: `Pupilname${Math.random().toString(36).slice(2, 7)}` })));
+    const pupils = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        createUser({
+          roles: [{ org: school, role: "PUPIL" }],
+          lastName: `Pupilname${Math.random().toString(36).slice(2, 7)}`,
+        }),
+      ),
+    );
     const joinedAt = new Date(NOW.getTime() - 20 * DAY);
-    for (const p of pupils.slice(0, 3)) await prisma.cohortMember.create({ data: { cohortId: nineC.id, userId: p.id, joinedAt } });
+    for (const p of pupils.slice(0, 3))
+      await prisma.cohortMember.create({ data: { cohortId: nineC.id, userId: p.id, joinedAt } });
     await prisma.cohortMember.create({ data: { cohortId: tenA.id, userId: pupils[3].id, joinedAt } });
     // 10A's pupil is making progress (verified yesterday) and has one entry to verify.
-    await prisma.progressEntry.create({ data: { learnerId: pupils[3].id, kind: "LEARNING_TIME", occurredOn: toUtcDate(addDays(TODAY, -1)), minutes: 30, status: "VERIFIED", createdById: pupils[3].id } });
-    await prisma.progressEntry.create({ data: { learnerId: pupils[3].id, kind: "LEARNING_TIME", occurredOn: toUtcDate(TODAY), minutes: 45, createdById: pupils[3].id } });
+    await prisma.progressEntry.create({
+      data: {
+        learnerId: pupils[3].id,
+        kind: "LEARNING_TIME",
+        occurredOn: toUtcDate(addDays(TODAY, -1)),
+        minutes: 30,
+        status: "VERIFIED",
+        createdById: pupils[3].id,
+      },
+    });
+    await prisma.progressEntry.create({
+      data: {
+        learnerId: pupils[3].id,
+        kind: "LEARNING_TIME",
+        occurredOn: toUtcDate(TODAY),
+        minutes: 45,
+        createdById: pupils[3].id,
+      },
+    });
 
     expect((await runSweep("weekly", { queue, now: NOW })).byKind["teacher-digest"]).toBe(1);
     startWorker();
@@ -194,10 +301,20 @@ describe("digests: one email per person per period", () => {
   });
 
   it("a tutor gets one caseload digest however many apprentices have reviews overdue", async () => {
-    const tutor = await createUser({ email: "tutor@university.example.org", firstName: "Alex", roles: [{ org: await providerOrg(), role: "TUTOR" }] });
-    const caseload = await Promise.all([0, 1, 2, 3].map((i) => apprenticeDue({ today: TODAY, tutor, startedDaysAgo: 100, email: `case${i}@apprentices.example.org` })));
+    const tutor = await createUser({
+      email: "tutor@university.example.org",
+      firstName: "Alex",
+      roles: [{ org: await providerOrg(), role: "TUTOR" }],
+    });
+    const caseload = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        apprenticeDue({ today: TODAY, tutor, startedDaysAgo: 100, email: `case${i}@apprentices.example.org` }),
+      ),
+    );
     for (const [i, a] of caseload.entries()) {
-      await prisma.review.create({ data: { apprenticeshipId: a.apprenticeshipId, sequence: 1, dueOn: toUtcDate(addDays(TODAY, i < 3 ? -5 : 10)) } });
+      await prisma.review.create({
+        data: { apprenticeshipId: a.apprenticeshipId, sequence: 1, dueOn: toUtcDate(addDays(TODAY, i < 3 ? -5 : 10)) },
+      });
     }
     expect((await runSweep("weekly", { queue, now: NOW })).byKind["tutor-digest"]).toBe(1);
     startWorker();
@@ -213,8 +330,13 @@ describe("digests: one email per person per period", () => {
   it("an apprentice's review due in 7 days links to that review", async () => {
     const a = await apprenticeDue({ today: TODAY, startedDaysAgo: 80, email: "review.soon@apprentices.example.org" });
     // Logged recently so only the review reminder is due.
-    const review = await prisma.review.create({ data: { apprenticeshipId: a.apprenticeshipId, sequence: 1, dueOn: toUtcDate(addDays(TODAY, 6)) }, select: { id: true } });
-    expect(await sendReminder({ userId: a.apprentice.id, kind: "review-due", period: PERIOD }, deps())).toEqual({ outcome: "sent" });
+    const review = await prisma.review.create({
+      data: { apprenticeshipId: a.apprenticeshipId, sequence: 1, dueOn: toUtcDate(addDays(TODAY, 6)) },
+      select: { id: true },
+    });
+    expect(await sendReminder({ userId: a.apprentice.id, kind: "review-due", period: PERIOD }, deps())).toEqual({
+      outcome: "sent",
+    });
     const mail = await catcher.waitFor(to(a.apprentice.email!));
     expect(mail.subject).toBe("Your progress review is coming up");
     expect(mail.text).toContain(`${APP_URL}/reviews/${review.id}`);
@@ -243,7 +365,11 @@ describe("preferences and unsubscribe", () => {
   it("a one-click unsubscribe stops the sweep choosing them and stops a job already queued", async () => {
     const a = await apprenticeDue({ today: TODAY, email: "unsub@apprentices.example.org" });
     const b = await apprenticeDue({ today: TODAY, email: "queued.then.unsub@apprentices.example.org" });
-    await queue.add(REMINDER_JOB_NAME, { userId: b.apprentice.id, kind: "otj-reminder", period: PERIOD }, { jobId: reminderJobId(b.apprentice.id, "otj-reminder", PERIOD) });
+    await queue.add(
+      REMINDER_JOB_NAME,
+      { userId: b.apprentice.id, kind: "otj-reminder", period: PERIOD },
+      { jobId: reminderJobId(b.apprentice.id, "otj-reminder", PERIOD) },
+    );
 
     expect(await unsubscribe(unsubscribeToken(a.apprentice.id, "reminders"))).toEqual({ category: "reminders" });
     expect(await unsubscribe(unsubscribeToken(b.apprentice.id, "reminders"))).toEqual({ category: "reminders" });
@@ -255,7 +381,9 @@ describe("preferences and unsubscribe", () => {
     expect(catcher.messages().filter((m) => m.to.some((t) => t.includes("unsub@")))).toHaveLength(0);
     const user = await prisma.user.findUniqueOrThrow({ where: { id: a.apprentice.id } });
     expect(user.notificationPrefs).toMatchObject({ reminders: false });
-    const audit = await prisma.auditLog.findFirst({ where: { action: "notifications.unsubscribe", subjectId: a.apprentice.id } });
+    const audit = await prisma.auditLog.findFirst({
+      where: { action: "notifications.unsubscribe", subjectId: a.apprentice.id },
+    });
     expect(audit?.metadata).toEqual({ category: "reminders" });
   });
 
@@ -282,7 +410,11 @@ describe("preferences and unsubscribe", () => {
 
 describe("a poison job", () => {
   it("with a payload that fails validation stops at once and stays in the failed set with its reason", async () => {
-    await queue.add(REMINDER_JOB_NAME, { userId: "not-a-uuid", kind: "otj-reminder", period: PERIOD, email: "leak@example.org" }, { jobId: "poison-1", attempts: 5, backoff: { type: "fixed", delay: 10 } });
+    await queue.add(
+      REMINDER_JOB_NAME,
+      { userId: "not-a-uuid", kind: "otj-reminder", period: PERIOD, email: "leak@example.org" },
+      { jobId: "poison-1", attempts: 5, backoff: { type: "fixed", delay: 10 } },
+    );
     startWorker();
     await vi.waitFor(async () => expect(await queue.getJobState("poison-1")).toBe("failed"), { timeout: 5_000 });
     const job = (await queue.getJob("poison-1"))!;
@@ -291,4 +423,3 @@ describe("a poison job", () => {
     expect((await queue.getFailed()).map((j) => j.id)).toContain("poison-1");
   });
 });
-

@@ -58,13 +58,23 @@ type Row = { dimension: string; key: string; values: Record<string, number> };
 const byKey = (rows: Row[]) => Object.fromEntries(rows.map((r) => [`${r.dimension}|${r.key}`, r.values]));
 
 async function reference(period: ReportPeriod, organisationIds: string[] | null): Promise<Row[]> {
-  const rows = await testPrisma().$queryRawUnsafe<{ dimension: string; key: string; learning_minutes: number; learners_with_hours: number; modules_completed: number }[]>(
-    REFERENCE_SQL, period.from, period.to, organisationIds,
-  );
+  const rows = await testPrisma().$queryRawUnsafe<
+    {
+      dimension: string;
+      key: string;
+      learning_minutes: number;
+      learners_with_hours: number;
+      modules_completed: number;
+    }[]
+  >(REFERENCE_SQL, period.from, period.to, organisationIds);
   return rows.map((r) => ({
     dimension: r.dimension,
     key: r.key,
-    values: { learning_minutes: Number(r.learning_minutes), learners_with_hours: Number(r.learners_with_hours), modules_completed: Number(r.modules_completed) },
+    values: {
+      learning_minutes: Number(r.learning_minutes),
+      learners_with_hours: Number(r.learners_with_hours),
+      modules_completed: Number(r.modules_completed),
+    },
   }));
 }
 
@@ -73,54 +83,129 @@ let ids: Awaited<ReturnType<typeof seed>>;
 async function seed() {
   const db = testPrisma();
   const org = (name: string, kind: "SCHOOL" | "EMPLOYER" | "PROVIDER", districtCode: string) =>
-    db.organisation.create({ data: { name, kind, districtCode, status: "APPROVED", approvedAt: new Date() }, select: { id: true } });
+    db.organisation.create({
+      data: { name, kind, districtCode, status: "APPROVED", approvedAt: new Date() },
+      select: { id: true },
+    });
   const school1 = await org("Ledger School One", "SCHOOL", TAMWORTH);
   const school2 = await org("Ledger School Two", "SCHOOL", TAMWORTH);
   const employer = await org("Ledger Employer", "EMPLOYER", LICHFIELD);
   const provider = await org("Ledger Provider", "PROVIDER", "E07000197");
-  const pathway = (slug: string) => db.pathway.create({ data: { slug, title: slug, audience: "PUPIL", hoursMin: 1, hoursMax: 2 }, select: { id: true } });
+  const pathway = (slug: string) =>
+    db.pathway.create({
+      data: { slug, title: slug, audience: "PUPIL", hoursMin: 1, hoursMax: 2 },
+      select: { id: true },
+    });
   const pathwayA = await pathway("ledger-a");
   const pathwayB = await pathway("ledger-b");
-  const standard = await db.standard.create({ data: { reference: "ST9001", title: "Ledger standard", level: 3 }, select: { id: true } });
+  const standard = await db.standard.create({
+    data: { reference: "ST9001", title: "Ledger standard", level: 3 },
+    select: { id: true },
+  });
 
   let n = 0;
   const person = (memberships: { organisationId: string; role: Role }[]) =>
-    db.user.create({ data: { firstName: "Ledger", lastName: `Learner${++n}`, email: `ledger${n}@report.example`, memberships: { create: memberships } }, select: { id: true } });
+    db.user.create({
+      data: {
+        firstName: "Ledger",
+        lastName: `Learner${++n}`,
+        email: `ledger${n}@report.example`,
+        memberships: { create: memberships },
+      },
+      select: { id: true },
+    });
   const pupil = await person([{ organisationId: school1.id, role: "PUPIL" }]);
   const apprentice = await person([{ organisationId: employer.id, role: "APPRENTICE" }]);
-  const teacherApprentice = await person([{ organisationId: school1.id, role: "TEACHER" }, { organisationId: employer.id, role: "APPRENTICE" }]);
+  const teacherApprentice = await person([
+    { organisationId: school1.id, role: "TEACHER" },
+    { organisationId: employer.id, role: "APPRENTICE" },
+  ]);
   const tutor = await person([{ organisationId: provider.id, role: "TUTOR" }]);
   const unsourced = await person([{ organisationId: school2.id, role: "PUPIL" }]);
 
   const enrol = (userId: string, organisationId: string, pathwayId: string) =>
-    db.enrolment.create({ data: { userId, organisationId, pathwayId, startedOn: d("2025-09-01") }, select: { id: true } });
+    db.enrolment.create({
+      data: { userId, organisationId, pathwayId, startedOn: d("2025-09-01") },
+      select: { id: true },
+    });
   const pupilA = await enrol(pupil.id, school1.id, pathwayA.id);
   const pupilB = await enrol(pupil.id, school2.id, pathwayB.id);
   const teacherA = await enrol(teacherApprentice.id, school1.id, pathwayA.id);
   const tutorB = await enrol(tutor.id, school2.id, pathwayB.id);
   const apprenticeship = await db.apprenticeship.create({
-    data: { apprenticeId: apprentice.id, employerId: employer.id, providerId: provider.id, standardId: standard.id, startDate: d("2025-09-01"), plannedEndDate: d("2026-12-31"), contractedWeeklyHours: 30, otjRegime: "STANDARD_MINIMUM", plannedOtjHours: 300 },
+    data: {
+      apprenticeId: apprentice.id,
+      employerId: employer.id,
+      providerId: provider.id,
+      standardId: standard.id,
+      startDate: d("2025-09-01"),
+      plannedEndDate: d("2026-12-31"),
+      contractedWeeklyHours: 30,
+      otjRegime: "STANDARD_MINIMUM",
+      plannedOtjHours: 300,
+    },
     select: { id: true },
   });
 
-  const entry = (learnerId: string, data: { enrolmentId?: string; apprenticeshipId?: string; kind?: "LEARNING_TIME" | "MODULE_COMPLETED" | "OTJ_ACTIVITY"; occurredOn: string; minutes: number; status?: "VERIFIED" | "PENDING"; supersededAt?: Date }) =>
+  const entry = (
+    learnerId: string,
+    data: {
+      enrolmentId?: string;
+      apprenticeshipId?: string;
+      kind?: "LEARNING_TIME" | "MODULE_COMPLETED" | "OTJ_ACTIVITY";
+      occurredOn: string;
+      minutes: number;
+      status?: "VERIFIED" | "PENDING";
+      supersededAt?: Date;
+    },
+  ) =>
     db.progressEntry.create({
-      data: { learnerId, createdById: learnerId, kind: data.kind ?? "LEARNING_TIME", status: data.status ?? "VERIFIED", enrolmentId: data.enrolmentId, apprenticeshipId: data.apprenticeshipId, occurredOn: d(data.occurredOn), minutes: data.minutes, supersededAt: data.supersededAt },
+      data: {
+        learnerId,
+        createdById: learnerId,
+        kind: data.kind ?? "LEARNING_TIME",
+        status: data.status ?? "VERIFIED",
+        enrolmentId: data.enrolmentId,
+        apprenticeshipId: data.apprenticeshipId,
+        occurredOn: d(data.occurredOn),
+        minutes: data.minutes,
+        supersededAt: data.supersededAt,
+      },
     });
   // The pupil: two enrolments in Tamworth, October on both, a module in January.
   await entry(pupil.id, { enrolmentId: pupilA.id, occurredOn: "2025-10-03", minutes: 60 });
   await entry(pupil.id, { enrolmentId: pupilB.id, occurredOn: "2025-10-20", minutes: 30 });
   await entry(pupil.id, { enrolmentId: pupilA.id, kind: "MODULE_COMPLETED", occurredOn: "2026-01-05", minutes: 45 });
   await entry(pupil.id, { enrolmentId: pupilA.id, occurredOn: "2025-07-31", minutes: 100 }); // the day before the year
-  await entry(pupil.id, { enrolmentId: pupilB.id, occurredOn: "2025-10-21", minutes: 500, supersededAt: new Date("2025-10-22T09:00:00Z") });
+  await entry(pupil.id, {
+    enrolmentId: pupilB.id,
+    occurredOn: "2025-10-21",
+    minutes: 500,
+    supersededAt: new Date("2025-10-22T09:00:00Z"),
+  });
   // The apprentice: learning in November, a module on the last day of the year, OTJ (reported elsewhere).
   await entry(apprentice.id, { apprenticeshipId: apprenticeship.id, occurredOn: "2025-11-11", minutes: 120 });
-  await entry(apprentice.id, { apprenticeshipId: apprenticeship.id, kind: "MODULE_COMPLETED", occurredOn: "2026-07-31", minutes: 20 });
-  await entry(apprentice.id, { apprenticeshipId: apprenticeship.id, kind: "OTJ_ACTIVITY", occurredOn: "2025-11-12", minutes: 600 });
+  await entry(apprentice.id, {
+    apprenticeshipId: apprenticeship.id,
+    kind: "MODULE_COMPLETED",
+    occurredOn: "2026-07-31",
+    minutes: 20,
+  });
+  await entry(apprentice.id, {
+    apprenticeshipId: apprenticeship.id,
+    kind: "OTJ_ACTIVITY",
+    occurredOn: "2025-11-12",
+    minutes: 600,
+  });
   // A teacher who is also an apprentice (learner type apprentice); one entry names both an
   // enrolment and an apprenticeship: the enrolment's school and pathway count.
   await entry(teacherApprentice.id, { enrolmentId: teacherA.id, occurredOn: "2026-07-31", minutes: 40 });
-  await entry(teacherApprentice.id, { enrolmentId: teacherA.id, apprenticeshipId: apprenticeship.id, occurredOn: "2026-07-15", minutes: 25 });
+  await entry(teacherApprentice.id, {
+    enrolmentId: teacherA.id,
+    apprenticeshipId: apprenticeship.id,
+    occurredOn: "2026-07-15",
+    minutes: 25,
+  });
   // A tutor on a pathway (no learner membership: "other"), on the first day of the year.
   await entry(tutor.id, { enrolmentId: tutorB.id, occurredOn: "2025-08-01", minutes: 15 });
   await entry(tutor.id, { enrolmentId: tutorB.id, occurredOn: "2025-09-01", minutes: 70, status: "PENDING" });
@@ -137,7 +222,11 @@ beforeAll(async () => {
 describe("the ledger family", () => {
   test("matches the hand count for the academic year", async () => {
     const rows = byKey(await ledgerMeasures(YEAR, { kind: "all" }));
-    const v = (minutes: number, learners: number, modules: number) => ({ learning_minutes: minutes, learners_with_hours: learners, modules_completed: modules });
+    const v = (minutes: number, learners: number, modules: number) => ({
+      learning_minutes: minutes,
+      learners_with_hours: learners,
+      modules_completed: modules,
+    });
     expect(rows).toEqual({
       "total|all": v(60 + 30 + 45 + 120 + 20 + 40 + 25 + 15, 4, 2),
       [`district|${TAMWORTH}`]: v(60 + 30 + 45 + 40 + 25 + 15, 3, 1), // the pupil once, not once per school
@@ -163,15 +252,24 @@ describe("the ledger family", () => {
     expect(await ledgerMeasures(YEAR, { kind: "organisations", organisationIds: [] })).toEqual([]);
   });
 
-  const periods = [YEAR, parsePeriod("month", "2025-10")!, parsePeriod("term", "2025/26-summer")!, parsePeriod("financial-year", "2025-26")!, parsePeriod("academic-year", "2024/25")!];
-  test.each(periods.map((p) => [p.key, p] as const))("agrees with the plain definition for %s, partnership-wide and per organisation", async (_key, period) => {
-    const scopes: [MeasureScope, string[] | null][] = [
-      [{ kind: "all" }, null],
-      [{ kind: "organisations", organisationIds: [ids.school1] }, [ids.school1]],
-      [{ kind: "organisations", organisationIds: [ids.school2, ids.employer] }, [ids.school2, ids.employer]],
-    ];
-    for (const [scope, organisationIds] of scopes) {
-      expect(byKey(await ledgerMeasures(period, scope))).toEqual(byKey(await reference(period, organisationIds)));
-    }
-  });
+  const periods = [
+    YEAR,
+    parsePeriod("month", "2025-10")!,
+    parsePeriod("term", "2025/26-summer")!,
+    parsePeriod("financial-year", "2025-26")!,
+    parsePeriod("academic-year", "2024/25")!,
+  ];
+  test.each(periods.map((p) => [p.key, p] as const))(
+    "agrees with the plain definition for %s, partnership-wide and per organisation",
+    async (_key, period) => {
+      const scopes: [MeasureScope, string[] | null][] = [
+        [{ kind: "all" }, null],
+        [{ kind: "organisations", organisationIds: [ids.school1] }, [ids.school1]],
+        [{ kind: "organisations", organisationIds: [ids.school2, ids.employer] }, [ids.school2, ids.employer]],
+      ];
+      for (const [scope, organisationIds] of scopes) {
+        expect(byKey(await ledgerMeasures(period, scope))).toEqual(byKey(await reference(period, organisationIds)));
+      }
+    },
+  );
 });

@@ -17,20 +17,37 @@ beforeAll(async () => {
   const school = await createOrganisation({ kind: "SCHOOL", districtCode: "E07000199" });
   officerEmail = (await createUser({ password: null, roles: [{ org: council, role: "COUNCIL_OFFICER" }] })).email!;
   await createUser({ password: null, roles: [{ org: council, role: "COUNCIL_OFFICER" }], disabled: true });
-  const pathway = await testPrisma().pathway.create({ data: { slug: "digital-foundations", title: "Digital foundations", audience: "PUPIL", hoursMin: 10, hoursMax: 12 } });
-  const pupil = await createUser({ password: null, lastName: "Unforgettable-Surname", roles: [{ org: school, role: "PUPIL" }] });
+  const pathway = await testPrisma().pathway.create({
+    data: { slug: "digital-foundations", title: "Digital foundations", audience: "PUPIL", hoursMin: 10, hoursMax: 12 },
+  });
+  const pupil = await createUser({
+    password: null,
+    lastName: "Unforgettable-Surname",
+    roles: [{ org: school, role: "PUPIL" }],
+  });
   pupilLastName = pupil.lastName;
-  await testPrisma().enrolment.create({ data: { userId: pupil.id, pathwayId: pathway.id, organisationId: school.id, startedOn: new Date("2026-10-12T00:00:00Z") } });
+  await testPrisma().enrolment.create({
+    data: {
+      userId: pupil.id,
+      pathwayId: pathway.id,
+      organisationId: school.id,
+      startedOn: new Date("2026-10-12T00:00:00Z"),
+    },
+  });
 });
 
 test("the scheduler runs at 06:00 (UK time, as every schedule) on the 1st of each month", () => {
-  expect(SCHEDULES.filter((s) => s.job === "report.build-last-month")).toEqual([expect.objectContaining({ id: "monthly-report", pattern: "0 6 1 * *" })]);
+  expect(SCHEDULES.filter((s) => s.job === "report.build-last-month")).toEqual([
+    expect.objectContaining({ id: "monthly-report", pattern: "0 6 1 * *" }),
+  ]);
 });
 
 describe("processMonthlyReport", () => {
   test("builds last month's snapshot and emails each active council officer once, with no personal data", async () => {
     const sent: { to: string; subject: string; html: string; text: string }[] = [];
-    const send = async (m: { to: string; subject: string; html: string; text: string }) => { sent.push(m); };
+    const send = async (m: { to: string; subject: string; html: string; text: string }) => {
+      sent.push(m);
+    };
     const now = new Date("2026-11-01T06:00:00Z");
     const first = await processMonthlyReport({ now, send, appUrl: "https://skills.example" });
     expect(first).toMatchObject({ periodKey: "2026-10", recipients: 1, sent: 1 });

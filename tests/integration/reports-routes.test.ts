@@ -31,14 +31,35 @@ beforeAll(async () => {
   officer = await createUser({ roles: [{ org: council, role: "COUNCIL_OFFICER" }] });
   schoolAdmin = await createUser({ roles: [{ org: school, role: "SCHOOL_ADMIN" }] });
   admin = await createUser({ roles: [{ org: provider, role: "PARTNERSHIP_ADMIN" }] });
-  const pathway = await testPrisma().pathway.create({ data: { slug: "digital-foundations", title: "Digital foundations", audience: "PUPIL", hoursMin: 10, hoursMax: 12 } });
+  const pathway = await testPrisma().pathway.create({
+    data: { slug: "digital-foundations", title: "Digital foundations", audience: "PUPIL", hoursMin: 10, hoursMax: 12 },
+  });
   pupilIds = [];
   // 7 pupils at the Tamworth school, 2 at the Lichfield one, all starting in October 2025.
-  for (const [org, n] of [[school, 7], [other, 2]] as const) {
+  for (const [org, n] of [
+    [school, 7],
+    [other, 2],
+  ] as const) {
     for (let i = 0; i < n; i++) {
-      const u = await testPrisma().user.create({ data: { firstName: "Pupil", lastName: `Routeson${i}${org.id.slice(0, 4)}`, username: `route.pupil.${org.id.slice(0, 6)}.${i}`, yearGroup: 8, memberships: { create: [{ organisationId: org.id, role: "PUPIL" }] } }, select: { id: true } });
+      const u = await testPrisma().user.create({
+        data: {
+          firstName: "Pupil",
+          lastName: `Routeson${i}${org.id.slice(0, 4)}`,
+          username: `route.pupil.${org.id.slice(0, 6)}.${i}`,
+          yearGroup: 8,
+          memberships: { create: [{ organisationId: org.id, role: "PUPIL" }] },
+        },
+        select: { id: true },
+      });
       pupilIds.push(u.id);
-      await testPrisma().enrolment.create({ data: { userId: u.id, pathwayId: pathway.id, organisationId: org.id, startedOn: new Date("2025-10-01T00:00:00Z") } });
+      await testPrisma().enrolment.create({
+        data: {
+          userId: u.id,
+          pathwayId: pathway.id,
+          organisationId: org.id,
+          startedOn: new Date("2025-10-01T00:00:00Z"),
+        },
+      });
     }
   }
   const { buildSnapshot } = await import("../../app/models/reports.server.ts");
@@ -65,7 +86,9 @@ describe("council officer", () => {
     expect(page.text).not.toContain("Routeson");
     const print = await c.get(`/reports/${snapshotId}/print`);
     expect(print.status).toBe(200);
-    expect(print.text.replaceAll("<!-- -->", "")).toContain("Staffordshire Digital Skills Partnership: outcome report, Academic year 2025/26");
+    expect(print.text.replaceAll("<!-- -->", "")).toContain(
+      "Staffordshire Digital Skills Partnership: outcome report, Academic year 2025/26",
+    );
   });
 
   test("downloads the CSV as an attachment; the download is audit-logged", async () => {
@@ -74,12 +97,16 @@ describe("council officer", () => {
     const csv = await c.get(`/reports/${snapshotId}.csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
-    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="outcome-report-academic-year-2025-26-v1\.csv"$/);
+    expect(csv.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="outcome-report-academic-year-2025-26-v1\.csv"$/,
+    );
     expect(csv.text.startsWith("time_period,time_identifier,geographic_level,")).toBe(true);
     // Lichfield's 2 starts are c; Tamworth's 7 are hidden too (else 9 − 7 gives Lichfield away).
     const lichfield = csv.text.split("\r\n").find((l) => l.includes(",E07000194,Lichfield,Total,Total,"))!;
     expect(lichfield.split(",")[13]).toBe("c");
-    const audits = await testPrisma().auditLog.count({ where: { action: "export.report", subjectId: snapshotId, actorId: officer.id } });
+    const audits = await testPrisma().auditLog.count({
+      where: { action: "export.report", subjectId: snapshotId, actorId: officer.id },
+    });
     expect(audits).toBe(1);
   });
 

@@ -36,11 +36,19 @@ const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
 type Ids = Awaited<ReturnType<typeof seedCounty>>;
 let ids: Ids;
 
-function actor(userId: string, memberships: { organisationId: string; role: Role; kind?: "SCHOOL" | "EMPLOYER" | "PROVIDER" | "COUNCIL" }[]): Actor {
+function actor(
+  userId: string,
+  memberships: { organisationId: string; role: Role; kind?: "SCHOOL" | "EMPLOYER" | "PROVIDER" | "COUNCIL" }[],
+): Actor {
   return {
     userId,
     displayName: "Test Person",
-    memberships: memberships.map((m) => ({ organisationId: m.organisationId, organisationName: "Org", organisationKind: m.kind ?? "SCHOOL", role: m.role })),
+    memberships: memberships.map((m) => ({
+      organisationId: m.organisationId,
+      organisationName: "Org",
+      organisationKind: m.kind ?? "SCHOOL",
+      role: m.role,
+    })),
   };
 }
 
@@ -65,7 +73,10 @@ async function person(orgId: string, role: Role, extra: { yearGroup?: number; da
 async function seedCounty() {
   const db = testPrisma();
   const org = (name: string, kind: "SCHOOL" | "EMPLOYER" | "PROVIDER" | "COUNCIL", districtCode: string) =>
-    db.organisation.create({ data: { name, kind, districtCode, status: "APPROVED", approvedAt: new Date() }, select: { id: true } });
+    db.organisation.create({
+      data: { name, kind, districtCode, status: "APPROVED", approvedAt: new Date() },
+      select: { id: true },
+    });
   const schoolA = await org("Tamworth Test Academy", "SCHOOL", TAMWORTH);
   const schoolB = await org("Lichfield Test School", "SCHOOL", LICHFIELD);
   const employer1 = await org("Tamworth Test Ltd", "EMPLOYER", TAMWORTH);
@@ -73,21 +84,57 @@ async function seedCounty() {
   const provider = await org("Test University", "PROVIDER", "E07000197");
   const council = await org("Test Council", "COUNCIL", "E07000197");
 
-  await db.credential.createMany({ data: [{ code: "AB-900", name: "Microsoft 365 Fundamentals" }, { code: "AZ-900", name: "Azure Fundamentals" }] });
-  await db.credential.create({ data: { code: "MS-900", name: "Microsoft 365 Fundamentals (retired)", retiredOn: d("2026-03-31"), successorCode: "AB-900" } });
-  const pathway = (slug: string, title: string, audience: "PUPIL" | "TEACHER", extra: { countsAsEncounter?: boolean; isCpd?: boolean } = {}) =>
-    db.pathway.create({ data: { slug, title, audience, hoursMin: 1, hoursMax: 2, ...extra }, select: { id: true } });
+  await db.credential.createMany({
+    data: [
+      { code: "AB-900", name: "Microsoft 365 Fundamentals" },
+      { code: "AZ-900", name: "Azure Fundamentals" },
+    ],
+  });
+  await db.credential.create({
+    data: {
+      code: "MS-900",
+      name: "Microsoft 365 Fundamentals (retired)",
+      retiredOn: d("2026-03-31"),
+      successorCode: "AB-900",
+    },
+  });
+  const pathway = (
+    slug: string,
+    title: string,
+    audience: "PUPIL" | "TEACHER",
+    extra: { countsAsEncounter?: boolean; isCpd?: boolean } = {},
+  ) => db.pathway.create({ data: { slug, title, audience, hoursMin: 1, hoursMax: 2, ...extra }, select: { id: true } });
   const foundations = await pathway("digital-foundations", "Digital foundations", "PUPIL");
-  const explore = await pathway("explore-digital-future", "Explore the digital future", "PUPIL", { countsAsEncounter: true });
+  const explore = await pathway("explore-digital-future", "Explore the digital future", "PUPIL", {
+    countsAsEncounter: true,
+  });
   const educator = await pathway("educator-track", "Educator track", "TEACHER", { isCpd: true });
   // A hostile title: it must arrive in the CSV neutralised.
-  await pathway("formula", "=HYPERLINK(\"http://evil.example\",\"x\")", "PUPIL");
-  const std3 = await db.standard.create({ data: { reference: "ST0120", title: "Digital support technician", level: 3, otjMinimumHours: 278 }, select: { id: true } });
-  const std6 = await db.standard.create({ data: { reference: "ST0119", title: "Digital and technology solutions professional", level: 6 }, select: { id: true } });
+  await pathway("formula", '=HYPERLINK("http://evil.example","x")', "PUPIL");
+  const std3 = await db.standard.create({
+    data: { reference: "ST0120", title: "Digital support technician", level: 3, otjMinimumHours: 278 },
+    select: { id: true },
+  });
+  const std6 = await db.standard.create({
+    data: { reference: "ST0119", title: "Digital and technology solutions professional", level: 6 },
+    select: { id: true },
+  });
   await db.target.createMany({
     data: [
-      { key: "digitally-skilled-apprentices", label: "Digitally skilled apprentices", targetValue: 900, startsOn: d("2025-08-01"), endsOn: d("2030-07-31") },
-      { key: "businesses-engaged", label: "Businesses engaged in digital innovation", targetValue: 100, startsOn: d("2025-08-01"), endsOn: d("2030-07-31") },
+      {
+        key: "digitally-skilled-apprentices",
+        label: "Digitally skilled apprentices",
+        targetValue: 900,
+        startsOn: d("2025-08-01"),
+        endsOn: d("2030-07-31"),
+      },
+      {
+        key: "businesses-engaged",
+        label: "Businesses engaged in digital innovation",
+        targetValue: 100,
+        startsOn: d("2025-08-01"),
+        endsOn: d("2030-07-31"),
+      },
     ],
   });
 
@@ -98,24 +145,49 @@ async function seedCounty() {
   const p16 = await person(schoolA.id, "PUPIL", { yearGroup: 10 });
   const enrolA = [];
   for (const [i, p] of pupilsA.entries()) {
-    enrolA.push(await db.enrolment.create({
-      data: {
-        userId: p.id, pathwayId: foundations.id, organisationId: schoolA.id, startedOn: d("2025-09-10"),
-        status: i < 10 ? "COMPLETED" : "WITHDRAWN", completedOn: i < 10 ? d("2026-03-01") : null, withdrawnOn: i < 10 ? null : d("2026-02-01"),
-      },
-      select: { id: true },
-    }));
+    enrolA.push(
+      await db.enrolment.create({
+        data: {
+          userId: p.id,
+          pathwayId: foundations.id,
+          organisationId: schoolA.id,
+          startedOn: d("2025-09-10"),
+          status: i < 10 ? "COMPLETED" : "WITHDRAWN",
+          completedOn: i < 10 ? d("2026-03-01") : null,
+          withdrawnOn: i < 10 ? null : d("2026-02-01"),
+        },
+        select: { id: true },
+      }),
+    );
   }
-  await db.enrolment.create({ data: { userId: p16.id, pathwayId: foundations.id, organisationId: schoolA.id, startedOn: d("2024-09-01") } });
+  await db.enrolment.create({
+    data: { userId: p16.id, pathwayId: foundations.id, organisationId: schoolA.id, startedOn: d("2024-09-01") },
+  });
   const teacher = await person(schoolA.id, "TEACHER");
-  await db.enrolment.create({ data: { userId: teacher.id, pathwayId: educator.id, organisationId: schoolA.id, startedOn: d("2025-09-01"), status: "COMPLETED", completedOn: d("2025-11-01") } });
+  await db.enrolment.create({
+    data: {
+      userId: teacher.id,
+      pathwayId: educator.id,
+      organisationId: schoolA.id,
+      startedOn: d("2025-09-01"),
+      status: "COMPLETED",
+      completedOn: d("2025-11-01"),
+    },
+  });
 
   // School B (Lichfield): 3 year-11 pupils start Explore on 1 Oct 2025; 2 complete it (a Gatsby 5 encounter).
   const pupilsB = [];
   for (let i = 0; i < 3; i++) pupilsB.push(await person(schoolB.id, "PUPIL", { yearGroup: 11 }));
   for (const [i, p] of pupilsB.entries()) {
     await db.enrolment.create({
-      data: { userId: p.id, pathwayId: explore.id, organisationId: schoolB.id, startedOn: d("2025-10-01"), status: i < 2 ? "COMPLETED" : "ACTIVE", completedOn: i < 2 ? d("2026-01-15") : null },
+      data: {
+        userId: p.id,
+        pathwayId: explore.id,
+        organisationId: schoolB.id,
+        startedOn: d("2025-10-01"),
+        status: i < 2 ? "COMPLETED" : "ACTIVE",
+        completedOn: i < 2 ? d("2026-01-15") : null,
+      },
     });
   }
 
@@ -123,34 +195,100 @@ async function seedCounty() {
   // module, P5–P10 600 min each → 3,780 minutes = 63 hours from 8 learners.
   const admin = await person(provider.id, "TUTOR");
   const entry = (learnerId: string, enrolmentId: string | null, data: Record<string, unknown>) =>
-    db.progressEntry.create({ data: { learnerId, enrolmentId, createdById: admin.id, kind: "LEARNING_TIME", occurredOn: d("2025-10-01"), ...data }, select: { id: true } });
-  const original = await entry(pupilsA[0].id, enrolA[0].id, { minutes: 60, status: "VERIFIED", supersededAt: new Date("2025-10-05T10:00:00Z") });
+    db.progressEntry.create({
+      data: {
+        learnerId,
+        enrolmentId,
+        createdById: admin.id,
+        kind: "LEARNING_TIME",
+        occurredOn: d("2025-10-01"),
+        ...data,
+      },
+      select: { id: true },
+    });
+  const original = await entry(pupilsA[0].id, enrolA[0].id, {
+    minutes: 60,
+    status: "VERIFIED",
+    supersededAt: new Date("2025-10-05T10:00:00Z"),
+  });
   await entry(pupilsA[0].id, enrolA[0].id, { minutes: 120, status: "VERIFIED", version: 2, supersedesId: original.id });
   await entry(pupilsA[1].id, enrolA[1].id, { minutes: 90, status: "PENDING" });
   await entry(pupilsA[2].id, enrolA[2].id, { minutes: 30, status: "REJECTED" });
   await entry(pupilsA[3].id, enrolA[3].id, { kind: "MODULE_COMPLETED", minutes: 60, status: "VERIFIED" });
-  for (let i = 4; i < 10; i++) await entry(pupilsA[i].id, enrolA[i].id, { minutes: 600, status: "VERIFIED", occurredOn: d("2026-02-10") });
+  for (let i = 4; i < 10; i++)
+    await entry(pupilsA[i].id, enrolA[i].id, { minutes: 600, status: "VERIFIED", occurredOn: d("2026-02-10") });
   // Credentials: MS-900 (retired → AB-900) and AB-900 verified; AZ-900 pending.
-  await entry(pupilsA[0].id, enrolA[0].id, { kind: "CREDENTIAL", credentialCode: "MS-900", status: "VERIFIED", occurredOn: d("2026-03-15") });
-  await entry(pupilsA[1].id, enrolA[1].id, { kind: "CREDENTIAL", credentialCode: "AB-900", status: "VERIFIED", occurredOn: d("2026-04-15") });
-  await entry(pupilsA[2].id, enrolA[2].id, { kind: "CREDENTIAL", credentialCode: "AZ-900", status: "PENDING", occurredOn: d("2026-04-15") });
+  await entry(pupilsA[0].id, enrolA[0].id, {
+    kind: "CREDENTIAL",
+    credentialCode: "MS-900",
+    status: "VERIFIED",
+    occurredOn: d("2026-03-15"),
+  });
+  await entry(pupilsA[1].id, enrolA[1].id, {
+    kind: "CREDENTIAL",
+    credentialCode: "AB-900",
+    status: "VERIFIED",
+    occurredOn: d("2026-04-15"),
+  });
+  await entry(pupilsA[2].id, enrolA[2].id, {
+    kind: "CREDENTIAL",
+    credentialCode: "AZ-900",
+    status: "PENDING",
+    occurredOn: d("2026-04-15"),
+  });
 
   // Apprenticeships. A: employer 1 (Tamworth), aged 20 at start, level 3, 300 planned OTJ hours
   // over 1 Sep 2025 – 31 Dec 2026; verified latest OTJ = 1,200 + 600 minutes = 30 hours.
   const apprenticeA = await person(employer1.id, "APPRENTICE", { dateOfBirth: d("2005-01-01") });
   const apprenticeB = await person(employer2.id, "APPRENTICE", { dateOfBirth: d("1990-06-01") });
   const appA = await db.apprenticeship.create({
-    data: { apprenticeId: apprenticeA.id, employerId: employer1.id, providerId: provider.id, standardId: std3.id, startDate: d("2025-09-01"), plannedEndDate: d("2026-12-31"), contractedWeeklyHours: 37.5, otjRegime: "STANDARD_MINIMUM", plannedOtjHours: 300 },
+    data: {
+      apprenticeId: apprenticeA.id,
+      employerId: employer1.id,
+      providerId: provider.id,
+      standardId: std3.id,
+      startDate: d("2025-09-01"),
+      plannedEndDate: d("2026-12-31"),
+      contractedWeeklyHours: 37.5,
+      otjRegime: "STANDARD_MINIMUM",
+      plannedOtjHours: 300,
+    },
     select: { id: true },
   });
   // B: employer 2 (Lichfield), 25+, level 6, started 2024, achieved 1 Mar 2026 with all 600 hours.
   const appB = await db.apprenticeship.create({
-    data: { apprenticeId: apprenticeB.id, employerId: employer2.id, providerId: provider.id, standardId: std6.id, startDate: d("2024-01-01"), plannedEndDate: d("2026-06-30"), contractedWeeklyHours: 37.5, otjRegime: "HOURS_6_PER_WEEK", plannedOtjHours: 600, status: "COMPLETED", achievedOn: d("2026-03-01") },
+    data: {
+      apprenticeId: apprenticeB.id,
+      employerId: employer2.id,
+      providerId: provider.id,
+      standardId: std6.id,
+      startDate: d("2024-01-01"),
+      plannedEndDate: d("2026-06-30"),
+      contractedWeeklyHours: 37.5,
+      otjRegime: "HOURS_6_PER_WEEK",
+      plannedOtjHours: 600,
+      status: "COMPLETED",
+      achievedOn: d("2026-03-01"),
+    },
     select: { id: true },
   });
   const otj = (learnerId: string, apprenticeshipId: string, data: Record<string, unknown>) =>
-    db.progressEntry.create({ data: { learnerId, apprenticeshipId, createdById: admin.id, kind: "OTJ_ACTIVITY", occurredOn: d("2025-11-01"), ...data }, select: { id: true } });
-  const oldOtj = await otj(apprenticeA.id, appA.id, { minutes: 600, status: "VERIFIED", supersededAt: new Date("2025-11-03T09:00:00Z") });
+    db.progressEntry.create({
+      data: {
+        learnerId,
+        apprenticeshipId,
+        createdById: admin.id,
+        kind: "OTJ_ACTIVITY",
+        occurredOn: d("2025-11-01"),
+        ...data,
+      },
+      select: { id: true },
+    });
+  const oldOtj = await otj(apprenticeA.id, appA.id, {
+    minutes: 600,
+    status: "VERIFIED",
+    supersededAt: new Date("2025-11-03T09:00:00Z"),
+  });
   await otj(apprenticeA.id, appA.id, { minutes: 1200, status: "VERIFIED", version: 2, supersedesId: oldOtj.id });
   await otj(apprenticeA.id, appA.id, { minutes: 600, status: "VERIFIED", occurredOn: d("2026-05-01") });
   await otj(apprenticeA.id, appA.id, { minutes: 300, status: "PENDING", occurredOn: d("2026-05-02") });
@@ -158,35 +296,117 @@ async function seedCounty() {
 
   // Reviews for A: #1 on time, signed 12 days after it was held; #2 late, signed the same day;
   // #3 due 31 May 2026 and never held.
-  await db.review.create({ data: { apprenticeshipId: appA.id, sequence: 1, dueOn: d("2025-11-30"), heldOn: d("2025-11-20"), status: "SIGNED", apprenticeSignedAt: new Date("2025-11-20T10:00:00Z"), employerSignedAt: new Date("2025-11-25T10:00:00Z"), tutorSignedAt: new Date("2025-12-02T10:00:00Z") } });
-  await db.review.create({ data: { apprenticeshipId: appA.id, sequence: 2, dueOn: d("2026-02-28"), heldOn: d("2026-03-10"), status: "SIGNED", apprenticeSignedAt: new Date("2026-03-10T10:00:00Z"), employerSignedAt: new Date("2026-03-10T11:00:00Z"), tutorSignedAt: new Date("2026-03-10T12:00:00Z") } });
+  await db.review.create({
+    data: {
+      apprenticeshipId: appA.id,
+      sequence: 1,
+      dueOn: d("2025-11-30"),
+      heldOn: d("2025-11-20"),
+      status: "SIGNED",
+      apprenticeSignedAt: new Date("2025-11-20T10:00:00Z"),
+      employerSignedAt: new Date("2025-11-25T10:00:00Z"),
+      tutorSignedAt: new Date("2025-12-02T10:00:00Z"),
+    },
+  });
+  await db.review.create({
+    data: {
+      apprenticeshipId: appA.id,
+      sequence: 2,
+      dueOn: d("2026-02-28"),
+      heldOn: d("2026-03-10"),
+      status: "SIGNED",
+      apprenticeSignedAt: new Date("2026-03-10T10:00:00Z"),
+      employerSignedAt: new Date("2026-03-10T11:00:00Z"),
+      tutorSignedAt: new Date("2026-03-10T12:00:00Z"),
+    },
+  });
   await db.review.create({ data: { apprenticeshipId: appA.id, sequence: 3, dueOn: d("2026-05-31") } });
 
   // Work experience: school A at employer 1 (P1 60 h, would host again; P16 30 h);
   // school B at employer 2 (Q1, year 11, 35 h; would not host again).
   const teacherId = teacher.id;
-  const plA = await db.placement.create({ data: { schoolId: schoolA.id, employerId: employer1.id, title: "IT support week", startDate: d("2026-06-01"), endDate: d("2026-06-12"), hours: 60, status: "COMPLETED", createdById: teacherId }, select: { id: true } });
-  await db.placementPupil.create({ data: { placementId: plA.id, pupilId: pupilsA[0].id, hoursAttended: 60, wouldHostAgain: true, feedbackAt: new Date("2026-06-13T10:00:00Z") } });
+  const plA = await db.placement.create({
+    data: {
+      schoolId: schoolA.id,
+      employerId: employer1.id,
+      title: "IT support week",
+      startDate: d("2026-06-01"),
+      endDate: d("2026-06-12"),
+      hours: 60,
+      status: "COMPLETED",
+      createdById: teacherId,
+    },
+    select: { id: true },
+  });
+  await db.placementPupil.create({
+    data: {
+      placementId: plA.id,
+      pupilId: pupilsA[0].id,
+      hoursAttended: 60,
+      wouldHostAgain: true,
+      feedbackAt: new Date("2026-06-13T10:00:00Z"),
+    },
+  });
   await db.placementPupil.create({ data: { placementId: plA.id, pupilId: p16.id, hoursAttended: 30 } });
-  const plB = await db.placement.create({ data: { schoolId: schoolB.id, employerId: employer2.id, title: "Data week", startDate: d("2026-06-22"), endDate: d("2026-07-01"), hours: 35, status: "COMPLETED", createdById: teacherId }, select: { id: true } });
-  await db.placementPupil.create({ data: { placementId: plB.id, pupilId: pupilsB[0].id, hoursAttended: 35, wouldHostAgain: false, feedbackAt: new Date("2026-07-02T10:00:00Z") } });
+  const plB = await db.placement.create({
+    data: {
+      schoolId: schoolB.id,
+      employerId: employer2.id,
+      title: "Data week",
+      startDate: d("2026-06-22"),
+      endDate: d("2026-07-01"),
+      hours: 35,
+      status: "COMPLETED",
+      createdById: teacherId,
+    },
+    select: { id: true },
+  });
+  await db.placementPupil.create({
+    data: {
+      placementId: plB.id,
+      pupilId: pupilsB[0].id,
+      hoursAttended: 35,
+      wouldHostAgain: false,
+      feedbackAt: new Date("2026-07-02T10:00:00Z"),
+    },
+  });
 
   // Gatsby 5: an encounter at school A (with employer 1) attended by 12 of its pupils.
-  const encounter = await db.encounter.create({ data: { schoolId: schoolA.id, employerId: employer1.id, kind: "talk", title: "Careers in IT", occurredOn: d("2025-11-05"), createdById: teacherId }, select: { id: true } });
-  await db.encounterAttendee.createMany({ data: pupilsA.slice(0, 12).map((p) => ({ encounterId: encounter.id, pupilId: p.id })) });
+  const encounter = await db.encounter.create({
+    data: {
+      schoolId: schoolA.id,
+      employerId: employer1.id,
+      kind: "talk",
+      title: "Careers in IT",
+      occurredOn: d("2025-11-05"),
+      createdById: teacherId,
+    },
+    select: { id: true },
+  });
+  await db.encounterAttendee.createMany({
+    data: pupilsA.slice(0, 12).map((p) => ({ encounterId: encounter.id, pupilId: p.id })),
+  });
 
   const schoolAdmin = await person(schoolA.id, "SCHOOL_ADMIN");
   const employerAdmin = await person(employer1.id, "EMPLOYER_ADMIN");
   const officer = await person(council.id, "COUNCIL_OFFICER");
   const partnershipAdmin = await person(provider.id, "PARTNERSHIP_ADMIN");
   return {
-    schoolA: schoolA.id, schoolB: schoolB.id, employer1: employer1.id, employer2: employer2.id, explore: explore.id,
+    schoolA: schoolA.id,
+    schoolB: schoolB.id,
+    employer1: employer1.id,
+    employer2: employer2.id,
+    explore: explore.id,
     people: [...pupilsA, p16, ...pupilsB, teacher, apprenticeA, apprenticeB],
     pupilsB,
     schoolAdmin: actor(schoolAdmin.id, [{ organisationId: schoolA.id, role: "SCHOOL_ADMIN" }]),
-    employerAdmin: actor(employerAdmin.id, [{ organisationId: employer1.id, role: "EMPLOYER_ADMIN", kind: "EMPLOYER" }]),
+    employerAdmin: actor(employerAdmin.id, [
+      { organisationId: employer1.id, role: "EMPLOYER_ADMIN", kind: "EMPLOYER" },
+    ]),
     officer: actor(officer.id, [{ organisationId: council.id, role: "COUNCIL_OFFICER", kind: "COUNCIL" }]),
-    partnershipAdmin: actor(partnershipAdmin.id, [{ organisationId: provider.id, role: "PARTNERSHIP_ADMIN", kind: "PROVIDER" }]),
+    partnershipAdmin: actor(partnershipAdmin.id, [
+      { organisationId: provider.id, role: "PARTNERSHIP_ADMIN", kind: "PROVIDER" },
+    ]),
   };
 }
 
@@ -318,10 +538,17 @@ describe("the council's report: protected figures", () => {
     const oct = parsePeriod("month", "2025-10")!;
     const autumn = parsePeriod("term", "2025/26-autumn")!;
     const published = async () => {
-      const [a, s, o] = await Promise.all([buildProtectedFigures(autumn, TODAY), buildProtectedFigures(sep, TODAY), buildProtectedFigures(oct, TODAY)]);
+      const [a, s, o] = await Promise.all([
+        buildProtectedFigures(autumn, TODAY),
+        buildProtectedFigures(sep, TODAY),
+        buildProtectedFigures(oct, TODAY),
+      ]);
       return {
-        autumn: headline(a, "starts"), september: headline(s, "starts"), october: headline(o, "starts"),
-        autumnLichfield: cell(a, "area-learning", LICHFIELD, "starts"), autumnTamworth: cell(a, "area-learning", TAMWORTH, "starts"),
+        autumn: headline(a, "starts"),
+        september: headline(s, "starts"),
+        october: headline(o, "starts"),
+        autumnLichfield: cell(a, "area-learning", LICHFIELD, "starts"),
+        autumnTamworth: cell(a, "area-learning", TAMWORTH, "starts"),
         autumnPupils: cell(a, "learner-type", "pupil", "starts"),
       };
     };
@@ -331,7 +558,10 @@ describe("the council's report: protected figures", () => {
     expect((before.autumn as number) - (before.september as number)).not.toBe(3);
     // Make the October group 4: every published figure stays the same, so no one can tell 3 from 4.
     const extra = await person(ids.schoolB, "PUPIL", { yearGroup: 11 });
-    const enrolment = await testPrisma().enrolment.create({ data: { userId: extra.id, pathwayId: ids.explore, organisationId: ids.schoolB, startedOn: d("2025-10-20") }, select: { id: true } });
+    const enrolment = await testPrisma().enrolment.create({
+      data: { userId: extra.id, pathwayId: ids.explore, organisationId: ids.schoolB, startedOn: d("2025-10-20") },
+      select: { id: true },
+    });
     try {
       expect(await published()).toEqual(before);
     } finally {
@@ -348,12 +578,25 @@ describe("snapshots and the CSV", () => {
     const firstFigures = (await getSnapshot(ids.officer, first.id)).figures;
     // New verified learning arrives.
     const p = ids.people[10];
-    await testPrisma().progressEntry.create({ data: { learnerId: p.id, createdById: p.id, kind: "LEARNING_TIME", minutes: 6000, occurredOn: d("2026-05-05"), status: "VERIFIED", enrolmentId: (await testPrisma().enrolment.findFirst({ where: { userId: p.id }, select: { id: true } }))!.id } });
+    await testPrisma().progressEntry.create({
+      data: {
+        learnerId: p.id,
+        createdById: p.id,
+        kind: "LEARNING_TIME",
+        minutes: 6000,
+        occurredOn: d("2026-05-05"),
+        status: "VERIFIED",
+        enrolmentId: (await testPrisma().enrolment.findFirst({ where: { userId: p.id }, select: { id: true } }))!.id,
+      },
+    });
     const second = await buildSnapshot(YEAR, ids.partnershipAdmin.userId, { today: TODAY });
     expect(second.version).toBe(first.version + 1);
     expect(second.dataVersion).not.toBe(first.dataVersion);
     // an opaque digest: it cannot tell a reader how many entries arrived between versions
-    expect([first.dataVersion, second.dataVersion]).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    expect([first.dataVersion, second.dataVersion]).toEqual([
+      expect.stringMatching(/^[0-9a-f]{16}$/),
+      expect.stringMatching(/^[0-9a-f]{16}$/),
+    ]);
     const reopened = await getSnapshot(ids.officer, first.id);
     expect(reopened.figures).toEqual(firstFigures);
     expect(reopened.versions[0].version).toBe(second.version);
@@ -366,16 +609,28 @@ describe("snapshots and the CSV", () => {
   test("versions: one more leaver who completed changes no published figure, so comparing versions shows nothing", async () => {
     const first = await buildSnapshot(YEAR, null, { today: TODAY });
     const before = (await getSnapshot(ids.officer, first.id)).figures;
-    expect([headline(before, "completions"), cell(before, "area-learning", "total", "leavers"), headline(before, "achievement_rate")]).toEqual([15, 20, 75]); // 13 of 18
+    expect([
+      headline(before, "completions"),
+      cell(before, "area-learning", "total", "leavers"),
+      headline(before, "achievement_rate"),
+    ]).toEqual([15, 20, 75]); // 13 of 18
     // School B's one active October learner completes: 14 completions of 19 leavers.
-    const active = await testPrisma().enrolment.findFirstOrThrow({ where: { organisationId: ids.schoolB, status: "ACTIVE", startedOn: d("2025-10-01") }, select: { id: true } });
-    await testPrisma().enrolment.update({ where: { id: active.id }, data: { status: "COMPLETED", completedOn: d("2026-01-20") } });
+    const active = await testPrisma().enrolment.findFirstOrThrow({
+      where: { organisationId: ids.schoolB, status: "ACTIVE", startedOn: d("2025-10-01") },
+      select: { id: true },
+    });
+    await testPrisma().enrolment.update({
+      where: { id: active.id },
+      data: { status: "COMPLETED", completedOn: d("2026-01-20") },
+    });
     try {
       const second = await buildSnapshot(YEAR, null, { today: TODAY });
       expect(second.version).toBe(first.version + 1);
       const after = (await getSnapshot(ids.officer, second.id)).figures;
       expect(after).toEqual(before); // was 72% then 74%: exactly one new leaver, who completed
-      expect((await exportSnapshotCsv(ids.officer, second.id)).csv).toBe((await exportSnapshotCsv(ids.officer, first.id)).csv);
+      expect((await exportSnapshotCsv(ids.officer, second.id)).csv).toBe(
+        (await exportSnapshotCsv(ids.officer, first.id)).csv,
+      );
     } finally {
       await testPrisma().enrolment.update({ where: { id: active.id }, data: { status: "ACTIVE", completedOn: null } });
     }
@@ -389,7 +644,16 @@ describe("snapshots and the CSV", () => {
     expect(parsed.problems).toEqual([]);
     const [header, ...records] = parsed.records.map((r) => r.cells);
     expect(header.slice(0, 3)).toEqual(["time_period", "time_identifier", "geographic_level"]);
-    expect(header.slice(3, 11)).toEqual(["country_code", "country_name", "region_code", "region_name", "new_la_code", "la_name", "lad_code", "lad_name"]);
+    expect(header.slice(3, 11)).toEqual([
+      "country_code",
+      "country_name",
+      "region_code",
+      "region_name",
+      "new_la_code",
+      "la_name",
+      "lad_code",
+      "lad_name",
+    ]);
     expect(header.at(-1)).toBe("disclosure_control");
     const col = (name: string) => header.indexOf(name);
     for (const r of records) {
@@ -417,7 +681,11 @@ describe("snapshots and the CSV", () => {
     const row = await requestReportBuild(ids.partnershipAdmin, term);
     const outbox = await testPrisma().outboxMessage.findUniqueOrThrow({ where: { id: row.id } });
     expect(outbox.topic).toBe("report.build");
-    expect(outbox.payload).toEqual({ periodType: "term", periodKey: "2025/26-spring", requestedById: ids.partnershipAdmin.userId });
+    expect(outbox.payload).toEqual({
+      periodType: "term",
+      periodKey: "2025/26-spring",
+      requestedById: ids.partnershipAdmin.userId,
+    });
     expect((await listBuildRequests(ids.partnershipAdmin))[0]).toMatchObject({ id: row.id, status: "queued" });
     const { processReportBuild } = await import("../../workers/report-build.ts");
     await processReportBuild(outbox.payload);

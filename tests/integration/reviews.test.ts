@@ -5,7 +5,17 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { confirmGateway, getGateway } from "../../app/models/gateway.server.ts";
-import { addReviewAddendum, ensureReviewSchedule, getReview, listApprenticeshipReviews, listReviewsForActor, openReview, ReviewError, saveReviewContent, signReview } from "../../app/models/reviews.server.ts";
+import {
+  addReviewAddendum,
+  ensureReviewSchedule,
+  getReview,
+  listApprenticeshipReviews,
+  listReviewsForActor,
+  openReview,
+  ReviewError,
+  saveReviewContent,
+  signReview,
+} from "../../app/models/reviews.server.ts";
 import { testPrisma } from "../setup/db.ts";
 import { apprenticeship, apprenticeshipWorld, day, expectNotFound, otjEntry } from "./support/apprenticeship-world.ts";
 
@@ -14,16 +24,40 @@ beforeAll(async () => {
   w = await apprenticeshipWorld();
 });
 
-async function newApprenticeship(startDate = "2026-01-05", plannedEndDate = "2027-06-30", extra: { englishMathsRequired?: boolean } = {}) {
-  return apprenticeship({ apprenticeId: w.apprentice.id, employerId: w.employer.id, providerId: w.provider.id, tutorId: w.tutor.id, supervisorId: w.supervisor.id, standardId: w.std.id, startDate, plannedEndDate, ...extra });
+async function newApprenticeship(
+  startDate = "2026-01-05",
+  plannedEndDate = "2027-06-30",
+  extra: { englishMathsRequired?: boolean } = {},
+) {
+  return apprenticeship({
+    apprenticeId: w.apprentice.id,
+    employerId: w.employer.id,
+    providerId: w.provider.id,
+    tutorId: w.tutor.id,
+    supervisorId: w.supervisor.id,
+    standardId: w.std.id,
+    startDate,
+    plannedEndDate,
+    ...extra,
+  });
 }
 
 async function rows(apprenticeshipId: string) {
   const list = await testPrisma().review.findMany({ where: { apprenticeshipId }, orderBy: { sequence: "asc" } });
-  return list.map((r) => ({ id: r.id, sequence: r.sequence, dueOn: r.dueOn.toISOString().slice(0, 10), status: r.status }));
+  return list.map((r) => ({
+    id: r.id,
+    sequence: r.sequence,
+    dueOn: r.dueOn.toISOString().slice(0, 10),
+    status: r.status,
+  }));
 }
 
-const content = { progress: "Good progress on K1.", support: "None needed.", ksbRatings: { K1: "DEVELOPING" as const, S1: "NOT_STARTED" as const, B1: "COMPETENT" as const }, actions: [{ text: "Finish module", owner: "apprentice" as const, dueOn: "2026-04-30" }] };
+const content = {
+  progress: "Good progress on K1.",
+  support: "None needed.",
+  ksbRatings: { K1: "DEVELOPING" as const, S1: "NOT_STARTED" as const, B1: "COMPETENT" as const },
+  actions: [{ text: "Finish module", owner: "apprentice" as const, dueOn: "2026-04-30" }],
+};
 
 describe("the review schedule", () => {
   it("is materialised for the whole apprenticeship, once, from the due rule", async () => {
@@ -44,19 +78,29 @@ describe("the review schedule", () => {
     await openReview(w.tutor.actor, before[0].id, "2026-03-02", "2026-03-02");
     const after = await rows(a.id);
     expect(after[0]).toMatchObject({ id: before[0].id, status: "OPEN", dueOn: "2026-04-30" });
-    expect(after.slice(1).map((r) => r.dueOn)).toEqual(["2026-06-30", "2026-09-30", "2026-12-31", "2027-03-31", "2027-06-30"]);
+    expect(after.slice(1).map((r) => r.dueOn)).toEqual([
+      "2026-06-30",
+      "2026-09-30",
+      "2026-12-31",
+      "2027-03-31",
+      "2027-06-30",
+    ]);
     expect(after[1].id).toBe(before[1].id);
   });
 
   it("moves due dates by the days of a break in learning, and stops at an open break", async () => {
     const a = await newApprenticeship();
     await ensureReviewSchedule(a.id);
-    await testPrisma().learningBreak.create({ data: { apprenticeshipId: a.id, startDate: day("2026-05-01"), endDate: day("2026-05-31") } });
+    await testPrisma().learningBreak.create({
+      data: { apprenticeshipId: a.id, startDate: day("2026-05-01"), endDate: day("2026-05-31") },
+    });
     await ensureReviewSchedule(a.id);
     const moved = await rows(a.id);
     // Review 1 (due 30 Apr) is untouched; review 2 is anchored on 30 Apr, so the 31 break days push 31 Jul to 31 Aug.
     expect(moved.slice(0, 2).map((r) => r.dueOn)).toEqual(["2026-04-30", "2026-08-31"]);
-    await testPrisma().learningBreak.create({ data: { apprenticeshipId: a.id, startDate: day("2026-10-01"), endDate: null } });
+    await testPrisma().learningBreak.create({
+      data: { apprenticeshipId: a.id, startDate: day("2026-10-01"), endDate: null },
+    });
     await ensureReviewSchedule(a.id);
     expect((await rows(a.id)).map((r) => r.dueOn)).toEqual(["2026-04-30", "2026-08-31"]);
   });
@@ -66,8 +110,20 @@ describe("opening, signing and locking a review", () => {
   it("fills OTJ to date from the verified ledger as at the date held", async () => {
     const a = await newApprenticeship();
     await otjEntry({ learnerId: w.apprentice.id, apprenticeshipId: a.id, occurredOn: "2026-02-10", minutes: 600 });
-    await otjEntry({ learnerId: w.apprentice.id, apprenticeshipId: a.id, occurredOn: "2026-02-11", minutes: 120, status: "PENDING" });
-    await otjEntry({ learnerId: w.apprentice.id, apprenticeshipId: a.id, occurredOn: "2026-02-12", minutes: 60, atWork: true }); // not confirmed by the supervisor
+    await otjEntry({
+      learnerId: w.apprentice.id,
+      apprenticeshipId: a.id,
+      occurredOn: "2026-02-11",
+      minutes: 120,
+      status: "PENDING",
+    });
+    await otjEntry({
+      learnerId: w.apprentice.id,
+      apprenticeshipId: a.id,
+      occurredOn: "2026-02-12",
+      minutes: 60,
+      atWork: true,
+    }); // not confirmed by the supervisor
     await otjEntry({ learnerId: w.apprentice.id, apprenticeshipId: a.id, occurredOn: "2026-03-20", minutes: 300 }); // after the review
     const { reviews } = await listApprenticeshipReviews(w.tutor.actor, a.id, "2026-03-02");
     await openReview(w.tutor.actor, reviews[0].id, "2026-03-02", "2026-03-02");
@@ -106,7 +162,10 @@ describe("opening, signing and locking a review", () => {
     expect(row.lockedAt).not.toBeNull();
     expect(row.employerSignedById).toBe(w.supervisor.id);
     expect(row.tutorSignedAt).not.toBeNull();
-    expect((row.content as { comments: Record<string, string> }).comments).toEqual({ tutor: "Signed by tutor", apprentice: "Thanks" });
+    expect((row.content as { comments: Record<string, string> }).comments).toEqual({
+      tutor: "Signed by tutor",
+      apprentice: "Thanks",
+    });
     await expect(saveReviewContent(w.tutor.actor, id, content)).rejects.toThrow(ReviewError);
     await expect(signReview(w.employerAdmin.actor, id, "employer")).rejects.toThrow(/locked/);
 
@@ -116,8 +175,19 @@ describe("opening, signing and locking a review", () => {
     expect(view.content.progress).toBe(content.progress);
     expect(view.statusLabel).toMatch(/locked/i);
 
-    const audit = await testPrisma().auditLog.findMany({ where: { subjectType: "review", subjectId: id }, orderBy: { createdAt: "asc" } });
-    expect(audit.map((x) => x.action)).toEqual(["review.open", "review.update", "review.sign", "review.sign", "review.sign", "review.lock", "review.addendum"]);
+    const audit = await testPrisma().auditLog.findMany({
+      where: { subjectType: "review", subjectId: id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audit.map((x) => x.action)).toEqual([
+      "review.open",
+      "review.update",
+      "review.sign",
+      "review.sign",
+      "review.sign",
+      "review.lock",
+      "review.addendum",
+    ]);
   });
 
   it("404 for anyone who is not a party: other supervisors, other tutors, other employers", async () => {
@@ -172,14 +242,28 @@ describe("the EPA gateway checklist", () => {
     g = await getGateway(w.employerAdmin.actor, a.id, "2026-09-02");
     expect(g.minimumDuration.met).toBe(true);
     expect(g.otjMet).toBe(true);
-    expect(g.missing).toEqual(["The employer has not confirmed occupational competence.", "English and maths have not been confirmed as met."]);
-    const result = await confirmGateway(w.employerAdmin.actor, a.id, "employer", { englishMathsMet: true }, "2026-09-02");
+    expect(g.missing).toEqual([
+      "The employer has not confirmed occupational competence.",
+      "English and maths have not been confirmed as met.",
+    ]);
+    const result = await confirmGateway(
+      w.employerAdmin.actor,
+      a.id,
+      "employer",
+      { englishMathsMet: true },
+      "2026-09-02",
+    );
     expect(result.complete).toBe(true);
-    const row = await testPrisma().apprenticeship.findUniqueOrThrow({ where: { id: a.id }, include: { gateway: true } });
+    const row = await testPrisma().apprenticeship.findUniqueOrThrow({
+      where: { id: a.id },
+      include: { gateway: true },
+    });
     expect(row.status).toBe("GATEWAY");
     expect(row.gatewayDate?.toISOString().slice(0, 10)).toBe("2026-09-02");
     expect(row.gateway).toMatchObject({ englishMathsMet: true, minimumDurationMet: true, otjMet: true });
-    expect(await testPrisma().auditLog.count({ where: { subjectId: a.id, action: { startsWith: "gateway." } } })).toBe(3);
+    expect(await testPrisma().auditLog.count({ where: { subjectId: a.id, action: { startsWith: "gateway." } } })).toBe(
+      3,
+    );
   });
 
   it("leaves the gateway open when the minimum duration is not met, even with both confirmations", async () => {

@@ -17,7 +17,16 @@ beforeAll(async () => {
 function tree(parentId: string | undefined): RouteObject[] {
   return Object.values(manifest)
     .filter((route) => route?.parentId === parentId)
-    .map((route) => ({ id: route!.id, path: route!.path, index: route!.index, caseSensitive: route!.caseSensitive, children: route!.index ? undefined : tree(route!.id) }) as RouteObject);
+    .map(
+      (route) =>
+        ({
+          id: route!.id,
+          path: route!.path,
+          index: route!.index,
+          caseSensitive: route!.caseSensitive,
+          children: route!.index ? undefined : tree(route!.id),
+        }) as RouteObject,
+    );
 }
 
 const reactRouterLabel = (path: string) => matchRoutes(tree(undefined), path)?.at(-1)?.route.id ?? UNMATCHED;
@@ -31,10 +40,22 @@ function fullPath(id: string): string {
 describe("routeLabel", () => {
   it("agrees with React Router's matchRoutes for a path to every route and the awkward cases", () => {
     const paths = Object.keys(manifest).flatMap((id) => {
-      const path = fullPath(id).replace(/:[\w-]+/g, "a1b2c3").replace(/\*$/, "x/y");
+      const path = fullPath(id)
+        .replace(/:[\w-]+/g, "a1b2c3")
+        .replace(/\*$/, "x/y");
       return [path, `${path}/`, path.toUpperCase(), `${path}/extra`];
     });
-    paths.push("/", "", "/no/such/page", "/apprenticeships/%E2%9C%93", "/apprenticeships/%zz", "/apprenticeships/a%2Fb", "//apprenticeships//x", "/classes/new", "/classes/c1/import/i1");
+    paths.push(
+      "/",
+      "",
+      "/no/such/page",
+      "/apprenticeships/%E2%9C%93",
+      "/apprenticeships/%zz",
+      "/apprenticeships/a%2Fb",
+      "//apprenticeships//x",
+      "/classes/new",
+      "/classes/c1/import/i1",
+    );
     for (const path of paths) expect(routeLabel(manifest, path), path).toBe(reactRouterLabel(path));
   });
 

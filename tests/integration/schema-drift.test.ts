@@ -34,9 +34,19 @@ describe("schema.prisma and the migrated database", () => {
   });
 
   it("holds the nine ONS districts the app needs in production", async () => {
-    const { rows } = await client.query<{ code: string; name: string }>(`SELECT code, name FROM districts ORDER BY code`);
+    const { rows } = await client.query<{ code: string; name: string }>(
+      `SELECT code, name FROM districts ORDER BY code`,
+    );
     expect(rows.map((r) => r.code)).toEqual([
-      "E06000021", "E07000192", "E07000193", "E07000194", "E07000195", "E07000196", "E07000197", "E07000198", "E07000199",
+      "E06000021",
+      "E07000192",
+      "E07000193",
+      "E07000194",
+      "E07000195",
+      "E07000196",
+      "E07000197",
+      "E07000198",
+      "E07000199",
     ]);
     expect(rows.find((r) => r.code === "E07000195")?.name).toBe("Newcastle-under-Lyme");
   });
@@ -44,7 +54,7 @@ describe("schema.prisma and the migrated database", () => {
 
 describe("the drift check itself", () => {
   it("reports a field added to schema.prisma without a migration, naming the column", () => {
-    const altered = schemaText.replace(/(model User \{\n)/, "$1  nickname String? @map(\"nick_name\")\n");
+    const altered = schemaText.replace(/(model User \{\n)/, '$1  nickname String? @map("nick_name")\n');
     expect(altered).not.toBe(schemaText);
     expect(diffSchema(getDatamodel(altered), db)).toEqual([
       `column "users"."nick_name" is in schema.prisma but not in the database`,
@@ -53,12 +63,18 @@ describe("the drift check itself", () => {
 
   it("reports changed types, nullability, defaults, enum values, indexes and ON DELETE", () => {
     const altered = schemaText
-      .replace('otjHoursAtReview     Decimal?     @map("otj_hours_at_review") @db.Decimal(8, 2)', 'otjHoursAtReview     Decimal?     @map("otj_hours_at_review") @db.Decimal(10, 2)')
-      .replace('sector        String?', "sector        String")
+      .replace(
+        'otjHoursAtReview     Decimal?     @map("otj_hours_at_review") @db.Decimal(8, 2)',
+        'otjHoursAtReview     Decimal?     @map("otj_hours_at_review") @db.Decimal(10, 2)',
+      )
+      .replace("sector        String?", "sector        String")
       .replace('description String   @default("")', "description String")
       .replace("  SUSPENDED\n", "  SUSPENDED\n  ARCHIVED\n")
-      .replace("  @@index([expiresAt])\n  @@map(\"sessions\")", "  @@map(\"sessions\")")
-      .replace('user User @relation(fields: [userId], references: [id], onDelete: Cascade)\n\n  @@index([userId])', 'user User @relation(fields: [userId], references: [id])\n\n  @@index([userId])');
+      .replace('  @@index([expiresAt])\n  @@map("sessions")', '  @@map("sessions")')
+      .replace(
+        "user User @relation(fields: [userId], references: [id], onDelete: Cascade)\n\n  @@index([userId])",
+        "user User @relation(fields: [userId], references: [id])\n\n  @@index([userId])",
+      );
     const diff = diffSchema(getDatamodel(altered), db);
     expect(diff).toEqual(
       expect.arrayContaining([

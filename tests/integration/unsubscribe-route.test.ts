@@ -42,7 +42,9 @@ describe("unsubscribe link", () => {
 
   it("the mail client's one-click POST works cross-site, without cookies, and only for that category", async () => {
     const user = await createUser();
-    const response = await server.client().post(`/unsubscribe/${token(user.id, "reminders")}`, { "List-Unsubscribe": "One-Click" }, ONE_CLICK);
+    const response = await server
+      .client()
+      .post(`/unsubscribe/${token(user.id, "reminders")}`, { "List-Unsubscribe": "One-Click" }, ONE_CLICK);
     expect(response.status).toBe(200);
     expect(visibleText(response.text)).toContain("You have unsubscribed");
     expect(await prefsOf(user.id)).toEqual({ reminders: false });
@@ -57,9 +59,13 @@ describe("unsubscribe link", () => {
     const response = await server.client().post(`/unsubscribe/${forged}`, {}, ONE_CLICK);
     expect(response.status).toBe(404);
     expect(await prefsOf(user.id)).toEqual({});
-    expect((await server.client().post(`/unsubscribe/${token(user.id, "digest")}/extra`, {}, ONE_CLICK)).status).toBe(403);
+    expect((await server.client().post(`/unsubscribe/${token(user.id, "digest")}/extra`, {}, ONE_CLICK)).status).toBe(
+      403,
+    );
     expect((await server.client().post("/account", { intent: "notifications" }, ONE_CLICK)).status).toBe(403);
-    expect((await server.client().post(`/unsubscribe/${token(user.id, "digest")}.data`, {}, ONE_CLICK)).status).toBe(403);
+    expect((await server.client().post(`/unsubscribe/${token(user.id, "digest")}.data`, {}, ONE_CLICK)).status).toBe(
+      403,
+    );
   });
 
   it("the exemption matches only POST to the exact token path", () => {
@@ -84,7 +90,9 @@ describe("/account email preferences", () => {
     expect(saved.status).toBe(200);
     expect(visibleText(saved.text)).toContain("Your email choices have been saved.");
     expect(await prefsOf(user.id)).toEqual({ reminders: false, digest: true });
-    const audit = await prisma.auditLog.findFirst({ where: { action: "notifications.preferences", subjectId: user.id } });
+    const audit = await prisma.auditLog.findFirst({
+      where: { action: "notifications.preferences", subjectId: user.id },
+    });
     expect(audit?.metadata).toEqual({ reminders: false, digest: true });
   });
 });

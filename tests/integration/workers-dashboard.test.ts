@@ -51,7 +51,8 @@ async function cookieFor(userId: string) {
   return `${sessionCookieName()}=${token}`;
 }
 
-const get = (path: string, cookie?: string) => fetch(base + path, { redirect: "manual", headers: cookie ? { cookie } : {} });
+const get = (path: string, cookie?: string) =>
+  fetch(base + path, { redirect: "manual", headers: cookie ? { cookie } : {} });
 
 describe("/admin/queues", () => {
   it("sends a signed-out visitor to sign in", async () => {

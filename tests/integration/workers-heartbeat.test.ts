@@ -18,11 +18,18 @@ const mine = async () => (await readHeartbeats(connection)).find((entry) => entr
 
 describe("worker heartbeat", () => {
   it("says ready while the supervised worker runs, not ready once it stopped, and is removed on stop", async () => {
-    const supervisor = superviseWorker({ name: "maintenance", prefix: queuePrefix(), start: () => startMaintenanceWorker(), intervalMs: 60_000 });
+    const supervisor = superviseWorker({
+      name: "maintenance",
+      prefix: queuePrefix(),
+      start: () => startMaintenanceWorker(),
+      intervalMs: 60_000,
+    });
     await supervisor.current().waitUntilReady();
     const heartbeat = startHeartbeat({ connection, supervisors: [supervisor], intervalMs: 60_000 });
     try {
-      await expect.poll(mine, { timeout: 10_000 }).toMatchObject({ fresh: true, beat: { ready: true, postgres: "ok", workers: { maintenance: true } } });
+      await expect
+        .poll(mine, { timeout: 10_000 })
+        .toMatchObject({ fresh: true, beat: { ready: true, postgres: "ok", workers: { maintenance: true } } });
 
       await supervisor.current().close(); // the failure the watchdog exists for: alive, not consuming
       expect(await beat(connection, [supervisor])).toMatchObject({ ready: false, workers: { maintenance: false } });

@@ -33,7 +33,10 @@ async function ready(connection: Redis) {
 }
 
 /** A relay on its own producer connection; closed at the end of the file. */
-async function newRelay(url = "redis://127.0.0.1:6379", options: { batchSize?: number; leaseMs?: number } = {}): Promise<Relay> {
+async function newRelay(
+  url = "redis://127.0.0.1:6379",
+  options: { batchSize?: number; leaseMs?: number } = {},
+): Promise<Relay> {
   const connection = producerConnection("test-relay", url);
   const relay = createRelay({ connection, batchSize: options.batchSize, leaseMs: options.leaseMs });
   cleanups.push(async () => {
@@ -61,7 +64,14 @@ async function partnershipAdmin(): Promise<Actor> {
   adminActor = {
     userId: admin.id,
     displayName: `${admin.firstName} ${admin.lastName}`,
-    memberships: [{ organisationId: provider.id, organisationName: provider.name, organisationKind: "PROVIDER", role: "PARTNERSHIP_ADMIN" }],
+    memberships: [
+      {
+        organisationId: provider.id,
+        organisationName: provider.name,
+        organisationKind: "PROVIDER",
+        role: "PARTNERSHIP_ADMIN",
+      },
+    ],
   };
   return adminActor;
 }
@@ -70,8 +80,13 @@ async function invite(email: string) {
   const actor = await partnershipAdmin();
   const school = await createOrganisation({ kind: "SCHOOL", name: `Rugeley Academy ${email.split("@")[0]}` });
   await createInvitation(actor, { organisationId: school.id, email, role: "TEACHER" });
-  const token = await prisma.authToken.findFirstOrThrow({ where: { email, kind: "INVITATION" }, orderBy: { createdAt: "desc" } });
-  const outbox = await prisma.outboxMessage.findFirstOrThrow({ where: { topic: "email.invitation", payload: { path: ["tokenId"], equals: token.id } } });
+  const token = await prisma.authToken.findFirstOrThrow({
+    where: { email, kind: "INVITATION" },
+    orderBy: { createdAt: "desc" },
+  });
+  const outbox = await prisma.outboxMessage.findFirstOrThrow({
+    where: { topic: "email.invitation", payload: { path: ["tokenId"], equals: token.id } },
+  });
   return { school, token, outbox };
 }
 
@@ -197,7 +212,9 @@ describe("password reset email", () => {
 
 describe("two relays at once", () => {
   it("still send exactly one email per outbox row", async () => {
-    const users = await Promise.all(Array.from({ length: 12 }, (_, i) => createUser({ email: `pair${i}@relays.example.org` })));
+    const users = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => createUser({ email: `pair${i}@relays.example.org` })),
+    );
     for (const user of users) await requestPasswordReset(user.email!);
     const [a, b] = await Promise.all([newRelay(undefined, { batchSize: 3 }), newRelay(undefined, { batchSize: 3 })]);
     let total = 0;
@@ -210,7 +227,10 @@ describe("two relays at once", () => {
     const rows = await prisma.outboxMessage.findMany({ where: { topic: "email.password-reset" } });
     expect(rows.every((row) => row.dispatchedAt !== null)).toBe(true);
 
-    await vi.waitFor(() => expect(catcher.messages().filter((m) => m.to[0]?.endsWith("@relays.example.org"))).toHaveLength(12), { timeout: 10_000 });
+    await vi.waitFor(
+      () => expect(catcher.messages().filter((m) => m.to[0]?.endsWith("@relays.example.org"))).toHaveLength(12),
+      { timeout: 10_000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const user of users) expect(catcher.messages().filter(sentTo(user.email!))).toHaveLength(1);
   });
@@ -227,7 +247,10 @@ describe("the same row handled twice (handed over again after Redis lost its job
     const { outbox } = await invite("twice.at.once@example.org");
     const deps = { transport: slowTransport, from: FROM, appUrl: APP_URL };
     // The second waits on the row lock the first holds, then finds the send key recorded.
-    const outcomes = await Promise.all([handleOutboxEmail({ outboxId: outbox.id }, deps), handleOutboxEmail({ outboxId: outbox.id }, deps)]);
+    const outcomes = await Promise.all([
+      handleOutboxEmail({ outboxId: outbox.id }, deps),
+      handleOutboxEmail({ outboxId: outbox.id }, deps),
+    ]);
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(["already-sent", "sent"]);
     expect(slow.messages()).toHaveLength(1);
     expect((await outboxRow(outbox.id)).doneAt).not.toBeNull();
@@ -237,18 +260,26 @@ describe("the same row handled twice (handed over again after Redis lost its job
     const email = "lost.commit@example.org";
     const { outbox } = await invite(email);
     // The message is delivered, then the attempt dies before its transaction commits.
-    const dying = { sendMail: async (message: Parameters<MailTransport["sendMail"]>[0]) => {
-      await transport.sendMail(message);
-      throw new Error("connection lost after 250 OK");
-    } } as unknown as MailTransport;
-    await expect(handleOutboxEmail({ outboxId: outbox.id }, { transport: dying, from: FROM, appUrl: APP_URL })).rejects.toThrow(/connection lost/);
+    const dying = {
+      sendMail: async (message: Parameters<MailTransport["sendMail"]>[0]) => {
+        await transport.sendMail(message);
+        throw new Error("connection lost after 250 OK");
+      },
+    } as unknown as MailTransport;
+    await expect(
+      handleOutboxEmail({ outboxId: outbox.id }, { transport: dying, from: FROM, appUrl: APP_URL }),
+    ).rejects.toThrow(/connection lost/);
     const row = await outboxRow(outbox.id);
     expect(row.doneAt).toBeNull();
     expect(await prisma.notificationLog.findUnique({ where: { dedupeKey: dedupeKeyForOutbox(outbox.id) } })).toBeNull();
     // The retry cannot know the first got through: a duplicate link, never a lost one (decision 027).
-    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe("sent");
+    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe(
+      "sent",
+    );
     expect(catcher.messages().filter(sentTo(email))).toHaveLength(2);
-    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe("already-sent");
+    expect((await handleOutboxEmail({ outboxId: outbox.id }, { transport, from: FROM, appUrl: APP_URL })).outcome).toBe(
+      "already-sent",
+    );
     expect(catcher.messages().filter(sentTo(email))).toHaveLength(2);
   });
 });
@@ -256,7 +287,9 @@ describe("the same row handled twice (handed over again after Redis lost its job
 describe("a job that can never succeed", () => {
   it("is given up: its row is done with the reason, so the relay stops handing it over", async () => {
     // An email row whose payload no longer matches its schema: an UnrecoverableError, one attempt.
-    const row = await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: { tokenId: "not-a-token" } } });
+    const row = await prisma.outboxMessage.create({
+      data: { topic: "email.invitation", payload: { tokenId: "not-a-token" } },
+    });
     expect(await relayAll(await newRelay())).toBe(1);
     await vi.waitFor(async () => expect((await outboxRow(row.id)).doneAt).not.toBeNull(), { timeout: 10_000 });
     expect((await outboxRow(row.id)).lastError).toMatch(/^gave up after 1 attempt\(s\): .*does not match its schema/);

@@ -48,94 +48,126 @@ async function invite(addresses: string[]) {
   await db().$transaction(
     async (tx) => {
       const tokens = await tx.authToken.createManyAndReturn({
-        data: addresses.map((email, i) => ({ kind: "INVITATION" as const, tokenHash: hashToken(secrets[i]!), email, organisationId: school.id, role: "TEACHER" as const, createdById: admin.id, expiresAt: new Date(Date.now() + 7 * 86_400_000) })),
+        data: addresses.map((email, i) => ({
+          kind: "INVITATION" as const,
+          tokenHash: hashToken(secrets[i]!),
+          email,
+          organisationId: school.id,
+          role: "TEACHER" as const,
+          createdById: admin.id,
+          expiresAt: new Date(Date.now() + 7 * 86_400_000),
+        })),
         select: { id: true, email: true },
       });
-      for (const token of tokens) await enqueueOutbox(tx, "email.invitation", { tokenId: token.id, secret: secrets[addresses.indexOf(token.email!)]! });
+      for (const token of tokens)
+        await enqueueOutbox(tx, "email.invitation", {
+          tokenId: token.id,
+          secret: secrets[addresses.indexOf(token.email!)]!,
+        });
     },
     { timeout: 60_000 },
   );
 }
 
 describe("Redis loses its data in the middle of a run", () => {
-  it("still delivers every email exactly once, and the schedules come back by themselves", { timeout: 120_000 }, async () => {
-    const redis = await startRedisServer({ port: await findFreePort(), log: () => undefined });
-    cleanups.push(() => stopChild(redis.child));
-    const catcher = await startMailCatcher({ port: 0 });
-    cleanups.push(() => catcher.close());
+  it(
+    "still delivers every email exactly once, and the schedules come back by themselves",
+    { timeout: 120_000 },
+    async () => {
+      const redis = await startRedisServer({ port: await findFreePort(), log: () => undefined });
+      cleanups.push(() => stopChild(redis.child));
+      const catcher = await startMailCatcher({ port: 0 });
+      cleanups.push(() => catcher.close());
 
-    const prefix = queuePrefix();
-    const inspector = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection: inspector, prefix })]));
-    cleanups.push(async () => {
-      await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
-      await inspector.quit();
-    });
-    const declared = async () => {
-      const found: string[] = [];
-      for (const schedule of SCHEDULES) if (await queues.get(SCHEDULED_JOBS[schedule.job].queue)!.getJobScheduler(schedule.id)) found.push(schedule.id);
-      return found.sort();
-    };
+      const prefix = queuePrefix();
+      const inspector = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+      const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection: inspector, prefix })]));
+      cleanups.push(async () => {
+        await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
+        await inspector.quit();
+      });
+      const declared = async () => {
+        const found: string[] = [];
+        for (const schedule of SCHEDULES)
+          if (await queues.get(SCHEDULED_JOBS[schedule.job].queue)!.getJobScheduler(schedule.id))
+            found.push(schedule.id);
+        return found.sort();
+      };
 
-    const started = performance.now();
-    const worker = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        REDIS_URL: redis.url,
-        SMTP_URL: catcher.url,
-        APP_URL: "https://skills.example.org",
-        MAIL_FROM: "Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>",
-        LOG_LEVEL: "warn",
-        OUTBOX_LEASE_SECONDS: String(LEASE_SECONDS),
-        SCHEDULE_CHECK_SECONDS: "0.5",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    cleanups.push(() => stopChild(worker as ChildProcess, 10_000));
-    const logLines: string[] = [];
-    createInterface({ input: worker.stdout! }).on("line", (line) => logLines.push(line));
-    // People act while the worker starts: a few hundred invitations, each an outbox row.
-    const addresses = Array.from({ length: EMAILS }, (_, i) => `teacher${i}@flush.example.org`);
-    await invite(addresses);
+      const started = performance.now();
+      const worker = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          REDIS_URL: redis.url,
+          SMTP_URL: catcher.url,
+          APP_URL: "https://skills.example.org",
+          MAIL_FROM: "Staffordshire Digital Skills <no-reply@digitalskills.staffordshire.example>",
+          LOG_LEVEL: "warn",
+          OUTBOX_LEASE_SECONDS: String(LEASE_SECONDS),
+          SCHEDULE_CHECK_SECONDS: "0.5",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      cleanups.push(() => stopChild(worker as ChildProcess, 10_000));
+      const logLines: string[] = [];
+      createInterface({ input: worker.stdout! }).on("line", (line) => logLines.push(line));
+      // People act while the worker starts: a few hundred invitations, each an outbox row.
+      const addresses = Array.from({ length: EMAILS }, (_, i) => `teacher${i}@flush.example.org`);
+      await invite(addresses);
 
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(1), { timeout: 60_000, interval: 10 });
-    const firstEmail = performance.now();
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS / 4), { timeout: 60_000, interval: 10 });
-    expect(await declared()).toEqual(SCHEDULES.map((s) => s.id).sort());
+      await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(1), {
+        timeout: 60_000,
+        interval: 10,
+      });
+      const firstEmail = performance.now();
+      await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS / 4), {
+        timeout: 60_000,
+        interval: 10,
+      });
+      expect(await declared()).toEqual(SCHEDULES.map((s) => s.id).sort());
 
-    // Redis loses everything: waiting and active jobs, and every job scheduler.
-    await inspector.flushall();
-    const receivedAtFlush = catcher.messages().length;
-    expect(receivedAtFlush).toBeLessThan(EMAILS);
-    // The schedulers went with it; the keeper's warning below proves it (reading them here would
-    // race the keeper, which runs every half second in this test).
+      // Redis loses everything: waiting and active jobs, and every job scheduler.
+      await inspector.flushall();
+      const receivedAtFlush = catcher.messages().length;
+      expect(receivedAtFlush).toBeLessThan(EMAILS);
+      // The schedulers went with it; the keeper's warning below proves it (reading them here would
+      // race the keeper, which runs every half second in this test).
 
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS), { timeout: 60_000, interval: 50 });
-    const lastEmail = performance.now();
-    await sleep(LEASE_SECONDS * 1000 + 1_000); // long enough for a duplicate to show up, if one were coming
+      await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(EMAILS), {
+        timeout: 60_000,
+        interval: 50,
+      });
+      const lastEmail = performance.now();
+      await sleep(LEASE_SECONDS * 1000 + 1_000); // long enough for a duplicate to show up, if one were coming
 
-    const received = catcher.messages().filter((m) => m.to[0]?.endsWith("@flush.example.org"));
-    const perAddress = new Map<string, number>();
-    for (const m of received) perAddress.set(m.to[0]!, (perAddress.get(m.to[0]!) ?? 0) + 1);
-    expect([...perAddress.entries()].filter(([, count]) => count !== 1)).toEqual([]);
-    expect(addresses.filter((address) => !perAddress.has(address))).toEqual([]);
-    expect(received).toHaveLength(EMAILS);
+      const received = catcher.messages().filter((m) => m.to[0]?.endsWith("@flush.example.org"));
+      const perAddress = new Map<string, number>();
+      for (const m of received) perAddress.set(m.to[0]!, (perAddress.get(m.to[0]!) ?? 0) + 1);
+      expect([...perAddress.entries()].filter(([, count]) => count !== 1)).toEqual([]);
+      expect(addresses.filter((address) => !perAddress.has(address))).toEqual([]);
+      expect(received).toHaveLength(EMAILS);
 
-    // Every row is done, so none is handed over again, and the backlog figure says so.
-    expect(await prisma.outboxMessage.count({ where: { topic: "email.invitation", doneAt: null } })).toBe(0);
-    expect(await outboxHealth()).toMatchObject({ undone: 0, late: false });
-    expect(await prisma.notificationLog.count({ where: { kind: "invitation", status: "sent" } })).toBe(EMAILS);
+      // Every row is done, so none is handed over again, and the backlog figure says so.
+      expect(await prisma.outboxMessage.count({ where: { topic: "email.invitation", doneAt: null } })).toBe(0);
+      expect(await outboxHealth()).toMatchObject({ undone: 0, late: false });
+      expect(await prisma.notificationLog.count({ where: { kind: "invitation", status: "sent" } })).toBe(EMAILS);
 
-    // The schedules were declared again by the worker's timer, with a warning in its log.
-    await vi.waitFor(async () => expect(await declared()).toEqual(SCHEDULES.map((s) => s.id).sort()), { timeout: 10_000, interval: 100 });
-    expect(logLines.some((line) => line.includes("job schedulers were missing from Redis"))).toBe(true);
-    expect((await scheduleHealth()).every((s) => s.declaredAt !== null && !s.late)).toBe(true);
+      // The schedules were declared again by the worker's timer, with a warning in its log.
+      await vi.waitFor(async () => expect(await declared()).toEqual(SCHEDULES.map((s) => s.id).sort()), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      expect(logLines.some((line) => line.includes("job schedulers were missing from Redis"))).toBe(true);
+      expect((await scheduleHealth()).every((s) => s.declaredAt !== null && !s.late)).toBe(true);
 
-    await stopChild(worker, 10_000);
-    expect(worker.exitCode).toBe(0);
-    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.info(`[redis-loss] ${EMAILS} emails sent, ${received.length} received (${receivedAtFlush} before the flush), each exactly once; worker start-up ${s(firstEmail - started)}, first to last email ${s(lastEmail - firstEmail)}`);
-  });
+      await stopChild(worker, 10_000);
+      expect(worker.exitCode).toBe(0);
+      const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      console.info(
+        `[redis-loss] ${EMAILS} emails sent, ${received.length} received (${receivedAtFlush} before the flush), each exactly once; worker start-up ${s(firstEmail - started)}, first to last email ${s(lastEmail - firstEmail)}`,
+      );
+    },
+  );
 });

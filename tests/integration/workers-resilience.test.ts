@@ -48,7 +48,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 const cleanups: Array<() => Promise<unknown>> = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const countTo = (catcher: MailCatcher, email: string) => catcher.messages().filter((m: CaughtMail) => m.to.includes(email)).length;
+const countTo = (catcher: MailCatcher, email: string) =>
+  catcher.messages().filter((m: CaughtMail) => m.to.includes(email)).length;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -67,7 +68,26 @@ async function privateRedis() {
   const api = {
     url,
     async start() {
-      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
+      child = spawn(
+        "redis-server",
+        [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "yes",
+          "--appendfsync",
+          "always",
+          "--dir",
+          dir,
+          "--maxmemory-policy",
+          "noeviction",
+        ],
+        { stdio: "ignore" },
+      );
       const probe = producerConnection("probe", url);
       await vi.waitFor(async () => expect(await probe.ping()).toBe("PONG"), { timeout: 10_000, interval: 50 });
       await closeConnection(probe);
@@ -93,7 +113,18 @@ async function privateRedis() {
 async function partnershipAdmin(): Promise<Actor> {
   const provider = await createOrganisation({ kind: "PROVIDER" });
   const admin = await createUser({ roles: [{ org: provider, role: "PARTNERSHIP_ADMIN" }] });
-  return { userId: admin.id, displayName: "Admin", memberships: [{ organisationId: provider.id, organisationName: provider.name, organisationKind: "PROVIDER", role: "PARTNERSHIP_ADMIN" }] };
+  return {
+    userId: admin.id,
+    displayName: "Admin",
+    memberships: [
+      {
+        organisationId: provider.id,
+        organisationName: provider.name,
+        organisationKind: "PROVIDER",
+        role: "PARTNERSHIP_ADMIN",
+      },
+    ],
+  };
 }
 
 afterEach(async () => {
@@ -119,13 +150,25 @@ describe("the worker process killed with SIGKILL in the middle of a batch", () =
     // A slow mail server: each message waits 100 ms before its sender is accepted.
     const catcher = await startMailCatcher({ port: 0, delayMs: 100 });
     cleanups.push(() => catcher.close());
-    const users = await Promise.all(Array.from({ length: 24 }, (_, i) => createUser({ email: `killed${i}@batch.example.org` })));
+    const users = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => createUser({ email: `killed${i}@batch.example.org` })),
+    );
     for (const [i, user] of users.entries()) await requestPasswordReset(user.email!, `192.0.2.${i + 1}`);
 
-    const env = { ...process.env, SMTP_URL: catcher.url, REDIS_PREFIX: `${process.env.REDIS_PREFIX}kill:`, LOG_LEVEL: "warn", NODE_ENV: "test" };
+    const env = {
+      ...process.env,
+      SMTP_URL: catcher.url,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}kill:`,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "test",
+    };
     const children: ChildProcess[] = [];
     const startWorkerProcess = () => {
-      const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
       children.push(child);
       return child;
     };
@@ -134,7 +177,10 @@ describe("the worker process killed with SIGKILL in the middle of a batch", () =
     });
 
     const first = startWorkerProcess();
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(6), { timeout: 60_000, interval: 20 });
+    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(6), {
+      timeout: 60_000,
+      interval: 20,
+    });
     // Mid-batch: the mail server stops replying, so the sends in flight hang before their "250
     // OK"; a moment later (sends already accepted have committed) the process is killed.
     catcher.pause();
@@ -149,7 +195,13 @@ describe("the worker process killed with SIGKILL in the middle of a batch", () =
 
     const second = startWorkerProcess();
     // Jobs the killed process held come back once their lock expires (BullMQ stalled-job check).
-    await vi.waitFor(() => expect(catcher.messages().filter((m) => m.to[0]?.endsWith("@batch.example.org")).length).toBeGreaterThanOrEqual(users.length), { timeout: 120_000, interval: 200 });
+    await vi.waitFor(
+      () =>
+        expect(catcher.messages().filter((m) => m.to[0]?.endsWith("@batch.example.org")).length).toBeGreaterThanOrEqual(
+          users.length,
+        ),
+      { timeout: 120_000, interval: 200 },
+    );
     await sleep(1_000);
     for (const user of users) expect(countTo(catcher, user.email!), user.email!).toBe(1);
     second.kill("SIGTERM");
@@ -159,47 +211,74 @@ describe("the worker process killed with SIGKILL in the middle of a batch", () =
 });
 
 describe("Redis restarted under load", () => {
-  it("the reminders worker resumes in the same process and no reminder is lost or sent twice", { timeout: 90_000 }, async () => {
-    const redis = await privateRedis();
-    const catcher = await startMailCatcher({ port: 0, delayMs: 40 });
-    const transport = createMailTransport(catcher.url);
-    cleanups.push(async () => {
-      transport.close();
-      await catcher.close();
-    });
-    const people = await Promise.all(Array.from({ length: 40 }, (_, i) => apprenticeDue({ today: TODAY, email: `restart${i}@apprentices.example.org` })));
+  it(
+    "the reminders worker resumes in the same process and no reminder is lost or sent twice",
+    { timeout: 90_000 },
+    async () => {
+      const redis = await privateRedis();
+      const catcher = await startMailCatcher({ port: 0, delayMs: 40 });
+      const transport = createMailTransport(catcher.url);
+      cleanups.push(async () => {
+        transport.close();
+        await catcher.close();
+      });
+      const people = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          apprenticeDue({ today: TODAY, email: `restart${i}@apprentices.example.org` }),
+        ),
+      );
 
-    const prefix = queuePrefix();
-    const supervisor = superviseWorker({
-      name: "reminders",
-      prefix,
-      intervalMs: 1_000,
-      stuckAfterMs: 3_000,
-      start: () => startRemindersWorker({ prefix, redisUrl: redis.url, transport, appUrl: APP_URL, from: FROM, now: () => NOW, concurrency: 4 }),
-    });
-    const connection = workerConnection("test-queue", redis.url);
-    const queue = new Queue("reminders", { connection, prefix });
-    queue.on("error", () => undefined);
-    cleanups.push(async () => {
-      await supervisor.stop();
-      await queue.close();
-      await closeConnection(connection);
-    });
+      const prefix = queuePrefix();
+      const supervisor = superviseWorker({
+        name: "reminders",
+        prefix,
+        intervalMs: 1_000,
+        stuckAfterMs: 3_000,
+        start: () =>
+          startRemindersWorker({
+            prefix,
+            redisUrl: redis.url,
+            transport,
+            appUrl: APP_URL,
+            from: FROM,
+            now: () => NOW,
+            concurrency: 4,
+          }),
+      });
+      const connection = workerConnection("test-queue", redis.url);
+      const queue = new Queue("reminders", { connection, prefix });
+      queue.on("error", () => undefined);
+      cleanups.push(async () => {
+        await supervisor.stop();
+        await queue.close();
+        await closeConnection(connection);
+      });
 
-    expect((await runSweep("daily", { queue, now: NOW })).enqueued).toBe(40);
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 10 });
-    await redis.kill();
-    const duringOutage = catcher.messages().length;
-    await sleep(1_500);
-    await redis.start();
+      expect((await runSweep("daily", { queue, now: NOW })).enqueued).toBe(40);
+      await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(10), {
+        timeout: 20_000,
+        interval: 10,
+      });
+      await redis.kill();
+      const duringOutage = catcher.messages().length;
+      await sleep(1_500);
+      await redis.start();
 
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(40), { timeout: 60_000, interval: 100 });
-    await sleep(800);
-    expect(duringOutage).toBeLessThan(40);
-    for (const p of people) expect(countTo(catcher, p.apprentice.email!), p.apprentice.email!).toBe(1);
-    expect(await prisma.notificationLog.count({ where: { userId: { in: people.map((p) => p.apprentice.id) }, status: "sent" } })).toBe(40);
-    await vi.waitFor(async () => expect(await queue.getCompletedCount()).toBe(40), { timeout: 10_000 });
-  });
+      await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(40), {
+        timeout: 60_000,
+        interval: 100,
+      });
+      await sleep(800);
+      expect(duringOutage).toBeLessThan(40);
+      for (const p of people) expect(countTo(catcher, p.apprentice.email!), p.apprentice.email!).toBe(1);
+      expect(
+        await prisma.notificationLog.count({
+          where: { userId: { in: people.map((p) => p.apprentice.id) }, status: "sent" },
+        }),
+      ).toBe(40);
+      await vi.waitFor(async () => expect(await queue.getCompletedCount()).toBe(40), { timeout: 10_000 });
+    },
+  );
 });
 
 describe("Redis stopped while people use the app", () => {
@@ -214,11 +293,17 @@ describe("Redis stopped while people use the app", () => {
     await redis.kill();
 
     // People act while Redis is down: the app's own functions still succeed.
-    const users = await Promise.all(Array.from({ length: 5 }, (_, i) => createUser({ email: `outage${i}@people.example.org` })));
+    const users = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => createUser({ email: `outage${i}@people.example.org` })),
+    );
     for (const [i, user] of users.entries()) await requestPasswordReset(user.email!, `198.51.100.${i + 1}`);
     const admin = await partnershipAdmin();
     const school = await createOrganisation({ kind: "SCHOOL" });
-    await createInvitation(admin, { organisationId: school.id, email: "invited.during@outage.example.org", role: "TEACHER" });
+    await createInvitation(admin, {
+      organisationId: school.id,
+      email: "invited.during@outage.example.org",
+      role: "TEACHER",
+    });
     const waiting = await prisma.outboxMessage.count({ where: { dispatchedAt: null } });
     expect(waiting).toBeGreaterThanOrEqual(6);
 
@@ -240,7 +325,10 @@ describe("Redis stopped while people use the app", () => {
 
     await redis.start();
     const expected = [...users.map((u) => u.email!), "invited.during@outage.example.org"];
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(expected.length), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(expected.length), {
+      timeout: 30_000,
+      interval: 100,
+    });
     await sleep(800);
     for (const email of expected) expect(countTo(catcher, email), email).toBe(1);
     expect(await prisma.outboxMessage.count({ where: { dispatchedAt: null } })).toBe(0);
@@ -248,38 +336,64 @@ describe("Redis stopped while people use the app", () => {
 });
 
 describe("a mail server failing 30% of sends", () => {
-  it("retries with backoff; the hopeless message ends in the failed set with its reason; nothing twice", { timeout: 60_000 }, async () => {
-    const hopeless = "always.fails@apprentices.example.org";
-    const catcher = await startMailCatcher({ port: 0, failRate: 0.3, failRecipients: [hopeless] });
-    const transport = createMailTransport(catcher.url);
-    const prefix = `${queuePrefix()}-smtp`;
-    const connection: Redis = workerConnection("test-smtp");
-    const queue = new Queue("reminders", { connection, prefix });
-    const worker = createRemindersWorker({ connection, prefix, transport, appUrl: APP_URL, from: FROM, now: () => NOW, concurrency: 4 });
-    cleanups.push(async () => {
-      await worker.close();
-      await queue.close();
-      await closeConnection(connection);
-      transport.close();
-      await catcher.close();
-    });
-    const people = await Promise.all(Array.from({ length: 20 }, (_, i) => apprenticeDue({ today: TODAY, email: `flaky${i}@apprentices.example.org` })));
-    const doomed = await apprenticeDue({ today: TODAY, email: hopeless });
+  it(
+    "retries with backoff; the hopeless message ends in the failed set with its reason; nothing twice",
+    { timeout: 60_000 },
+    async () => {
+      const hopeless = "always.fails@apprentices.example.org";
+      const catcher = await startMailCatcher({ port: 0, failRate: 0.3, failRecipients: [hopeless] });
+      const transport = createMailTransport(catcher.url);
+      const prefix = `${queuePrefix()}-smtp`;
+      const connection: Redis = workerConnection("test-smtp");
+      const queue = new Queue("reminders", { connection, prefix });
+      const worker = createRemindersWorker({
+        connection,
+        prefix,
+        transport,
+        appUrl: APP_URL,
+        from: FROM,
+        now: () => NOW,
+        concurrency: 4,
+      });
+      cleanups.push(async () => {
+        await worker.close();
+        await queue.close();
+        await closeConnection(connection);
+        transport.close();
+        await catcher.close();
+      });
+      const people = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          apprenticeDue({ today: TODAY, email: `flaky${i}@apprentices.example.org` }),
+        ),
+      );
+      const doomed = await apprenticeDue({ today: TODAY, email: hopeless });
 
-    await runSweep("daily", { queue, now: NOW, jobOptions: { attempts: 8, backoff: { type: "exponential", delay: 20 } } });
-    const doomedId = reminderJobId(doomed.apprentice.id, "otj-reminder", PERIOD);
-    await vi.waitFor(async () => expect(await queue.getJobState(doomedId)).toBe("failed"), { timeout: 40_000, interval: 100 });
-    await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(20), { timeout: 20_000, interval: 100 });
-    await sleep(500);
+      await runSweep("daily", {
+        queue,
+        now: NOW,
+        jobOptions: { attempts: 8, backoff: { type: "exponential", delay: 20 } },
+      });
+      const doomedId = reminderJobId(doomed.apprentice.id, "otj-reminder", PERIOD);
+      await vi.waitFor(async () => expect(await queue.getJobState(doomedId)).toBe("failed"), {
+        timeout: 40_000,
+        interval: 100,
+      });
+      await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(20), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      await sleep(500);
 
-    for (const p of people) expect(countTo(catcher, p.apprentice.email!), p.apprentice.email!).toBe(1);
-    expect(countTo(catcher, hopeless)).toBe(0);
-    const job = (await queue.getJob(doomedId))!;
-    expect(job.attemptsMade).toBe(8);
-    expect(job.failedReason).toMatch(/451|Temporary failure/);
-    expect(await prisma.notificationLog.count({ where: { userId: doomed.apprentice.id } })).toBe(0);
-    // Others needed retries too (30% failing), and still each arrived once.
-    const retried = (await queue.getCompleted()).filter((j) => j.attemptsMade > 1);
-    expect(retried.length).toBeGreaterThan(0);
-  });
+      for (const p of people) expect(countTo(catcher, p.apprentice.email!), p.apprentice.email!).toBe(1);
+      expect(countTo(catcher, hopeless)).toBe(0);
+      const job = (await queue.getJob(doomedId))!;
+      expect(job.attemptsMade).toBe(8);
+      expect(job.failedReason).toMatch(/451|Temporary failure/);
+      expect(await prisma.notificationLog.count({ where: { userId: doomed.apprentice.id } })).toBe(0);
+      // Others needed retries too (30% failing), and still each arrived once.
+      const retried = (await queue.getCompleted()).filter((j) => j.attemptsMade > 1);
+      expect(retried.length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -12,7 +12,14 @@ import { disconnectDb } from "../../app/db/client.server.ts";
 import { QUEUES, SCHEDULES } from "../../app/jobs/definitions.ts";
 import { outboxHealth, scheduleHealth } from "../../app/jobs/health.server.ts";
 import { queuePrefix } from "../../app/jobs/queues.server.ts";
-import { assertNoEviction, closeConnection, EvictionPolicyError, judgeEvictionPolicy, producerConnection, workerConnection } from "../../workers/connection.ts";
+import {
+  assertNoEviction,
+  closeConnection,
+  EvictionPolicyError,
+  judgeEvictionPolicy,
+  producerConnection,
+  workerConnection,
+} from "../../workers/connection.ts";
 import { purgeAuthData, startMaintenanceWorker } from "../../workers/maintenance-worker.ts";
 import { checkBackgroundHealth } from "../../workers/health-check.ts";
 import { startScheduleKeeper, upsertSchedules } from "../../workers/schedules.ts";
@@ -57,7 +64,9 @@ describe("Redis eviction policy check", () => {
     const fakeRedis = { config: async () => ["maxmemory-policy", "allkeys-lru"] } as unknown as Pick<Redis, "config">;
     await expect(assertNoEviction(fakeRedis)).rejects.toThrow(EvictionPolicyError);
     await expect(assertNoEviction(fakeRedis)).rejects.toThrow(/maxmemory-policy noeviction/);
-    const disabled = { config: async () => Promise.reject(new Error("ERR unknown command 'CONFIG'")) } as unknown as Pick<Redis, "config">;
+    const disabled = {
+      config: async () => Promise.reject(new Error("ERR unknown command 'CONFIG'")),
+    } as unknown as Pick<Redis, "config">;
     await expect(assertNoEviction(disabled)).resolves.toMatchObject({ verdict: "warn" });
   });
 
@@ -77,14 +86,20 @@ describe("job schedulers", () => {
     await upsertSchedules({ connection: client });
     const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(SCHEDULES.filter((s) => s.job.startsWith("maintenance.")).map((s) => s.id).sort());
+    expect(schedulers.map((s) => s.key).sort()).toEqual(
+      SCHEDULES.filter((s) => s.job.startsWith("maintenance."))
+        .map((s) => s.id)
+        .sort(),
+    );
     const byName = Object.fromEntries(schedulers.map((s) => [s.name, s]));
     expect(byName["maintenance.purge-auth"]).toMatchObject({ pattern: "10 3 * * *", tz: "Europe/London" });
     expect(byName["maintenance.retention-purge"]).toMatchObject({ pattern: "40 3 * * *", tz: "Europe/London" });
     expect(await queue.getDelayedCount()).toBe(2);
     await queue.close();
     // Their first declaration is recorded in Postgres, where a missed first run can be seen.
-    expect((await prisma.jobScheduleRun.findMany({ select: { schedulerId: true } })).map((r) => r.schedulerId).sort()).toEqual(SCHEDULES.map((s) => s.id).sort());
+    expect(
+      (await prisma.jobScheduleRun.findMany({ select: { schedulerId: true } })).map((r) => r.schedulerId).sort(),
+    ).toEqual(SCHEDULES.map((s) => s.id).sort());
   });
 
   it("come back by themselves when Redis has lost them, with a warning", async () => {
@@ -95,7 +110,10 @@ describe("job schedulers", () => {
     const keeper = startScheduleKeeper({ connection: client, intervalMs: 60_000 });
     try {
       expect(await keeper.check()).toEqual(["digests-weekly"]);
-      expect(await queue.getJobScheduler("digests-weekly")).toMatchObject({ pattern: "30 7 * * 1", tz: "Europe/London" });
+      expect(await queue.getJobScheduler("digests-weekly")).toMatchObject({
+        pattern: "30 7 * * 1",
+        tz: "Europe/London",
+      });
       expect(await keeper.check()).toEqual([]);
     } finally {
       await keeper.stop();
@@ -107,14 +125,25 @@ describe("job schedulers", () => {
 describe("scheduled runs", () => {
   it("are recorded in Postgres when they complete, so their age survives Redis losing its data", async () => {
     const client = connection();
-    const everySecond = { id: "purge-auth-daily", job: "maintenance.purge-auth", pattern: "* * * * * *", lateAfterMs: 60_000 } as const;
+    const everySecond = {
+      id: "purge-auth-daily",
+      job: "maintenance.purge-auth",
+      pattern: "* * * * * *",
+      lateAfterMs: 60_000,
+    } as const;
     await prisma.jobScheduleRun.deleteMany({});
     await upsertSchedules({ connection: client, schedules: [everySecond] });
     const { worker, connection: workerConn } = startMaintenanceWorker();
     connections.push(workerConn);
     const queue = new Queue("maintenance", { connection: client, prefix: queuePrefix() });
     try {
-      await vi.waitFor(async () => expect((await prisma.jobScheduleRun.findUniqueOrThrow({ where: { schedulerId: everySecond.id } })).lastRunAt).not.toBeNull(), { timeout: 10_000, interval: 100 });
+      await vi.waitFor(
+        async () =>
+          expect(
+            (await prisma.jobScheduleRun.findUniqueOrThrow({ where: { schedulerId: everySecond.id } })).lastRunAt,
+          ).not.toBeNull(),
+        { timeout: 10_000, interval: 100 },
+      );
       const health = (await scheduleHealth()).find((s) => s.id === everySecond.id)!;
       expect(health.ageMs).toBeLessThan(10_000);
       expect(health.late).toBe(false);
@@ -132,14 +161,42 @@ describe("health figures for alerting", () => {
     await prisma.outboxMessage.deleteMany({});
     expect(await outboxHealth(now)).toMatchObject({ undone: 0, oldestUndoneAt: null, late: false });
     const handedLongAgo = new Date(now.getTime() - 20 * 60 * 1000);
-    await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: {}, availableAt: handedLongAgo, dispatchedAt: handedLongAgo } });
-    await prisma.outboxMessage.create({ data: { topic: "email.invitation", payload: {}, availableAt: new Date(now.getTime() - 2 * DAY), doneAt: new Date(now.getTime() - DAY) } });
+    await prisma.outboxMessage.create({
+      data: { topic: "email.invitation", payload: {}, availableAt: handedLongAgo, dispatchedAt: handedLongAgo },
+    });
+    await prisma.outboxMessage.create({
+      data: {
+        topic: "email.invitation",
+        payload: {},
+        availableAt: new Date(now.getTime() - 2 * DAY),
+        doneAt: new Date(now.getTime() - DAY),
+      },
+    });
     const outbox = await outboxHealth(now);
-    expect(outbox).toMatchObject({ undone: 1, oldestUndoneAt: handedLongAgo, oldestUndoneAgeMs: 20 * 60 * 1000, late: true });
+    expect(outbox).toMatchObject({
+      undone: 1,
+      oldestUndoneAt: handedLongAgo,
+      oldestUndoneAgeMs: 20 * 60 * 1000,
+      late: true,
+    });
 
     await prisma.jobScheduleRun.deleteMany({});
-    await prisma.jobScheduleRun.create({ data: { schedulerId: "purge-auth-daily", jobName: "maintenance.purge-auth", declaredAt: new Date(now.getTime() - 9 * DAY), lastRunAt: new Date(now.getTime() - 3 * DAY) } });
-    await prisma.jobScheduleRun.create({ data: { schedulerId: "monthly-report", jobName: "report.build-last-month", declaredAt: new Date(now.getTime() - 9 * DAY), lastRunAt: null } });
+    await prisma.jobScheduleRun.create({
+      data: {
+        schedulerId: "purge-auth-daily",
+        jobName: "maintenance.purge-auth",
+        declaredAt: new Date(now.getTime() - 9 * DAY),
+        lastRunAt: new Date(now.getTime() - 3 * DAY),
+      },
+    });
+    await prisma.jobScheduleRun.create({
+      data: {
+        schedulerId: "monthly-report",
+        jobName: "report.build-last-month",
+        declaredAt: new Date(now.getTime() - 9 * DAY),
+        lastRunAt: null,
+      },
+    });
     const schedules = Object.fromEntries((await scheduleHealth(now)).map((s) => [s.id, s]));
     expect(schedules["purge-auth-daily"]).toMatchObject({ ageMs: 3 * DAY, late: true });
     expect(schedules["monthly-report"]).toMatchObject({ lastRunAt: null, ageMs: 9 * DAY, late: false });
@@ -153,11 +210,20 @@ describe("health figures for alerting", () => {
 });
 
 async function session(userId: string, input: { expiresAt: Date; lastActiveAt: Date }) {
-  return prisma.session.create({ data: { id: randomBytes(12).toString("hex"), secretHash: new Uint8Array(32), userId, ...input } });
+  return prisma.session.create({
+    data: { id: randomBytes(12).toString("hex"), secretHash: new Uint8Array(32), userId, ...input },
+  });
 }
 
 async function token(input: { expiresAt: Date; usedAt?: Date | null }) {
-  return prisma.authToken.create({ data: { kind: "PASSWORD_RESET", tokenHash: hashToken(newLinkSecret()), expiresAt: input.expiresAt, usedAt: input.usedAt ?? null } });
+  return prisma.authToken.create({
+    data: {
+      kind: "PASSWORD_RESET",
+      tokenHash: hashToken(newLinkSecret()),
+      expiresAt: input.expiresAt,
+      usedAt: input.usedAt ?? null,
+    },
+  });
 }
 
 describe("purge of expired sessions, old tokens and long-done outbox rows", () => {
@@ -165,7 +231,10 @@ describe("purge of expired sessions, old tokens and long-done outbox rows", () =
     const user = await createUser();
     const now = Date.now();
     const live = await session(user.id, { expiresAt: new Date(now + DAY), lastActiveAt: new Date(now - 60_000) });
-    const expired = await session(user.id, { expiresAt: new Date(now - 1000), lastActiveAt: new Date(now - 2 * 60 * 60 * 1000) });
+    const expired = await session(user.id, {
+      expiresAt: new Date(now - 1000),
+      lastActiveAt: new Date(now - 2 * 60 * 60 * 1000),
+    });
     const idle = await session(user.id, { expiresAt: new Date(now + DAY), lastActiveAt: new Date(now - 2 * DAY) });
 
     const unused = await token({ expiresAt: new Date(now + 60 * 60 * 1000) });
@@ -174,7 +243,8 @@ describe("purge of expired sessions, old tokens and long-done outbox rows", () =
     const usedLongAgo = await token({ expiresAt: new Date(now + DAY), usedAt: new Date(now - 8 * DAY) });
     const expiredLongAgo = await token({ expiresAt: new Date(now - 8 * DAY) });
 
-    const outbox = (dispatchedAt: Date | null, doneAt: Date | null, createdAt = new Date(now - 40 * DAY)) => prisma.outboxMessage.create({ data: { topic: "email.send", payload: {}, dispatchedAt, doneAt, createdAt } });
+    const outbox = (dispatchedAt: Date | null, doneAt: Date | null, createdAt = new Date(now - 40 * DAY)) =>
+      prisma.outboxMessage.create({ data: { topic: "email.send", payload: {}, dispatchedAt, doneAt, createdAt } });
     const sentLongAgo = await outbox(new Date(now - 31 * DAY), new Date(now - 31 * DAY));
     const sentRecently = await outbox(new Date(now - 31 * DAY), new Date(now - 29 * DAY));
     // Handed to Redis long ago and never done (Redis lost it?): kept, the relay hands it over again.
@@ -182,10 +252,16 @@ describe("purge of expired sessions, old tokens and long-done outbox rows", () =
 
     const counts = await purgeAuthData();
     expect(counts).toEqual({ sessions: 2, tokens: 2, outboxMessages: 1 });
-    const outboxLeft = await prisma.outboxMessage.findMany({ where: { id: { in: [sentLongAgo.id, sentRecently.id, neverSent.id] } }, select: { id: true } });
+    const outboxLeft = await prisma.outboxMessage.findMany({
+      where: { id: { in: [sentLongAgo.id, sentRecently.id, neverSent.id] } },
+      select: { id: true },
+    });
     expect(outboxLeft.map((o) => o.id).sort()).toEqual([sentRecently.id, neverSent.id].sort());
 
-    const sessions = await prisma.session.findMany({ where: { id: { in: [live.id, expired.id, idle.id] } }, select: { id: true } });
+    const sessions = await prisma.session.findMany({
+      where: { id: { in: [live.id, expired.id, idle.id] } },
+      select: { id: true },
+    });
     expect(sessions.map((s) => s.id)).toEqual([live.id]);
     const tokens = await prisma.authToken.findMany({
       where: { id: { in: [unused, usedRecently, expiredRecently, usedLongAgo, expiredLongAgo].map((t) => t.id) } },
@@ -193,7 +269,10 @@ describe("purge of expired sessions, old tokens and long-done outbox rows", () =
     });
     expect(tokens.map((t) => t.id).sort()).toEqual([unused.id, usedRecently.id, expiredRecently.id].sort());
 
-    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "maintenance.purge-auth" }, orderBy: { createdAt: "desc" } });
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { action: "maintenance.purge-auth" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(audit.metadata).toEqual({ sessions: 2, tokens: 2, outboxMessages: 1 });
     expect(audit.actorId).toBeNull();
 
@@ -222,9 +301,18 @@ describe("purge of expired sessions, old tokens and long-done outbox rows", () =
     const queue = new Queue("maintenance", { connection: producer, prefix: queuePrefix() });
     const job = await queue.add("maintenance.retention-purge", {});
     await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 10_000 });
-    const counts = { apprenticeshipsPastRetention: 0, evidenceEntries: 0, reviews: 0, trainingPlans: 0, pupilsAnonymised: 0 };
+    const counts = {
+      apprenticeshipsPastRetention: 0,
+      evidenceEntries: 0,
+      reviews: 0,
+      trainingPlans: 0,
+      pupilsAnonymised: 0,
+    };
     expect((await queue.getJob(job.id!))?.returnvalue).toEqual(counts);
-    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "maintenance.retention-purge" }, orderBy: { createdAt: "desc" } });
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { action: "maintenance.retention-purge" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(audit.metadata).toEqual({ ...counts, pupilYears: 3 });
     await queue.close();
     await worker.close();

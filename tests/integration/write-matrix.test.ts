@@ -49,14 +49,38 @@ import type { ActorName } from "../support/access-expectations.ts";
 import { buildWorld, type Side, type World } from "../support/access-matrix.ts";
 import { createUser, type TestUser } from "../support/factories.ts";
 import { actorFor } from "../support/progress-fixtures.ts";
-import { comparablePage, parseSetCookie, SESSION_COOKIE, startTestServer, type TestClient, type TestResponse, type TestServer } from "../support/http.ts";
+import {
+  comparablePage,
+  parseSetCookie,
+  SESSION_COOKIE,
+  startTestServer,
+  type TestClient,
+  type TestResponse,
+  type TestServer,
+} from "../support/http.ts";
 import { clearThrottle } from "../support/redis.ts";
-import { attackerInbox, WRITE_EXPECTATIONS, type Context, type IdKind, type Probe, type Step, type WriteForm } from "../support/write-expectations.ts";
+import {
+  attackerInbox,
+  WRITE_EXPECTATIONS,
+  type Context,
+  type IdKind,
+  type Probe,
+  type Step,
+  type WriteForm,
+} from "../support/write-expectations.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
 /** The attacking side: both organisations' roles, and the tutor of set 0. */
-const ATTACKERS = ["SCHOOL_ADMIN", "TEACHER", "PUPIL", "EMPLOYER_ADMIN", "WORKPLACE_SUPERVISOR", "APPRENTICE", "TUTOR"] as const satisfies readonly Role[];
+const ATTACKERS = [
+  "SCHOOL_ADMIN",
+  "TEACHER",
+  "PUPIL",
+  "EMPLOYER_ADMIN",
+  "WORKPLACE_SUPERVISOR",
+  "APPRENTICE",
+  "TUTOR",
+] as const satisfies readonly Role[];
 
 type ManifestRoute = { id: string; module: Record<string, unknown> };
 
@@ -99,13 +123,23 @@ function newUpn(): string {
 /** A made-up identifier of the same kind, known nowhere. */
 function unknownOfKind(kind: IdKind): string {
   const t = hex();
-  return { email: `nobody-${t}@example.org`, upn: newUpn(), username: `nobody${t}`, userId: randomUUID(), pendingEnrolmentId: randomUUID() }[kind];
+  return {
+    email: `nobody-${t}@example.org`,
+    upn: newUpn(),
+    username: `nobody${t}`,
+    userId: randomUUID(),
+    pendingEnrolmentId: randomUUID(),
+  }[kind];
 }
 
 beforeAll(async () => {
   server = await startTestServer();
-  const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as { routes: Record<string, ManifestRoute> };
-  actionRoutes = Object.values(build.routes).filter((r) => typeof r.module.action === "function").map((r) => r.id);
+  const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as {
+    routes: Record<string, ManifestRoute>;
+  };
+  actionRoutes = Object.values(build.routes)
+    .filter((r) => typeof r.module.action === "function")
+    .map((r) => r.id);
 
   world = await buildWorld({ mirror: true });
   const prisma = testPrisma();
@@ -122,12 +156,26 @@ beforeAll(async () => {
       firstName: "Shared",
       lastName: `${marker}${kind}${hex()}`,
       email: `${marker.toLowerCase()}shared${hex()}@example.org`,
-      roles: kind === "Teach" ? [{ org: foreign.school, role: "TEACHER" }, { org: attackerOrg, role: "TEACHER" }] : [{ org: foreign.employer, role: "WORKPLACE_SUPERVISOR" }, { org: attackerOrg, role: "WORKPLACE_SUPERVISOR" }],
+      roles:
+        kind === "Teach"
+          ? [
+              { org: foreign.school, role: "TEACHER" },
+              { org: attackerOrg, role: "TEACHER" },
+            ]
+          : [
+              { org: foreign.employer, role: "WORKPLACE_SUPERVISOR" },
+              { org: attackerOrg, role: "WORKPLACE_SUPERVISOR" },
+            ],
     });
   const shared = [await sharedPerson("Teach", own.school), await sharedPerson("Super", own.employer)];
   // Their controls: people held by set 1 and by the copy in the same way.
   const sharedCopies = [await sharedPerson("Teach", copy.school), await sharedPerson("Super", copy.employer)];
-  sharedPairs = new Set([`${shared[0].id}|${own.school.id}`, `${shared[1].id}|${own.employer.id}`, `${sharedCopies[0].id}|${copy.school.id}`, `${sharedCopies[1].id}|${copy.employer.id}`]);
+  sharedPairs = new Set([
+    `${shared[0].id}|${own.school.id}`,
+    `${shared[1].id}|${own.employer.id}`,
+    `${sharedCopies[0].id}|${copy.school.id}`,
+    `${sharedCopies[1].id}|${copy.employer.id}`,
+  ]);
   const people: { who: string; user: TestUser; pupil?: boolean; held?: TestUser }[] = [
     { who: "school admin", user: foreign.schoolAdmin },
     { who: "teacher", user: foreign.teacher },
@@ -144,13 +192,24 @@ beforeAll(async () => {
   victimOrgs = [foreign.school.id, foreign.employer.id];
   await prisma.user.updateMany({ where: { id: { in: victimIds } }, data: { passwordHash: hash } });
   await prisma.user.update({ where: { id: foreign.pupil.id }, data: { upn: pupilUpn } });
-  await prisma.user.update({ where: { id: foreign.apprentice.id }, data: { dateOfBirth: new Date("2006-05-06T00:00:00Z") } });
+  await prisma.user.update({
+    where: { id: foreign.apprentice.id },
+    data: { dateOfBirth: new Date("2006-05-06T00:00:00Z") },
+  });
   const { createSession, sessionPolicy } = await import("../../app/auth/session.server.ts");
   for (const id of victimIds) await createSession(id, sessionPolicy(id === foreign.pupil.id));
   ownAddress = new Map([...people.map((p) => p.user), ...sharedCopies].map((u) => [u.id, u.email]));
 
-  const apprenticeship = await prisma.apprenticeship.findUniqueOrThrow({ where: { id: own.apprenticeshipId }, select: { standardId: true } });
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  const apprenticeship = await prisma.apprenticeship.findUniqueOrThrow({
+    where: { id: own.apprenticeshipId },
+    select: { standardId: true },
+  });
+  const today = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/London",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date());
   const inAYear = isoDay(new Date(Date.parse(`${today}T00:00:00Z`) + 400 * 86_400_000));
 
   // Set 1's employer has invited someone to an apprenticeship; the invitation waits for them.
@@ -160,16 +219,35 @@ beforeAll(async () => {
     await actorFor(foreign.employerAdmin.id),
     foreign.employer.id,
     EnrolmentSchema.parse({
-      email: `${marker.toLowerCase()}pending${hex()}@example.org`, firstName: "Pending", lastName: `${marker}Invitee`, upn: "", dateOfBirth: "2006-05-06", standardId: apprenticeship.standardId,
-      startDate: today, plannedEndDate: inAYear, contractedWeeklyHours: "37.5", priorLearningHours: "0", englishMaths: "auto", tutorId: foreign.tutor.id, supervisorId: foreign.supervisor.id, pathwayId: "",
+      email: `${marker.toLowerCase()}pending${hex()}@example.org`,
+      firstName: "Pending",
+      lastName: `${marker}Invitee`,
+      upn: "",
+      dateOfBirth: "2006-05-06",
+      standardId: apprenticeship.standardId,
+      startDate: today,
+      plannedEndDate: inAYear,
+      contractedWeeklyHours: "37.5",
+      priorLearningHours: "0",
+      englishMaths: "auto",
+      tutorId: foreign.tutor.id,
+      supervisorId: foreign.supervisor.id,
+      pathwayId: "",
     }),
   );
-  if (!pending.ok || pending.kind !== "invited") throw new Error(`set 1's pending enrolment was not made: ${JSON.stringify(pending)}`);
+  if (!pending.ok || pending.kind !== "invited")
+    throw new Error(`set 1's pending enrolment was not made: ${JSON.stringify(pending)}`);
 
   probes = [];
   controlOf = new Map();
   for (const p of people) {
-    const base = { firstName: p.user.firstName, lastName: p.user.lastName, yearGroup: 10, held: Boolean(p.held), pupil: p.pupil };
+    const base = {
+      firstName: p.user.firstName,
+      lastName: p.user.lastName,
+      yearGroup: 10,
+      held: Boolean(p.held),
+      pupil: p.pupil,
+    };
     probes.push({ ...base, label: `${p.who} id`, kind: "userId", value: p.user.id });
     if (p.held) controlOf.set(p.user.id, p.held.id);
     if (p.user.email) {
@@ -179,16 +257,64 @@ beforeAll(async () => {
     if (p.user.username) probes.push({ ...base, label: `${p.who} username`, kind: "username", value: p.user.username });
   }
   const appr = foreign.apprentice;
-  probes.push({ label: "apprentice email, wrong date of birth", kind: "email", value: appr.email!, firstName: appr.firstName, lastName: appr.lastName, yearGroup: 10, dateOfBirth: "2006-06-07" });
+  probes.push({
+    label: "apprentice email, wrong date of birth",
+    kind: "email",
+    value: appr.email!,
+    firstName: appr.firstName,
+    lastName: appr.lastName,
+    yearGroup: 10,
+    dateOfBirth: "2006-06-07",
+  });
   const pupil = foreign.pupil;
-  probes.push({ label: "pupil UPN, full name", kind: "upn", value: pupilUpn, firstName: pupil.firstName, lastName: pupil.lastName, yearGroup: 10, pupil: true });
-  probes.push({ label: "pupil UPN, first name only", kind: "upn", value: pupilUpn, firstName: pupil.firstName, lastName: `Other${hex()}`, yearGroup: 10, pupil: true });
-  probes.push({ label: "pupil UPN, surname only", kind: "upn", value: pupilUpn, firstName: `Other${hex()}`, lastName: pupil.lastName, yearGroup: 10, pupil: true });
-  probes.push({ label: "set 1 employer's pending enrolment id", kind: "pendingEnrolmentId", value: pending.pendingEnrolmentId, firstName: "Pending", lastName: `${marker}Invitee`, yearGroup: 10 });
+  probes.push({
+    label: "pupil UPN, full name",
+    kind: "upn",
+    value: pupilUpn,
+    firstName: pupil.firstName,
+    lastName: pupil.lastName,
+    yearGroup: 10,
+    pupil: true,
+  });
+  probes.push({
+    label: "pupil UPN, first name only",
+    kind: "upn",
+    value: pupilUpn,
+    firstName: pupil.firstName,
+    lastName: `Other${hex()}`,
+    yearGroup: 10,
+    pupil: true,
+  });
+  probes.push({
+    label: "pupil UPN, surname only",
+    kind: "upn",
+    value: pupilUpn,
+    firstName: `Other${hex()}`,
+    lastName: pupil.lastName,
+    yearGroup: 10,
+    pupil: true,
+  });
+  probes.push({
+    label: "set 1 employer's pending enrolment id",
+    kind: "pendingEnrolmentId",
+    value: pending.pendingEnrolmentId,
+    firstName: "Pending",
+    lastName: `${marker}Invitee`,
+    yearGroup: 10,
+  });
   for (const p of probes) if (!controlOf.has(p.value)) controlOf.set(p.value, unknownOfKind(p.kind));
   publicControlOf = new Map(probes.map((p) => [p.value, unknownOfKind(p.kind)]));
 
-  const teacherPathway = await prisma.pathway.create({ data: { slug: `teachers-${hex()}`, title: `Teaching digital ${hex()}`, audience: "TEACHER", hoursMin: 2, hoursMax: 4 }, select: { id: true } });
+  const teacherPathway = await prisma.pathway.create({
+    data: {
+      slug: `teachers-${hex()}`,
+      title: `Teaching digital ${hex()}`,
+      audience: "TEACHER",
+      hoursMin: 2,
+      hoursMax: 4,
+    },
+    select: { id: true },
+  });
   const contextOf = (side: Side, orgFor: (actor: ActorName) => string): Omit<Context, "fresh"> => ({
     orgFor,
     school: side.school.id,
@@ -203,11 +329,26 @@ beforeAll(async () => {
     inAYear,
   });
   const ownOrg = (actor: ActorName) => world.param("org", actor, 0);
-  const copyOrg = (actor: ActorName) => ({ [own.school.id]: copy.school.id, [own.employer.id]: copy.employer.id })[ownOrg(actor)] ?? ownOrg(actor);
+  const copyOrg = (actor: ActorName) =>
+    ({ [own.school.id]: copy.school.id, [own.employer.id]: copy.employer.id })[ownOrg(actor)] ?? ownOrg(actor);
   const sideUser = (side: Side, role: (typeof ATTACKERS)[number]) =>
-    ({ SCHOOL_ADMIN: side.schoolAdmin, TEACHER: side.teacher, PUPIL: side.pupil, EMPLOYER_ADMIN: side.employerAdmin, WORKPLACE_SUPERVISOR: side.supervisor, APPRENTICE: side.apprentice, TUTOR: side.tutor })[role].id;
-  lanes = { real: { ctx: contextOf(own, ownOrg), clients: new Map(), inboxes: [] }, control: { ctx: contextOf(copy, copyOrg), clients: new Map(), inboxes: [] } };
-  for (const [side, lane] of [[own, lanes.real], [copy, lanes.control]] as const) {
+    ({
+      SCHOOL_ADMIN: side.schoolAdmin,
+      TEACHER: side.teacher,
+      PUPIL: side.pupil,
+      EMPLOYER_ADMIN: side.employerAdmin,
+      WORKPLACE_SUPERVISOR: side.supervisor,
+      APPRENTICE: side.apprentice,
+      TUTOR: side.tutor,
+    })[role].id;
+  lanes = {
+    real: { ctx: contextOf(own, ownOrg), clients: new Map(), inboxes: [] },
+    control: { ctx: contextOf(copy, copyOrg), clients: new Map(), inboxes: [] },
+  };
+  for (const [side, lane] of [
+    [own, lanes.real],
+    [copy, lanes.control],
+  ] as const) {
     for (const role of ATTACKERS) {
       const { token } = await createSession(sideUser(side, role), sessionPolicy(role === "PUPIL"));
       const client = server.client();
@@ -228,16 +369,25 @@ beforeAll(async () => {
   }
   for (const [i, person] of shared.entries()) groups.push([person.lastName, sharedCopies[i].lastName]);
   groups.push(
-    [(await prisma.cohort.findUniqueOrThrow({ where: { id: own.classId } })).name, (await prisma.cohort.findUniqueOrThrow({ where: { id: copy.classId } })).name],
-    [(await prisma.placement.findUniqueOrThrow({ where: { id: own.placementId } })).title, (await prisma.placement.findUniqueOrThrow({ where: { id: copy.placementId } })).title],
+    [
+      (await prisma.cohort.findUniqueOrThrow({ where: { id: own.classId } })).name,
+      (await prisma.cohort.findUniqueOrThrow({ where: { id: copy.classId } })).name,
+    ],
+    [
+      (await prisma.placement.findUniqueOrThrow({ where: { id: own.placementId } })).title,
+      (await prisma.placement.findUniqueOrThrow({ where: { id: copy.placementId } })).title,
+    ],
   );
   // A real identifier and its controls are one token too: a list of earlier invitations shows earlier probes' addresses on each side.
   for (const [real, fake] of controlOf) {
     if (UUID_ONLY.test(real)) continue;
-    for (const f of [(v: string) => v, (v: string) => v.toLowerCase(), (v: string) => v.toUpperCase()]) groups.push([f(real), f(fake), f(publicControlOf.get(real)!)]);
+    for (const f of [(v: string) => v, (v: string) => v.toLowerCase(), (v: string) => v.toUpperCase()])
+      groups.push([f(real), f(fake), f(publicControlOf.get(real)!)]);
   }
   // Each group becomes one token on both sides: a partnership-wide list (all employers) then reads the same in the same order.
-  twins = groups.flatMap((group, i) => group.map((value): [string, string] => [value, `«set 0 ${i}»`])).sort((a, b) => b[0].length - a[0].length);
+  twins = groups
+    .flatMap((group, i) => group.map((value): [string, string] => [value, `«set 0 ${i}»`]))
+    .sort((a, b) => b[0].length - a[0].length);
   startedAt = new Date();
 
   await remember();
@@ -263,7 +413,9 @@ async function snapshot(): Promise<Set<string>> {
   for (const u of users) lines.push(`user ${JSON.stringify(u)}`);
   const memberships = await prisma.$queryRaw<{ user_id: string; organisation_id: string; role: string }[]>`
     SELECT user_id, organisation_id, role::text FROM memberships WHERE user_id = ANY(${ids}::uuid[]) OR organisation_id = ANY(${orgs}::uuid[])`;
-  for (const m of memberships) if (!sharedPairs.has(`${m.user_id}|${m.organisation_id}`)) lines.push(`membership ${m.user_id} ${m.organisation_id} ${m.role}`);
+  for (const m of memberships)
+    if (!sharedPairs.has(`${m.user_id}|${m.organisation_id}`))
+      lines.push(`membership ${m.user_id} ${m.organisation_id} ${m.role}`);
   const classes = await prisma.$queryRaw<Record<string, unknown>[]>`
     SELECT cm.cohort_id, cm.user_id, cm.left_at IS NOT NULL AS left FROM cohort_members cm JOIN cohorts c ON c.id = cm.cohort_id
     WHERE cm.user_id = ANY(${ids}::uuid[]) OR c.organisation_id = ANY(${orgs}::uuid[])`;
@@ -271,12 +423,14 @@ async function snapshot(): Promise<Set<string>> {
   const enrolments = await prisma.$queryRaw<Record<string, unknown>[]>`
     SELECT user_id, pathway_id, organisation_id, cohort_id FROM enrolments WHERE user_id = ANY(${ids}::uuid[]) OR organisation_id = ANY(${orgs}::uuid[])`;
   // A person the attacker's organisation also holds may be enrolled there (a colleague's course).
-  for (const e of enrolments) if (!sharedPairs.has(`${e.user_id}|${e.organisation_id}`)) lines.push(`enrolment ${JSON.stringify(e)}`);
+  for (const e of enrolments)
+    if (!sharedPairs.has(`${e.user_id}|${e.organisation_id}`)) lines.push(`enrolment ${JSON.stringify(e)}`);
   const apprenticeships = await prisma.$queryRaw<Record<string, unknown>[]>`
     SELECT id, apprentice_id, employer_id, supervisor_id, status::text FROM apprenticeships
     WHERE apprentice_id = ANY(${ids}::uuid[]) OR employer_id = ANY(${orgs}::uuid[]) OR supervisor_id = ANY(${ids}::uuid[])`;
   // An attacking employer may enrol its own supervisor (a shared person) as its apprentice.
-  for (const a of apprenticeships) if (!sharedPairs.has(`${a.apprentice_id}|${a.employer_id}`)) lines.push(`apprenticeship ${JSON.stringify(a)}`);
+  for (const a of apprenticeships)
+    if (!sharedPairs.has(`${a.apprentice_id}|${a.employer_id}`)) lines.push(`apprenticeship ${JSON.stringify(a)}`);
   const pending = await prisma.$queryRaw<Record<string, unknown>[]>`
     SELECT pe.id, pe.employer_id, pe.invitation_id, pe.problem_at IS NOT NULL AS problem, t.used_at IS NOT NULL AS used
     FROM pending_enrolments pe JOIN auth_tokens t ON t.id = pe.invitation_id WHERE pe.employer_id = ANY(${orgs}::uuid[])`;
@@ -288,25 +442,50 @@ async function snapshot(): Promise<Set<string>> {
   const resets = await prisma.$queryRaw<{ user_id: string; email: string | null }[]>`
     SELECT t.user_id, u.email FROM outbox_messages o JOIN auth_tokens t ON t.id = (o.payload->>'tokenId')::uuid JOIN users u ON u.id = t.user_id
     WHERE o.topic = 'email.password-reset' AND t.user_id = ANY(${ids}::uuid[])`;
-  for (const r of resets) if (r.email !== ownAddress.get(r.user_id)) lines.push(`reset link for ${r.user_id} sent to ${r.email}`);
+  for (const r of resets)
+    if (r.email !== ownAddress.get(r.user_id)) lines.push(`reset link for ${r.user_id} sent to ${r.email}`);
   return new Set(lines);
 }
 
 /** The victims' rows as they were before the first form, to put back after a form changed them. */
-let initial: { users: unknown; memberships: unknown; cohortMembers: unknown; enrolmentIds: string[]; apprenticeshipIds: string[]; placementPupils: unknown; pending: unknown; snapshot: Set<string> };
+let initial: {
+  users: unknown;
+  memberships: unknown;
+  cohortMembers: unknown;
+  enrolmentIds: string[];
+  apprenticeshipIds: string[];
+  placementPupils: unknown;
+  pending: unknown;
+  snapshot: Set<string>;
+};
 let detached: string;
 
 async function remember() {
   const prisma = testPrisma();
-  const json = async (sql: string) => (await prisma.$queryRawUnsafe<{ rows: unknown }[]>(sql, victimIds, victimOrgs))[0].rows;
+  const json = async (sql: string) =>
+    (await prisma.$queryRawUnsafe<{ rows: unknown }[]>(sql, victimIds, victimOrgs))[0].rows;
   initial = {
-    users: await json(`SELECT coalesce(json_agg(u), '[]') AS rows FROM users u WHERE id = ANY($1::uuid[]) AND $2::uuid[] IS NOT NULL`),
-    memberships: await json(`SELECT coalesce(json_agg(m), '[]') AS rows FROM memberships m WHERE user_id = ANY($1::uuid[]) OR organisation_id = ANY($2::uuid[])`),
-    cohortMembers: await json(`SELECT coalesce(json_agg(cm), '[]') AS rows FROM cohort_members cm JOIN cohorts c ON c.id = cm.cohort_id WHERE cm.user_id = ANY($1::uuid[]) OR c.organisation_id = ANY($2::uuid[])`),
-    enrolmentIds: (await json(`SELECT coalesce(json_agg(id), '[]') AS rows FROM enrolments WHERE user_id = ANY($1::uuid[]) OR organisation_id = ANY($2::uuid[])`)) as string[],
-    apprenticeshipIds: (await json(`SELECT coalesce(json_agg(id), '[]') AS rows FROM apprenticeships WHERE apprentice_id = ANY($1::uuid[]) OR employer_id = ANY($2::uuid[])`)) as string[],
-    placementPupils: await json(`SELECT coalesce(json_agg(pp), '[]') AS rows FROM placement_pupils pp WHERE pupil_id = ANY($1::uuid[]) AND $2::uuid[] IS NOT NULL`),
-    pending: await json(`SELECT coalesce(json_agg(pe), '[]') AS rows FROM pending_enrolments pe WHERE employer_id = ANY($2::uuid[]) AND $1::uuid[] IS NOT NULL`),
+    users: await json(
+      `SELECT coalesce(json_agg(u), '[]') AS rows FROM users u WHERE id = ANY($1::uuid[]) AND $2::uuid[] IS NOT NULL`,
+    ),
+    memberships: await json(
+      `SELECT coalesce(json_agg(m), '[]') AS rows FROM memberships m WHERE user_id = ANY($1::uuid[]) OR organisation_id = ANY($2::uuid[])`,
+    ),
+    cohortMembers: await json(
+      `SELECT coalesce(json_agg(cm), '[]') AS rows FROM cohort_members cm JOIN cohorts c ON c.id = cm.cohort_id WHERE cm.user_id = ANY($1::uuid[]) OR c.organisation_id = ANY($2::uuid[])`,
+    ),
+    enrolmentIds: (await json(
+      `SELECT coalesce(json_agg(id), '[]') AS rows FROM enrolments WHERE user_id = ANY($1::uuid[]) OR organisation_id = ANY($2::uuid[])`,
+    )) as string[],
+    apprenticeshipIds: (await json(
+      `SELECT coalesce(json_agg(id), '[]') AS rows FROM apprenticeships WHERE apprentice_id = ANY($1::uuid[]) OR employer_id = ANY($2::uuid[])`,
+    )) as string[],
+    placementPupils: await json(
+      `SELECT coalesce(json_agg(pp), '[]') AS rows FROM placement_pupils pp WHERE pupil_id = ANY($1::uuid[]) AND $2::uuid[] IS NOT NULL`,
+    ),
+    pending: await json(
+      `SELECT coalesce(json_agg(pe), '[]') AS rows FROM pending_enrolments pe WHERE employer_id = ANY($2::uuid[]) AND $1::uuid[] IS NOT NULL`,
+    ),
     snapshot: await snapshot(),
   };
   detached = (await createUser({ firstName: "Detached", lastName: "Capture" })).id;
@@ -353,18 +532,30 @@ async function restore(): Promise<string[]> {
   await prisma.$executeRaw`UPDATE auth_tokens SET used_at = NULL WHERE id IN (SELECT invitation_id FROM json_populate_recordset(NULL::pending_enrolments, ${pending}::json))`;
   await prisma.$executeRaw`DELETE FROM outbox_messages o USING auth_tokens t WHERE o.topic = 'email.password-reset' AND t.id = (o.payload->>'tokenId')::uuid AND t.user_id = ANY(${ids}::uuid[])`;
   const { createSession, sessionPolicy } = await import("../../app/auth/session.server.ts");
-  const signedOut = await prisma.user.findMany({ where: { id: { in: ids }, sessions: { none: {} } }, select: { id: true, username: true } });
+  const signedOut = await prisma.user.findMany({
+    where: { id: { in: ids }, sessions: { none: {} } },
+    select: { id: true, username: true },
+  });
   for (const u of signedOut) await createSession(u.id, sessionPolicy(u.username !== null));
   return diff(initial.snapshot, await snapshot());
 }
 
 function diff(before: Set<string>, after: Set<string>): string[] {
-  return [...[...before].filter((l) => !after.has(l)).map((l) => `- ${l}`), ...[...after].filter((l) => !before.has(l)).map((l) => `+ ${l}`)];
+  return [
+    ...[...before].filter((l) => !after.has(l)).map((l) => `- ${l}`),
+    ...[...after].filter((l) => !before.has(l)).map((l) => `+ ${l}`),
+  ];
 }
 
 // ───────────────────────────── requests ─────────────────────────────
 
-async function upload(client: TestClient, pathname: string, field: string, filename: string, text: string): Promise<TestResponse> {
+async function upload(
+  client: TestClient,
+  pathname: string,
+  field: string,
+  filename: string,
+  text: string,
+): Promise<TestResponse> {
   const form = new FormData();
   form.set(field, new Blob([text], { type: "text/csv" }), filename);
   const cookie = [...client.cookies].map(([n, v]) => `${n}=${v}`).join("; ");
@@ -372,9 +563,21 @@ async function upload(client: TestClient, pathname: string, field: string, filen
     method: "POST",
     body: form,
     redirect: "manual",
-    headers: { Origin: client.baseUrl, "Sec-Fetch-Site": "same-origin", "User-Agent": "Mozilla/5.0 (test client)", Accept: "text/html,*/*", ...(cookie ? { Cookie: cookie } : {}) },
+    headers: {
+      Origin: client.baseUrl,
+      "Sec-Fetch-Site": "same-origin",
+      "User-Agent": "Mozilla/5.0 (test client)",
+      Accept: "text/html,*/*",
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
   });
-  return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get("location"), setCookies: response.headers.getSetCookie().map(parseSetCookie) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+    location: response.headers.get("location"),
+    setCookies: response.headers.getSetCookie().map(parseSetCookie),
+  };
 }
 
 /** Runs a form's steps as a browser would; stops when a step has nowhere to go. */
@@ -419,13 +622,15 @@ function normalise(answer: TestResponse, typed: string[], generated: string[]): 
     location = location.replaceAll(value, token);
   }
   // Values the page generated for one request: new pupils' usernames and setup codes.
-  for (const m of text.matchAll(/<code>([A-Z0-9]{4}-[A-Z0-9]{4})<\/code>/g)) text = text.replaceAll(m[1], "«generated»");
+  for (const m of text.matchAll(/<code>([A-Z0-9]{4}-[A-Z0-9]{4})<\/code>/g))
+    text = text.replaceAll(m[1], "«generated»");
   for (const username of generated) text = text.replaceAll(username, "«generated»");
   // Ids first: an id typed into a form and an id in a list are both just ids.
   text = text.replace(UUID, "«id»").replace(FRESH, "«fresh $1»");
   location = location.replace(FRESH, "«fresh $1»");
   for (const value of typed.filter(Boolean).sort((a, b) => b.length - a.length)) {
-    for (const v of new Set([value, value.toLowerCase(), value.toUpperCase(), encodeURIComponent(value)])) text = text.replaceAll(v, "«typed»");
+    for (const v of new Set([value, value.toLowerCase(), value.toUpperCase(), encodeURIComponent(value)]))
+      text = text.replaceAll(v, "«typed»");
   }
   text = text
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?/g, "«time»")
@@ -442,18 +647,24 @@ function normalise(answer: TestResponse, typed: string[], generated: string[]): 
 function flattenStream(text: string): string {
   return text.replace(/streamController\.enqueue\(("(?:[^"\\]|\\.)*")\)/g, (whole, literal: string) => {
     const chunk = JSON.parse(literal) as string;
-    const decoded = chunk.split("\n").filter(Boolean).map((line) => {
-      const [, label, body] = /^(P\d+:)?(.*)$/s.exec(line)!;
-      const values = JSON.parse(body) as unknown[];
-      const at = (i: unknown, depth: number): unknown => {
-        if (typeof i !== "number" || i < 0 || depth > 50) return i;
-        const v = values[i];
-        if (Array.isArray(v)) return typeof v[0] === "string" ? v : v.map((x) => at(x, depth + 1));
-        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [String(values[Number(k.slice(1))]), at(x, depth + 1)]));
-        return v;
-      };
-      return `${label ?? ""}${JSON.stringify(at(0, 0))}`;
-    });
+    const decoded = chunk
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [, label, body] = /^(P\d+:)?(.*)$/s.exec(line)!;
+        const values = JSON.parse(body) as unknown[];
+        const at = (i: unknown, depth: number): unknown => {
+          if (typeof i !== "number" || i < 0 || depth > 50) return i;
+          const v = values[i];
+          if (Array.isArray(v)) return typeof v[0] === "string" ? v : v.map((x) => at(x, depth + 1));
+          if (v && typeof v === "object")
+            return Object.fromEntries(
+              Object.entries(v).map(([k, x]) => [String(values[Number(k.slice(1))]), at(x, depth + 1)]),
+            );
+          return v;
+        };
+        return `${label ?? ""}${JSON.stringify(at(0, 0))}`;
+      });
     return `streamController.enqueue(${JSON.stringify(decoded.join("\n"))})`;
   });
 }
@@ -468,7 +679,11 @@ function firstDifference(a: string, b: string): string {
 
 /** The probe's control: its one made-up identifier (or a person the copy holds as set 0 holds this one). */
 function control(probe: Probe, form: WriteForm): Probe {
-  return { ...probe, label: `control of ${probe.label}`, value: (form.actors === "public" ? publicControlOf : controlOf).get(probe.value)! };
+  return {
+    ...probe,
+    label: `control of ${probe.label}`,
+    value: (form.actors === "public" ? publicControlOf : controlOf).get(probe.value)!,
+  };
 }
 
 /** The values of a step list that differ from another's (the identifier and the fresh ones). */
@@ -487,7 +702,10 @@ function typedValues(steps: Step[]): string[] {
 describe("the cross-organisation write matrix", () => {
   it("has an entry for every route with an action, and none for routes that no longer have one", () => {
     const missing = actionRoutes.filter((id) => !WRITE_EXPECTATIONS[id]);
-    expect(missing, `add these routes to WRITE_EXPECTATIONS in tests/support/write-expectations.ts (which fields name a person?): ${missing.join(", ")}`).toEqual([]);
+    expect(
+      missing,
+      `add these routes to WRITE_EXPECTATIONS in tests/support/write-expectations.ts (which fields name a person?): ${missing.join(", ")}`,
+    ).toEqual([]);
     const stale = Object.keys(WRITE_EXPECTATIONS).filter((id) => !actionRoutes.includes(id));
     expect(stale, "entries for routes without an action").toEqual([]);
   });
@@ -526,7 +744,11 @@ describe("the cross-organisation write matrix", () => {
           for (const [i, inbox] of lanes.real.inboxes.entries()) {
             const base = { kind: "email" as const, firstName: "", lastName: "", yearGroup: 10 };
             mine.push({ ...base, label: "an attacker address that an import gave a victim", value: inbox });
-            controls.push({ ...base, label: "an attacker address that an import gave its control", value: lanes.control.inboxes[i] });
+            controls.push({
+              ...base,
+              label: "an attacker address that an import gave its control",
+              value: lanes.control.inboxes[i],
+            });
           }
         }
         const ns = mine.map(() => ++freshCount);
@@ -543,21 +765,37 @@ describe("the cross-organisation write matrix", () => {
         } else {
           // Each side in order, one request at a time, so both see the same history; the two sides run side by side.
           await Promise.all([
-            (async () => { for (const [i, probe] of mine.entries()) real.push(await runSide(form, actor, lanes.real, probe, ns[i])); })(),
-            (async () => { for (const [i, probe] of controls.entries()) fake.push(await runSide(form, actor, lanes.control, probe, ns[i])); })(),
+            (async () => {
+              for (const [i, probe] of mine.entries()) real.push(await runSide(form, actor, lanes.real, probe, ns[i]));
+            })(),
+            (async () => {
+              for (const [i, probe] of controls.entries())
+                fake.push(await runSide(form, actor, lanes.control, probe, ns[i]));
+            })(),
           ]);
         }
-        const generated = (await testPrisma().user.findMany({ where: { createdAt: { gte: startedAt }, username: { not: null } }, select: { username: true } })).map((u) => u.username!).sort((a, b) => b.length - a.length);
+        const generated = (
+          await testPrisma().user.findMany({
+            where: { createdAt: { gte: startedAt }, username: { not: null } },
+            select: { username: true },
+          })
+        )
+          .map((u) => u.username!)
+          .sort((a, b) => b.length - a.length);
         for (const [i, probe] of mine.entries()) {
           tried++;
           identifiers.add(probe.label);
           roles.add(actor);
           const typed = [real[i].typed, fake[i].typed];
-          const strip = [...new Set([...typed[0], ...typed[1]])].filter((v) => !typed[0].includes(v) || !typed[1].includes(v));
+          const strip = [...new Set([...typed[0], ...typed[1]])].filter(
+            (v) => !typed[0].includes(v) || !typed[1].includes(v),
+          );
           const [a, b] = [real[i], fake[i]].map((side) => side.answers.map((r) => normalise(r, strip, generated)));
           for (let step = 0; step < Math.max(a.length, b.length); step++) {
             if (a[step] === b[step]) continue;
-            failures.push(`ANSWER ${form.name} | ${actor} | ${probe.label}: step ${step + 1} differs from its control: ${a[step] === undefined || b[step] === undefined ? "one flow stopped earlier" : firstDifference(a[step], b[step])}`);
+            failures.push(
+              `ANSWER ${form.name} | ${actor} | ${probe.label}: step ${step + 1} differs from its control: ${a[step] === undefined || b[step] === undefined ? "one flow stopped earlier" : firstDifference(a[step], b[step])}`,
+            );
             break;
           }
         }
@@ -565,17 +803,22 @@ describe("the cross-organisation write matrix", () => {
         if (changed.length) {
           failures.push(`STATE ${form.name} | ${actor}: changed the victims' data:\n    ${changed.join("\n    ")}`);
           const left = await restore();
-          if (left.length) throw new Error(`could not put the victims' data back after ${form.name} | ${actor}:\n${left.join("\n")}`);
+          if (left.length)
+            throw new Error(`could not put the victims' data back after ${form.name} | ${actor}:\n${left.join("\n")}`);
         }
         const controlStatuses = fake.map((f) => f.answers[0]?.status ?? 0);
         if (form.controlGetsThrough.includes(actor) && mine.length && !controlStatuses.some((s) => s > 0 && s < 400)) {
-          failures.push(`SETUP ${form.name} | ${actor}: the control identifier never got past validation (statuses ${[...new Set(controlStatuses)].join(", ")}): fix the form's values in write-expectations.ts`);
+          failures.push(
+            `SETUP ${form.name} | ${actor}: the control identifier never got past validation (statuses ${[...new Set(controlStatuses)].join(", ")}): fix the form's values in write-expectations.ts`,
+          );
         }
       }
     }
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.info(`write matrix: ${identifiers.size} identifiers × ${roles.size} roles × ${forms.length} forms → ${tried} (form, role, identifier) combinations, ${requests} requests, ${seconds} s; ${failures.length} failures`);
+    console.info(
+      `write matrix: ${identifiers.size} identifiers × ${roles.size} roles × ${forms.length} forms → ${tried} (form, role, identifier) combinations, ${requests} requests, ${seconds} s; ${failures.length} failures`,
+    );
     expect(failures, `${failures.length} failures`).toEqual([]);
     expect(tried).toBeGreaterThan(500);
   });

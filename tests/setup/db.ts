@@ -11,10 +11,12 @@ let client: PrismaClient | undefined;
 export function testPrisma(): PrismaClient {
   if (client) return client;
   const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set: is tests/setup/per-file-database.ts in vitest setupFiles?");
+  if (!connectionString)
+    throw new Error("DATABASE_URL is not set: is tests/setup/per-file-database.ts in vitest setupFiles?");
   const created = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
   client = created;
-  const cleanups = ((globalThis as { __testDatabaseCleanups?: Array<() => Promise<void>> }).__testDatabaseCleanups ??= []);
+  const cleanups = ((globalThis as { __testDatabaseCleanups?: Array<() => Promise<void>> }).__testDatabaseCleanups ??=
+    []);
   cleanups.push(async () => {
     if (client === created) client = undefined;
     await created.$disconnect();

@@ -72,7 +72,11 @@ let wasm: WasmExports | undefined;
 function loadWasm(): WasmExports {
   if (wasm) return wasm;
   const require = createRequire(import.meta.url);
-  const wasmPath = path.join(path.dirname(require.resolve("prisma/package.json")), "build", "prisma_schema_build_bg.wasm");
+  const wasmPath = path.join(
+    path.dirname(require.resolve("prisma/package.json")),
+    "build",
+    "prisma_schema_build_bg.wasm",
+  );
   const module = new WebAssembly.Module(readFileSync(wasmPath));
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
   const text = (ptr: number, len: number) => decoder.decode(new Uint8Array(exports.memory.buffer, ptr >>> 0, len));
@@ -98,7 +102,10 @@ function loadWasm(): WasmExports {
   const imports: Record<string, Record<string, unknown>> = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     const impl = Object.entries(known).find(([prefix]) => imp.name.startsWith(prefix))?.[1];
-    if (!impl) throw new Error(`prisma_schema_build_bg.wasm wants an unknown import ${imp.module}.${imp.name}: the Prisma upgrade changed its glue; update tests/setup/dmmf.ts`);
+    if (!impl)
+      throw new Error(
+        `prisma_schema_build_bg.wasm wants an unknown import ${imp.module}.${imp.name}: the Prisma upgrade changed its glue; update tests/setup/dmmf.ts`,
+      );
     (imports[imp.module] ??= {})[imp.name] = (...args: number[]) => {
       try {
         return impl(...args);

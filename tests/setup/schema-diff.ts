@@ -118,7 +118,11 @@ export async function introspect(client: pg.Client | pg.PoolClient): Promise<Dat
     indexes: indexes.rows.filter((i) => keep(i.table)),
     foreignKeys: foreignKeys.rows
       .filter((f) => keep(f.table))
-      .map((f) => ({ ...f, onDelete: REFERENTIAL_ACTIONS[f.onDelete] ?? f.onDelete, onUpdate: REFERENTIAL_ACTIONS[f.onUpdate] ?? f.onUpdate })),
+      .map((f) => ({
+        ...f,
+        onDelete: REFERENTIAL_ACTIONS[f.onDelete] ?? f.onDelete,
+        onUpdate: REFERENTIAL_ACTIONS[f.onUpdate] ?? f.onUpdate,
+      })),
   };
 }
 
@@ -158,30 +162,54 @@ function postgresType(field: DmmfField, enumDbName: (name: string) => string): s
 function nativePostgresType(native: string, args: string[], field: DmmfField): string {
   const withArgs = (name: string) => (args.length ? `${name}(${args.join(",")})` : name);
   switch (native) {
-    case "Uuid": return "uuid";
-    case "Text": return "text";
-    case "VarChar": return withArgs("character varying");
-    case "Char": return withArgs("character");
-    case "Citext": return "citext";
-    case "Inet": return "inet";
-    case "Integer": return "integer";
-    case "SmallInt": return "smallint";
-    case "BigInt": return "bigint";
-    case "Real": return "real";
-    case "DoublePrecision": return "double precision";
-    case "Decimal": return withArgs("numeric");
-    case "Money": return "money";
-    case "Boolean": return "boolean";
-    case "Date": return "date";
-    case "Timestamp": return `timestamp(${args[0] ?? 3}) without time zone`;
-    case "Timestamptz": return `timestamp(${args[0] ?? 3}) with time zone`;
-    case "Time": return `time(${args[0] ?? 3}) without time zone`;
-    case "Timetz": return `time(${args[0] ?? 3}) with time zone`;
-    case "Json": return "json";
-    case "JsonB": return "jsonb";
-    case "ByteA": return "bytea";
-    case "Xml": return "xml";
-    default: return `unsupported @db.${native} on ${field.name}`;
+    case "Uuid":
+      return "uuid";
+    case "Text":
+      return "text";
+    case "VarChar":
+      return withArgs("character varying");
+    case "Char":
+      return withArgs("character");
+    case "Citext":
+      return "citext";
+    case "Inet":
+      return "inet";
+    case "Integer":
+      return "integer";
+    case "SmallInt":
+      return "smallint";
+    case "BigInt":
+      return "bigint";
+    case "Real":
+      return "real";
+    case "DoublePrecision":
+      return "double precision";
+    case "Decimal":
+      return withArgs("numeric");
+    case "Money":
+      return "money";
+    case "Boolean":
+      return "boolean";
+    case "Date":
+      return "date";
+    case "Timestamp":
+      return `timestamp(${args[0] ?? 3}) without time zone`;
+    case "Timestamptz":
+      return `timestamp(${args[0] ?? 3}) with time zone`;
+    case "Time":
+      return `time(${args[0] ?? 3}) without time zone`;
+    case "Timetz":
+      return `time(${args[0] ?? 3}) with time zone`;
+    case "Json":
+      return "json";
+    case "JsonB":
+      return "jsonb";
+    case "ByteA":
+      return "bytea";
+    case "Xml":
+      return "xml";
+    default:
+      return `unsupported @db.${native} on ${field.name}`;
   }
 }
 
@@ -226,7 +254,11 @@ export function expectedFromDatamodel(datamodel: Datamodel): Expected {
   const modelByName = new Map(datamodel.models.map((m) => [m.name, m]));
   const expected: Expected = { tables: [], columns: [], enums: new Map(), indexes: [], foreignKeys: [] };
 
-  for (const e of datamodel.enums) expected.enums.set(e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name));
+  for (const e of datamodel.enums)
+    expected.enums.set(
+      e.dbName ?? e.name,
+      e.values.map((v) => v.dbName ?? v.name),
+    );
 
   for (const model of datamodel.models) {
     const table = tableName(model);
@@ -241,8 +273,11 @@ export function expectedFromDatamodel(datamodel: Datamodel): Expected {
       if (field.kind === "object") {
         if (field.isList && !field.relationFromFields?.length) {
           // The back side of a one-to-many is fine; an implicit many-to-many needs a join table.
-          const other = modelByName.get(field.type)?.fields.find((f) => f.relationName === field.relationName && f !== field);
-          if (other?.isList) throw new Error(`Implicit many-to-many ${field.relationName} is not supported by the drift test`);
+          const other = modelByName
+            .get(field.type)
+            ?.fields.find((f) => f.relationName === field.relationName && f !== field);
+          if (other?.isList)
+            throw new Error(`Implicit many-to-many ${field.relationName} is not supported by the drift test`);
         }
         if (!field.relationFromFields?.length) continue;
         const target = modelByName.get(field.type)!;
@@ -278,7 +313,11 @@ export function expectedFromDatamodel(datamodel: Datamodel): Expected {
       const columns = index.fields.map((f) => col(f.name));
       if (index.type === "fulltext") throw new Error("fulltext indexes are not supported on Postgres");
       const suffix = index.type === "id" ? "pkey" : index.type === "unique" ? "key" : "idx";
-      const name = index.dbName ?? (index.type === "id" ? `${table.slice(0, MAX_IDENTIFIER - 5)}_pkey` : prismaDefaultName(table, columns, suffix));
+      const name =
+        index.dbName ??
+        (index.type === "id"
+          ? `${table.slice(0, MAX_IDENTIFIER - 5)}_pkey`
+          : prismaDefaultName(table, columns, suffix));
       expected.indexes.push({ table, name, unique: index.type !== "normal", primary: index.type === "id", columns });
     }
   }
@@ -297,14 +336,19 @@ export function diffSchema(datamodel: Datamodel, db: DatabaseSchema): string[] {
     const actual = db.enums.get(name);
     if (!actual) out.push(`enum "${name}" is in schema.prisma but not in the database`);
     else if (actual.join(",") !== values.join(","))
-      out.push(`enum "${name}" has values (${actual.join(", ")}) in the database, schema.prisma says (${values.join(", ")})`);
+      out.push(
+        `enum "${name}" has values (${actual.join(", ")}) in the database, schema.prisma says (${values.join(", ")})`,
+      );
   }
-  for (const name of db.enums.keys()) if (!want.enums.has(name)) out.push(`enum "${name}" is in the database but not in schema.prisma`);
+  for (const name of db.enums.keys())
+    if (!want.enums.has(name)) out.push(`enum "${name}" is in the database but not in schema.prisma`);
 
   const dbTables = new Set(db.tables);
   const wantTables = new Set(want.tables);
-  for (const t of want.tables) if (!dbTables.has(t)) out.push(`table ${q(t)} is in schema.prisma but not in the database`);
-  for (const t of db.tables) if (!wantTables.has(t)) out.push(`table ${q(t)} is in the database but not in schema.prisma`);
+  for (const t of want.tables)
+    if (!dbTables.has(t)) out.push(`table ${q(t)} is in schema.prisma but not in the database`);
+  for (const t of db.tables)
+    if (!wantTables.has(t)) out.push(`table ${q(t)} is in the database but not in schema.prisma`);
 
   const dbColumns = new Map(db.columns.map((c) => [`${c.table}.${c.column}`, c]));
   const wantColumns = new Set(want.columns.map((c) => `${c.table}.${c.column}`));
@@ -318,12 +362,17 @@ export function diffSchema(datamodel: Datamodel, db: DatabaseSchema): string[] {
     }
     if (actual.type !== w.type) out.push(`${name} is ${actual.type} in the database, schema.prisma says ${w.type}`);
     if (actual.notNull !== w.notNull)
-      out.push(`${name} is ${actual.notNull ? "NOT NULL" : "nullable"} in the database, schema.prisma says ${w.notNull ? "NOT NULL" : "nullable"}`);
+      out.push(
+        `${name} is ${actual.notNull ? "NOT NULL" : "nullable"} in the database, schema.prisma says ${w.notNull ? "NOT NULL" : "nullable"}`,
+      );
     if ((actual.default === null) !== (w.default === null) && w.defaultKnown)
-      out.push(`${name} has ${actual.default === null ? "no default" : `default ${actual.default}`} in the database, schema.prisma says ${w.default === null ? "no default" : `default ${w.default}`}`);
+      out.push(
+        `${name} has ${actual.default === null ? "no default" : `default ${actual.default}`} in the database, schema.prisma says ${w.default === null ? "no default" : `default ${w.default}`}`,
+      );
     else if (w.defaultKnown && w.default !== null && actual.default !== w.default)
       out.push(`${name} has default ${actual.default} in the database, schema.prisma says ${w.default}`);
-    else if (!w.defaultKnown && actual.default === null) out.push(`${name} has no default in the database, schema.prisma declares one`);
+    else if (!w.defaultKnown && actual.default === null)
+      out.push(`${name} has no default in the database, schema.prisma declares one`);
   }
   for (const c of db.columns)
     if (wantTables.has(c.table) && !wantColumns.has(`${c.table}.${c.column}`))
@@ -333,8 +382,11 @@ export function diffSchema(datamodel: Datamodel, db: DatabaseSchema): string[] {
     `${i.primary ? "primary key" : i.unique ? "unique index" : "index"} "${i.name}" on ${q(i.table)}(${i.columns.join(", ")})`;
   const dbIndexes = new Map(db.indexes.map((i) => [describeIndex(i), i]));
   const wantIndexes = new Set(want.indexes.map(describeIndex));
-  for (const key of wantIndexes) if (!dbIndexes.has(key)) out.push(`${key} is in schema.prisma but not in the database`);
-  for (const [key, i] of dbIndexes) if (wantTables.has(i.table) && !wantIndexes.has(key)) out.push(`${key} is in the database but not in schema.prisma`);
+  for (const key of wantIndexes)
+    if (!dbIndexes.has(key)) out.push(`${key} is in schema.prisma but not in the database`);
+  for (const [key, i] of dbIndexes)
+    if (wantTables.has(i.table) && !wantIndexes.has(key))
+      out.push(`${key} is in the database but not in schema.prisma`);
 
   const describeFk = (f: DbForeignKey) =>
     `foreign key "${f.name}" ${q(f.table)}(${f.columns.join(", ")}) → ${q(f.refTable)}(${f.refColumns.join(", ")}) ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`;

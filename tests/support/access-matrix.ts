@@ -20,7 +20,17 @@ import type { Role } from "../../app/generated/prisma/enums.ts";
 import { testPrisma } from "../setup/db.ts";
 import { createOrganisation, createUser, type TestOrganisation, type TestUser } from "./factories.ts";
 
-export { ACTORS, EXPECTATIONS, EXTRA_ROUTES, expectedAnswer, ROLES, type ActorName, type Answer, type ParamKind, type RouteExpectation } from "./access-expectations.ts";
+export {
+  ACTORS,
+  EXPECTATIONS,
+  EXTRA_ROUTES,
+  expectedAnswer,
+  ROLES,
+  type ActorName,
+  type Answer,
+  type ParamKind,
+  type RouteExpectation,
+} from "./access-expectations.ts";
 import type { ActorName, ParamKind } from "./access-expectations.ts";
 
 // ───────────────────────────── the world ─────────────────────────────
@@ -83,7 +93,11 @@ async function person(marker: string, role: Role, org: TestOrganisation, label: 
   });
 }
 
-async function buildSide(index: 0 | 1, marker: string, shared: { provider: TestOrganisation; pathwayId: string; moduleId: string; standardId: string; tutor: TestUser }): Promise<Side> {
+async function buildSide(
+  index: 0 | 1,
+  marker: string,
+  shared: { provider: TestOrganisation; pathwayId: string; moduleId: string; standardId: string; tutor: TestUser },
+): Promise<Side> {
   const prisma = testPrisma();
   const school = await createOrganisation({ kind: "SCHOOL", name: `School ${index} ${hex()}` });
   const employer = await createOrganisation({ kind: "EMPLOYER", name: `Employer ${index} ${hex()}` });
@@ -97,17 +111,50 @@ async function buildSide(index: 0 | 1, marker: string, shared: { provider: TestO
   ]);
   await prisma.user.update({ where: { id: pupil.id }, data: { yearGroup: 10 } });
 
-  const cohort = await prisma.cohort.create({ data: { organisationId: school.id, teacherId: teacher.id, name: `10${index}${hex()}`, yearGroup: 10, academicYear: academicYearNow() }, select: { id: true } });
+  const cohort = await prisma.cohort.create({
+    data: {
+      organisationId: school.id,
+      teacherId: teacher.id,
+      name: `10${index}${hex()}`,
+      yearGroup: 10,
+      academicYear: academicYearNow(),
+    },
+    select: { id: true },
+  });
   const classId = cohort.id;
   await prisma.cohortPathway.create({ data: { cohortId: classId, pathwayId: shared.pathwayId } });
-  await prisma.cohortMember.create({ data: { cohortId: classId, userId: pupil.id, joinedAt: new Date(Date.now() - 30 * 86_400_000) } });
-  const enrolment = await prisma.enrolment.create({ data: { userId: pupil.id, pathwayId: shared.pathwayId, organisationId: school.id, cohortId: classId }, select: { id: true } });
+  await prisma.cohortMember.create({
+    data: { cohortId: classId, userId: pupil.id, joinedAt: new Date(Date.now() - 30 * 86_400_000) },
+  });
+  const enrolment = await prisma.enrolment.create({
+    data: { userId: pupil.id, pathwayId: shared.pathwayId, organisationId: school.id, cohortId: classId },
+    select: { id: true },
+  });
   const pupilEntry = await prisma.progressEntry.create({
-    data: { learnerId: pupil.id, enrolmentId: enrolment.id, kind: "MODULE_COMPLETED", moduleId: shared.moduleId, occurredOn: day(todayIso()), minutes: 30, description: `Learning note ${marker}`, ksbCodes: [], createdById: pupil.id },
+    data: {
+      learnerId: pupil.id,
+      enrolmentId: enrolment.id,
+      kind: "MODULE_COMPLETED",
+      moduleId: shared.moduleId,
+      occurredOn: day(todayIso()),
+      minutes: 30,
+      description: `Learning note ${marker}`,
+      ksbCodes: [],
+      createdById: pupil.id,
+    },
     select: { id: true },
   });
   const importJob = await prisma.importJob.create({
-    data: { organisationId: school.id, cohortId: classId, createdById: teacher.id, kind: "class-list", status: "preview", fileText: `first_name,last_name\nNew,${marker}Import${hex()}\n`, totalRows: 1, summary: {} },
+    data: {
+      organisationId: school.id,
+      cohortId: classId,
+      createdById: teacher.id,
+      kind: "class-list",
+      status: "preview",
+      fileText: `first_name,last_name\nNew,${marker}Import${hex()}\n`,
+      totalRows: 1,
+      summary: {},
+    },
     select: { id: true },
   });
 
@@ -128,12 +175,27 @@ async function buildSide(index: 0 | 1, marker: string, shared: { provider: TestO
     select: { id: true },
   });
   const apprenticeEntry = await prisma.progressEntry.create({
-    data: { learnerId: apprentice.id, apprenticeshipId: apprenticeship.id, kind: "OTJ_ACTIVITY", occurredOn: day(todayIso()), minutes: 120, activityType: "workshop", description: `Workshop note ${marker}`, ksbCodes: ["K1"], atWork: true, createdById: apprentice.id },
+    data: {
+      learnerId: apprentice.id,
+      apprenticeshipId: apprenticeship.id,
+      kind: "OTJ_ACTIVITY",
+      occurredOn: day(todayIso()),
+      minutes: 120,
+      activityType: "workshop",
+      description: `Workshop note ${marker}`,
+      ksbCodes: ["K1"],
+      atWork: true,
+      createdById: apprentice.id,
+    },
     select: { id: true },
   });
   const { ensureReviewSchedule } = await import("../../app/models/reviews.server.ts");
   await ensureReviewSchedule(apprenticeship.id);
-  const review = await prisma.review.findFirstOrThrow({ where: { apprenticeshipId: apprenticeship.id }, orderBy: { sequence: "asc" }, select: { id: true } });
+  const review = await prisma.review.findFirstOrThrow({
+    where: { apprenticeshipId: apprenticeship.id },
+    orderBy: { sequence: "asc" },
+    select: { id: true },
+  });
 
   const placement = await prisma.placement.create({
     data: {
@@ -151,14 +213,33 @@ async function buildSide(index: 0 | 1, marker: string, shared: { provider: TestO
   });
 
   return {
-    school, employer, schoolAdmin, teacher, pupil, employerAdmin, supervisor, apprentice, tutor: shared.tutor,
-    classId, enrolmentId: enrolment.id, importJobId: importJob.id, pupilEntryId: pupilEntry.id,
-    apprenticeshipId: apprenticeship.id, apprenticeEntryId: apprenticeEntry.id, reviewId: review.id, placementId: placement.id,
+    school,
+    employer,
+    schoolAdmin,
+    teacher,
+    pupil,
+    employerAdmin,
+    supervisor,
+    apprentice,
+    tutor: shared.tutor,
+    classId,
+    enrolmentId: enrolment.id,
+    importJobId: importJob.id,
+    pupilEntryId: pupilEntry.id,
+    apprenticeshipId: apprenticeship.id,
+    apprenticeEntryId: apprenticeEntry.id,
+    reviewId: review.id,
+    placementId: placement.id,
   };
 }
 
 function todayIso(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/London",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date());
 }
 function addDaysIso(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -180,21 +261,60 @@ export async function buildWorld(options: { mirror?: boolean } = {}): Promise<Wo
   const t = hex();
   const pathway = await prisma.pathway.create({
     data: {
-      slug: `matrix-${t}`, title: `Digital foundations ${t}`, audience: "PUPIL", hoursMin: 10, hoursMax: 12,
-      modules: { create: [{ position: 0, module: { create: { uid: `learn.matrix-${t}`, title: `Computer basics ${t}`, durationMinutes: 30, levels: ["beginner"], roles: ["student"], products: [], url: `https://learn.microsoft.com/training/modules/matrix-${t}/` } } }] },
+      slug: `matrix-${t}`,
+      title: `Digital foundations ${t}`,
+      audience: "PUPIL",
+      hoursMin: 10,
+      hoursMax: 12,
+      modules: {
+        create: [
+          {
+            position: 0,
+            module: {
+              create: {
+                uid: `learn.matrix-${t}`,
+                title: `Computer basics ${t}`,
+                durationMinutes: 30,
+                levels: ["beginner"],
+                roles: ["student"],
+                products: [],
+                url: `https://learn.microsoft.com/training/modules/matrix-${t}/`,
+              },
+            },
+          },
+        ],
+      },
     },
     select: { id: true, modules: { select: { moduleId: true } } },
   });
   const standard = await prisma.standard.create({
-    data: { reference: `ST9${t}`, title: `Digital support technician ${t}`, level: 3, otjMinimumHours: 278, ksbs: { create: [{ code: "K1", text: "Knowledge one" }, { code: "S1", text: "Skill one" }, { code: "B1", text: "Behaviour one" }] } },
+    data: {
+      reference: `ST9${t}`,
+      title: `Digital support technician ${t}`,
+      level: 3,
+      otjMinimumHours: 278,
+      ksbs: {
+        create: [
+          { code: "K1", text: "Knowledge one" },
+          { code: "S1", text: "Skill one" },
+          { code: "B1", text: "Behaviour one" },
+        ],
+      },
+    },
     select: { id: true },
   });
   const shared = { provider, pathwayId: pathway.id, moduleId: pathway.modules[0].moduleId, standardId: standard.id };
-  const sides: [Side, Side] = [await buildSide(0, marker.own, { ...shared, tutor: tutors[0] }), await buildSide(1, marker.foreign, { ...shared, tutor: tutors[1] })];
+  const sides: [Side, Side] = [
+    await buildSide(0, marker.own, { ...shared, tutor: tutors[0] }),
+    await buildSide(1, marker.foreign, { ...shared, tutor: tutors[1] }),
+  ];
 
   const { buildSnapshot, periodOrNotFound } = await import("../../app/models/reports.server.ts");
   const y = academicYearNow();
-  const snapshot = await buildSnapshot(periodOrNotFound("academic-year", `${y}/${String((y + 1) % 100).padStart(2, "0")}`), partnershipAdmin.id);
+  const snapshot = await buildSnapshot(
+    periodOrNotFound("academic-year", `${y}/${String((y + 1) % 100).padStart(2, "0")}`),
+    partnershipAdmin.id,
+  );
 
   // The copy shares set 0's tutor: the provider's tutors are listed to every employer, and one more would sit in a different place in that list.
   const mirror = options.mirror ? await buildSide(0, marker.own, { ...shared, tutor: tutors[0] }) : undefined;
@@ -219,19 +339,28 @@ export async function buildWorld(options: { mirror?: boolean } = {}): Promise<Wo
     WORKPLACE_SUPERVISOR: own.supervisor.id,
     APPRENTICE: own.apprentice.id,
   };
-  const schoolSide = (actor: ActorName) => ["SCHOOL_ADMIN", "TEACHER", "PUPIL", "PARTNERSHIP_ADMIN", "COUNCIL_OFFICER", "SIGNED_OUT"].includes(actor);
+  const schoolSide = (actor: ActorName) =>
+    ["SCHOOL_ADMIN", "TEACHER", "PUPIL", "PARTNERSHIP_ADMIN", "COUNCIL_OFFICER", "SIGNED_OUT"].includes(actor);
 
   const param = (kind: ParamKind, actor: ActorName, side: 0 | 1): string => {
     const s = sides[side];
     switch (kind) {
-      case "apprenticeship": return s.apprenticeshipId;
-      case "class": return s.classId;
-      case "importJob": return s.importJobId;
-      case "entry": return schoolSide(actor) ? s.pupilEntryId : s.apprenticeEntryId;
-      case "placement": return s.placementId;
-      case "review": return s.reviewId;
-      case "snapshot": return snapshot.id;
-      case "token": return `matrix${"x".repeat(40)}`;
+      case "apprenticeship":
+        return s.apprenticeshipId;
+      case "class":
+        return s.classId;
+      case "importJob":
+        return s.importJobId;
+      case "entry":
+        return schoolSide(actor) ? s.pupilEntryId : s.apprenticeEntryId;
+      case "placement":
+        return s.placementId;
+      case "review":
+        return s.reviewId;
+      case "snapshot":
+        return snapshot.id;
+      case "token":
+        return `matrix${"x".repeat(40)}`;
       case "org":
         if (actor === "TUTOR") return side === 0 ? provider.id : s.school.id;
         if (actor === "COUNCIL_OFFICER") return side === 0 ? council.id : s.school.id;
@@ -241,5 +370,17 @@ export async function buildWorld(options: { mirror?: boolean } = {}): Promise<Wo
     }
   };
 
-  return { marker, provider, council, partnershipAdmin, councilOfficer, snapshotId: snapshot.id, sides, mirror, counterpart, actorUserId: (role) => byRole[role], param };
+  return {
+    marker,
+    provider,
+    council,
+    partnershipAdmin,
+    councilOfficer,
+    snapshotId: snapshot.id,
+    sides,
+    mirror,
+    counterpart,
+    actorUserId: (role) => byRole[role],
+    param,
+  };
 }

@@ -25,7 +25,16 @@ export async function enrolmentWorld(): Promise<EnrolmentWorld> {
   const supervisor = await createUser({ roles: [{ org: employer, role: "WORKPLACE_SUPERVISOR" }] });
   const tutor = await createUser({ roles: [{ org: provider, role: "TUTOR" }] });
   const standard = await createStandard();
-  const pathway = await testPrisma().pathway.create({ data: { slug: `appr-${employer.id.slice(0, 8)}`, title: "Cloud fundamentals", audience: "APPRENTICE", hoursMin: 10, hoursMax: 15 }, select: { id: true } });
+  const pathway = await testPrisma().pathway.create({
+    data: {
+      slug: `appr-${employer.id.slice(0, 8)}`,
+      title: "Cloud fundamentals",
+      audience: "APPRENTICE",
+      hoursMin: 10,
+      hoursMax: 15,
+    },
+    select: { id: true },
+  });
   return { employer, provider, admin, supervisor, tutor, standard, pathway };
 }
 
@@ -58,7 +67,12 @@ export function enrolmentInput(w: EnrolmentWorld, overrides: Partial<EnrolmentFo
 
 /** The secret in the invitation email of a pending enrolment. */
 export async function invitationSecretOf(pendingEnrolmentId: string): Promise<string> {
-  const pending = await testPrisma().pendingEnrolment.findUniqueOrThrow({ where: { id: pendingEnrolmentId }, select: { invitationId: true } });
-  const outbox = await testPrisma().outboxMessage.findFirstOrThrow({ where: { topic: "email.invitation", payload: { path: ["tokenId"], equals: pending.invitationId } } });
+  const pending = await testPrisma().pendingEnrolment.findUniqueOrThrow({
+    where: { id: pendingEnrolmentId },
+    select: { invitationId: true },
+  });
+  const outbox = await testPrisma().outboxMessage.findFirstOrThrow({
+    where: { topic: "email.invitation", payload: { path: ["tokenId"], equals: pending.invitationId } },
+  });
   return (outbox.payload as { secret: string }).secret;
 }

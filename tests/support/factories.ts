@@ -18,7 +18,9 @@ const unique = () => `${++sequence}${randomBytes(3).toString("hex")}`;
 
 export type TestOrganisation = { id: string; name: string; kind: OrganisationKind; status: OrganisationStatus };
 
-export async function createOrganisation(input: { kind?: OrganisationKind; status?: OrganisationStatus; districtCode?: string; name?: string } = {}): Promise<TestOrganisation> {
+export async function createOrganisation(
+  input: { kind?: OrganisationKind; status?: OrganisationStatus; districtCode?: string; name?: string } = {},
+): Promise<TestOrganisation> {
   const kind = input.kind ?? "SCHOOL";
   return testPrisma().organisation.create({
     data: {
@@ -32,21 +34,30 @@ export async function createOrganisation(input: { kind?: OrganisationKind; statu
   });
 }
 
-export type TestUser = { id: string; email: string | null; username: string | null; password: string; firstName: string; lastName: string };
+export type TestUser = {
+  id: string;
+  email: string | null;
+  username: string | null;
+  password: string;
+  firstName: string;
+  lastName: string;
+};
 
 /**
  * A person with memberships. Pupils get a username and no email unless one is given; everyone
  * else gets a unique email. `password: null` creates an account that cannot sign in yet.
  */
-export async function createUser(input: {
-  email?: string | null;
-  username?: string | null;
-  password?: string | null;
-  firstName?: string;
-  lastName?: string;
-  roles?: { org: { id: string }; role: Role }[];
-  disabled?: boolean;
-} = {}): Promise<TestUser> {
+export async function createUser(
+  input: {
+    email?: string | null;
+    username?: string | null;
+    password?: string | null;
+    firstName?: string;
+    lastName?: string;
+    roles?: { org: { id: string }; role: Role }[];
+    disabled?: boolean;
+  } = {},
+): Promise<TestUser> {
   const roles = input.roles ?? [];
   const pupilOnly = roles.length > 0 && roles.every((r) => r.role === "PUPIL");
   const id = unique();

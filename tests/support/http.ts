@@ -24,7 +24,10 @@ import { afterAll, beforeAll } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BUILD_ENTRY = path.join(ROOT, "build/server/server.js");
-const LOCK_DIR = path.join(tmpdir(), `dst-test-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`);
+const LOCK_DIR = path.join(
+  tmpdir(),
+  `dst-test-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`,
+);
 const LOCK_STALE_MS = 180_000;
 const FAILURE_FILE = `${LOCK_DIR}.failed.json`;
 
@@ -45,7 +48,11 @@ function newestSourceMtime(dir: string): number {
 
 function sourcesMtime(): number {
   const files = ["server.ts", "scripts/migrate.ts", "vite.config.ts", "react-router.config.ts"];
-  return Math.max(newestSourceMtime(path.join(ROOT, "app")), newestSourceMtime(path.join(ROOT, "workers")), ...files.map((f) => statSync(path.join(ROOT, f)).mtimeMs));
+  return Math.max(
+    newestSourceMtime(path.join(ROOT, "app")),
+    newestSourceMtime(path.join(ROOT, "workers")),
+    ...files.map((f) => statSync(path.join(ROOT, f)).mtimeMs),
+  );
 }
 
 function buildIsFresh(): boolean {
@@ -89,8 +96,17 @@ export async function ensureProductionBuild(): Promise<void> {
       throwIfAlreadyFailed();
       const sources = sourcesMtime();
       // The child must not look like Vitest: vite.config.ts leaves the React Router plugin out then.
-      const childEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST"));
-      const result = spawnSync(path.join(ROOT, "node_modules/.bin/react-router"), ["build"], { cwd: ROOT, env: childEnv, encoding: "utf8", timeout: 170_000 });
+      const childEnv = Object.fromEntries(
+        Object.entries(process.env).filter(
+          ([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST",
+        ),
+      );
+      const result = spawnSync(path.join(ROOT, "node_modules/.bin/react-router"), ["build"], {
+        cwd: ROOT,
+        env: childEnv,
+        encoding: "utf8",
+        timeout: 170_000,
+      });
       if (result.status !== 0) {
         const problem = /Error: [^\n]+(\n\n[\s\S]{0,600})?/.exec(result.stderr)?.[0] ?? result.stderr.slice(-2000);
         const message = `The production build of app/ failed, so no HTTP test can run (fix the build, or set TEST_REUSE_BUILD=1 to use an existing build/):\n${problem}`;
@@ -174,7 +190,11 @@ export function useTestServer(options: { env?: Record<string, string> } = {}): O
 export function comparablePage(html: string, ...echoed: string[]): string {
   let text = html;
   // The nonce appears on script tags and in the root loader's data (pages and .data answers).
-  const nonces = [...html.matchAll(/nonce="([^"]+)"/g), ...html.matchAll(/"nonce",\s*"([^"]+)"/g), ...html.matchAll(/\\"nonce\\",\\"([^"\\]+)\\"/g)].map((m) => m[1]);
+  const nonces = [
+    ...html.matchAll(/nonce="([^"]+)"/g),
+    ...html.matchAll(/"nonce",\s*"([^"]+)"/g),
+    ...html.matchAll(/\\"nonce\\",\\"([^"\\]+)\\"/g),
+  ].map((m) => m[1]);
   for (const nonce of new Set(nonces)) text = text.replaceAll(nonce, "«nonce»");
   for (const value of echoed) if (value) text = text.replaceAll(value, "«echoed»");
   return text;
@@ -247,7 +267,11 @@ export class TestClient {
     return this.request("GET", pathname, undefined, { headers: { "Sec-Fetch-Site": "none", ...options.headers } });
   }
 
-  post(pathname: string, form: Record<string, string> | URLSearchParams = {}, options: PostOptions = {}): Promise<TestResponse> {
+  post(
+    pathname: string,
+    form: Record<string, string> | URLSearchParams = {},
+    options: PostOptions = {},
+  ): Promise<TestResponse> {
     const headers: Record<string, string> = {};
     const origin = options.origin === undefined ? this.baseUrl : options.origin;
     const secFetchSite = options.secFetchSite === undefined ? "same-origin" : options.secFetchSite;
@@ -259,21 +283,39 @@ export class TestClient {
   /** Signs in through the real form; throws unless the app answers with a redirect. */
   async signIn(identifier: string, password: string, redirectTo = "/"): Promise<TestResponse> {
     const response = await this.post("/login", { identifier, password, redirectTo });
-    if (response.status !== 302 && response.status !== 303) throw new Error(`sign-in as ${identifier} answered ${response.status}, expected a redirect`);
+    if (response.status !== 302 && response.status !== 303)
+      throw new Error(`sign-in as ${identifier} answered ${response.status}, expected a redirect`);
     return response;
   }
 
-  private async request(method: string, pathname: string, body: URLSearchParams | undefined, options: { headers: Record<string, string> }): Promise<TestResponse> {
-    const headers = new Headers({ "User-Agent": "Mozilla/5.0 (test client)", Accept: "text/html,*/*", ...options.headers });
+  private async request(
+    method: string,
+    pathname: string,
+    body: URLSearchParams | undefined,
+    options: { headers: Record<string, string> },
+  ): Promise<TestResponse> {
+    const headers = new Headers({
+      "User-Agent": "Mozilla/5.0 (test client)",
+      Accept: "text/html,*/*",
+      ...options.headers,
+    });
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     if (cookie) headers.set("Cookie", cookie);
     const response = await fetch(new URL(pathname, this.baseUrl), { method, headers, body, redirect: "manual" });
     const setCookies = response.headers.getSetCookie().map(parseSetCookie);
     for (const c of setCookies) {
-      const expired = c.attributes["max-age"] === "0" || (typeof c.attributes.expires === "string" && Date.parse(c.attributes.expires) <= Date.now());
+      const expired =
+        c.attributes["max-age"] === "0" ||
+        (typeof c.attributes.expires === "string" && Date.parse(c.attributes.expires) <= Date.now());
       if (expired || c.value === "") this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
-    return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get("location"), setCookies };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+      location: response.headers.get("location"),
+      setCookies,
+    };
   }
 }

@@ -14,16 +14,29 @@ const tag = () => randomBytes(4).toString("hex");
 export async function actorFor(userId: string): Promise<Actor> {
   const user = await testPrisma().user.findUniqueOrThrow({
     where: { id: userId },
-    select: { id: true, firstName: true, lastName: true, memberships: { select: { role: true, organisation: { select: { id: true, name: true, kind: true } } } } },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      memberships: { select: { role: true, organisation: { select: { id: true, name: true, kind: true } } } },
+    },
   });
   return {
     userId: user.id,
     displayName: `${user.firstName} ${user.lastName}`,
-    memberships: user.memberships.map((m) => ({ organisationId: m.organisation.id, organisationName: m.organisation.name, organisationKind: m.organisation.kind, role: m.role })),
+    memberships: user.memberships.map((m) => ({
+      organisationId: m.organisation.id,
+      organisationName: m.organisation.name,
+      organisationKind: m.organisation.kind,
+      role: m.role,
+    })),
   };
 }
 
-export async function createPathway(moduleCount = 3, audience: "PUPIL" | "APPRENTICE" | "TEACHER" | "POST16" = "PUPIL") {
+export async function createPathway(
+  moduleCount = 3,
+  audience: "PUPIL" | "APPRENTICE" | "TEACHER" | "POST16" = "PUPIL",
+) {
   const t = tag();
   return testPrisma().pathway.create({
     data: {
@@ -35,11 +48,32 @@ export async function createPathway(moduleCount = 3, audience: "PUPIL" | "APPREN
       modules: {
         create: Array.from({ length: moduleCount }, (_, i) => ({
           position: i,
-          module: { create: { uid: `learn.module-${t}-${i}`, title: `Module ${i + 1} ${t}`, durationMinutes: 30 + i, levels: ["beginner"], roles: ["student"], products: [], url: `https://learn.microsoft.com/training/modules/m-${t}-${i}/` } },
+          module: {
+            create: {
+              uid: `learn.module-${t}-${i}`,
+              title: `Module ${i + 1} ${t}`,
+              durationMinutes: 30 + i,
+              levels: ["beginner"],
+              roles: ["student"],
+              products: [],
+              url: `https://learn.microsoft.com/training/modules/m-${t}-${i}/`,
+            },
+          },
         })),
       },
     },
-    select: { id: true, title: true, modules: { select: { moduleId: true, position: true, module: { select: { uid: true, title: true, durationMinutes: true } } }, orderBy: { position: "asc" } } },
+    select: {
+      id: true,
+      title: true,
+      modules: {
+        select: {
+          moduleId: true,
+          position: true,
+          module: { select: { uid: true, title: true, durationMinutes: true } },
+        },
+        orderBy: { position: "asc" },
+      },
+    },
   });
 }
 
@@ -56,13 +90,20 @@ export async function createSchoolClass(input: { pupils?: number; modules?: numb
   const school = await createOrganisation({ kind: "SCHOOL" });
   const teacher = await createUser({ roles: [{ org: school, role: "TEACHER" }] });
   const pathway = await createPathway(input.modules ?? 3);
-  const cohort = await testPrisma().cohort.create({ data: { organisationId: school.id, teacherId: teacher.id, name: `9${tag()}`, yearGroup: 9, academicYear: 2026 }, select: { id: true } });
+  const cohort = await testPrisma().cohort.create({
+    data: { organisationId: school.id, teacherId: teacher.id, name: `9${tag()}`, yearGroup: 9, academicYear: 2026 },
+    select: { id: true },
+  });
   await testPrisma().cohortPathway.create({ data: { cohortId: cohort.id, pathwayId: pathway.id } });
   const pupils: TestUser[] = [];
   for (let i = 0; i < (input.pupils ?? 2); i++) {
     const pupil = await createUser({ roles: [{ org: school, role: "PUPIL" }], lastName: `Pupil${i}-${tag()}` });
-    await testPrisma().cohortMember.create({ data: { cohortId: cohort.id, userId: pupil.id, joinedAt: new Date(Date.now() - 60 * 86_400_000) } });
-    await testPrisma().enrolment.create({ data: { userId: pupil.id, pathwayId: pathway.id, organisationId: school.id, cohortId: cohort.id } });
+    await testPrisma().cohortMember.create({
+      data: { cohortId: cohort.id, userId: pupil.id, joinedAt: new Date(Date.now() - 60 * 86_400_000) },
+    });
+    await testPrisma().enrolment.create({
+      data: { userId: pupil.id, pathwayId: pathway.id, organisationId: school.id, cohortId: cohort.id },
+    });
     pupils.push(pupil);
   }
   return { school, teacher, cohortId: cohort.id, pupils, pathway };
@@ -76,7 +117,14 @@ export async function createStandard() {
       title: `Digital support technician ${t}`,
       level: 3,
       otjMinimumHours: 278,
-      ksbs: { create: [{ code: "K1", text: "Knowledge one" }, { code: "K2", text: "Knowledge two" }, { code: "S1", text: "Skill one" }, { code: "B1", text: "Behaviour one" }] },
+      ksbs: {
+        create: [
+          { code: "K1", text: "Knowledge one" },
+          { code: "K2", text: "Knowledge two" },
+          { code: "S1", text: "Skill one" },
+          { code: "B1", text: "Behaviour one" },
+        ],
+      },
     },
     select: { id: true, reference: true },
   });
@@ -93,7 +141,9 @@ export type ApprenticeshipFixture = {
   standard: { id: string; reference: string };
 };
 
-export async function createApprenticeship(input: { startDate?: string; plannedEndDate?: string; provider?: TestOrganisation; tutor?: TestUser } = {}): Promise<ApprenticeshipFixture> {
+export async function createApprenticeship(
+  input: { startDate?: string; plannedEndDate?: string; provider?: TestOrganisation; tutor?: TestUser } = {},
+): Promise<ApprenticeshipFixture> {
   const employer = await createOrganisation({ kind: "EMPLOYER" });
   const provider = input.provider ?? (await createOrganisation({ kind: "PROVIDER" }));
   const apprentice = await createUser({ roles: [{ org: employer, role: "APPRENTICE" }] });

@@ -38,7 +38,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, sentinelLo
     if (await check().catch(() => false)) return;
     await sleep(50);
   }
-  throw new Error(`Sentinel test group: ${what} did not happen within ${timeoutMs / 1000} s. Sentinel's log:\n${sentinelLog.join("\n")}`);
+  throw new Error(
+    `Sentinel test group: ${what} did not happen within ${timeoutMs / 1000} s. Sentinel's log:\n${sentinelLog.join("\n")}`,
+  );
 }
 
 /** A client for looking at one server; connection errors are the test's waits' business. */
@@ -49,8 +51,14 @@ function inspector(port: number): Redis {
 }
 
 export async function startSentinelGroup(): Promise<SentinelGroup> {
-  for (const [binary, pkg] of [["redis-server", "redis-server"], ["redis-sentinel", "redis-sentinel"]]) {
-    if (!hasCommand(binary!)) throw new Error(`${binary} is not installed, so the Sentinel failover cannot be tested: apt-get install -y ${pkg} (.ci/run installs it).`);
+  for (const [binary, pkg] of [
+    ["redis-server", "redis-server"],
+    ["redis-sentinel", "redis-sentinel"],
+  ]) {
+    if (!hasCommand(binary!))
+      throw new Error(
+        `${binary} is not installed, so the Sentinel failover cannot be tested: apt-get install -y ${pkg} (.ci/run installs it).`,
+      );
   }
   const dir = mkdtempSync(path.join(tmpdir(), "dst-sentinel-"));
   const children: ChildProcess[] = [];
@@ -63,16 +71,28 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
   };
   try {
     const primaryPort = await findFreePort();
-    const primary = await startRedisServer({ port: primaryPort, log: () => undefined, args: ["--dir", dir, "--dbfilename", "primary.rdb"] });
+    const primary = await startRedisServer({
+      port: primaryPort,
+      log: () => undefined,
+      args: ["--dir", dir, "--dbfilename", "primary.rdb"],
+    });
     children.push(primary.child);
     const replicaPort = await findFreePort();
-    const replica = await startRedisServer({ port: replicaPort, log: () => undefined, args: ["--dir", dir, "--dbfilename", "replica.rdb", "--replicaof", "127.0.0.1", String(primaryPort)] });
+    const replica = await startRedisServer({
+      port: replicaPort,
+      log: () => undefined,
+      args: ["--dir", dir, "--dbfilename", "replica.rdb", "--replicaof", "127.0.0.1", String(primaryPort)],
+    });
     children.push(replica.child);
     const replicaClient = inspector(replicaPort);
     clients.push(replicaClient);
     // In sync before Sentinel first looks at the primary, so it finds the replica at once
     // (it asks the primary again only every 10 s).
-    await waitUntil("the replica's first sync", async () => (await replicaClient.info("replication")).includes("master_link_status:up"), sentinelLog);
+    await waitUntil(
+      "the replica's first sync",
+      async () => (await replicaClient.info("replication")).includes("master_link_status:up"),
+      sentinelLog,
+    );
 
     const sentinelPort = await findFreePort();
     const config = path.join(dir, "sentinel.conf");
@@ -94,18 +114,27 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
     pipePrefixed(sentinelChild, "sentinel", (line) => sentinelLog.push(line));
     const sentinel = inspector(sentinelPort);
     clients.push(sentinel);
-    await waitUntil("Sentinel seeing a healthy replica", async () => {
-      const replicas = (await sentinel.call("SENTINEL", "REPLICAS", SENTINEL_NAME)) as string[][];
-      return replicas.some((flat) => {
-        const r = fieldsOf(flat);
-        return r.port === String(replicaPort) && r.flags === "slave" && r["master-link-status"] === "ok";
-      });
-    }, sentinelLog);
+    await waitUntil(
+      "Sentinel seeing a healthy replica",
+      async () => {
+        const replicas = (await sentinel.call("SENTINEL", "REPLICAS", SENTINEL_NAME)) as string[][];
+        return replicas.some((flat) => {
+          const r = fieldsOf(flat);
+          return r.port === String(replicaPort) && r.flags === "slave" && r["master-link-status"] === "ok";
+        });
+      },
+      sentinelLog,
+    );
 
-    const primaryNow = async () => Number(((await sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", SENTINEL_NAME)) as string[])[1]);
+    const primaryNow = async () =>
+      Number(((await sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", SENTINEL_NAME)) as string[])[1]);
     const failover = async () => {
       // NOGOODSLAVE while Sentinel has not yet heard from the replica recently enough: ask again.
-      await waitUntil("SENTINEL FAILOVER being accepted", async () => (await sentinel.call("SENTINEL", "FAILOVER", SENTINEL_NAME)) === "OK", sentinelLog);
+      await waitUntil(
+        "SENTINEL FAILOVER being accepted",
+        async () => (await sentinel.call("SENTINEL", "FAILOVER", SENTINEL_NAME)) === "OK",
+        sentinelLog,
+      );
       await waitUntil("the replica's promotion", async () => (await primaryNow()) === replicaPort, sentinelLog);
     };
     return { primaryPort, replicaPort, sentinelPort, sentinel, primaryNow, failover, stop };

@@ -9,7 +9,10 @@ let client: Redis | undefined;
 
 export function testRedis(): Redis {
   if (!client) {
-    client = new Redis(process.env.REDIS_URL_FOR_TESTS ?? "redis://127.0.0.1:6379", { lazyConnect: false, maxRetriesPerRequest: 1 });
+    client = new Redis(process.env.REDIS_URL_FOR_TESTS ?? "redis://127.0.0.1:6379", {
+      lazyConnect: false,
+      maxRetriesPerRequest: 1,
+    });
     const created = client;
     afterAll(async () => {
       await created.quit().catch(() => created.disconnect());
@@ -21,7 +24,8 @@ export function testRedis(): Redis {
 
 function prefix(): string {
   const value = process.env.REDIS_PREFIX;
-  if (!value?.startsWith("test:")) throw new Error("REDIS_PREFIX is not a test prefix: is tests/setup/per-file-database.ts in vitest setupFiles?");
+  if (!value?.startsWith("test:"))
+    throw new Error("REDIS_PREFIX is not a test prefix: is tests/setup/per-file-database.ts in vitest setupFiles?");
   return value;
 }
 

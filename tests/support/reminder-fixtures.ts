@@ -14,7 +14,12 @@ let provider: TestOrganisation | undefined;
 export async function standard(): Promise<string> {
   if (standardId) return standardId;
   const created = await testPrisma().standard.create({
-    data: { reference: `ST9${randomBytes(2).toString("hex")}`, title: "Digital support technician (test)", level: 3, otjMinimumHours: 300 },
+    data: {
+      reference: `ST9${randomBytes(2).toString("hex")}`,
+      title: "Digital support technician (test)",
+      level: 3,
+      otjMinimumHours: 300,
+    },
     select: { id: true },
   });
   standardId = created.id;
@@ -22,7 +27,10 @@ export async function standard(): Promise<string> {
 }
 
 export async function providerOrg(): Promise<TestOrganisation> {
-  provider ??= await createOrganisation({ kind: "PROVIDER", name: `Staffordshire University test ${randomBytes(2).toString("hex")}` });
+  provider ??= await createOrganisation({
+    kind: "PROVIDER",
+    name: `Staffordshire University test ${randomBytes(2).toString("hex")}`,
+  });
   return provider;
 }
 
@@ -32,10 +40,23 @@ export type ApprenticeFixture = { apprentice: TestUser; apprenticeshipId: string
  * An active apprenticeship that started `startedDaysAgo` days before `today` with no verified
  * OTJ, so it is due an OTJ reminder once that is 14 days or more.
  */
-export async function apprenticeDue(input: { today: IsoDate; startedDaysAgo?: number; employer?: TestOrganisation; email?: string; tutor?: TestUser; supervisor?: TestUser; prefs?: object }): Promise<ApprenticeFixture> {
+export async function apprenticeDue(input: {
+  today: IsoDate;
+  startedDaysAgo?: number;
+  employer?: TestOrganisation;
+  email?: string;
+  tutor?: TestUser;
+  supervisor?: TestUser;
+  prefs?: object;
+}): Promise<ApprenticeFixture> {
   const employer = input.employer ?? (await createOrganisation({ kind: "EMPLOYER" }));
-  const apprentice = await createUser({ email: input.email, firstName: "Jordan", roles: [{ org: employer, role: "APPRENTICE" }] });
-  if (input.prefs) await testPrisma().user.update({ where: { id: apprentice.id }, data: { notificationPrefs: input.prefs } });
+  const apprentice = await createUser({
+    email: input.email,
+    firstName: "Jordan",
+    roles: [{ org: employer, role: "APPRENTICE" }],
+  });
+  if (input.prefs)
+    await testPrisma().user.update({ where: { id: apprentice.id }, data: { notificationPrefs: input.prefs } });
   const start = addDays(input.today, -(input.startedDaysAgo ?? 20));
   const a = await testPrisma().apprenticeship.create({
     data: {

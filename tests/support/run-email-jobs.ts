@@ -18,8 +18,15 @@ const producer = producerConnection("test-relay");
 const consumer = workerConnection("test-email");
 const relay = createRelay({ connection: producer });
 // Not SMTP_URL: the test server sets that to a development default nothing listens on.
-const transport = process.env.MAIL_CATCHER_URL ? createMailTransport(process.env.MAIL_CATCHER_URL) : nodemailer.createTransport({ jsonTransport: true });
-const worker = createEmailWorker({ connection: consumer, transport, from: "no-reply@example.org", appUrl: process.env.APP_URL ?? "http://localhost" });
+const transport = process.env.MAIL_CATCHER_URL
+  ? createMailTransport(process.env.MAIL_CATCHER_URL)
+  : nodemailer.createTransport({ jsonTransport: true });
+const worker = createEmailWorker({
+  connection: consumer,
+  transport,
+  from: "no-reply@example.org",
+  appUrl: process.env.APP_URL ?? "http://localhost",
+});
 let completed = 0;
 const failed: string[] = [];
 worker.on("completed", () => completed++);

@@ -13,7 +13,12 @@ export async function tableSums(): Promise<Map<string, string>> {
       SELECT table_name FROM information_schema.tables
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('sessions', 'audit_log')
       ORDER BY table_name`;
-    checksumSql = tables.map(({ table_name }) => `SELECT '${table_name}' AS name, (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM "${table_name}" t) AS sum`).join(" UNION ALL ");
+    checksumSql = tables
+      .map(
+        ({ table_name }) =>
+          `SELECT '${table_name}' AS name, (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM "${table_name}" t) AS sum`,
+      )
+      .join(" UNION ALL ");
   }
   const rows = await testPrisma().$queryRawUnsafe<{ name: string; sum: string | null }[]>(checksumSql);
   return new Map(rows.map((r) => [r.name, r.sum ?? "-"]));

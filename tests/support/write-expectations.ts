@@ -107,12 +107,14 @@ function classListCsv(p: Probe, ctx: Context): string {
   return `UPN,Legal Forename,Legal Surname,Year,Email\r\n${upn},${p.firstName},${p.lastName},${p.yearGroup},${email}\r\n`;
 }
 
-const importFlow = (csv: (p: Probe, ctx: Context) => string, confirm: (p: Probe) => Fields) => (p: Probe, ctx: Context): Step[] => [
-  { upload: `/classes/${ctx.classId}/import`, field: "file", filename: "class.csv", text: csv(p, ctx) },
-  { follow: true },
-  { postToReview: confirm(p) },
-  { follow: true },
-];
+const importFlow =
+  (csv: (p: Probe, ctx: Context) => string, confirm: (p: Probe) => Fields) =>
+  (p: Probe, ctx: Context): Step[] => [
+    { upload: `/classes/${ctx.classId}/import`, field: "file", filename: "class.csv", text: csv(p, ctx) },
+    { follow: true },
+    { postToReview: confirm(p) },
+    { follow: true },
+  ];
 
 const SCHOOL_STAFF = ["SCHOOL_ADMIN", "TEACHER"] as const;
 
@@ -120,33 +122,173 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
   // ── forms that match or name a person ──
   "routes/employer.apprentices.new": {
     forms: [
-      { name: "enrolment preview", takes: (p) => isEmail(p) || isUpn(p), actors: "attackers", steps: (p, ctx) => [{ post: "/employer/apprentices/new", fields: enrolmentFields("preview", p, ctx) }], controlGetsThrough: ["EMPLOYER_ADMIN"] },
-      { name: "enrolment confirm", takes: (p) => isEmail(p) || isUpn(p), actors: "attackers", steps: (p, ctx) => [{ post: "/employer/apprentices/new", fields: enrolmentFields("confirm", p, ctx) }, { follow: true }], controlGetsThrough: ["EMPLOYER_ADMIN"] },
+      {
+        name: "enrolment preview",
+        takes: (p) => isEmail(p) || isUpn(p),
+        actors: "attackers",
+        steps: (p, ctx) => [{ post: "/employer/apprentices/new", fields: enrolmentFields("preview", p, ctx) }],
+        controlGetsThrough: ["EMPLOYER_ADMIN"],
+      },
+      {
+        name: "enrolment confirm",
+        takes: (p) => isEmail(p) || isUpn(p),
+        actors: "attackers",
+        steps: (p, ctx) => [
+          { post: "/employer/apprentices/new", fields: enrolmentFields("confirm", p, ctx) },
+          { follow: true },
+        ],
+        controlGetsThrough: ["EMPLOYER_ADMIN"],
+      },
     ],
   },
   "routes/employer.apprentices._index": {
     // Another employer's pending enrolment must answer like an id that exists nowhere (404) and stay as it was.
     forms: [
-      { name: "cancel a pending enrolment", takes: isPendingEnrolment, actors: "attackers", steps: (p) => [{ post: "/employer/apprentices", fields: [["intent", "cancel"], ["pendingEnrolmentId", p.value]] }], controlGetsThrough: [] },
-      { name: "resend a pending enrolment", takes: isPendingEnrolment, actors: "attackers", steps: (p) => [{ post: "/employer/apprentices", fields: [["intent", "resend"], ["pendingEnrolmentId", p.value]] }], controlGetsThrough: [] },
+      {
+        name: "cancel a pending enrolment",
+        takes: isPendingEnrolment,
+        actors: "attackers",
+        steps: (p) => [
+          {
+            post: "/employer/apprentices",
+            fields: [
+              ["intent", "cancel"],
+              ["pendingEnrolmentId", p.value],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+      {
+        name: "resend a pending enrolment",
+        takes: isPendingEnrolment,
+        actors: "attackers",
+        steps: (p) => [
+          {
+            post: "/employer/apprentices",
+            fields: [
+              ["intent", "resend"],
+              ["pendingEnrolmentId", p.value],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
     ],
   },
   "routes/org.$orgId.people": {
     forms: [
-      { name: "invite by email", takes: isEmail, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "invite"], ["email", p.value], ["role", "TEACHER"]] }], controlGetsThrough: ["SCHOOL_ADMIN"] },
-      { name: "invite by email (employer)", takes: isEmail, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`, fields: [["intent", "invite"], ["email", p.value], ["role", "WORKPLACE_SUPERVISOR"]] }], controlGetsThrough: ["EMPLOYER_ADMIN"] },
+      {
+        name: "invite by email",
+        takes: isEmail,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("TEACHER")}/people`,
+            fields: [
+              ["intent", "invite"],
+              ["email", p.value],
+              ["role", "TEACHER"],
+            ],
+          },
+        ],
+        controlGetsThrough: ["SCHOOL_ADMIN"],
+      },
+      {
+        name: "invite by email (employer)",
+        takes: isEmail,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`,
+            fields: [
+              ["intent", "invite"],
+              ["email", p.value],
+              ["role", "WORKPLACE_SUPERVISOR"],
+            ],
+          },
+        ],
+        controlGetsThrough: ["EMPLOYER_ADMIN"],
+      },
       {
         name: "add pupil with UPN",
         takes: isUpn,
         actors: "attackers",
-        steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "create-pupil"], ["firstName", p.firstName], ["lastName", p.lastName], ["yearGroup", String(p.yearGroup)], ["upn", p.value]] }],
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("TEACHER")}/people`,
+            fields: [
+              ["intent", "create-pupil"],
+              ["firstName", p.firstName],
+              ["lastName", p.lastName],
+              ["yearGroup", String(p.yearGroup)],
+              ["upn", p.value],
+            ],
+          },
+        ],
         // The school admin adds the pupil first; the teacher then meets that pupil on both sides (the claimed UPN, the copy's own pupil).
         controlGetsThrough: ["SCHOOL_ADMIN"],
       },
-      { name: "remove (school)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "remove"], ["userId", p.value]] }], controlGetsThrough: [] },
-      { name: "remove (employer)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`, fields: [["intent", "remove"], ["userId", p.value]] }], controlGetsThrough: [] },
-      { name: "disable (school)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("TEACHER")}/people`, fields: [["intent", "disable"], ["userId", p.value]] }], controlGetsThrough: [] },
-      { name: "disable (employer)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`, fields: [["intent", "disable"], ["userId", p.value]] }], controlGetsThrough: [] },
+      {
+        name: "remove (school)",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("TEACHER")}/people`,
+            fields: [
+              ["intent", "remove"],
+              ["userId", p.value],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+      {
+        name: "remove (employer)",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`,
+            fields: [
+              ["intent", "remove"],
+              ["userId", p.value],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+      {
+        name: "disable (school)",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("TEACHER")}/people`,
+            fields: [
+              ["intent", "disable"],
+              ["userId", p.value],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+      {
+        name: "disable (employer)",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: `/org/${ctx.orgFor("EMPLOYER_ADMIN")}/people`,
+            fields: [
+              ["intent", "disable"],
+              ["userId", p.value],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
     ],
   },
   "routes/classes.$classId.import._index": {
@@ -170,7 +312,10 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
         steps: importFlow(
           // Fresh names: the pupils earlier probes created at the attacker's school must not show up as candidates in one run and not the other.
           (p, ctx) => `Legal Forename,Legal Surname,Year\r\nSame${ctx.fresh},Probe${ctx.fresh},${p.yearGroup}\r\n`,
-          (p) => [["intent", "confirm"], ["same", `2:${p.value}`]],
+          (p) => [
+            ["intent", "confirm"],
+            ["same", `2:${p.value}`],
+          ],
         ),
         controlGetsThrough: SCHOOL_STAFF,
       },
@@ -179,12 +324,50 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
   "routes/admin.people.merge": {
     // The identity flags listed on the page are links to a merge preview (the loader); the action still takes the two ids.
     forms: [
-      { name: "merge (victim kept)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: "/admin/people/merge", fields: [["survivorId", p.value], ["duplicateId", ctx.ownPupilId], ["confirm", "yes"]] }], controlGetsThrough: [] },
-      { name: "merge (victim merged away)", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: "/admin/people/merge", fields: [["survivorId", ctx.ownPupilId], ["duplicateId", p.value], ["confirm", "yes"]] }], controlGetsThrough: [] },
+      {
+        name: "merge (victim kept)",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: "/admin/people/merge",
+            fields: [
+              ["survivorId", p.value],
+              ["duplicateId", ctx.ownPupilId],
+              ["confirm", "yes"],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+      {
+        name: "merge (victim merged away)",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: "/admin/people/merge",
+            fields: [
+              ["survivorId", ctx.ownPupilId],
+              ["duplicateId", p.value],
+              ["confirm", "yes"],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
     ],
   },
   "routes/people.$userId_.erase": {
-    forms: [{ name: "erase", takes: isUserId, actors: "attackers", steps: (p) => [{ post: `/people/${p.value}/erase`, fields: [["confirm", "yes"]] }], controlGetsThrough: [] }],
+    forms: [
+      {
+        name: "erase",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p) => [{ post: `/people/${p.value}/erase`, fields: [["confirm", "yes"]] }],
+        controlGetsThrough: [],
+      },
+    ],
   },
   "routes/placements.new": {
     forms: [
@@ -192,28 +375,99 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
         name: "placement with pupilId",
         takes: (p) => isUserId(p) && !p.held,
         actors: "attackers",
-        steps: (p, ctx) => [{ post: "/placements/new", fields: [["schoolId", ctx.school], ["employerId", ctx.employer], ["supervisorId", ""], ["title", `Probe ${ctx.fresh}`], ["startDate", ctx.today], ["endDate", ctx.today], ["hours", "7"], ["pupilId", ctx.ownPupilId], ["pupilId", p.value]] }],
+        steps: (p, ctx) => [
+          {
+            post: "/placements/new",
+            fields: [
+              ["schoolId", ctx.school],
+              ["employerId", ctx.employer],
+              ["supervisorId", ""],
+              ["title", `Probe ${ctx.fresh}`],
+              ["startDate", ctx.today],
+              ["endDate", ctx.today],
+              ["hours", "7"],
+              ["pupilId", ctx.ownPupilId],
+              ["pupilId", p.value],
+            ],
+          },
+        ],
         controlGetsThrough: [],
       },
       {
         name: "placement with supervisorId",
         takes: (p) => isUserId(p) && !p.held,
         actors: "attackers",
-        steps: (p, ctx) => [{ post: "/placements/new", fields: [["schoolId", ctx.school], ["employerId", ctx.employer], ["supervisorId", p.value], ["title", `Probe ${ctx.fresh}`], ["startDate", ctx.today], ["endDate", ctx.today], ["hours", "7"], ["pupilId", ctx.ownPupilId]] }],
+        steps: (p, ctx) => [
+          {
+            post: "/placements/new",
+            fields: [
+              ["schoolId", ctx.school],
+              ["employerId", ctx.employer],
+              ["supervisorId", p.value],
+              ["title", `Probe ${ctx.fresh}`],
+              ["startDate", ctx.today],
+              ["endDate", ctx.today],
+              ["hours", "7"],
+              ["pupilId", ctx.ownPupilId],
+            ],
+          },
+        ],
         controlGetsThrough: [],
       },
     ],
   },
   "routes/educator": {
     forms: [
-      { name: "enrol a colleague", takes: isUserId, actors: "attackers", steps: (p, ctx) => [{ post: "/educator", fields: [["intent", "enrol-colleague"], ["userId", p.value], ["pathwayId", ctx.teacherPathwayId]] }], controlGetsThrough: [] },
+      {
+        name: "enrol a colleague",
+        takes: isUserId,
+        actors: "attackers",
+        steps: (p, ctx) => [
+          {
+            post: "/educator",
+            fields: [
+              ["intent", "enrol-colleague"],
+              ["userId", p.value],
+              ["pathwayId", ctx.teacherPathwayId],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
     ],
   },
   "routes/login": {
-    forms: [{ name: "sign in", takes: (p) => isEmail(p) || p.kind === "username", actors: "public", throttled: true, steps: (p) => [{ post: "/login", fields: [["identifier", p.value], ["password", "not-their-password-77"], ["redirectTo", "/"]] }], controlGetsThrough: [] }],
+    forms: [
+      {
+        name: "sign in",
+        takes: (p) => isEmail(p) || p.kind === "username",
+        actors: "public",
+        throttled: true,
+        steps: (p) => [
+          {
+            post: "/login",
+            fields: [
+              ["identifier", p.value],
+              ["password", "not-their-password-77"],
+              ["redirectTo", "/"],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+    ],
   },
   "routes/forgot-password": {
-    forms: [{ name: "forgot password", takes: isEmail, actors: "public", throttled: true, steps: (p) => [{ post: "/forgot-password", fields: [["email", p.value]] }], controlGetsThrough: ["SIGNED_OUT"] }],
+    forms: [
+      {
+        name: "forgot password",
+        takes: isEmail,
+        actors: "public",
+        throttled: true,
+        steps: (p) => [{ post: "/forgot-password", fields: [["email", p.value]] }],
+        controlGetsThrough: ["SIGNED_OUT"],
+      },
+    ],
   },
   "routes/register": {
     forms: [
@@ -222,27 +476,65 @@ export const WRITE_EXPECTATIONS: Record<string, WriteExpectation> = {
         takes: isEmail,
         actors: "public",
         throttled: true,
-        steps: (p, ctx) => [{ post: "/register", fields: [["name", `Probe employer ${ctx.fresh}`], ["kind", "EMPLOYER"], ["districtCode", "E07000192"], ["urn", ""], ["companyNumber", ""], ["sector", ""], ["firstName", p.firstName], ["lastName", p.lastName], ["email", p.value], ["password", "amber-kettle-orbit-42"]] }],
+        steps: (p, ctx) => [
+          {
+            post: "/register",
+            fields: [
+              ["name", `Probe employer ${ctx.fresh}`],
+              ["kind", "EMPLOYER"],
+              ["districtCode", "E07000192"],
+              ["urn", ""],
+              ["companyNumber", ""],
+              ["sector", ""],
+              ["firstName", p.firstName],
+              ["lastName", p.lastName],
+              ["email", p.value],
+              ["password", "amber-kettle-orbit-42"],
+            ],
+          },
+        ],
         controlGetsThrough: ["SIGNED_OUT"],
       },
     ],
   },
   "routes/setup": {
-    forms: [{ name: "pupil setup code", takes: (p) => p.kind === "username", actors: "public", throttled: true, steps: (p) => [{ post: "/setup", fields: [["username", p.value], ["code", "ABCD-EFGH"], ["password", "amber-kettle-orbit-42"]] }], controlGetsThrough: [] }],
+    forms: [
+      {
+        name: "pupil setup code",
+        takes: (p) => p.kind === "username",
+        actors: "public",
+        throttled: true,
+        steps: (p) => [
+          {
+            post: "/setup",
+            fields: [
+              ["username", p.value],
+              ["code", "ABCD-EFGH"],
+              ["password", "amber-kettle-orbit-42"],
+            ],
+          },
+        ],
+        controlGetsThrough: [],
+      },
+    ],
   },
 
   // ── forms that take no person identifier ──
   "routes/account": { none: "the signed-in person's own password and preferences" },
   "routes/admin.catalogue.import": { none: "catalogue files (modules, pathways), no people" },
   "routes/admin.organisations": { none: "an organisation id and a status" },
-  "routes/apprenticeships.$id": { none: "signs or changes the plan of the apprenticeship in the path (ids of records, covered by the access matrix)" },
+  "routes/apprenticeships.$id": {
+    none: "signs or changes the plan of the apprenticeship in the path (ids of records, covered by the access matrix)",
+  },
   "routes/apprenticeships.$id_.gateway": { none: "a party and ticks for the apprenticeship in the path" },
   "routes/classes.$classId._index": { none: "a pathway id for the class in the path" },
   "routes/classes.$classId.setup-codes": { none: "prints codes for the class in the path" },
   "routes/classes.new": { none: "a class name, year group and academic year" },
   "routes/employer.inbox": { none: "an entry id" },
   "routes/encounters.new": { none: "a class id and an employer id: attendees come from the class" },
-  "routes/invite.$token": { none: "the secret token, sent to the invited address, names the invitation (and any pending enrolment); the form takes names and a password, and an existing account must be signed in as itself" },
+  "routes/invite.$token": {
+    none: "the secret token, sent to the invited address, names the invitation (and any pending enrolment); the form takes names and a password, and an existing account must be signed in as itself",
+  },
   "routes/register_.confirm.$token": { none: "the confirmation token carries the request; the form takes nothing" },
   "routes/learning_.entries.$entryId": { none: "withdraws or corrects the entry in the path" },
   "routes/log": { none: "the learner's own progress entry" },

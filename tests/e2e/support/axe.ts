@@ -11,7 +11,13 @@ export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"
 export async function axe(page: Page, label = page.url()) {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const report = results.violations
-    .map((v) => `- ${v.id} (${v.impact ?? "?"}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}\n  ${v.helpUrl}`)
+    .map(
+      (v) =>
+        `- ${v.id} (${v.impact ?? "?"}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}\n  ${v.helpUrl}`,
+    )
     .join("\n");
-  expect(results.violations.map((v) => v.id), `Accessibility violations on ${label}:\n${report}`).toEqual([]);
+  expect(
+    results.violations.map((v) => v.id),
+    `Accessibility violations on ${label}:\n${report}`,
+  ).toEqual([]);
 }

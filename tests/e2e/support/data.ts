@@ -18,7 +18,13 @@ export function uniqueEmail(local: string, domain = "example.test"): string {
 }
 
 /** Inserts a staff member with no password yet (as an invitation would leave them). */
-export async function createStaffUser(input: { email: string; firstName: string; lastName: string; role: string; organisationName: string }): Promise<string> {
+export async function createStaffUser(input: {
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: string;
+  organisationName: string;
+}): Promise<string> {
   const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await client.connect();
   try {

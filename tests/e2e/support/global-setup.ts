@@ -23,7 +23,17 @@ import type { FullConfig } from "@playwright/test";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { startMailCatcher } from "../../../scripts/mail-catcher.ts";
-import { dropDatabase, ensureDatabase, pingRedis, pipePrefixed, quoteIdent, ROOT, stopChild, waitForHttp, withDatabase } from "../../../scripts/services.ts";
+import {
+  dropDatabase,
+  ensureDatabase,
+  pingRedis,
+  pipePrefixed,
+  quoteIdent,
+  ROOT,
+  stopChild,
+  waitForHttp,
+  withDatabase,
+} from "../../../scripts/services.ts";
 
 const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -41,7 +51,8 @@ export default async function globalSetup(_config: FullConfig) {
   if (!port) throw new Error("E2E_PORT is not set: run the browser tests through playwright.config.ts");
   const appUrl = `http://localhost:${port}`;
 
-  if (!(await pingRedis(redisUrl))) throw new Error(`No Redis answers at ${redisUrl}: start one (see README) or set REDIS_URL.`);
+  if (!(await pingRedis(redisUrl)))
+    throw new Error(`No Redis answers at ${redisUrl}: start one (see README) or set REDIS_URL.`);
   if (!existsSync(path.join(ROOT, "build", "server", "server.js"))) {
     console.log("[e2e] No production build yet: running `react-router build`");
     const build = spawnSync("npx", ["react-router", "build"], { cwd: ROOT, stdio: "inherit" });
@@ -139,7 +150,8 @@ function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv): Chi
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   pipePrefixed(child, name, (line) => process.stderr.write(`${line}\n`));
   child.on("exit", (code, signal) => {
-    if (code !== 0 && signal !== "SIGTERM") process.stderr.write(`[e2e] ${name} exited (${signal ?? `code ${code}`})\n`);
+    if (code !== 0 && signal !== "SIGTERM")
+      process.stderr.write(`[e2e] ${name} exited (${signal ?? `code ${code}`})\n`);
   });
   return child;
 }
@@ -149,10 +161,13 @@ async function dropStaleRunDatabases(adminUrl: string) {
   const client = new pg.Client({ connectionString: adminUrl, application_name: "e2e-setup" });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname ~ '^e2e_[0-9a-z]{14}$'");
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname ~ '^e2e_[0-9a-z]{14}$'",
+    );
     for (const { datname } of rows) {
       const startedAt = parseInt(datname.slice(4, 12), 36);
-      if (Date.now() - startedAt > 6 * 3_600_000) await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
+      if (Date.now() - startedAt > 6 * 3_600_000)
+        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
     }
   } finally {
     await client.end();
@@ -164,7 +179,9 @@ function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout?.resume();
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with code ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with code ${code}`)),
+    );
   });
 }
 

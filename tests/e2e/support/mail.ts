@@ -4,7 +4,14 @@
  */
 import { expect } from "@playwright/test";
 
-export type CaughtMail = { to: string[]; from: string; subject: string; text: string; html: string; receivedAt: string };
+export type CaughtMail = {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  receivedAt: string;
+};
 
 async function messages(): Promise<CaughtMail[]> {
   const api = process.env.E2E_MAIL_API;
@@ -14,16 +21,27 @@ async function messages(): Promise<CaughtMail[]> {
 }
 
 /** Waits (polling) for a message to `address`; the relay and email worker take a moment. */
-export async function waitForMailTo(address: string, options: { subject?: RegExp; timeoutMs?: number } = {}): Promise<CaughtMail> {
+export async function waitForMailTo(
+  address: string,
+  options: { subject?: RegExp; timeoutMs?: number } = {},
+): Promise<CaughtMail> {
   let found: CaughtMail | undefined;
   await expect
     .poll(
       async () => {
         const all = await messages();
-        found = all.find((m) => m.to.some((to) => to.toLowerCase() === address.toLowerCase()) && (!options.subject || options.subject.test(m.subject)));
+        found = all.find(
+          (m) =>
+            m.to.some((to) => to.toLowerCase() === address.toLowerCase()) &&
+            (!options.subject || options.subject.test(m.subject)),
+        );
         return Boolean(found);
       },
-      { message: `an email to ${address} should arrive`, timeout: options.timeoutMs ?? 20_000, intervals: [250, 500, 1_000] },
+      {
+        message: `an email to ${address} should arrive`,
+        timeout: options.timeoutMs ?? 20_000,
+        intervals: [250, 500, 1_000],
+      },
     )
     .toBe(true);
   return found!;

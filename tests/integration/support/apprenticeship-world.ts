@@ -9,13 +9,21 @@ import { createOrganisation, createUser, type TestOrganisation, type TestUser } 
 
 export const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
-export async function person(roles: { org: TestOrganisation; role: Role }[], extra: { yearGroup?: number } = {}): Promise<TestUser & { actor: Actor }> {
+export async function person(
+  roles: { org: TestOrganisation; role: Role }[],
+  extra: { yearGroup?: number } = {},
+): Promise<TestUser & { actor: Actor }> {
   const user = await createUser({ roles });
   if (extra.yearGroup) await testPrisma().user.update({ where: { id: user.id }, data: { yearGroup: extra.yearGroup } });
   const actor: Actor = {
     userId: user.id,
     displayName: `${user.firstName} ${user.lastName}`,
-    memberships: roles.map((r) => ({ organisationId: r.org.id, organisationName: r.org.name, organisationKind: r.org.kind as OrganisationKind, role: r.role })),
+    memberships: roles.map((r) => ({
+      organisationId: r.org.id,
+      organisationName: r.org.name,
+      organisationKind: r.org.kind as OrganisationKind,
+      role: r.role,
+    })),
   };
   return { ...user, actor };
 }
@@ -29,12 +37,28 @@ export async function standard(input: { minDurationMonths?: number; otjMinimumHo
       level: 3,
       otjMinimumHours: input.otjMinimumHours ?? 278,
       minDurationMonths: input.minDurationMonths ?? 12,
-      ksbs: { create: [{ code: "K1", text: "Knows things" }, { code: "S1", text: "Does things" }, { code: "B1", text: "Behaves well" }] },
+      ksbs: {
+        create: [
+          { code: "K1", text: "Knows things" },
+          { code: "S1", text: "Does things" },
+          { code: "B1", text: "Behaves well" },
+        ],
+      },
     },
   });
 }
 
-export async function apprenticeship(input: { apprenticeId: string; employerId: string; providerId: string; tutorId: string; supervisorId: string; standardId: string; startDate: string; plannedEndDate: string; englishMathsRequired?: boolean }) {
+export async function apprenticeship(input: {
+  apprenticeId: string;
+  employerId: string;
+  providerId: string;
+  tutorId: string;
+  supervisorId: string;
+  standardId: string;
+  startDate: string;
+  plannedEndDate: string;
+  englishMathsRequired?: boolean;
+}) {
   return testPrisma().apprenticeship.create({
     data: {
       apprenticeId: input.apprenticeId,
@@ -53,7 +77,15 @@ export async function apprenticeship(input: { apprenticeId: string; employerId: 
   });
 }
 
-export async function otjEntry(input: { learnerId: string; apprenticeshipId: string; occurredOn: string; minutes: number; status?: "PENDING" | "VERIFIED"; atWork?: boolean; confirmed?: boolean }) {
+export async function otjEntry(input: {
+  learnerId: string;
+  apprenticeshipId: string;
+  occurredOn: string;
+  minutes: number;
+  status?: "PENDING" | "VERIFIED";
+  atWork?: boolean;
+  confirmed?: boolean;
+}) {
   return testPrisma().progressEntry.create({
     data: {
       learnerId: input.learnerId,
@@ -84,7 +116,19 @@ export async function apprenticeshipWorld() {
   const apprentice = await person([{ org: employer, role: "APPRENTICE" }]);
   const outsider = await person([{ org: otherEmployer, role: "EMPLOYER_ADMIN" }]);
   const std = await standard();
-  return { provider, employer, otherEmployer, tutor, otherTutor, employerAdmin, supervisor, otherSupervisor, apprentice, outsider, std };
+  return {
+    provider,
+    employer,
+    otherEmployer,
+    tutor,
+    otherTutor,
+    employerAdmin,
+    supervisor,
+    otherSupervisor,
+    apprentice,
+    outsider,
+    std,
+  };
 }
 
 export async function expectNotFound(promise: Promise<unknown>) {
