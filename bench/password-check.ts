@@ -58,9 +58,7 @@ function random(seed: number) {
 
 const KINDS = ["random words", "word and year", "own name", "random characters"] as const;
 
-function passwords(
-  count: number,
-): {
+function passwords(count: number): {
   kind: (typeof KINDS)[number];
   password: string;
   context: { email: string; firstName: string; lastName: string };

@@ -42,11 +42,9 @@ test("an employer enrols an apprentice and all three parties sign the training p
   await page.getByLabel("First name").fill("Ellis");
   await page.getByLabel("Last name").fill(lastName);
   await page.getByLabel("Date of birth").fill("2005-06-15");
-  await page
-    .getByLabel("Apprenticeship standard")
-    .selectOption({
-      label: "ST0120 Digital support technician, level 3, minimum 278 OTJ hours (starts from Aug 2025)",
-    });
+  await page.getByLabel("Apprenticeship standard").selectOption({
+    label: "ST0120 Digital support technician, level 3, minimum 278 OTJ hours (starts from Aug 2025)",
+  });
   await page.getByLabel("Start date").fill("2026-12-01");
   await page.getByLabel("Planned end date").fill("2028-02-29");
   await page.getByLabel("Contracted weekly hours").fill("37.5");
