@@ -21,7 +21,8 @@ export type IsoDate = string;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-const MONTH_NAMES = [
+/** The months' English names, January first: the one list every label and identifier uses. */
+export const MONTH_NAMES = [
   "January",
   "February",
   "March",

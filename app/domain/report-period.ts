@@ -18,7 +18,7 @@
  * spring = January to March, summer = April to July. A month, a term and a year therefore add
  * up exactly, and no two periods of one kind overlap.
  */
-import { addCalendarMonths, assertIsoDate, daysInMonth, endOfMonth, type IsoDate } from "./dates.ts";
+import { addCalendarMonths, assertIsoDate, daysInMonth, endOfMonth, MONTH_NAMES, type IsoDate } from "./dates.ts";
 import { academicYearPeriod, type TimeIdentifier } from "./tidy-csv.ts";
 
 export const PERIOD_TYPES = ["academic-year", "term", "month", "financial-year"] as const;
@@ -46,21 +46,6 @@ export interface ReportPeriod {
   timePeriod: string;
   timeIdentifier: TimeIdentifier;
 }
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-] as const;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 const yy = (year: number) => pad2((year + 1) % 100);
@@ -147,11 +132,11 @@ export function parsePeriod(type: string, key: string): ReportPeriod | null {
       return make(
         "month",
         key,
-        `${MONTHS[mo - 1]} ${y}`,
+        `${MONTH_NAMES[mo - 1]} ${y}`,
         `${key}-01`,
         `${key}-${pad2(daysInMonth(y, mo))}`,
         String(y),
-        MONTHS[mo - 1],
+        MONTH_NAMES[mo - 1],
       );
     }
     case "financial-year": {
@@ -224,7 +209,7 @@ export function monthsOf(period: Pick<ReportPeriod, "from" | "to">): { key: stri
   const out: { key: string; label: string }[] = [];
   for (let d = period.from; d <= period.to; d = addCalendarMonths(d, 1)) {
     const [y, m] = d.split("-").map(Number);
-    out.push({ key: d.slice(0, 7), label: `${MONTHS[m - 1].slice(0, 3)} ${y}` });
+    out.push({ key: d.slice(0, 7), label: `${MONTH_NAMES[m - 1].slice(0, 3)} ${y}` });
   }
   return out;
 }

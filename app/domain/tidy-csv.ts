@@ -37,6 +37,7 @@ import {
   UNAVAILABLE,
   type ProtectedCell,
 } from "./disclosure.ts";
+import { MONTH_NAMES } from "./dates.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Geography
@@ -120,20 +121,6 @@ export function geographyFields(geo: Geography): Record<GeographyColumn, string>
 // ---------------------------------------------------------------------------------------------
 // Time
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-] as const;
 const SPAN_IDENTIFIERS = [
   "Academic year",
   "Financial year",
@@ -142,7 +129,7 @@ const SPAN_IDENTIFIERS = [
   "Summer term",
   "Autumn and spring term",
 ] as const;
-const YEAR_IDENTIFIERS = ["Calendar year", ...MONTHS] as const;
+const YEAR_IDENTIFIERS = ["Calendar year", ...MONTH_NAMES] as const;
 
 export type TimeIdentifier = (typeof SPAN_IDENTIFIERS)[number] | (typeof YEAR_IDENTIFIERS)[number];
 
