@@ -16,13 +16,12 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { hashToken, newLinkSecret } from "../../app/auth/tokens.ts";
-import { db, disconnectDb } from "../../app/db/client.server.ts";
-import { enqueueOutbox } from "../../app/jobs/outbox.server.ts";
+import { disconnectDb } from "../../app/db/client.server.ts";
 import { startMailCatcher } from "../../scripts/mail-catcher.ts";
 import { stopChild } from "../../scripts/services.ts";
 import { testPrisma } from "../setup/db.ts";
-import { createOrganisation, createSchoolWithAdmin, createUser } from "../support/factories.ts";
+import { inviteInBulk } from "../support/bulk-invitations.ts";
+import { createSchoolWithAdmin } from "../support/factories.ts";
 import { startTestServer, type TestServer } from "../support/http.ts";
 import { SENTINEL_NAME, startSentinelGroup, type SentinelGroup } from "../support/redis-sentinel.ts";
 
@@ -81,36 +80,6 @@ afterAll(async () => {
   }
 });
 
-/** Invitations written the way the app writes them (token and outbox row in one transaction). */
-async function invite(addresses: string[]) {
-  const provider = await createOrganisation({ kind: "PROVIDER" });
-  const admin = await createUser({ password: null, roles: [{ org: provider, role: "PARTNERSHIP_ADMIN" }] });
-  const school = await createOrganisation({ kind: "SCHOOL" });
-  const secrets = addresses.map(() => newLinkSecret());
-  await db().$transaction(
-    async (tx) => {
-      const tokens = await tx.authToken.createManyAndReturn({
-        data: addresses.map((email, i) => ({
-          kind: "INVITATION" as const,
-          tokenHash: hashToken(secrets[i]!),
-          email,
-          organisationId: school.id,
-          role: "TEACHER" as const,
-          createdById: admin.id,
-          expiresAt: new Date(Date.now() + 7 * 86_400_000),
-        })),
-        select: { id: true, email: true },
-      });
-      for (const token of tokens)
-        await enqueueOutbox(tx, "email.invitation", {
-          tokenId: token.id,
-          secret: secrets[addresses.indexOf(token.email!)]!,
-        });
-    },
-    { timeout: 60_000 },
-  );
-}
-
 /** Names of the clients connected to the Redis on `port` (CLIENT SETNAME, set by app/utils/redis-options.server.ts). */
 async function clientNames(port: number): Promise<string[]> {
   const client = new Redis({ port, host: "127.0.0.1", maxRetriesPerRequest: 1 });
@@ -131,7 +100,7 @@ describe("Redis fails over to its replica in the middle of a run", () => {
     const { admin: guessed } = await createSchoolWithAdmin();
     const { admin: teacher } = await createSchoolWithAdmin();
     const addresses = Array.from({ length: EMAILS }, (_, i) => `teacher${i}@failover.example.org`);
-    await invite(addresses);
+    await inviteInBulk(addresses);
 
     // Three wrong passwords before the failover, counted in the primary.
     for (let i = 0; i < 3; i++)

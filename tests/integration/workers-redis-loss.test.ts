@@ -15,16 +15,14 @@ import { createInterface } from "node:readline";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { hashToken, newLinkSecret } from "../../app/auth/tokens.ts";
-import { db, disconnectDb } from "../../app/db/client.server.ts";
+import { disconnectDb } from "../../app/db/client.server.ts";
 import { QUEUES, SCHEDULED_JOBS, SCHEDULES } from "../../app/jobs/definitions.ts";
 import { outboxHealth, scheduleHealth } from "../../app/jobs/health.server.ts";
-import { enqueueOutbox } from "../../app/jobs/outbox.server.ts";
 import { queuePrefix } from "../../app/jobs/queues.server.ts";
 import { startMailCatcher } from "../../scripts/mail-catcher.ts";
 import { findFreePort, startRedisServer, stopChild } from "../../scripts/services.ts";
 import { testPrisma } from "../setup/db.ts";
-import { createOrganisation, createUser } from "../support/factories.ts";
+import { inviteInBulk } from "../support/bulk-invitations.ts";
 
 const prisma = testPrisma();
 const EMAILS = 300;
@@ -38,36 +36,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   await disconnectDb();
 });
-
-/** Invitations written the way the app writes them (token and outbox row in one transaction), in bulk. */
-async function invite(addresses: string[]) {
-  const provider = await createOrganisation({ kind: "PROVIDER" });
-  const admin = await createUser({ password: null, roles: [{ org: provider, role: "PARTNERSHIP_ADMIN" }] });
-  const school = await createOrganisation({ kind: "SCHOOL" });
-  const secrets = addresses.map(() => newLinkSecret());
-  await db().$transaction(
-    async (tx) => {
-      const tokens = await tx.authToken.createManyAndReturn({
-        data: addresses.map((email, i) => ({
-          kind: "INVITATION" as const,
-          tokenHash: hashToken(secrets[i]!),
-          email,
-          organisationId: school.id,
-          role: "TEACHER" as const,
-          createdById: admin.id,
-          expiresAt: new Date(Date.now() + 7 * 86_400_000),
-        })),
-        select: { id: true, email: true },
-      });
-      for (const token of tokens)
-        await enqueueOutbox(tx, "email.invitation", {
-          tokenId: token.id,
-          secret: secrets[addresses.indexOf(token.email!)]!,
-        });
-    },
-    { timeout: 60_000 },
-  );
-}
 
 describe("Redis loses its data in the middle of a run", () => {
   it(
@@ -115,7 +83,7 @@ describe("Redis loses its data in the middle of a run", () => {
       createInterface({ input: worker.stdout! }).on("line", (line) => logLines.push(line));
       // People act while the worker starts: a few hundred invitations, each an outbox row.
       const addresses = Array.from({ length: EMAILS }, (_, i) => `teacher${i}@flush.example.org`);
-      await invite(addresses);
+      await inviteInBulk(addresses);
 
       await vi.waitFor(() => expect(catcher.messages().length).toBeGreaterThanOrEqual(1), {
         timeout: 60_000,
