@@ -18,8 +18,23 @@ type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
   error?: string;
 };
 
-export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
-  const fieldId = id ?? `field-${name}`;
+/**
+ * What every field shares: its label, hint and error message, and the attributes that tie them to
+ * the control (GOV.UK Design System's question pages pattern).
+ */
+function FieldFrame({
+  fieldId,
+  label,
+  hint,
+  error,
+  control,
+}: {
+  fieldId: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  control: (aria: { "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
+}) {
   const describedBy =
     [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
@@ -36,14 +51,21 @@ export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
           {error}
         </p>
       ) : null}
-      <input
-        id={fieldId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...input}
-      />
+      {control({ "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
     </div>
+  );
+}
+
+export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
+  const fieldId = id ?? `field-${name}`;
+  return (
+    <FieldFrame
+      fieldId={fieldId}
+      label={label}
+      hint={hint}
+      error={error}
+      control={(aria) => <input id={fieldId} name={name} {...aria} {...input} />}
+    />
   );
 }
 
@@ -56,30 +78,14 @@ type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
 
 export function TextAreaField({ name, label, hint, error, id, ...textarea }: TextAreaProps) {
   const fieldId = id ?? `field-${name}`;
-  const describedBy =
-    [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={fieldId}>{label}</label>
-      {hint ? (
-        <p className="hint" id={`${fieldId}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={`${fieldId}-error`}>
-          <span className="visually-hidden">Error: </span>
-          {error}
-        </p>
-      ) : null}
-      <textarea
-        id={fieldId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...textarea}
-      />
-    </div>
+    <FieldFrame
+      fieldId={fieldId}
+      label={label}
+      hint={hint}
+      error={error}
+      control={(aria) => <textarea id={fieldId} name={name} {...aria} {...textarea} />}
+    />
   );
 }
 
@@ -93,28 +99,20 @@ type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
 export function SelectField({ name, label, error, options, id, ...select }: SelectProps) {
   const fieldId = id ?? `field-${name}`;
   return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={fieldId}>{label}</label>
-      {error ? (
-        <p className="error-message" id={`${fieldId}-error`}>
-          <span className="visually-hidden">Error: </span>
-          {error}
-        </p>
-      ) : null}
-      <select
-        id={fieldId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${fieldId}-error` : undefined}
-        {...select}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldFrame
+      fieldId={fieldId}
+      label={label}
+      error={error}
+      control={(aria) => (
+        <select id={fieldId} name={name} {...aria} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 
